@@ -1,0 +1,47 @@
+"""Stable article ids, so that re-loading the same article never creates a second row."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga", "ref_src"}
+)
+"""Query parameters that only say how a reader arrived; `utm_*` is matched by prefix."""
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_SPACE = re.compile(r"\s+")
+
+
+def canonical_url(url: str) -> str:
+    """The URL with scheme/host lower-cased, no fragment, no default port, no tracking params.
+
+    >>> canonical_url("HTTPS://Example.COM:443/a?utm_source=x&id=2#top")
+    'https://example.com/a?id=2'
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if parts.port is not None and str(parts.port) != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMS
+    ]
+    return urlunsplit((scheme, host, parts.path or "/", urlencode(query), ""))
+
+
+def normalised_content(title: str, text: str) -> str:
+    """Title and text folded so that whitespace and case differences do not change the id."""
+    joined = unicodedata.normalize("NFKC", f"{title}\n{text}").casefold()
+    return _SPACE.sub(" ", joined).strip()
+
+
+def article_id_for(url: str | None, title: str, text: str) -> str:
+    """A 16-hex-digit id: hash of the canonical URL, else of the normalised title and text."""
+    key = "url:" + canonical_url(url) if url else "content:" + normalised_content(title, text)
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
