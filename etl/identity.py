@@ -41,7 +41,17 @@ def normalised_content(title: str, text: str) -> str:
     return _SPACE.sub(" ", joined).strip()
 
 
-def article_id_for(url: str | None, title: str, text: str) -> str:
-    """A 16-hex-digit id: hash of the canonical URL, else of the normalised title and text."""
-    key = "url:" + canonical_url(url) if url else "content:" + normalised_content(title, text)
+def article_id_for(url: str | None, title: str, text: str, fallback: str = "") -> str:
+    """A 16-hex-digit id: hash of the canonical URL, else of the normalised title and text.
+
+    `fallback` identifies records with neither URL nor text (pre-tagged rows): without it
+    they would all share the id of the empty string.
+    """
+    content = normalised_content(title, text)
+    if url:
+        key = "url:" + canonical_url(url)
+    elif content:
+        key = "content:" + content
+    else:
+        key = "record:" + fallback
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()

@@ -54,7 +54,15 @@ class Article:
 
     def __post_init__(self) -> None:
         if not self.article_id:
-            self.article_id = article_id_for(self.url, self.title, self.text)
+            fallback = "|".join(
+                (
+                    self.record_id or "",
+                    self.source,
+                    self.published_at.isoformat(),
+                    ",".join(sorted(self.countries or ())),
+                )
+            )
+            self.article_id = article_id_for(self.url, self.title, self.text, fallback)
 
     @property
     def is_pretagged(self) -> bool:
@@ -69,6 +77,8 @@ class Reject:
     locator: str
     reason: str
     raw: str = ""
+    record_id: str | None = None
+    """The input's own id when it could be read, echoed back by `python -m etl tag`."""
 
     def __post_init__(self) -> None:
         self.raw = excerpt(self.raw)

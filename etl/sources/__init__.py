@@ -1,0 +1,124 @@
+"""Sources: read input files into Article records (or Rejects). They never touch DuckDB.
+
+Each input format registers a reader and the file names it recognises; `read_inputs` expands
+folders, detects formats and chains the readers so the loader sees one stream of records.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.errors import SourceError
+from etl.sources.base import Item, Reader, ReadOptions
+from etl.sources.files import read_csv, read_jsonl, read_parquet
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    reader: Reader
+    suffixes: tuple[str, ...]
+    """File-name endings that select this format in --format auto (longest match wins)."""
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> None:
+    FORMATS[fmt.name] = fmt
+
+
+register(Format("jsonl", read_jsonl, (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")))
+register(Format("csv", read_csv, (".csv", ".tsv", ".csv.gz", ".tsv.gz")))
+register(Format("parquet", read_parquet, (".parquet", ".pq")))
+
+
+def format_names() -> list[str]:
+    return ["auto", *FORMATS]
+
+
+def detect_format(path: Path) -> str | None:
+    """The registered format whose longest suffix ends the file name, or None."""
+    name = path.name.lower()
+    best: tuple[int, str | None] = (0, None)
+    for fmt in FORMATS.values():
+        for suffix in fmt.suffixes:
+            if name.endswith(suffix) and len(suffix) > best[0]:
+                best = (len(suffix), fmt.name)
+    return best[1]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    format: str
+
+
+def plan_inputs(
+    paths: Iterable[Path], fmt: str = "auto", *, follow_symlinks: bool = False
+) -> tuple[list[InputFile], list[tuple[Path, str]]]:
+    """Expand folders (recursively) and pick each file's format.
+
+    Returns the files to read, and the files skipped with the reason (no format claims
+    them, or a symlink leads outside the folder given).
+
+    Raises:
+        SourceError: a path does not exist, or --format names an unknown format.
+    """
+    if fmt != "auto" and fmt not in FORMATS:
+        raise SourceError(fmt, f"unknown format; choose one of {', '.join(format_names())}")
+    planned: list[InputFile] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.exists():
+            raise SourceError(path, "no such file or folder")
+        files = _walk(path, follow_symlinks, skipped) if path.is_dir() else [path]
+        for file in files:
+            chosen = fmt if fmt != "auto" else detect_format(file)
+            if chosen is None and path.is_dir():
+                skipped.append((file, "unknown file type"))
+            elif chosen is None:
+                raise SourceError(file, "cannot tell its format from the name; pass --format")
+            else:
+                planned.append(InputFile(file, chosen))
+    return planned, skipped
+
+
+def _walk(root: Path, follow_symlinks: bool, skipped: list[tuple[Path, str]]) -> list[Path]:
+    """Files under `root`, sorted; symlinks leading outside `root` only when asked."""
+    real_root = root.resolve()
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root, followlinks=follow_symlinks):
+        dirs.sort()
+        for name in sorted(names):
+            file = Path(folder) / name
+            if name.startswith(".") or not file.is_file():
+                continue
+            if not follow_symlinks and not file.resolve().is_relative_to(real_root):
+                skipped.append((file, "symlink leads outside the folder; pass --follow-symlinks"))
+                continue
+            found.append(file)
+    return found
+
+
+def read_inputs(files: Iterable[InputFile], options: ReadOptions) -> Iterator[Item]:
+    """All records of all files, in order."""
+    for file in files:
+        yield from FORMATS[file.format].reader(file.path, options)
+
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "InputFile",
+    "Item",
+    "ReadOptions",
+    "detect_format",
+    "format_names",
+    "plan_inputs",
+    "read_inputs",
+    "register",
+]

@@ -1,0 +1,202 @@
+"""`python -m etl`: a thin command line over the ETL's library functions.
+
+Exit codes: 0 success (even with rejects), 1 a fatal error with a one-line reason,
+2 a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from etl.errors import EtlError
+from etl.settings import DB_ENV, Settings, default_db_path
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="Tension Monitor ETL: load news into DuckDB, tag countries, tone and conflict.",
+)
+
+
+class State:
+    db: Path
+    debug: bool = False
+
+
+state = State()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help=f"Database path [default: ${DB_ENV} or data/tension.duckdb]."),
+]
+
+
+@app.callback()
+def main(
+    db: DbOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    """Tension Monitor ETL."""
+    state.db = db or default_db_path()
+    state.debug = debug
+
+
+def _settings(**overrides) -> Settings:
+    return replace(Settings(db_path=state.db), **overrides)
+
+
+def _fail(err: Exception) -> None:
+    if state.debug:
+        raise err
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="Input format, or auto from the name.")
+    ] = "auto",
+    source: Annotated[str | None, typer.Option(help="Outlet name for records without one.")] = None,
+    retag: Annotated[
+        bool, typer.Option(help="Tag again, replacing loaded articles and ignoring pre-tags.")
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Tagging processes [default: number of cores].")
+    ] = None,
+    tone: Annotated[bool, typer.Option(help="Score tone (the slow part of tagging).")] = True,
+    wait: Annotated[
+        bool, typer.Option(help="Wait for a concurrent run instead of failing.")
+    ] = True,
+    follow_symlinks: Annotated[
+        bool, typer.Option(help="Follow symlinks out of input folders.")
+    ] = False,
+    max_article_mb: Annotated[float, typer.Option(min=0.001, help="Reject longer articles.")] = 5.0,
+    max_line_mb: Annotated[
+        float, typer.Option(min=0.001, help="Reject longer input lines.")
+    ] = 16.0,
+) -> None:
+    """Load articles from files into the database; prints a summary line."""
+    from etl.cli_progress import progress_for_terminal
+    from etl.run import load_inputs
+    from etl.sources import ReadOptions, format_names
+
+    if fmt not in format_names():
+        raise typer.BadParameter(
+            f"choose one of {', '.join(format_names())}", param_hint="--format"
+        )
+    settings = _settings(
+        retag=retag,
+        with_tone=tone,
+        wait_for_lock=wait,
+        workers=workers or Settings().workers,
+        max_article_bytes=int(max_article_mb * 2**20),
+        max_line_bytes=int(max_line_mb * 2**20),
+    )
+    options = ReadOptions(
+        settings.max_article_bytes,
+        settings.max_line_bytes,
+        source=source,
+        follow_symlinks=follow_symlinks,
+    )
+    try:
+        summary = load_inputs(
+            paths,
+            settings,
+            fmt=fmt,
+            read_options=options,
+            command=" ".join(sys.argv),
+            progress=progress_for_terminal(),
+        )
+    except EtlError as err:
+        _fail(err)
+    for path, reason in summary.skipped_files:
+        typer.echo(f"skipped {path}: {reason}", err=True)
+    typer.echo(summary.line())
+
+
+@app.command()
+def sample(
+    workers: Annotated[int | None, typer.Option(min=1, help="Tagging processes.")] = None,
+) -> None:
+    """(Re)build the database from the bundled sample corpus."""
+    from etl.cli_progress import progress_for_terminal
+    from etl.run import load_inputs
+
+    settings = _settings(workers=workers or Settings().workers)
+    try:
+        summary = load_inputs(
+            [settings.sample_corpus],
+            settings,
+            fresh=True,
+            command=" ".join(sys.argv),
+            progress=progress_for_terminal(),
+        )
+    except EtlError as err:
+        _fail(err)
+    typer.echo(summary.line())
+
+
+@app.command()
+def stats() -> None:
+    """Print JSON: rows per table, date span, languages, origins, the last run."""
+    from etl.report import database_stats
+
+    try:
+        typer.echo(json.dumps(database_stats(state.db), indent=2, ensure_ascii=False))
+    except EtlError as err:
+        _fail(err)
+
+
+@app.command()
+def rejects(
+    run: Annotated[int | None, typer.Option("--run", help="Only this run [default: all].")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List rejected input rows with their reasons, newest run first."""
+    from etl.report import reject_rows
+
+    try:
+        rows = reject_rows(state.db, run, limit)
+    except EtlError as err:
+        _fail(err)
+    for row in rows:
+        if as_json:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+        else:
+            typer.echo(f"run {row['run_id']}  {row['locator']}  {row['reason']}")
+    if not rows:
+        typer.echo("no rejects", err=True)
+
+
+@app.command()
+def tag(
+    path: Annotated[str, typer.Argument(help="A file, or - for standard input.")] = "-",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="Input format [default: from the name; jsonl for stdin]."),
+    ] = "auto",
+    tone: Annotated[bool, typer.Option(help="Score tone.")] = True,
+) -> None:
+    """Tag records without loading them: one JSON object per input record on stdout."""
+    from etl.tag_command import tag_records
+
+    try:
+        for line in tag_records(path, fmt, with_tone=tone):
+            typer.echo(line)
+    except EtlError as err:
+        _fail(err)
+
+
+if __name__ == "__main__":
+    app(prog_name="python -m etl")

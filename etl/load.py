@@ -1,0 +1,193 @@
+"""Write tagged articles and rejects into the (working copy of the) DuckDB database.
+
+Write mode per table, declared here rather than implied by the code:
+- articles: merge on article_id. New ids are inserted; an id already present is a duplicate
+  and left alone, unless the run re-tags (--retag), which replaces it.
+- mentions, article_pairs, evidence: owned by their article; written and replaced with it.
+- rejects: append, one row per rejected input row, tagged with the run id.
+- ingest_runs: append one row per run, completed when the run finishes.
+- countries: replaced from the gazetteer on every run.
+- pair_daily, country_daily, daily_totals: rebuilt from the tables above after every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+import queries
+from etl.records import Reject, TaggedArticle
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+class Loader:
+    """Writes one run's batches; each batch is one transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+        self.con = con
+        self.run_id = run_id
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of these article ids are already in the database."""
+        table = pa.table({"article_id": pa.array(list(ids), pa.string())})
+        with _registered(self.con, batch_ids=table):
+            found = queries.run("existing_article_ids", self.con)
+        return set(found["article_id"])
+
+    def write(self, tagged: list[TaggedArticle], *, replace: bool = False) -> None:
+        """Insert a batch of tagged articles with their mentions, pairs and evidence."""
+        if not tagged:
+            return
+        tables = {
+            "batch_articles": self._articles(tagged),
+            "batch_mentions": _mentions(tagged),
+            "batch_pairs": _pairs(tagged),
+            "batch_evidence": _evidence(tagged),
+        }
+        with _registered(self.con, **tables), _transaction(self.con):
+            if replace:
+                queries.execute("delete_batch_articles", self.con)
+            queries.execute("insert_batch", self.con)
+
+    def write_rejects(self, rejects: list[Reject]) -> None:
+        if not rejects:
+            return
+        now = utc_now()
+        table = pa.table(
+            {
+                "run_id": pa.array([self.run_id] * len(rejects), pa.int32()),
+                "source": [r.source for r in rejects],
+                "locator": [r.locator for r in rejects],
+                "reason": [r.reason for r in rejects],
+                "raw": [r.raw for r in rejects],
+                "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us")),
+            }
+        )
+        with _registered(self.con, batch_rejects=table), _transaction(self.con):
+            queries.execute("insert_rejects", self.con)
+
+    def _articles(self, tagged: list[TaggedArticle]) -> pa.Table:
+        now = utc_now()
+        rows = [t.article for t in tagged]
+        tones = [t.tone for t in tagged]
+        return pa.table(
+            {
+                "article_id": [a.article_id for a in rows],
+                "record_id": [a.record_id for a in rows],
+                "run_id": pa.array([self.run_id] * len(rows), pa.int32()),
+                "url": [a.url for a in rows],
+                "source": [a.source for a in rows],
+                "title": [a.title for a in rows],
+                "text": [a.text for a in rows],
+                "lang": [t.lang for t in tagged],
+                "is_lang_detected": [t.lang_detected for t in tagged],
+                "origin": [a.origin for a in rows],
+                "locator": [a.locator for a in rows],
+                "notes": ["; ".join(a.notes) or None for a in rows],
+                "tone": pa.array([x.tone if x else None for x in tones], pa.float64()),
+                "tone_positive": pa.array([x.positive if x else None for x in tones], pa.float64()),
+                "tone_negative": pa.array([x.negative if x else None for x in tones], pa.float64()),
+                "tone_polarity": pa.array([x.polarity if x else None for x in tones], pa.float64()),
+                "word_count": pa.array([x.word_count if x else None for x in tones], pa.int32()),
+                "conflict": pa.array([t.conflict for t in tagged], pa.float64()),
+                "sentence_count": pa.array([t.sentence_count for t in tagged], pa.int32()),
+                "country_count": pa.array([len(t.countries) for t in tagged], pa.int32()),
+                "published_at": pa.array(
+                    [_naive_utc(a.published_at) for a in rows], pa.timestamp("us")
+                ),
+                "published_date": pa.array(
+                    [a.published_at.astimezone(UTC).date() for a in rows], pa.date32()
+                ),
+                "loaded_at": pa.array([now] * len(rows), pa.timestamp("us")),
+            }
+        )
+
+
+def _mentions(tagged: list[TaggedArticle]) -> pa.Table:
+    # a pre-tagged article without text has no sentences, so its sentence counts are unknown
+    rows = [
+        (t.article.article_id, c, t.sentence_count is not None) for t in tagged for c in t.countries
+    ]
+    return pa.table(
+        {
+            "article_id": pa.array([i for i, _, _ in rows], pa.string()),
+            "country": pa.array([c.country for _, c, _ in rows], pa.string()),
+            "mention_count": pa.array([c.mention_count for _, c, _ in rows], pa.int32()),
+            "first_offset": pa.array([c.first_offset for _, c, _ in rows], pa.int32()),
+            "sentence_count": pa.array(
+                [c.sentence_count if has_text else None for _, c, has_text in rows], pa.int32()
+            ),
+            "tone": pa.array([c.tone for _, c, _ in rows], pa.float64()),
+        }
+    )
+
+
+def _pairs(tagged: list[TaggedArticle]) -> pa.Table:
+    rows = [(t.article.article_id, p) for t in tagged for p in t.pairs]
+    return pa.table(
+        {
+            "article_id": pa.array([i for i, _ in rows], pa.string()),
+            "country_a": pa.array([p.country_a for _, p in rows], pa.string()),
+            "country_b": pa.array([p.country_b for _, p in rows], pa.string()),
+            "sentence_count": pa.array([p.sentence_count for _, p in rows], pa.int32()),
+            "tone": pa.array([p.tone for _, p in rows], pa.float64()),
+            "conflict": pa.array([p.conflict for _, p in rows], pa.float64()),
+        }
+    )
+
+
+def _evidence(tagged: list[TaggedArticle]) -> pa.Table:
+    rows = [(t.article.article_id, p, e) for t in tagged for p in t.pairs for e in p.evidence]
+    return pa.table(
+        {
+            "article_id": pa.array([i for i, _, _ in rows], pa.string()),
+            "country_a": pa.array([p.country_a for _, p, _ in rows], pa.string()),
+            "country_b": pa.array([p.country_b for _, p, _ in rows], pa.string()),
+            "sentence_no": pa.array([e.sentence_no for _, _, e in rows], pa.int32()),
+            "sentence": pa.array([e.sentence for _, _, e in rows], pa.string()),
+            "start_offset": pa.array([e.start for _, _, e in rows], pa.int32()),
+            "end_offset": pa.array([e.end for _, _, e in rows], pa.int32()),
+        }
+    )
+
+
+class _registered:
+    """Expose Arrow tables to SQL under fixed names for the duration of a block."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> None:
+        self.con = con
+        self.tables = tables
+
+    def __enter__(self) -> None:
+        for name, table in self.tables.items():
+            self.con.register(name, table)
+
+    def __exit__(self, *exc: object) -> None:
+        for name in self.tables:
+            self.con.unregister(name)
+
+
+class _transaction:
+    """BEGIN ... COMMIT, or ROLLBACK and re-raise."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.begin()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.con.commit()
+        else:
+            self.con.rollback()

@@ -1,0 +1,155 @@
+"""Publish a database atomically: the ETL never writes the file the dashboard reads.
+
+Under an exclusive lock file the ETL copies the published database to a private working file
+(or starts an empty one), writes there, checkpoints and closes it, then `os.replace`s it over
+the published path. A crash at any moment leaves the published file exactly as it was; the
+next run removes the stale working file. DuckDB allows one writer or many readers per file
+(and a read-write open blocks even read-only opens), which is why readers never share a file
+with a writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from etl.errors import DatabaseError, LockedError
+
+LOCK_POLL_SECONDS = 0.5
+"""How often a waiting run retries the lock: short enough to start promptly, cheap enough
+to poll for hours behind a long load."""
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.lock")
+
+
+def work_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.work")
+
+
+@contextlib.contextmanager
+def exclusive_lock(
+    db_path: Path, *, wait: bool, say: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the database's ETL lock; wait for it (saying so once) or fail fast.
+
+    The OS releases a flock when its process dies, so a killed run never leaves it stuck.
+
+    Raises:
+        LockedError: when `wait` is False and another run holds the lock.
+    """
+    _ensure_writable_folder(db_path.parent)
+    with open(lock_path(db_path), "a+") as handle:
+        if not _try_lock(handle):
+            holder = _holder(handle)
+            if not wait:
+                raise LockedError(
+                    f"another ETL run{holder} is writing {db_path}; wait for it or drop --no-wait"
+                )
+            (say or _stderr)(f"waiting for another ETL run{holder} to finish with {db_path} ...")
+            while not _try_lock(handle):
+                time.sleep(LOCK_POLL_SECONDS)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def working_copy(db_path: Path, *, fresh: bool = False) -> Iterator[Path]:
+    """A private copy of the published database to write; published on clean exit.
+
+    Call inside `exclusive_lock`. The caller must close every connection to the working file
+    before the block ends. On an exception the working file is removed and nothing is
+    published.
+    """
+    work = work_path(db_path)
+    _remove_database_files(work)
+    if db_path.exists() and not fresh:
+        _copy(db_path, work)
+    try:
+        yield work
+    except BaseException:
+        _remove_database_files(work)
+        raise
+    publish(work, db_path)
+
+
+def publish(work: Path, db_path: Path) -> None:
+    """Atomically replace `db_path` by the closed, checkpointed file `work`."""
+    wal = work.with_name(work.name + ".wal")
+    if wal.exists():
+        raise DatabaseError(f"{work} still has a write-ahead log; close it before publishing")
+    _fsync(work)
+    os.replace(work, db_path)
+    _fsync_folder(db_path.parent)
+
+
+def _copy(source: Path, target: Path) -> None:
+    try:
+        shutil.copyfile(source, target)
+    except OSError as err:
+        _remove_database_files(target)
+        raise DatabaseError(f"cannot copy {source} to {target}: {err.strerror}") from err
+
+
+def _remove_database_files(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def _ensure_writable_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DatabaseError(f"cannot create the data folder {folder}: {err.strerror}") from err
+    if not os.access(folder, os.W_OK):
+        raise DatabaseError(
+            f"the data folder {folder} is read-only; make it writable or set TENSION_DB "
+            "to a path in a writable folder"
+        )
+
+
+def _try_lock(handle) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _holder(handle) -> str:
+    handle.seek(0)
+    pid = handle.read().strip()
+    return f" (pid {pid})" if pid.isdigit() else ""
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,236 @@
+"""A load run: read inputs, drop duplicates, tag in a process pool, write, publish.
+
+`load_inputs` is what `python -m etl load` and `python -m etl sample` call.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import pyarrow as pa
+
+import queries
+from etl import publish
+from etl.database import connect_working
+from etl.load import Loader, utc_now
+from etl.records import Article, Reject, TaggedArticle
+from etl.settings import Settings
+from etl.sources import InputFile, ReadOptions, plan_inputs, read_inputs
+from etl.tag.pipeline import TagOptions, tag_batch
+
+IN_FLIGHT_PER_WORKER = 2
+"""Batches queued per worker: keeps every core busy while bounding memory."""
+
+
+@dataclass
+class RunSummary:
+    run_id: int = 0
+    read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    skipped_files: list[tuple[Path, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"run {self.run_id}: read {self.read}, loaded {self.loaded}, "
+            f"duplicates {self.duplicates}, rejected {self.rejected}, "
+            f"{self.seconds:.1f} seconds"
+        )
+
+
+class Progress:
+    """What a run reports while it works; the CLI draws it, tests ignore it."""
+
+    def start(self, total_bytes: int) -> None: ...
+
+    def advance(self, consumed_bytes: int) -> None: ...
+
+    def counts(self, summary: RunSummary) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def load_inputs(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    fmt: str = "auto",
+    read_options: ReadOptions | None = None,
+    fresh: bool = False,
+    command: str = "",
+    progress: Progress | None = None,
+    say: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """Load the given files/folders into the published database, atomically.
+
+    Args:
+        fresh: start from an empty database instead of a copy of the published one.
+
+    Raises:
+        SourceError, LockedError, DatabaseError: expected failures, with a message to show.
+    """
+    progress = progress or Progress()
+    options = read_options or ReadOptions(settings.max_article_bytes, settings.max_line_bytes)
+    files, skipped = plan_inputs(list(paths), fmt, follow_symlinks=options.follow_symlinks)
+    options = _with_progress(options, progress)
+    started = time.monotonic()
+    with (
+        publish.exclusive_lock(settings.db_path, wait=settings.wait_for_lock, say=say),
+        publish.working_copy(settings.db_path, fresh=fresh) as work,
+    ):
+        con = connect_working(work)
+        try:
+            summary = _run(con, files, options, settings, command, progress)
+            summary.skipped_files = skipped
+            summary.seconds = time.monotonic() - started
+            _finish(con, summary)
+        finally:
+            con.close()
+    progress.finish()
+    return summary
+
+
+def _with_progress(options: ReadOptions, progress: Progress) -> ReadOptions:
+    from dataclasses import replace
+
+    return replace(options, on_bytes=progress.advance)
+
+
+def _run(
+    con,
+    files: list[InputFile],
+    options: ReadOptions,
+    settings: Settings,
+    command: str,
+    progress: Progress,
+) -> RunSummary:
+    started_at = utc_now()
+    inputs = " ".join(str(f.path) for f in files)
+    run_id = int(
+        queries.run("start_run", con, started_at=started_at, inputs=inputs, command=command)[
+            "run_id"
+        ].iloc[0]
+    )
+    summary = RunSummary(run_id=run_id)
+    loader = Loader(con, run_id)
+    _refresh_countries(con)
+    progress.start(sum(f.path.stat().st_size for f in files))
+    tag_options = TagOptions(
+        with_tone=settings.with_tone,
+        evidence_per_pair=settings.evidence_per_pair,
+        retag=settings.retag,
+    )
+    pending: set[str] = set()
+    fresh_batches = _fresh_batches(read_inputs(files, options), settings, loader, summary, pending)
+    for batch, results in _tagged(fresh_batches, tag_options, settings.workers):
+        tagged = [r for r in results if isinstance(r, TaggedArticle)]
+        rejects = [r for r in results if isinstance(r, Reject)]
+        loader.write(tagged, replace=settings.retag)
+        loader.write_rejects(rejects)
+        summary.loaded += len(tagged)
+        summary.rejected += len(rejects)
+        pending.difference_update(a.article_id for a in batch)
+        progress.counts(summary)
+    queries.execute("refresh_aggregates", con)
+    return summary
+
+
+def _fresh_batches(
+    items: Iterator[Article | Reject],
+    settings: Settings,
+    loader: Loader,
+    summary: RunSummary,
+    pending: set[str],
+) -> Iterator[list[Article]]:
+    """Batches of articles not yet loaded, recording rejects and counting duplicates.
+
+    `pending` holds the ids handed to tagging but not yet written, so a duplicate inside the
+    run is caught even before its first copy reaches the database.
+    """
+    while chunk := list(islice(items, settings.batch_size)):
+        summary.read += len(chunk)
+        rejects = [item for item in chunk if isinstance(item, Reject)]
+        loader.write_rejects(rejects)
+        summary.rejected += len(rejects)
+        articles = _unique([item for item in chunk if isinstance(item, Article)], pending)
+        known = set() if settings.retag else loader.existing_ids(a.article_id for a in articles)
+        fresh = [a for a in articles if a.article_id not in known]
+        summary.duplicates += len(chunk) - len(rejects) - len(fresh)
+        pending.update(a.article_id for a in fresh)
+        if fresh:
+            yield fresh
+
+
+def _unique(articles: list[Article], pending: set[str]) -> list[Article]:
+    seen: set[str] = set()
+    unique = []
+    for article in articles:
+        if article.article_id not in seen and article.article_id not in pending:
+            seen.add(article.article_id)
+            unique.append(article)
+    return unique
+
+
+def _tagged(
+    batches: Iterator[list[Article]], options: TagOptions, workers: int
+) -> Iterator[tuple[list[Article], list[TaggedArticle | Reject]]]:
+    """(batch, its tagging results) in input order; in a process pool when workers > 1."""
+    if workers <= 1:
+        for batch in batches:
+            yield batch, tag_batch(batch, options)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["etl.tag.pipeline"])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        in_flight: deque[tuple[list[Article], Future]] = deque()
+        for batch in batches:
+            in_flight.append((batch, pool.submit(tag_batch, batch, options)))
+            if len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
+                done, future = in_flight.popleft()
+                yield done, future.result()
+        while in_flight:
+            done, future = in_flight.popleft()
+            yield done, future.result()
+
+
+def _refresh_countries(con) -> None:
+    from etl.tag.countries import country_table
+
+    rows = country_table()
+    table = pa.table(
+        {
+            "country": [r["iso3"] for r in rows],
+            "iso2": [r["iso2"] for r in rows],
+            "name": [r["name"] for r in rows],
+            "flag": [r["flag"] for r in rows],
+        }
+    )
+    con.register("batch_countries", table)
+    try:
+        queries.execute("replace_countries", con)
+    finally:
+        con.unregister("batch_countries")
+
+
+def _finish(con, summary: RunSummary) -> None:
+    queries.execute(
+        "finish_run",
+        con,
+        run_id=summary.run_id,
+        finished_at=utc_now(),
+        read=summary.read,
+        loaded=summary.loaded,
+        duplicates=summary.duplicates,
+        rejected=summary.rejected,
+        seconds=summary.seconds,
+    )
+    con.execute("checkpoint")

@@ -1,0 +1,41 @@
+"""Every knob of the ETL, declared once with its default and the reason for it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DB_ENV = "TENSION_DB"
+"""Environment variable that overrides the database path (a contract, see DESIGN.md)."""
+
+
+def default_db_path() -> Path:
+    """`$TENSION_DB` when set, else data/tension.duckdb in the repo."""
+    return Path(os.environ.get(DB_ENV) or REPO_ROOT / "data" / "tension.duckdb")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = field(default_factory=default_db_path)
+    """The published database the dashboard reads; the ETL never writes it in place."""
+    sample_corpus: Path = REPO_ROOT / "data" / "sample" / "articles.jsonl"
+    """The bundled sample that `python -m etl sample` and `make run` load."""
+    batch_size: int = 256
+    """Records per tagging batch: big enough to amortise inter-process overhead, small
+    enough that a batch of 4 KB articles stays a few MB in flight."""
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    """Tagging processes; 1 tags in the calling process (no pool)."""
+    max_article_bytes: int = 5 * 1024 * 1024
+    """Longer texts are rejected: no news article is 5 MB, a dumped binary or log is."""
+    max_line_bytes: int = 16 * 1024 * 1024
+    """A JSONL line longer than this is rejected without reading it into memory."""
+    evidence_per_pair: int = 3
+    """Evidence sentences kept per pair per article: enough to show why, not the article."""
+    with_tone: bool = True
+    """Score tone with the sentence encoder (the slow part of tagging)."""
+    retag: bool = False
+    """Re-tag articles that are already loaded (and pre-tagged ones) instead of skipping."""
+    wait_for_lock: bool = True
+    """A second concurrent load waits for the first; False fails fast."""

@@ -1,0 +1,116 @@
+"""What every reader shares: its options, how it opens files, how it reports progress."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from etl.records import Article, Reject
+
+Item = Article | Reject
+Reader = Callable[[Path, "ReadOptions"], Iterator[Item]]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Per-run reading options, set from the CLI (see etl/settings.py for the defaults)."""
+
+    max_text_bytes: int
+    max_line_bytes: int
+    source: str | None = None
+    """--source NAME: the outlet name for records that carry none."""
+    on_bytes: Callable[[int], None] | None = None
+    """Called with the number of input bytes consumed since the last call (progress bar)."""
+    date: str | None = None
+    """--date: publication date for inputs that carry none (plain text pages)."""
+    fetch_full: bool = False
+    """--fetch-full: fetch each feed item's page for its full text."""
+    follow_symlinks: bool = False
+    """Follow symlinks that lead outside a folder given as input."""
+
+    def default_source(self, path: Path) -> str:
+        return self.source or strip_suffixes(path)
+
+
+def strip_suffixes(path: Path) -> str:
+    """'news.2024.jsonl.gz' -> 'news.2024': the file's name without its format suffixes."""
+    name = path.name
+    for suffix in (".gz", ".zip"):
+        name = name.removesuffix(suffix)
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot else name
+
+
+class _CountingRaw(io.RawIOBase):
+    """A raw file that reports how many bytes were pulled through it (progress bars)."""
+
+    def __init__(self, raw: BinaryIO, on_bytes: Callable[[int], None] | None) -> None:
+        super().__init__()
+        self._raw = raw
+        self._on_bytes = on_bytes
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._raw.readinto(buffer)
+        if self._on_bytes and count:
+            self._on_bytes(count)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+@contextmanager
+def open_binary(path: Path, on_bytes: Callable[[int], None] | None = None) -> Iterator[BinaryIO]:
+    """Open a file for buffered byte reading, transparently gunzipping `.gz` files.
+
+    Progress counts bytes on disk, so it matches the file sizes the bar was sized with.
+    """
+    counted = io.BufferedReader(_CountingRaw(path.open("rb", buffering=0), on_bytes), 1 << 16)
+    with counted:
+        if path.suffix == ".gz":
+            with gzip.GzipFile(fileobj=counted, mode="rb") as unzipped:
+                yield unzipped
+        else:
+            yield counted
+
+
+def lines(stream: BinaryIO, max_line_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, line) with line endings removed; None for an over-long line.
+
+    An over-long line is consumed in chunks and never held in memory as a whole.
+    """
+    line_no = 0
+    while True:
+        line = stream.readline(max_line_bytes + 1)
+        if not line:
+            return
+        line_no += 1
+        if len(line) > max_line_bytes and not line.endswith(b"\n"):
+            _skip_rest_of_line(stream, max_line_bytes)
+            yield line_no, None
+            continue
+        yield line_no, line.rstrip(b"\r\n")
+
+
+def _skip_rest_of_line(stream: BinaryIO, chunk: int) -> None:
+    while True:
+        part = stream.readline(chunk)
+        if not part or part.endswith(b"\n"):
+            return
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """UTF-8 text (a leading BOM dropped) and whether invalid bytes had to be replaced."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff"), False
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace").removeprefix("\ufeff"), True

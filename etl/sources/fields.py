@@ -1,0 +1,182 @@
+"""Turn one loosely-named input record (a JSON object, a CSV row) into an Article or a Reject."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from etl.dates import DateError, parse_date
+from etl.records import Article, Reject, ToneFields
+
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "published_at": (
+        "published_at",
+        "published",
+        "date",
+        "pubDate",
+        "pubdate",
+        "datetime",
+        "timestamp",
+        "time",
+        "seendate",
+    ),
+    "text": ("text", "body", "content", "maintext", "article"),
+    "title": ("title", "headline"),
+    "url": ("url", "link", "href"),
+    "source": ("source", "outlet", "domain", "publisher"),
+    "lang": ("lang", "language"),
+    "record_id": ("id", "record_id", "guid"),
+    "countries": ("countries", "country_codes"),
+    "tone": ("tone",),
+}
+"""Accepted spellings per field, first match wins; matching ignores case."""
+
+REPLACEMENT_NOTE = "invalid UTF-8 replaced"
+
+
+def pick(record: Mapping[str, Any], field: str) -> Any:
+    """The value of the first present spelling of `field` in `record`, else None."""
+    lowered = {str(key).strip().lower(): key for key in record}
+    for name in FIELD_NAMES[field]:
+        key = lowered.get(name.lower())
+        if key is not None and record[key] is not None:
+            return record[key]
+    return None
+
+
+def article_from_record(
+    record: Mapping[str, Any],
+    *,
+    source_path: str,
+    locator: str,
+    default_source: str,
+    max_text_bytes: int,
+    origin: str = "file",
+    notes: tuple[str, ...] = (),
+) -> Article | Reject:
+    """Map tolerant field names onto an Article, or say precisely why the row is rejected."""
+
+    def reject(reason: str) -> Reject:
+        return Reject(
+            source=source_path,
+            locator=locator,
+            reason=reason,
+            raw=_raw(record),
+            record_id=_record_id(pick(record, "record_id")),
+        )
+
+    try:
+        published_at = parse_date(pick(record, "published_at"))
+    except DateError as err:
+        return reject(str(err))
+    title = _text(pick(record, "title"))
+    text = _text(pick(record, "text"))
+    size = len(text.encode("utf-8", "replace"))
+    if size > max_text_bytes:
+        return reject(f"text over {max_text_bytes / 2**20:g} MB ({size / 2**20:.1f} MB)")
+    try:
+        countries = parse_countries(pick(record, "countries"))
+        tone = parse_tone(pick(record, "tone"))
+    except ValueError as err:
+        return reject(str(err))
+    if not text.strip() and countries is None:
+        return reject("empty text and no pre-tagged countries")
+    if any("\ufffd" in part for part in (title, text)) and REPLACEMENT_NOTE not in notes:
+        notes = (*notes, REPLACEMENT_NOTE)
+    return Article(
+        url=_url(pick(record, "url")),
+        title=title,
+        text=text,
+        published_at=published_at,
+        source=_text(pick(record, "source")).strip() or default_source,
+        lang=_lang(pick(record, "lang")),
+        origin=origin,
+        locator=locator,
+        record_id=_record_id(pick(record, "record_id")),
+        countries=countries,
+        tone=tone,
+        notes=notes,
+    )
+
+
+def parse_countries(value: Any) -> dict[str, int] | None:
+    """Pre-tagged countries as given (codes or names, resolved to ISO-3 by tagging).
+
+    Accepts a list, a `;`/`,`-separated string, or a mapping of country -> mention count.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        items = [(str(k).strip(), _count(v)) for k, v in value.items()]
+    elif isinstance(value, list | tuple):
+        items = [(_text(v).strip(), 1) for v in value]
+    elif isinstance(value, str):
+        separator = ";" if ";" in value else ","
+        items = [(part.strip(), 1) for part in value.split(separator)]
+    else:
+        raise ValueError(
+            f"countries must be a list or a ;-separated string, got {type(value).__name__}"
+        )
+    counts: dict[str, int] = {}
+    for name, count in items:
+        if name:
+            counts[name] = counts.get(name, 0) + count
+    return counts
+
+
+def parse_tone(value: Any) -> ToneFields | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Mapping):
+        value = value.get("tone")
+    try:
+        tone = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"tone is not a number: {str(value)[:40]!r}") from None
+    if not math.isfinite(tone):
+        raise ValueError(f"tone is not a finite number: {value!r}")
+    return ToneFields(tone=tone)
+
+
+def _count(value: Any) -> int:
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"country mention count is not a number: {str(value)[:40]!r}") from None
+    return max(count, 1)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace").replace("\x00", "")
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _url(value: Any) -> str | None:
+    url = _text(value).strip()
+    return url or None
+
+
+def _lang(value: Any) -> str | None:
+    lang = _text(value).strip().lower().replace("_", "-")
+    return lang.split("-")[0][:8] or None
+
+
+def _record_id(value: Any) -> str | None:
+    record_id = _text(value).strip()
+    return record_id or None
+
+
+def _raw(record: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(record, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(record)

@@ -1,0 +1,125 @@
+"""Readers for article files: JSON Lines, CSV/TSV and Parquet, streamed record by record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl.records import Reject, excerpt
+from etl.sources.base import Item, ReadOptions, decode, lines, open_binary
+from etl.sources.fields import REPLACEMENT_NOTE, article_from_record
+
+PARQUET_BATCH_ROWS = 1024
+"""Rows per Parquet read: bounded memory for any file size."""
+
+
+def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Item]:
+    """One record per non-blank line; each line becomes an Article or a Reject."""
+    with open_binary(path, options.on_bytes) as stream:
+        for line_no, line in lines(stream, options.max_line_bytes):
+            locator = f"{path}:{line_no}"
+            if line is None:
+                limit = options.max_line_bytes / 2**20
+                yield Reject(str(path), locator, f"line over {limit:g} MB", "")
+                continue
+            text, replaced = decode(line)
+            if not text.strip():
+                continue
+            yield _jsonl_record(text, replaced, path, locator, options)
+
+
+def _jsonl_record(
+    text: str, replaced: bool, path: Path, locator: str, options: ReadOptions
+) -> Item:
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as err:
+        return Reject(str(path), locator, f"invalid JSON: {err.msg} at column {err.colno}", text)
+    except RecursionError:
+        return Reject(str(path), locator, "invalid JSON: nested too deeply", text)
+    if not isinstance(record, dict):
+        kind = type(record).__name__
+        return Reject(str(path), locator, f"not a JSON object (got {kind})", text)
+    return article_from_record(
+        record,
+        source_path=str(path),
+        locator=locator,
+        default_source=options.default_source(path),
+        max_text_bytes=options.max_text_bytes,
+        notes=(REPLACEMENT_NOTE,) if replaced else (),
+    )
+
+
+def read_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
+    """A header row, then one record per row; `.tsv` files are tab-separated."""
+    delimiter = "\t" if path.name.removesuffix(".gz").endswith(".tsv") else ","
+    csv.field_size_limit(options.max_line_bytes)
+    with open_binary(path, options.on_bytes) as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        header = _header(reader)
+        if header is None:
+            return
+        yield from _csv_rows(reader, header, path, options)
+
+
+def _header(reader: csv.reader) -> list[str] | None:
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            return [cell.strip() for cell in row]
+    return None
+
+
+def _csv_rows(reader, header: list[str], path: Path, options: ReadOptions) -> Iterator[Item]:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield Reject(str(path), f"{path}:{reader.line_num}", f"malformed CSV: {err}", "")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        # the first of duplicated header names wins, like the first spelling in FIELD_NAMES
+        record: dict[str, str] = {}
+        for name, cell in zip(header, row, strict=False):
+            record.setdefault(name, cell)
+        yield article_from_record(
+            record,
+            source_path=str(path),
+            locator=f"{path}:{reader.line_num}",
+            default_source=options.default_source(path),
+            max_text_bytes=options.max_text_bytes,
+        )
+
+
+def read_parquet(path: Path, options: ReadOptions) -> Iterator[Item]:
+    """Row groups read in bounded batches; columns use the same tolerant names as JSONL."""
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as err:
+        yield Reject(str(path), str(path), f"unreadable Parquet file: {err}", "")
+        return
+    row_no = 0
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        for record in batch.to_pylist():
+            row_no += 1
+            yield article_from_record(
+                record,
+                source_path=str(path),
+                locator=f"{path}:row {row_no}",
+                default_source=options.default_source(path),
+                max_text_bytes=options.max_text_bytes,
+            )
+    if options.on_bytes:
+        options.on_bytes(path.stat().st_size)
+
+
+__all__ = ["read_csv", "read_jsonl", "read_parquet", "excerpt"]

@@ -1,0 +1,268 @@
+"""Tagging as a pure function over a batch: Articles in, TaggedArticles (or Rejects) out.
+
+It is the one function the local process pool and a distributed engine both run.
+An article's document is `title + "\\n\\n" + text`; every offset refers to that document.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import combinations
+from statistics import fmean
+
+from etl.records import (
+    Article,
+    CountryTag,
+    Evidence,
+    Mention,
+    PairTag,
+    Reject,
+    TaggedArticle,
+    ToneFields,
+)
+from etl.tag.conflict import conflict_flags
+from etl.tag.countries import find_mentions, to_iso3
+from etl.tag.language import UNDETERMINED, detect_language
+from etl.tag.sentences import split_sentences
+
+TITLE_SEPARATOR = "\n\n"
+
+TONE_LEAD_SENTENCES = 3
+"""Article tone covers the title, this many lead sentences, and every sentence naming a
+country: the sentences an analyst reads, at a bounded cost per article."""
+
+TONE_MAX_SENTENCES = 40
+"""At most this many sentences are scored per article (long reports, live blogs)."""
+
+
+@dataclass(frozen=True)
+class TagOptions:
+    with_tone: bool = True
+    evidence_per_pair: int = 3
+    retag: bool = False
+    """Ignore pre-tags and tag the text."""
+
+
+def tag_batch(articles: list[Article], options: TagOptions) -> list[TaggedArticle | Reject]:
+    """Tag every article of a batch; tone is scored for the whole batch at once."""
+    prepared = [_prepare(article, options) for article in articles]
+    if options.with_tone:
+        _score_tone([p for p in prepared if isinstance(p, _Prepared)])
+    return [p.finish(options) if isinstance(p, _Prepared) else p for p in prepared]
+
+
+def tag_article(article: Article, options: TagOptions | None = None) -> TaggedArticle | Reject:
+    return tag_batch([article], options or TagOptions())[0]
+
+
+@dataclass
+class _Prepared:
+    """An article split into sentences with its mentions placed, waiting for tone scores."""
+
+    article: Article
+    lang: str
+    lang_detected: bool
+    document: str
+    sentences: list[tuple[int, int]]
+    mentions: list[Mention]
+    country_sentences: dict[str, list[int]]
+    country_counts: dict[str, int]
+    first_offsets: dict[str, int | None]
+    has_text_pairs: bool
+    tone_sentences: list[int]
+    tones: dict[int, float] | None = None
+
+    def finish(self, options: TagOptions) -> TaggedArticle:
+        flags = conflict_flags([self._sentence(i) for i in range(len(self.sentences))], self.lang)
+        article_tone = self._article_tone()
+        article_conflict = _share(flags, range(len(flags))) if flags else None
+        tone_value = article_tone.tone if article_tone else None
+        return TaggedArticle(
+            article=self.article,
+            lang=self.lang,
+            lang_detected=self.lang_detected,
+            countries=self._country_tags(),
+            pairs=self._pairs(options, flags, tone_value, article_conflict),
+            mentions=self.mentions,
+            tone=article_tone,
+            conflict=article_conflict,
+            sentence_count=len(self.sentences) if self.article.text.strip() else None,
+        )
+
+    def _sentence(self, index: int) -> str:
+        start, end = self.sentences[index]
+        return self.document[start:end]
+
+    def _article_tone(self) -> ToneFields | None:
+        words = len(self.document.split())
+        if self.article.tone is not None and not self.tones:
+            pre = self.article.tone
+            return ToneFields(
+                pre.tone,
+                pre.positive,
+                pre.negative,
+                pre.polarity,
+                pre.word_count if pre.word_count is not None else words or None,
+            )
+        if not self.tones:
+            return None
+        return ToneFields(tone=fmean(self.tones.values()), word_count=words)
+
+    def _country_tags(self) -> list[CountryTag]:
+        return [
+            CountryTag(
+                country=country,
+                mention_count=count,
+                first_offset=self.first_offsets.get(country),
+                sentence_count=len(self.country_sentences.get(country, ())),
+                tone=self._mean_tone(self.country_sentences.get(country, ())),
+            )
+            for country, count in sorted(self.country_counts.items())
+        ]
+
+    def _pairs(
+        self,
+        options: TagOptions,
+        flags: list[bool],
+        article_tone: float | None,
+        article_conflict: float | None,
+    ) -> list[PairTag]:
+        pairs = []
+        for a, b in combinations(sorted(self.country_counts), 2):
+            if not self.has_text_pairs:
+                pairs.append(PairTag(a, b, None, article_tone, None))
+                continue
+            shared = sorted(
+                set(self.country_sentences.get(a, ())) & set(self.country_sentences.get(b, ()))
+            )
+            tone = self._mean_tone(shared)
+            pairs.append(
+                PairTag(
+                    country_a=a,
+                    country_b=b,
+                    sentence_count=len(shared),
+                    tone=tone if tone is not None else article_tone,
+                    conflict=_share(flags, shared) if shared else article_conflict,
+                    evidence=[self._evidence(i) for i in shared[: options.evidence_per_pair]],
+                )
+            )
+        return pairs
+
+    def _evidence(self, index: int) -> Evidence:
+        start, end = self.sentences[index]
+        return Evidence(sentence_no=index, sentence=self.document[start:end], start=start, end=end)
+
+    def _mean_tone(self, indexes) -> float | None:
+        if not self.tones:
+            return None
+        values = [self.tones[i] for i in indexes if i in self.tones]
+        return fmean(values) if values else None
+
+
+def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
+    document = f"{article.title}{TITLE_SEPARATOR}{article.text}" if article.title else article.text
+    lang, detected = _language(article, document)
+    sentences = split_sentences(document, lang) if document.strip() else []
+    if article.is_pretagged and not options.retag:
+        return _prepare_pretagged(article, lang, detected, document, sentences)
+    mentions = _find_all_mentions(article, lang)
+    starts = [start for start, _ in sentences]
+    country_sentences: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
+    first: dict[str, int | None] = {}
+    for mention in mentions:
+        counts[mention.country] = counts.get(mention.country, 0) + 1
+        first.setdefault(mention.country, mention.start)
+        index = bisect_right(starts, mention.start) - 1
+        seen = country_sentences.setdefault(mention.country, [])
+        if index >= 0 and (not seen or seen[-1] != index):
+            seen.append(index)
+    return _Prepared(
+        article,
+        lang,
+        detected,
+        document,
+        sentences,
+        mentions,
+        country_sentences,
+        counts,
+        first,
+        has_text_pairs=True,
+        tone_sentences=_tone_selection(len(sentences), country_sentences, bool(article.title)),
+    )
+
+
+def _prepare_pretagged(
+    article: Article, lang: str, detected: bool, document: str, sentences: list[tuple[int, int]]
+) -> _Prepared | Reject:
+    counts: dict[str, int] = {}
+    for name, count in (article.countries or {}).items():
+        code = to_iso3(name)
+        if code is None:
+            return Reject(
+                article.locator.rsplit(":", 1)[0],
+                article.locator,
+                f"unknown country {name!r} in countries",
+                article.title or article.text,
+                record_id=article.record_id,
+            )
+        counts[code] = counts.get(code, 0) + count
+    selection = [] if article.tone is not None else list(range(len(sentences)))
+    return _Prepared(
+        article,
+        lang,
+        detected,
+        document,
+        sentences,
+        [],
+        {},
+        counts,
+        {},
+        has_text_pairs=False,
+        tone_sentences=selection[:TONE_MAX_SENTENCES],
+    )
+
+
+def _language(article: Article, document: str) -> tuple[str, bool]:
+    if article.lang:
+        return article.lang, False
+    if not document.strip():
+        return UNDETERMINED, False
+    return detect_language(document), True
+
+
+def _find_all_mentions(article: Article, lang: str) -> list[Mention]:
+    title_mentions = find_mentions(article.title, lang, dateline=False) if article.title else []
+    offset = len(article.title) + len(TITLE_SEPARATOR) if article.title else 0
+    body = [
+        Mention(m.country, m.surface, m.start + offset, m.end + offset)
+        for m in find_mentions(article.text, lang, dateline=True)
+    ]
+    return title_mentions + body
+
+
+def _tone_selection(
+    count: int, country_sentences: dict[str, list[int]], has_title: bool
+) -> list[int]:
+    lead = range(min(count, TONE_LEAD_SENTENCES + int(has_title)))
+    naming = {i for indexes in country_sentences.values() for i in indexes}
+    return sorted(set(lead) | naming)[:TONE_MAX_SENTENCES]
+
+
+def _score_tone(prepared: list[_Prepared]) -> None:
+    from etl.tag.tone import sentence_tones  # the encoder is loaded only when tone is wanted
+
+    texts = [
+        p.document[p.sentences[i][0] : p.sentences[i][1]]
+        for p in prepared
+        for i in p.tone_sentences
+    ]
+    scores = iter(sentence_tones(texts)) if texts else iter(())
+    for p in prepared:
+        p.tones = {i: next(scores) for i in p.tone_sentences}
+
+
+def _share(flags: list[bool], indexes) -> float:
+    indexes = list(indexes)
+    return sum(flags[i] for i in indexes) / len(indexes) if indexes else 0.0

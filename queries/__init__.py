@@ -1,0 +1,92 @@
+"""Named SQL files with bound parameters: the one place SQL lives (DESIGN.md).
+
+`run("pair_timeline", con, country_a="PRK", ...)` reads `queries/pair_timeline.sql`, checks
+that the `$names` in it are exactly the parameters passed, binds them and returns a DataFrame.
+Values are never formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+QUERY_DIR = Path(__file__).resolve().parent
+
+SCHEMA_VERSION = 1
+"""Version of queries/schema.sql. Bump it with a queries/migrate_to_<N>.sql that upgrades
+a version N-1 database; readers refuse databases newer than they know."""
+
+# comments and string literals are removed before looking for $names, so that a '$x' inside
+# a literal or a comment is not taken for a parameter
+_STRIPPABLE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.DOTALL)
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class QueryParameterError(ValueError):
+    """The parameters passed do not match the $names the query uses."""
+
+
+class UnknownQueryError(KeyError):
+    """No queries/<name>.sql file."""
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise UnknownQueryError(name)
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise UnknownQueryError(name)
+    return path.read_text(encoding="utf-8")
+
+
+def names() -> list[str]:
+    """Every query name, i.e. every .sql file in queries/."""
+    return sorted(path.stem for path in QUERY_DIR.glob("*.sql"))
+
+
+def parameters(text: str) -> set[str]:
+    """The $names used in SQL text, ignoring comments and string literals."""
+    return set(_PARAMETER.findall(_STRIPPABLE.sub(" ", text)))
+
+
+def description(name: str) -> str:
+    """The query's leading comment: its grain and parameters."""
+    lines = []
+    for line in sql(name).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
+
+
+def check_parameters(name: str, params: dict[str, Any]) -> None:
+    """Raises QueryParameterError naming every missing and unexpected parameter."""
+    expected = parameters(sql(name))
+    missing = sorted(expected - params.keys())
+    unexpected = sorted(params.keys() - expected)
+    if missing or unexpected:
+        parts = [f"missing ${m}" for m in missing] + [f"unexpected ${u}" for u in unexpected]
+        raise QueryParameterError(f"{name}: {'; '.join(parts)}")
+
+
+def run(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> pd.DataFrame:
+    """Run queries/<name>.sql with `params` bound and return the result as a DataFrame.
+
+    Runs on `con` itself, so relations registered on it are visible; a caller sharing one
+    connection across threads passes a `con.cursor()` per query instead.
+    """
+    check_parameters(name, params)
+    return con.execute(sql(name), params).df()
+
+
+def execute(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> None:
+    """Run a statement file (DDL, inserts) that returns nothing; same parameter checks."""
+    check_parameters(name, params)
+    con.execute(sql(name), params) if params else con.execute(sql(name))
