@@ -1,0 +1,45 @@
+# Two commands: `make run` (dashboard on the bundled sample) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := $(or $(TENSION_DB),data/tension.duckdb)
+PORT ?= 8501
+
+.PHONY: run test lint sample bench clean
+
+run: $(VENV)/.runtime | $(DB)
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+test: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+sample: $(VENV)/.runtime
+	$(PY) -m etl sample
+
+# the database is built only when missing; `make sample` rebuilds it
+$(DB): | $(VENV)/.runtime
+	$(PY) -m etl sample
+
+$(VENV)/.python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11+ is needed; run: make PYTHON=python3.11 ..." >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.runtime: requirements.txt $(VENV)/.python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
