@@ -8,7 +8,6 @@ import duckdb
 import pytest
 
 import queries
-from etl.run import load_inputs
 from etl.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,6 +27,8 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Session-scoped and read-only by convention: copy it before writing to it.
     """
+    from etl.run import load_inputs  # imported here so collection does not load the tagger
+
     path = tmp_path_factory.mktemp("sample") / "tension.duckdb"
     load_inputs([FIXTURES / "articles.jsonl"], Settings(db_path=path, workers=1), fresh=True)
     return path

@@ -108,6 +108,11 @@ def _skip_rest_of_line(stream: BinaryIO, chunk: int) -> None:
             return
 
 
+def size_text(count: int) -> str:
+    """'16 MB' or '1000 bytes': sizes as limits are set and shown in reject reasons."""
+    return f"{count / 2**20:g} MB" if count >= 2**20 else f"{count} bytes"
+
+
 def decode(data: bytes) -> tuple[str, bool]:
     """UTF-8 text (a leading BOM dropped) and whether invalid bytes had to be replaced."""
     try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from etl.dates import DateError, parse_date
 from etl.records import Article, Reject, ToneFields
+from etl.sources.base import size_text
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "published_at": (
@@ -75,7 +76,7 @@ def article_from_record(
     text = _text(pick(record, "text"))
     size = len(text.encode("utf-8", "replace"))
     if size > max_text_bytes:
-        return reject(f"text over {max_text_bytes / 2**20:g} MB ({size / 2**20:.1f} MB)")
+        return reject(f"text over {size_text(max_text_bytes)} ({size / 2**20:.1f} MB)")
     try:
         countries = parse_countries(pick(record, "countries"))
         tone = parse_tone(pick(record, "tone"))

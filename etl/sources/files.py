@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.records import Reject, excerpt
-from etl.sources.base import Item, ReadOptions, decode, lines, open_binary
+from etl.sources.base import Item, ReadOptions, decode, lines, open_binary, size_text
 from etl.sources.fields import REPLACEMENT_NOTE, article_from_record
 
 PARQUET_BATCH_ROWS = 1024
@@ -25,8 +25,8 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Item]:
         for line_no, line in lines(stream, options.max_line_bytes):
             locator = f"{path}:{line_no}"
             if line is None:
-                limit = options.max_line_bytes / 2**20
-                yield Reject(str(path), locator, f"line over {limit:g} MB", "")
+                reason = f"line over {size_text(options.max_line_bytes)}"
+                yield Reject(str(path), locator, reason, "")
                 continue
             text, replaced = decode(line)
             if not text.strip():

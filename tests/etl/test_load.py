@@ -1,0 +1,253 @@
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import publish
+from etl.errors import LockedError
+from etl.run import load_inputs
+from etl.settings import REPO_ROOT, Settings
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def settings(db: Path, **overrides) -> Settings:
+    return Settings(db_path=db, workers=1, with_tone=False, **overrides)
+
+
+def count(db: Path, table: str = "articles") -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_articles(path: Path, count: int, prefix: str = "a") -> Path:
+    with path.open("w") as handle:
+        for i in range(count):
+            handle.write(
+                json.dumps(
+                    {
+                        "id": f"{prefix}{i}",
+                        "url": f"https://example.org/{prefix}/{i}",
+                        "published": "2024-03-01",
+                        "lang": "en",
+                        "title": f"Russia and China talk {i}",
+                        "text": f"Officials in Moscow and Beijing met for round {i}. " * 20,
+                    }
+                )
+                + "\n"
+            )
+    return path
+
+
+def test_load_counts_every_row_once(tmp_path):
+    db = tmp_path / "t.duckdb"
+    summary = load_inputs([FIXTURES / "articles.jsonl", FIXTURES / "bad.jsonl"], settings(db))
+    assert (summary.read, summary.loaded, summary.duplicates, summary.rejected) == (21, 16, 1, 4)
+    assert count(db) == 16 and count(db, "rejects") == 4
+
+
+def test_reload_of_same_file_adds_no_rows(tmp_path):
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    tables = {t: count(db, t) for t in ("articles", "mentions", "article_pairs", "evidence")}
+    again = load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    assert (again.loaded, again.duplicates) == (0, 16)
+    assert {t: count(db, t) for t in tables} == tables
+
+
+def test_same_article_from_two_files_is_loaded_once(tmp_path):
+    db = tmp_path / "t.duckdb"
+    copy = tmp_path / "copy.jsonl"
+    lines = (FIXTURES / "articles.jsonl").read_text().splitlines()
+    record = json.loads(lines[0])
+    record["url"] = "https://NEWS.example.org/2024/01/15/korea-russia-arms?utm_source=x#c"
+    copy.write_text(json.dumps(record) + "\n")
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    summary = load_inputs([copy], settings(db))
+    assert (summary.loaded, summary.duplicates) == (0, 1)
+
+
+def test_rejects_keep_run_locator_reason_and_excerpt(tmp_path):
+    db = tmp_path / "t.duckdb"
+    summary = load_inputs([FIXTURES / "bad.jsonl"], settings(db))
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        "select run_id, locator, reason, raw from rejects order by locator"
+    ).fetchall()
+    con.close()
+    bad = str(FIXTURES / "bad.jsonl")
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (summary.run_id, f"{bad}:1", "missing date"),
+        (summary.run_id, f"{bad}:2", "unparseable date '31/31/2023'"),
+        (summary.run_id, f"{bad}:3", "empty text and no pre-tagged countries"),
+        (summary.run_id, f"{bad}:4", "invalid JSON: Expecting value at column 33"),
+    ]
+    assert '"b2"' in rows[1][3]
+
+
+def test_retag_replaces_instead_of_skipping(tmp_path):
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    again = load_inputs([FIXTURES / "articles.jsonl"], settings(db, retag=True))
+    assert (again.loaded, again.duplicates) == (16, 0)
+    assert count(db) == 16
+
+
+def test_a_failed_run_leaves_the_published_database_untouched(tmp_path, monkeypatch):
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    before = digest(db)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("tagger bug")
+
+    monkeypatch.setattr("etl.run.tag_batch", explode)
+    with pytest.raises(RuntimeError):
+        load_inputs([write_articles(tmp_path / "new.jsonl", 3)], settings(db))
+    assert digest(db) == before
+    assert not publish.work_path(db).exists()
+
+
+def test_a_second_run_fails_fast_with_no_wait(tmp_path):
+    db = tmp_path / "t.duckdb"
+    with publish.exclusive_lock(db, wait=False), pytest.raises(LockedError, match="--no-wait"):
+        load_inputs([FIXTURES / "articles.jsonl"], settings(db, wait_for_lock=False))
+
+
+def test_a_second_run_waits_for_the_first(tmp_path):
+    db = tmp_path / "t.duckdb"
+    messages = []
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from etl import publish\n"
+            f"with publish.exclusive_lock(Path({str(db)!r}), wait=False):\n"
+            "    print('locked', flush=True); time.sleep(1.5)",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    started = time.monotonic()
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db), say=messages.append)
+    holder.wait()
+    assert messages and messages[0].startswith("waiting for another ETL run (pid")
+    assert time.monotonic() - started > 0.5
+    assert count(db) == 16
+
+
+def etl_command(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "etl", "--db", str(db), *args]
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.4, 1.0])
+def test_kill_9_mid_load_leaves_published_database_byte_identical(tmp_path, delay):
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    before = digest(db)
+    big = write_articles(tmp_path / "big.jsonl", 4000)
+    process = subprocess.Popen(
+        etl_command(db, "load", str(big), "--workers", "1", "--no-tone"),
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not publish.work_path(db).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(delay)
+    assert process.poll() is None, "the load finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert digest(db) == before
+    assert count(db) == 16
+    rerun = subprocess.run(
+        etl_command(db, "load", str(big), "--workers", "1", "--no-tone"),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert "loaded 4000, duplicates 0, rejected 0" in rerun.stdout
+    assert count(db) == 4016
+
+
+def test_a_reader_keeps_its_snapshot_while_a_load_publishes(tmp_path):
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    reader = duckdb.connect(str(db), read_only=True)
+    try:
+        assert reader.execute("select count(*) from articles").fetchone()[0] == 16
+        result = subprocess.run(
+            etl_command(
+                db,
+                "load",
+                str(write_articles(tmp_path / "more.jsonl", 5)),
+                "--workers",
+                "1",
+                "--no-tone",
+            ),
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert reader.execute("select count(*) from articles").fetchone()[0] == 16
+    finally:
+        reader.close()
+    # a new reader, from an in-memory connection so no cached handle is reused, sees the new file
+    fresh = duckdb.connect(":memory:")
+    fresh.execute("attach ? as published (read_only)", [str(db)])
+    assert fresh.execute("select count(*) from published.articles").fetchone()[0] == 21
+    fresh.close()
+
+
+def test_pool_and_single_process_give_the_same_tables(tmp_path):
+    single, pooled = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(single))
+    load_inputs(
+        [FIXTURES / "articles.jsonl"],
+        Settings(db_path=pooled, workers=2, with_tone=False, batch_size=4),
+    )
+    query = (
+        "select article_id, country_a, country_b, sentence_count from article_pairs order by all"
+    )
+    a = duckdb.connect(str(single), read_only=True)
+    b = duckdb.connect(str(pooled), read_only=True)
+    try:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    con = duckdb.connect(str(db))
+    con.execute("update meta set value = '999' where key = 'schema_version'")
+    con.close()
+    result = subprocess.run(
+        etl_command(db, "stats"), cwd=REPO_ROOT, capture_output=True, text=True, env={**os.environ}
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: ") and "schema version 999" in result.stderr
+    assert "Traceback" not in result.stderr
