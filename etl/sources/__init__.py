@@ -12,8 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import SourceError
-from etl.sources.base import Item, Reader, ReadOptions
+from etl.records import Reject
+from etl.sources.base import Item, Reader, ReadOptions, UnreadableRest
+from etl.sources.feeds import read_feed
+from etl.sources.fetch import FetchError, is_url, snapshot_url
 from etl.sources.files import read_csv, read_jsonl, read_parquet
+from etl.sources.gkg import read_gkg
+from etl.sources.pages import read_html, read_text
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,17 @@ def register(fmt: Format) -> None:
 register(Format("jsonl", read_jsonl, (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")))
 register(Format("csv", read_csv, (".csv", ".tsv", ".csv.gz", ".tsv.gz")))
 register(Format("parquet", read_parquet, (".parquet", ".pq")))
+register(
+    Format(
+        "gkg",
+        read_gkg,
+        (".gkg.csv", ".gkg.csv.zip", ".translation.gkg.csv", ".translation.gkg.csv.zip"),
+    )
+)
+# .xml is left to --format rss: in a folder of pages it is a sitemap more often than a feed
+register(Format("rss", read_feed, (".rss", ".atom")))
+register(Format("html", read_html, (".html", ".htm")))
+register(Format("text", read_text, (".txt",)))
 
 
 def format_names() -> list[str]:
@@ -58,21 +74,29 @@ class InputFile:
 
 
 def plan_inputs(
-    paths: Iterable[Path], fmt: str = "auto", *, follow_symlinks: bool = False
+    paths: Iterable[Path | str], fmt: str = "auto", *, follow_symlinks: bool = False
 ) -> tuple[list[InputFile], list[tuple[Path, str]]]:
     """Expand folders (recursively) and pick each file's format.
+
+    An http(s) URL is fetched once into data/cache/urls/ and read from there as a feed (or
+    as --format says), so the run reads one snapshot whose size the progress bar knows.
 
     Returns the files to read, and the files skipped with the reason (no format claims
     them, or a symlink leads outside the folder given).
 
     Raises:
-        SourceError: a path does not exist, or --format names an unknown format.
+        SourceError: a path does not exist or a URL cannot be fetched, or --format names an
+            unknown format.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise SourceError(fmt, f"unknown format; choose one of {', '.join(format_names())}")
     planned: list[InputFile] = []
     skipped: list[tuple[Path, str]] = []
-    for path in paths:
+    for given in paths:
+        if is_url(given):
+            planned.append(_snapshot(str(given), fmt))
+            continue
+        path = Path(given)
         if not path.exists():
             raise SourceError(path, "no such file or folder")
         files = _walk(path, follow_symlinks, skipped) if path.is_dir() else [path]
@@ -85,6 +109,14 @@ def plan_inputs(
             else:
                 planned.append(InputFile(file, chosen))
     return planned, skipped
+
+
+def _snapshot(url: str, fmt: str) -> InputFile:
+    chosen = "rss" if fmt == "auto" else fmt
+    try:
+        return InputFile(snapshot_url(url, FORMATS[chosen].suffixes[0]), chosen)
+    except FetchError as err:
+        raise SourceError(url, f"cannot fetch: {err.reason}") from None
 
 
 def _walk(root: Path, follow_symlinks: bool, skipped: list[tuple[Path, str]]) -> list[Path]:
@@ -105,9 +137,16 @@ def _walk(root: Path, follow_symlinks: bool, skipped: list[tuple[Path, str]]) ->
 
 
 def read_inputs(files: Iterable[InputFile], options: ReadOptions) -> Iterator[Item]:
-    """All records of all files, in order."""
+    """All records of all files, in order.
+
+    A file whose rest cannot be read (corrupt gzip, decompression bomb) ends in one reject
+    for that rest; the rows before it stay, and the next file is read.
+    """
     for file in files:
-        yield from FORMATS[file.format].reader(file.path, options)
+        try:
+            yield from FORMATS[file.format].reader(file.path, options)
+        except UnreadableRest as err:
+            yield Reject(str(file.path), str(file.path), err.reason, "")
 
 
 __all__ = [

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from etl.errors import SourceError
 from etl.records import Article, Reject
 
 Item = Article | Reject
 Reader = Callable[[Path, "ReadOptions"], Iterator[Item]]
+
+MAX_UNZIPPED_BYTES = 4 * 2**30
+"""A compressed input may not expand past this: a day of GDELT or a year of a feed is far
+smaller, a decompression bomb (a few MB of gzip expanding to terabytes) is not, refs #7."""
+
+
+class UnreadableRest(SourceError):
+    """The rest of a file cannot be read (corrupt compressed data, decompression bomb).
+
+    Raised from inside a reader; `read_inputs` turns it into one reject for the rest of the
+    file, so the rows already read stay loaded and the run goes on.
+    """
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,8 @@ class ReadOptions:
     """--fetch-full: fetch each feed item's page for its full text."""
     follow_symlinks: bool = False
     """Follow symlinks that lead outside a folder given as input."""
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES
+    """--max-unzipped-mb: stop reading a compressed file that expands past this."""
 
     def default_source(self, path: Path) -> str:
         return self.source or strip_suffixes(path)
@@ -68,17 +84,59 @@ class _CountingRaw(io.RawIOBase):
         super().close()
 
 
+class _GuardedUnzip(io.RawIOBase):
+    """Decompressed bytes of a gzip stream, capped, with corrupt data reported as such.
+
+    Raises:
+        UnreadableRest: past `limit` decompressed bytes, or on truncated/corrupt gzip data.
+    """
+
+    def __init__(self, unzipped: gzip.GzipFile, path: Path, limit: int) -> None:
+        super().__init__()
+        self._unzipped = unzipped
+        self._path = path
+        self._limit = limit
+        self._total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        # read1 hands over each inflated piece at once, so the rows before a corrupt spot
+        # are read rather than lost with a half-filled buffer
+        try:
+            data = self._unzipped.read1(len(buffer))
+        except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+            raise UnreadableRest(self._path, f"corrupt gzip data ({err})") from err
+        count = len(data)
+        buffer[:count] = data
+        self._total += count
+        if self._total > self._limit:
+            raise UnreadableRest(
+                self._path,
+                f"expands to over {size_text(self._limit)} when decompressed (a decompression "
+                "bomb?); the rest of the file is skipped, raise --max-unzipped-mb if it is genuine",
+            )
+        return count
+
+
 @contextmanager
-def open_binary(path: Path, on_bytes: Callable[[int], None] | None = None) -> Iterator[BinaryIO]:
+def open_binary(
+    path: Path,
+    on_bytes: Callable[[int], None] | None = None,
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+) -> Iterator[BinaryIO]:
     """Open a file for buffered byte reading, transparently gunzipping `.gz` files.
 
     Progress counts bytes on disk, so it matches the file sizes the bar was sized with.
+    A `.gz` file is read through a guard: see `_GuardedUnzip`.
     """
     counted = io.BufferedReader(_CountingRaw(path.open("rb", buffering=0), on_bytes), 1 << 16)
     with counted:
         if path.suffix == ".gz":
             with gzip.GzipFile(fileobj=counted, mode="rb") as unzipped:
-                yield unzipped
+                guarded = _GuardedUnzip(unzipped, path, max_unzipped_bytes)
+                yield io.BufferedReader(guarded, 1 << 16)
         else:
             yield counted
 

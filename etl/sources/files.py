@@ -21,7 +21,7 @@ PARQUET_BATCH_ROWS = 1024
 
 def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Item]:
     """One record per non-blank line; each line becomes an Article or a Reject."""
-    with open_binary(path, options.on_bytes) as stream:
+    with open_binary(path, options.on_bytes, options.max_unzipped_bytes) as stream:
         for line_no, line in lines(stream, options.max_line_bytes):
             locator = f"{path}:{line_no}"
             if line is None:
@@ -60,7 +60,7 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
     """A header row, then one record per row; `.tsv` files are tab-separated."""
     delimiter = "\t" if path.name.removesuffix(".gz").endswith(".tsv") else ","
     csv.field_size_limit(options.max_line_bytes)
-    with open_binary(path, options.on_bytes) as stream:
+    with open_binary(path, options.on_bytes, options.max_unzipped_bytes) as stream:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
         reader = csv.reader(text, delimiter=delimiter)
         header = _header(reader)
