@@ -16,6 +16,7 @@ import typer
 
 from etl.errors import EtlError
 from etl.settings import DB_ENV, Settings, default_db_path
+from etl.sources.base import MAX_UNZIPPED_BYTES
 
 app = typer.Typer(
     add_completion=False,
@@ -56,7 +57,8 @@ def _settings(**overrides) -> Settings:
 def _fail(err: Exception) -> None:
     if state.debug:
         raise err
-    typer.echo(f"error: {err}", err=True)
+    # one line, whatever the message: duckdb's can span several
+    typer.echo(f"error: {' '.join(str(err).split())}", err=True)
     raise typer.Exit(1)
 
 
@@ -84,6 +86,10 @@ def load(
     max_line_mb: Annotated[
         float, typer.Option(min=0.001, help="Reject longer input lines.")
     ] = 16.0,
+    max_unzipped_mb: Annotated[
+        float,
+        typer.Option(min=0.001, help="Stop reading a .gz input that expands past this."),
+    ] = MAX_UNZIPPED_BYTES / 2**20,
 ) -> None:
     """Load articles from files into the database; prints a summary line."""
     from etl.cli_progress import progress_for_terminal
@@ -107,6 +113,7 @@ def load(
         settings.max_line_bytes,
         source=source,
         follow_symlinks=follow_symlinks,
+        max_unzipped_bytes=int(max_unzipped_mb * 2**20),
     )
     try:
         summary = load_inputs(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import duckdb
@@ -9,14 +11,36 @@ import duckdb
 import queries
 from etl.errors import DatabaseError
 
+REBUILD_HINT = (
+    "restore it from a backup, or move it aside and rebuild it with "
+    "`python -m etl sample` or `python -m etl load`"
+)
 
-def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the private working copy read-write and bring its schema up to date."""
+_DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+# duckdb reports a failed write as text ('Could not write file "x": File too large'), so the
+# OS messages are matched in it
+_DISK_FULL_MESSAGES = tuple(os.strerror(code) for code in _DISK_FULL_ERRNOS)
+
+
+def connect_working(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the private working copy read-write and bring its schema up to date.
+
+    Args:
+        published: the database the working file copies, named in error messages.
+
+    Raises:
+        DatabaseError: the copy is not a DuckDB database, or its schema is newer than ours.
+    """
+    shown = published or path
     try:
         con = duckdb.connect(str(path))
     except duckdb.Error as err:
-        raise DatabaseError(f"cannot open {path}: {err}") from err
-    ensure_schema(con, path)
+        raise DatabaseError(f"cannot open {shown}: {one_line(err)}; {REBUILD_HINT}") from err
+    try:
+        ensure_schema(con, shown)
+    except DatabaseError:
+        con.close()
+        raise
     return con
 
 
@@ -30,14 +54,25 @@ def connect_published(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as err:
-        raise DatabaseError(f"cannot open {path} read-only: {err}") from err
-    check_version(schema_version(con), path)
+        raise DatabaseError(
+            f"cannot open {path} read-only: {one_line(err)}; {REBUILD_HINT}"
+        ) from err
+    try:
+        check_version(schema_version(con, path), path)
+    except DatabaseError:
+        con.close()
+        raise
     return con
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Create the schema in a new database, migrate an older one, refuse a newer one."""
-    version = schema_version(con)
+    """Create the schema in a new database, migrate an older one, refuse a newer one.
+
+    `queries/schema.sql` is always the latest schema; `queries/migrate_to_<N>.sql` upgrades
+    a version N-1 database to N. Migrations run on the working copy, so a failed one
+    publishes nothing.
+    """
+    version = schema_version(con, path)
     check_version(version, path)
     if version is None:
         queries.execute("schema", con)
@@ -48,12 +83,25 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         queries.execute("set_meta", con, key="schema_version", value=str(target))
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The stored schema version, or None for a database without our schema."""
+def schema_version(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> int | None:
+    """The stored schema version, or None for a database without our schema.
+
+    Raises:
+        DatabaseError: the stored version is not a number (a damaged or foreign file).
+    """
     if queries.run("table_exists", con, table_name="meta").empty:
         return None
     rows = queries.run("get_meta", con, key="schema_version")
-    return int(rows["value"].iloc[0]) if not rows.empty else None
+    if rows.empty:
+        return None
+    value = rows["value"].iloc[0]
+    try:
+        return int(value)
+    except ValueError:
+        raise DatabaseError(
+            f"{path or 'the database'} stores schema version {value!r}, not a number; "
+            f"{REBUILD_HINT}"
+        ) from None
 
 
 def check_version(version: int | None, path: Path) -> None:
@@ -62,3 +110,34 @@ def check_version(version: int | None, path: Path) -> None:
             f"{path} has schema version {version}, newer than this code knows "
             f"({queries.SCHEMA_VERSION}); update Tension Monitor (git pull) to read it"
         )
+
+
+def write_failure(err: OSError | duckdb.Error, work: Path, published: Path) -> DatabaseError | None:
+    """The DatabaseError to show for a failure while writing the working copy, if expected.
+
+    A full disk (or a file size limit) and an I/O error on the copy of a damaged database
+    are expected; anything else is a bug and None is returned so the caller re-raises it.
+    """
+    if is_disk_full(err):
+        return DatabaseError(
+            f"disk full or file size limit reached while writing {work}; free space in "
+            f"{work.parent} and re-run ({published} is unchanged)"
+        )
+    if isinstance(err, duckdb.IOException):
+        return DatabaseError(
+            f"I/O error on the working copy of {published}: {one_line(err)}; if {published} "
+            f"is damaged, {REBUILD_HINT}"
+        )
+    return None
+
+
+def is_disk_full(err: BaseException) -> bool:
+    """Whether an OS or DuckDB error means no space is left (or a size limit was hit)."""
+    if isinstance(err, OSError):
+        return err.errno in _DISK_FULL_ERRNOS
+    return any(message in str(err) for message in _DISK_FULL_MESSAGES)
+
+
+def one_line(err: BaseException) -> str:
+    """An error's message on one line (DuckDB's can span several)."""
+    return " ".join(str(err).split())

@@ -19,7 +19,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import duckdb
+
+from etl.database import is_disk_full, write_failure
 from etl.errors import DatabaseError, LockedError
+from etl.faults import crash_point
 
 LOCK_POLL_SECONDS = 0.5
 """How often a waiting run retries the lock: short enough to start promptly, cheap enough
@@ -46,6 +50,7 @@ def exclusive_lock(
         LockedError: when `wait` is False and another run holds the lock.
     """
     _ensure_writable_folder(db_path.parent)
+    _create_lock_file(lock_path(db_path))
     with open(lock_path(db_path), "a+") as handle:
         if not _try_lock(handle):
             holder = _holder(handle)
@@ -75,13 +80,23 @@ def working_copy(db_path: Path, *, fresh: bool = False) -> Iterator[Path]:
     Call inside `exclusive_lock`. The caller must close every connection to the working file
     before the block ends. On an exception the working file is removed and nothing is
     published.
+
+    Raises:
+        DatabaseError: the disk filled up, or the copy of a damaged database failed to read.
     """
     work = work_path(db_path)
     _remove_database_files(work)
     if db_path.exists() and not fresh:
         _copy(db_path, work)
+    crash_point("copy")
     try:
         yield work
+    except (OSError, duckdb.Error) as err:
+        _remove_database_files(work)
+        failure = write_failure(err, work, db_path)
+        if failure is None:
+            raise
+        raise failure from err
     except BaseException:
         _remove_database_files(work)
         raise
@@ -94,7 +109,9 @@ def publish(work: Path, db_path: Path) -> None:
     if wal.exists():
         raise DatabaseError(f"{work} still has a write-ahead log; close it before publishing")
     _fsync(work)
+    crash_point("publish")
     os.replace(work, db_path)
+    crash_point("published")
     _fsync_folder(db_path.parent)
 
 
@@ -103,6 +120,8 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
     except OSError as err:
         _remove_database_files(target)
+        if is_disk_full(err):
+            raise write_failure(err, target, source) from err
         raise DatabaseError(f"cannot copy {source} to {target}: {err.strerror}") from err
 
 
@@ -122,6 +141,16 @@ def _ensure_writable_folder(folder: Path) -> None:
             f"the data folder {folder} is read-only; make it writable or set TENSION_DB "
             "to a path in a writable folder"
         )
+
+
+def _create_lock_file(path: Path) -> None:
+    try:
+        path.touch()
+    except OSError as err:
+        raise DatabaseError(
+            f"cannot create the lock file {path}: {err.strerror}; make {path.parent} "
+            "writable or set TENSION_DB to a path in a writable folder"
+        ) from err
 
 
 def _try_lock(handle) -> bool:

@@ -19,6 +19,7 @@ import pyarrow as pa
 import queries
 from etl import publish
 from etl.database import connect_working
+from etl.faults import crash_point
 from etl.load import Loader, utc_now
 from etl.records import Article, Reject, TaggedArticle
 from etl.settings import Settings
@@ -87,7 +88,7 @@ def load_inputs(
         publish.exclusive_lock(settings.db_path, wait=settings.wait_for_lock, say=say),
         publish.working_copy(settings.db_path, fresh=fresh) as work,
     ):
-        con = connect_working(work)
+        con = connect_working(work, published=settings.db_path)
         try:
             summary = _run(con, files, options, settings, command, progress)
             summary.skipped_files = skipped
@@ -135,6 +136,7 @@ def _run(
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         rejects = [r for r in results if isinstance(r, Reject)]
         loader.write(tagged, replace=settings.retag)
+        crash_point("write")
         loader.write_rejects(rejects)
         summary.loaded += len(tagged)
         summary.rejected += len(rejects)
@@ -158,6 +160,7 @@ def _fresh_batches(
     """
     while chunk := list(islice(items, settings.batch_size)):
         summary.read += len(chunk)
+        crash_point("read")
         rejects = [item for item in chunk if isinstance(item, Reject)]
         loader.write_rejects(rejects)
         summary.rejected += len(rejects)
@@ -186,6 +189,7 @@ def _tagged(
     """(batch, its tagging results) in input order; in a process pool when workers > 1."""
     if workers <= 1:
         for batch in batches:
+            crash_point("tag")
             yield batch, tag_batch(batch, options)
         return
     context = multiprocessing.get_context("forkserver")
@@ -193,6 +197,7 @@ def _tagged(
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         in_flight: deque[tuple[list[Article], Future]] = deque()
         for batch in batches:
+            crash_point("tag")
             in_flight.append((batch, pool.submit(tag_batch, batch, options)))
             if len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
                 done, future = in_flight.popleft()
@@ -233,4 +238,5 @@ def _finish(con, summary: RunSummary) -> None:
         rejected=summary.rejected,
         seconds=summary.seconds,
     )
+    crash_point("checkpoint")
     con.execute("checkpoint")
