@@ -1,5 +1,8 @@
 """Write tagged articles and rejects into the (working copy of the) DuckDB database.
 
+The `*_table` converters turn tagged articles into Arrow tables with the columns of the
+schema; the Dask engine (etl/engines) writes the same tables to Parquet.
+
 Write mode per table, declared here rather than implied by the code:
 - articles: merge on article_id. New ids are inserted; an id already present is a duplicate
   and left alone, unless the run re-tags (--retag), which replaces it.
@@ -49,10 +52,10 @@ class Loader:
         if not tagged:
             return
         tables = {
-            "batch_articles": self._articles(tagged),
-            "batch_mentions": _mentions(tagged),
-            "batch_pairs": _pairs(tagged),
-            "batch_evidence": _evidence(tagged),
+            "batch_articles": articles_table(tagged, self.run_id, utc_now()),
+            "batch_mentions": mentions_table(tagged),
+            "batch_pairs": pairs_table(tagged),
+            "batch_evidence": evidence_table(tagged),
         }
         with _registered(self.con, **tables), _transaction(self.con):
             if replace:
@@ -62,58 +65,63 @@ class Loader:
     def write_rejects(self, rejects: list[Reject]) -> None:
         if not rejects:
             return
-        now = utc_now()
-        table = pa.table(
-            {
-                "run_id": pa.array([self.run_id] * len(rejects), pa.int32()),
-                "source": [r.source for r in rejects],
-                "locator": [r.locator for r in rejects],
-                "reason": [r.reason for r in rejects],
-                "raw": [r.raw for r in rejects],
-                "rejected_at": pa.array([now] * len(rejects), pa.timestamp("us")),
-            }
-        )
+        table = rejects_table(rejects, self.run_id, utc_now())
         with _registered(self.con, batch_rejects=table), _transaction(self.con):
             queries.execute("insert_rejects", self.con)
 
-    def _articles(self, tagged: list[TaggedArticle]) -> pa.Table:
-        now = utc_now()
-        rows = [t.article for t in tagged]
-        tones = [t.tone for t in tagged]
-        return pa.table(
-            {
-                "article_id": [a.article_id for a in rows],
-                "record_id": [a.record_id for a in rows],
-                "run_id": pa.array([self.run_id] * len(rows), pa.int32()),
-                "url": [a.url for a in rows],
-                "source": [a.source for a in rows],
-                "title": [a.title for a in rows],
-                "text": [a.text for a in rows],
-                "lang": [t.lang for t in tagged],
-                "is_lang_detected": [t.lang_detected for t in tagged],
-                "origin": [a.origin for a in rows],
-                "locator": [a.locator for a in rows],
-                "notes": ["; ".join(a.notes) or None for a in rows],
-                "tone": pa.array([x.tone if x else None for x in tones], pa.float64()),
-                "tone_positive": pa.array([x.positive if x else None for x in tones], pa.float64()),
-                "tone_negative": pa.array([x.negative if x else None for x in tones], pa.float64()),
-                "tone_polarity": pa.array([x.polarity if x else None for x in tones], pa.float64()),
-                "word_count": pa.array([x.word_count if x else None for x in tones], pa.int32()),
-                "conflict": pa.array([t.conflict for t in tagged], pa.float64()),
-                "sentence_count": pa.array([t.sentence_count for t in tagged], pa.int32()),
-                "country_count": pa.array([len(t.countries) for t in tagged], pa.int32()),
-                "published_at": pa.array(
-                    [_naive_utc(a.published_at) for a in rows], pa.timestamp("us")
-                ),
-                "published_date": pa.array(
-                    [a.published_at.astimezone(UTC).date() for a in rows], pa.date32()
-                ),
-                "loaded_at": pa.array([now] * len(rows), pa.timestamp("us")),
-            }
-        )
+
+def articles_table(tagged: list[TaggedArticle], run_id: int, loaded_at: datetime) -> pa.Table:
+    """One row per tagged article, in the columns of the articles table."""
+    rows = [t.article for t in tagged]
+    tones = [t.tone for t in tagged]
+    return pa.table(
+        {
+            "article_id": pa.array([a.article_id for a in rows], pa.string()),
+            "record_id": pa.array([a.record_id for a in rows], pa.string()),
+            "run_id": pa.array([run_id] * len(rows), pa.int32()),
+            "url": pa.array([a.url for a in rows], pa.string()),
+            "source": pa.array([a.source for a in rows], pa.string()),
+            "title": pa.array([a.title for a in rows], pa.string()),
+            "text": pa.array([a.text for a in rows], pa.string()),
+            "lang": pa.array([t.lang for t in tagged], pa.string()),
+            "is_lang_detected": pa.array([t.lang_detected for t in tagged], pa.bool_()),
+            "origin": pa.array([a.origin for a in rows], pa.string()),
+            "locator": pa.array([a.locator for a in rows], pa.string()),
+            "notes": pa.array(["; ".join(a.notes) or None for a in rows], pa.string()),
+            "tone": pa.array([x.tone if x else None for x in tones], pa.float64()),
+            "tone_positive": pa.array([x.positive if x else None for x in tones], pa.float64()),
+            "tone_negative": pa.array([x.negative if x else None for x in tones], pa.float64()),
+            "tone_polarity": pa.array([x.polarity if x else None for x in tones], pa.float64()),
+            "word_count": pa.array([x.word_count if x else None for x in tones], pa.int32()),
+            "conflict": pa.array([t.conflict for t in tagged], pa.float64()),
+            "sentence_count": pa.array([t.sentence_count for t in tagged], pa.int32()),
+            "country_count": pa.array([len(t.countries) for t in tagged], pa.int32()),
+            "published_at": pa.array(
+                [_naive_utc(a.published_at) for a in rows], pa.timestamp("us")
+            ),
+            "published_date": pa.array(
+                [a.published_at.astimezone(UTC).date() for a in rows], pa.date32()
+            ),
+            "loaded_at": pa.array([loaded_at] * len(rows), pa.timestamp("us")),
+        }
+    )
 
 
-def _mentions(tagged: list[TaggedArticle]) -> pa.Table:
+def rejects_table(rejects: list[Reject], run_id: int, rejected_at: datetime) -> pa.Table:
+    """One row per rejected input row, in the columns of the rejects table."""
+    return pa.table(
+        {
+            "run_id": pa.array([run_id] * len(rejects), pa.int32()),
+            "source": pa.array([r.source for r in rejects], pa.string()),
+            "locator": pa.array([r.locator for r in rejects], pa.string()),
+            "reason": pa.array([r.reason for r in rejects], pa.string()),
+            "raw": pa.array([r.raw for r in rejects], pa.string()),
+            "rejected_at": pa.array([rejected_at] * len(rejects), pa.timestamp("us")),
+        }
+    )
+
+
+def mentions_table(tagged: list[TaggedArticle]) -> pa.Table:
     # a pre-tagged article without text has no sentences, so its sentence counts are unknown
     rows = [
         (t.article.article_id, c, t.sentence_count is not None) for t in tagged for c in t.countries
@@ -132,7 +140,7 @@ def _mentions(tagged: list[TaggedArticle]) -> pa.Table:
     )
 
 
-def _pairs(tagged: list[TaggedArticle]) -> pa.Table:
+def pairs_table(tagged: list[TaggedArticle]) -> pa.Table:
     rows = [(t.article.article_id, p) for t in tagged for p in t.pairs]
     return pa.table(
         {
@@ -146,7 +154,7 @@ def _pairs(tagged: list[TaggedArticle]) -> pa.Table:
     )
 
 
-def _evidence(tagged: list[TaggedArticle]) -> pa.Table:
+def evidence_table(tagged: list[TaggedArticle]) -> pa.Table:
     rows = [(t.article.article_id, p, e) for t in tagged for p in t.pairs for e in p.evidence]
     return pa.table(
         {
