@@ -114,7 +114,7 @@ def plan_inputs(
 def _snapshot(url: str, fmt: str) -> InputFile:
     chosen = "rss" if fmt == "auto" else fmt
     try:
-        return InputFile(snapshot_url(url, FORMATS[chosen].suffixes[0]), chosen)
+        return InputFile(snapshot_url(url, FORMATS[chosen].suffixes), chosen)
     except FetchError as err:
         raise SourceError(url, f"cannot fetch: {err.reason}") from None
 
