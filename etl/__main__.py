@@ -64,11 +64,22 @@ def _fail(err: Exception) -> None:
 
 @app.command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders, or feed URLs (http/https) to load.")
+    ],
     fmt: Annotated[
         str, typer.Option("--format", help="Input format, or auto from the name.")
     ] = "auto",
     source: Annotated[str | None, typer.Option(help="Outlet name for records without one.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date (YYYY-MM-DD) of text pages; HTML uses it if it has none."
+        ),
+    ] = None,
+    fetch_full: Annotated[
+        bool, typer.Option(help="Fetch each feed item's page for its full text.")
+    ] = False,
     retag: Annotated[
         bool, typer.Option(help="Tag again, replacing loaded articles and ignoring pre-tags.")
     ] = False,
@@ -88,7 +99,7 @@ def load(
     ] = 16.0,
     max_unzipped_mb: Annotated[
         float,
-        typer.Option(min=0.001, help="Stop reading a .gz input that expands past this."),
+        typer.Option(min=0.001, help="Stop reading a .gz or .zip input that expands past this."),
     ] = MAX_UNZIPPED_BYTES / 2**20,
 ) -> None:
     """Load articles from files into the database; prints a summary line."""
@@ -112,6 +123,8 @@ def load(
         settings.max_article_bytes,
         settings.max_line_bytes,
         source=source,
+        date=date,
+        fetch_full=fetch_full,
         follow_symlinks=follow_symlinks,
         max_unzipped_bytes=int(max_unzipped_mb * 2**20),
     )
@@ -129,6 +142,51 @@ def load(
     for path, reason in summary.skipped_files:
         typer.echo(f"skipped {path}: {reason}", err=True)
     typer.echo(summary.line())
+
+
+@app.command()
+def gdelt(
+    start: Annotated[str, typer.Option(help="First batch time, UTC: YYYY-MM-DD[THH:MM].")],
+    end: Annotated[str, typer.Option(help="End of the range, UTC, exclusive.")],
+    translation: Annotated[
+        bool, typer.Option(help="Also fetch GDELT's translated (non-English) stream.")
+    ] = False,
+    every: Annotated[
+        str, typer.Option(help="15min (all batches), hour or day: the first batch of each.")
+    ] = "15min",
+    cache: Annotated[
+        Path | None, typer.Option(help="Download folder [default: data/cache/gdelt].")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="GDELT v2 file server [default: data.gdeltproject.org].")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Tagging processes.")] = None,
+) -> None:
+    """Download GDELT GKG 2.1 files for a time range and load them."""
+    from etl.cli_progress import progress_for_terminal
+    from etl.dates import parse_date
+    from etl.gdelt_command import download_progress_for_terminal, fetch_and_load
+    from etl.sources.gdelt_download import BASE_URL, GDELT_CACHE, plan_files
+
+    try:
+        names = plan_files(parse_date(start), parse_date(end), every, translation)
+    except ValueError as err:  # DateError included
+        raise typer.BadParameter(str(err)) from None
+    try:
+        downloaded, loaded = fetch_and_load(
+            names,
+            _settings(workers=workers or Settings().workers),
+            cache=cache or GDELT_CACHE,
+            base_url=base_url or BASE_URL,
+            command=" ".join(sys.argv),
+            download_progress=download_progress_for_terminal(),
+            load_progress=progress_for_terminal(),
+            say=lambda message: typer.echo(message, err=True),
+        )
+    except EtlError as err:
+        _fail(err)
+    typer.echo(downloaded.line())
+    typer.echo(loaded.line() if loaded else "nothing to load")
 
 
 @app.command()

@@ -61,6 +61,15 @@ class DownloadProgress:
     def finish(self) -> None: ...
 
 
+def plan_files(start: datetime, end: datetime, every: str, translation: bool) -> list[str]:
+    """The GKG file names for [start, end), thinned to `every`.
+
+    Raises:
+        ValueError: a bad range, an unknown `every`, or far too many files.
+    """
+    return file_names(batch_times(start, end, every), translation)
+
+
 def batch_times(start: datetime, end: datetime, every: str = "15min") -> list[datetime]:
     """Batch times in [start, end), on GDELT's 15-minute grid, thinned to `every`.
 

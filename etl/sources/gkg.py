@@ -15,14 +15,21 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from etl.dates import DateError, parse_date
 from etl.identity import article_id_for
 from etl.records import Article, Reject, ToneFields
-from etl.sources.base import Item, ReadOptions, decode, lines, open_binary
+from etl.sources.base import (
+    MAX_UNZIPPED_BYTES,
+    Item,
+    ReadOptions,
+    decode,
+    lines,
+    open_binary,
+    size_text,
+)
 from etl.sources.fields import REPLACEMENT_NOTE
 from etl.sources.fips import fips_to_iso3, is_known
 
@@ -69,19 +76,10 @@ _TITLE = re.compile(r"<PAGE_TITLE>(.*?)</PAGE_TITLE>", re.DOTALL)
 _SRCLC = re.compile(r"srclc:([A-Za-z]{2,3})")
 
 
-@dataclass(frozen=True)
-class ZipLimits:
-    """What a zip member may expand to before it is refused as a decompression bomb.
-
-    A 15-minute GKG file is 5-50 MB unzipped at a ratio near 3; these bounds leave an order
-    of magnitude of room and still stop a bomb long before it fills memory or disk.
-    """
-
-    max_member_bytes: int = 1 << 30
-    max_ratio: float = 100.0
-
-
-DEFAULT_ZIP_LIMITS = ZipLimits()
+MAX_ZIP_RATIO = 100.0
+"""A zip member expanding more than this is refused as a decompression bomb: GKG text zips
+at a ratio near 3, a bomb at thousands. The expanded size itself is capped by
+--max-unzipped-mb (ReadOptions.max_unzipped_bytes), as for .gz inputs."""
 
 
 def read_gkg(path: Path, options: ReadOptions) -> Iterator[Item]:
@@ -94,14 +92,14 @@ def read_gkg(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 
 def read_gkg_zip(
-    path: Path, options: ReadOptions, limits: ZipLimits = DEFAULT_ZIP_LIMITS
+    path: Path, options: ReadOptions, max_ratio: float = MAX_ZIP_RATIO
 ) -> Iterator[Item]:
     """The records of every member, streamed; all of them, or one Reject if the zip is bad.
 
     Records are held until the member's CRC has been checked at its end: a GKG file is a few
     thousand text-less records, and a corrupt zip must not leave half its rows loaded.
     """
-    problem = zip_problem(path, limits)
+    problem = zip_problem(path, options.max_unzipped_bytes, max_ratio)
     if problem:
         yield Reject(str(path), str(path), problem)
         return
@@ -122,7 +120,11 @@ def read_gkg_zip(
 
 
 def zip_problem(
-    path: Path, limits: ZipLimits = DEFAULT_ZIP_LIMITS, deep: bool = False
+    path: Path,
+    max_bytes: int = MAX_UNZIPPED_BYTES,
+    max_ratio: float = MAX_ZIP_RATIO,
+    *,
+    deep: bool = False,
 ) -> str | None:
     """Why the zip cannot be loaded (bomb, truncated, corrupt), or None when it looks sound.
 
@@ -137,7 +139,7 @@ def zip_problem(
             if not members:
                 return "zip archive is empty"
             for member in members:
-                refused = _refused_member(member, limits)
+                refused = _refused_member(member, max_bytes, max_ratio)
                 if refused:
                     return refused
             bad = archive.testzip() if deep else None
@@ -146,19 +148,18 @@ def zip_problem(
     return f"corrupt zip: bad CRC in member {bad}" if bad else None
 
 
-def _refused_member(member: zipfile.ZipInfo, limits: ZipLimits) -> str | None:
-    size_mb = member.file_size / 2**20
-    if member.file_size > limits.max_member_bytes:
-        limit_mb = limits.max_member_bytes / 2**20
+def _refused_member(member: zipfile.ZipInfo, max_bytes: int, max_ratio: float) -> str | None:
+    if member.file_size > max_bytes:
         return (
-            f"zip member {member.filename} unzips to {size_mb:.0f} MB, over the "
-            f"{limit_mb:.0f} MB limit (possible decompression bomb)"
+            f"zip member {member.filename} unzips to {size_text(member.file_size)}, over the "
+            f"{size_text(max_bytes)} limit (a decompression bomb?); raise --max-unzipped-mb "
+            "if it is genuine"
         )
     ratio = member.file_size / max(member.compress_size, 1)
-    if ratio > limits.max_ratio:
+    if ratio > max_ratio:
         return (
-            f"zip member {member.filename} expands {ratio:.0f}x, over the {limits.max_ratio:g}x "
-            "limit (possible decompression bomb)"
+            f"zip member {member.filename} expands {ratio:.0f}x, over the {max_ratio:g}x "
+            "limit (a decompression bomb?)"
         )
     return None
 
