@@ -31,12 +31,12 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Item]:
             text, replaced = decode(line)
             if not text.strip():
                 continue
-            yield _jsonl_record(text, replaced, path, locator, options)
+            yield jsonl_record(text, replaced, path, locator, options)
 
 
-def _jsonl_record(
-    text: str, replaced: bool, path: Path, locator: str, options: ReadOptions
-) -> Item:
+def jsonl_record(text: str, replaced: bool, path: Path, locator: str, options: ReadOptions) -> Item:
+    """One JSONL line (decoded) as an Article or a Reject; the Dask engine reads byte ranges
+    of a file line by line and calls this too, so both engines read a line alike."""
     try:
         record = json.loads(text)
     except json.JSONDecodeError as err:
@@ -66,7 +66,7 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
         header = _header(reader)
         if header is None:
             return
-        yield from _csv_rows(reader, header, path, options)
+        yield from csv_rows(reader, header, path, options)
 
 
 def _header(reader: csv.reader) -> list[str] | None:
@@ -76,7 +76,9 @@ def _header(reader: csv.reader) -> list[str] | None:
     return None
 
 
-def _csv_rows(reader, header: list[str], path: Path, options: ReadOptions) -> Iterator[Item]:
+def csv_rows(reader, header: list[str], path: Path, options: ReadOptions) -> Iterator[Item]:
+    """The rows after the header; `reader.line_num` names them (the Dask engine passes a
+    reader over a byte range of the file whose line_num counts from the range's first line)."""
     while True:
         try:
             row = next(reader)
