@@ -1,0 +1,185 @@
+"""Country mentions in text: one Aho-Corasick pass plus context rules (issue #3 item 2).
+
+What counts as a mention is defined in COUNTRY-MENTIONS.md. The pass runs over a folded copy
+of the text (lower-case, punctuation blanked, same length, so offsets carry over) against
+space-padded keys, which makes every hit a whole-word hit. Then, in order: case and language
+checks per row, longest-leftmost selection (so "Korea Utara" beats "Korea" and a blocker such
+as "Indian Ocean" swallows "Indian"), the dateline cut, immediate context rules, and deferred
+rules that need to know which countries the article names without doubt (bare "Korea").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from etl.records import Mention
+from etl.tag import context_rules
+from etl.tag.dateline import dateline_end
+from etl.tag.gazetteer import Entry, gazetteer, read_countries
+from etl.tag.textfold import blank_punctuation, fold, fold_key
+
+LANGUAGE_ALIASES = {
+    "in": "id",
+    "ind": "id",
+    "msa": "ms",
+    "zsm": "ms",
+    "may": "ms",
+    "eng": "en",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "spa": "es",
+    "por": "pt",
+    "ita": "it",
+    "nld": "nl",
+    "dut": "nl",
+    "rus": "ru",
+    "ukr": "uk",
+    "ara": "ar",
+    "tur": "tr",
+    "zho": "zh",
+    "chi": "zh",
+    "jpn": "ja",
+    "kor": "ko",
+    "vie": "vi",
+    "tha": "th",
+    "fas": "fa",
+    "per": "fa",
+    "hin": "hi",
+}
+"""Other spellings of the languages the gazetteer knows; 'in' is the old code for Indonesian."""
+
+_US_PLACE = re.compile(
+    r",\s*(?:(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|"
+    r"Miss|Mo|Mont|Neb|Nev|N\.[HJMYCD]|Okla|Ore|Pa|R\.I|S\.[CD]|Tenn|Tex|Vt|Va|Wash|W\.Va|Wis|"
+    r"Wyo|Ont|Que)\.|(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|"
+    r"MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\b|"
+    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
+    r"Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    r"Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    r"New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
+    r"Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|"
+    r"Vermont|Virginia|West Virginia|Wisconsin|Wyoming|Ontario|Quebec|Texas)\b)"
+)
+"""'Paris, Texas', 'Moscow, Idaho', 'Lebanon, Pa.': a US/Canadian place, not the country.
+Georgia is left out of the list on purpose ('Tbilisi, Georgia')."""
+
+
+def normalise_language(lang: str | None) -> str | None:
+    """'id-ID', 'IND', 'in' -> 'id'; None stays None."""
+    if not lang:
+        return None
+    code = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]
+    return LANGUAGE_ALIASES.get(code, code) or None
+
+
+def _case_fits(entry: Entry, text: str, start: int, end: int) -> bool:
+    if entry.case == "cap":
+        return not text[start].islower() and not _US_PLACE.match(text, end)
+    if entry.case == "exact":
+        return blank_punctuation(text[start:end]) == entry.exact
+    return True
+
+
+def _candidates(text: str, folded: str, lang: str | None) -> list[tuple[int, int, Entry]]:
+    """Every whole-word hit whose row fits the text's case and language."""
+    found = []
+    for end_index, (back, length, entries) in gazetteer().automaton.iter(f" {folded} "):
+        start = end_index - back
+        end = start + length
+        for entry in entries:
+            if entry.applies_to(lang) and _case_fits(entry, text, start, end):
+                found.append((start, end, entry))
+                break
+    return found
+
+
+def _longest_leftmost(candidates: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
+    chosen = []
+    reached = 0
+    for start, end, entry in sorted(candidates, key=lambda hit: (hit[0], -hit[1])):
+        if start >= reached:
+            chosen.append((start, end, entry))
+            reached = end
+    return chosen
+
+
+def _apply_rules(
+    hits: list[tuple[int, int, Entry]], ctx: context_rules.RuleContext
+) -> list[tuple[int, int, Entry, str]]:
+    """Country per hit after immediate rules, then deferred ones; blockers and rejects go."""
+    decided: list[str | None] = []
+    for start, end, entry in hits:
+        rule = context_rules.IMMEDIATE.get(entry.rule) if entry.rule else None
+        if not entry.iso3 or entry.rule in context_rules.DEFERRED:
+            decided.append(None)
+        else:
+            decided.append(rule(ctx, start, end, entry.iso3) if rule else entry.iso3)
+    ctx.found = {iso3 for iso3 in decided if iso3}
+    for index, (start, end, entry) in enumerate(hits):
+        if entry.iso3 and entry.rule in context_rules.DEFERRED:
+            decided[index] = context_rules.DEFERRED[entry.rule](ctx, start, end, entry.iso3)
+    return [(*hit, iso3) for hit, iso3 in zip(hits, decided, strict=True) if iso3]
+
+
+def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) -> list[Mention]:
+    """Country mentions in `text`, sorted by start, with offsets into `text`.
+
+    Args:
+        text: a title or a body.
+        lang: ISO 639-1 language of the text (or a variant such as 'id-ID'); rows gated to a
+            language ("AS" for Amerika Serikat) only apply when it matches, and strict ones
+            never apply when it is None.
+        dateline: ignore a dateline lead at the very start ("SEOUL (Reuters) -"); pass False
+            for titles.
+    """
+    if not text:
+        return []
+    lang = normalise_language(lang)
+    folded = fold(text)
+    hits = _longest_leftmost(_candidates(text, folded, lang))
+    if dateline and hits:
+        cut = dateline_end(text)
+        hits = [hit for hit in hits if hit[0] >= cut]
+    ctx = context_rules.RuleContext(text=text, folded=folded, lang=lang)
+    mentions = []
+    for start, end, entry, iso3 in _apply_rules(hits, ctx):
+        if entry.trailing_dot and text.startswith(".", end):
+            end += 1  # "U.S." keeps its final full stop, which folding dropped from the key
+        mentions.append(Mention(country=iso3, surface=text[start:end], start=start, end=end))
+    return mentions
+
+
+def to_iso3(value: str) -> str | None:
+    """ISO-3 for an ISO-2 or ISO-3 code or a country name in any gazetteer language.
+
+    >>> [to_iso3(v) for v in ("RU", "rus", "Russia", "North Korea", "Korea Utara", "Atlantis")]
+    ['RUS', 'RUS', 'RUS', 'PRK', 'PRK', None]
+    """
+    if not value or not value.strip():
+        return None
+    code = value.strip().upper()
+    codes = _codes()
+    if code in codes:
+        return codes[code]
+    return gazetteer().names.get(fold_key(value))
+
+
+@functools.cache
+def _codes() -> dict[str, str]:
+    """ISO-2 and ISO-3 codes (upper-case) -> ISO-3."""
+    codes = {}
+    for country in read_countries():
+        codes[country["iso2"]] = codes[country["iso3"]] = country["iso3"]
+    return codes
+
+
+def country_table() -> list[dict[str, str]]:
+    """Every ISO 3166-1 country (and Kosovo) with keys iso3, iso2, name, flag, by name."""
+    rows = [
+        {"iso3": c["iso3"], "iso2": c["iso2"], "name": c["name"], "flag": c["flag"]}
+        for c in read_countries()
+    ]
+    return sorted(rows, key=lambda row: row["name"])

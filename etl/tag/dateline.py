@@ -1,0 +1,40 @@
+"""Where a news dateline lead ends ("SEOUL (Reuters) -", "JAKARTA, CNN Indonesia --").
+
+A dateline names where the reporter filed from, not what the story is about, so country names
+inside it are not mentions (COUNTRY-MENTIONS.md). Recognised at the very start of a body:
+a place (one to four words), then a comma part (date or outlet) and/or a parenthesised outlet,
+then a dash or colon. Without a comma or bracket part the place must be in capitals, so an
+opening sentence such as "Rusia - Korea Utara bersepakat" is not taken for a dateline.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_DATELINE_CHARS = 90
+"""Longer leads are sentences, not datelines."""
+
+_DATELINE = re.compile(
+    r"""\s*
+    (?P<place>[^\W\d_][\w.'’&]*(?:[ ][^\W\d_][\w.'’&]*){0,3})
+    (?P<rest>(?:\s*,\s*[^\n,()—–-]{1,40}?){0,2}(?:\s*\([^()\n]{1,40}\))?)
+    \s*(?:--|-|—|–|:)\s""",
+    re.VERBOSE,
+)
+
+
+def dateline_end(text: str) -> int:
+    """Offset just past the dateline lead of `text`, or 0 when it has none.
+
+    >>> dateline_end("SEOUL (Reuters) - North Korea said")
+    18
+    >>> dateline_end("Rusia - Korea Utara bersepakat")
+    0
+    """
+    match = _DATELINE.match(text)
+    if not match or match.end() > MAX_DATELINE_CHARS:
+        return 0
+    place, rest = match.group("place"), match.group("rest").strip()
+    if rest or (place.upper() == place and len(place) >= 2):
+        return match.end()
+    return 0

@@ -1,0 +1,135 @@
+"""The committed gazetteer as an Aho-Corasick automaton, built once per process (issue #3).
+
+Run time needs only `data/gazetteer.json`, `data/countries.tsv` and pyahocorasick: babel is
+used by `build_gazetteer.py` alone. Nothing here is pickled: every worker process builds its
+own automaton on first use (~0.1 s).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+
+from etl.tag.textfold import blank_punctuation, fold_key, is_unspaced
+
+DATA_DIR = Path(__file__).parent / "data"
+GAZETTEER_PATH = DATA_DIR / "gazetteer.json"
+COUNTRIES_PATH = DATA_DIR / "countries.tsv"
+
+UNDECIDED_RULES = frozenset({"korea", "congo"})
+"""Rules whose row's iso3 is only a placeholder: to_iso3 must not trust those names."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer row, as the matcher needs it."""
+
+    iso3: str
+    """ISO 3166-1 alpha-3; '' for a blocker."""
+    langs: frozenset[str] | None
+    """Languages the row applies to; None for every language."""
+    strict: bool
+    """When the text's language is unknown, a strict row does not apply ("AS")."""
+    case: str
+    """cap | exact | any."""
+    exact: str
+    """For case == exact: the surface with punctuation blanked ("U.S." -> "U S")."""
+    rule: str | None
+    trailing_dot: bool
+    """The surface ends with '.', which folding drops from the key ("U.S.")."""
+
+    def applies_to(self, lang: str | None) -> bool:
+        if self.langs is None:
+            return True
+        if lang is None:
+            return not self.strict
+        return lang in self.langs
+
+
+class Key(NamedTuple):
+    """Automaton value: where the name starts relative to the match end, its length, rows."""
+
+    back: int
+    length: int
+    entries: tuple[Entry, ...]
+
+
+class Gazetteer(NamedTuple):
+    automaton: ahocorasick.Automaton
+    names: dict[str, str]
+    """Folded unambiguous names, ISO-2 and ISO-3 codes -> ISO-3 (for to_iso3)."""
+
+
+def _entry(surface: str, iso3: str, langs: str, case: str, rule: str) -> Entry:
+    return Entry(
+        iso3=iso3,
+        langs=frozenset(langs.lstrip("!").split(",")) if langs.lstrip("!") else None,
+        strict=langs.startswith("!"),
+        case=case,
+        exact=blank_punctuation(surface).strip(),
+        rule=None if rule == "-" else rule,
+        trailing_dot=surface.endswith("."),
+    )
+
+
+def _padded(folded: str) -> tuple[str, int]:
+    """The automaton key for a folded surface, and how many pad characters lead it.
+
+    A space on each side makes the match a whole word; scripts written without spaces get none.
+    """
+    left = "" if is_unspaced(folded[0]) else " "
+    right = "" if is_unspaced(folded[-1]) else " "
+    return f"{left}{folded}{right}", len(left)
+
+
+def read_rows(path: Path = GAZETTEER_PATH) -> list[list[str]]:
+    """The raw [surface, iso3, langs, case, rule] rows of the committed gazetteer."""
+    return json.loads(path.read_text(encoding="utf-8"))["entries"]
+
+
+def read_countries(path: Path = COUNTRIES_PATH) -> list[dict[str, str]]:
+    """countries.tsv as dicts with keys iso2, iso3, name, flag."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    header, body = rows[0], rows[1:]
+    return [dict(zip(header, row, strict=True)) for row in body]
+
+
+def _name_index(rows: list[list[str]], countries: list[dict[str, str]]) -> dict[str, str]:
+    """Folded name -> ISO-3 for names that point to one country; codes first."""
+    candidates: dict[str, set[str]] = {}
+    for surface, iso3, _langs, _case, rule in rows:
+        if iso3 and rule not in UNDECIDED_RULES:
+            candidates.setdefault(fold_key(surface), set()).add(iso3)
+    names = {key: isos.pop() for key, isos in candidates.items() if len(isos) == 1}
+    for country in countries:
+        names[fold_key(country["name"])] = country["iso3"]
+    return names
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The automaton and name index, built on first use in each process."""
+    rows = read_rows()
+    grouped: dict[str, list[Entry]] = {}
+    offsets: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        folded = fold_key(row[0])
+        if not folded:
+            continue
+        key, pad = _padded(folded)
+        grouped.setdefault(key, []).append(_entry(*row))
+        offsets[key] = (len(key) - pad, len(folded))
+    automaton = ahocorasick.Automaton()
+    for key, entries in grouped.items():
+        # exact-case rows first: "US" is more specific than any row it shares a key with
+        entries.sort(key=lambda entry: entry.case != "exact")
+        back, length = offsets[key]
+        automaton.add_word(key, Key(back, length, tuple(entries)))
+    automaton.make_automaton()
+    return Gazetteer(automaton, _name_index(rows, read_countries()))
