@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -22,21 +23,32 @@ PARQUET_BATCH_ROWS = 1024
 def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Item]:
     """One record per non-blank line; each line becomes an Article or a Reject."""
     with open_binary(path, options.on_bytes, options.max_unzipped_bytes) as stream:
-        for line_no, line in lines(stream, options.max_line_bytes):
-            locator = f"{path}:{line_no}"
-            if line is None:
-                reason = f"line over {size_text(options.max_line_bytes)}"
-                yield Reject(str(path), locator, reason, "")
-                continue
-            text, replaced = decode(line)
-            if not text.strip():
-                continue
-            yield jsonl_record(text, replaced, path, locator, options)
+        yield from jsonl_lines(stream, path, options)
 
 
-def jsonl_record(text: str, replaced: bool, path: Path, locator: str, options: ReadOptions) -> Item:
-    """One JSONL line (decoded) as an Article or a Reject; the Dask engine reads byte ranges
-    of a file line by line and calls this too, so both engines read a line alike."""
+def jsonl_lines(
+    stream: BinaryIO, path: Path, options: ReadOptions, first_line: int = 1
+) -> Iterator[Item]:
+    """The records of a stream of JSONL lines whose first line is line `first_line` of `path`.
+
+    The Dask engine passes byte ranges of a file that start on a line, so both engines read
+    a line, and name it in locators, alike.
+    """
+    for line_no, line in lines(stream, options.max_line_bytes):
+        locator = f"{path}:{line_no + first_line - 1}"
+        if line is None:
+            reason = f"line over {size_text(options.max_line_bytes)}"
+            yield Reject(str(path), locator, reason, "")
+            continue
+        text, replaced = decode(line)
+        if not text.strip():
+            continue
+        yield _jsonl_record(text, replaced, path, locator, options)
+
+
+def _jsonl_record(
+    text: str, replaced: bool, path: Path, locator: str, options: ReadOptions
+) -> Item:
     try:
         record = json.loads(text)
     except json.JSONDecodeError as err:
