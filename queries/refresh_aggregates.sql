@@ -9,7 +9,9 @@ select
     lang,
     source,
     origin,
-    count(*) as articles
+    count(*) as articles,
+    -- articles with text to split: the denominator of sentence-level measures
+    count(sentence_count) as text_articles
 from articles
 group by all;
 
@@ -22,6 +24,7 @@ select
     a.origin,
     m.country,
     count(*) as articles,
+    count(a.sentence_count) as text_articles,
     sum(m.mention_count) as mentions,
     sum(m.tone) as tone_sum,
     count(m.tone) as tone_n

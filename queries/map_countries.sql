@@ -1,0 +1,88 @@
+-- one row per country for the map: with $focus null, every country's articles in the
+-- filters; with $focus an ISO-3 code, every partner of $focus with the pair's articles
+-- ($window = 'sentence': naming both in one sentence, over articles with text). Each row
+-- has all articles in the period as the share's denominator.
+-- params: $focus, $start, $end, $lang, $source, $window
+with
+
+country_daily as (
+    select * from country_daily
+),
+
+pair_daily as (
+    select * from pair_daily
+),
+
+daily_totals as (
+    select * from daily_totals
+),
+
+countries as (
+    select * from countries
+),
+
+mentioned as (
+    select
+        country,
+        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
+            as articles
+    from country_daily
+    where
+        $focus is null
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by country
+),
+
+partners as (
+    select
+        case when country_a = $focus then country_b else country_a end as country,
+        sum(
+            case when $window = 'sentence' then sentence_articles else articles end
+        )::bigint as articles
+    from pair_daily
+    where
+        $focus is not null
+        and (country_a = $focus or country_b = $focus)
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by 1
+),
+
+totals as (
+    select
+        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
+            as total_articles
+    from daily_totals
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+),
+
+counted as (
+    select * from mentioned
+    union all
+    select * from partners
+),
+
+final as (
+    select
+        -- ids
+        counted.country,
+        -- dimensions
+        coalesce(countries.name, counted.country) as country_name,
+        -- measures
+        counted.articles,
+        totals.total_articles,
+        1000.0 * counted.articles / nullif(totals.total_articles, 0) as share_per_mille
+    from counted
+    cross join totals
+    left join countries on counted.country = countries.country
+    where counted.articles > 0
+)
+
+select * from final
+order by articles desc, country

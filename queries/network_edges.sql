@@ -1,0 +1,94 @@
+-- one row per country pair (country_a < country_b) with at least $min_articles in the
+-- filters, touching a selected country when $countries is not empty, busiest $row_limit
+-- first: the edge's articles, each country's articles (node sizes) and all articles (the
+-- share's denominator). With $window = 'sentence' counts are over articles with text.
+-- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
+with
+
+pair_daily as (
+    select * from pair_daily
+),
+
+country_daily as (
+    select * from country_daily
+),
+
+daily_totals as (
+    select * from daily_totals
+),
+
+countries as (
+    select * from countries
+),
+
+edges as (
+    select
+        country_a,
+        country_b,
+        sum(
+            case when $window = 'sentence' then sentence_articles else articles end
+        )::bigint as articles
+    from pair_daily
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+        and (
+            len($countries) = 0
+            or list_contains($countries, country_a)
+            or list_contains($countries, country_b)
+        )
+    group by country_a, country_b
+    having articles >= $min_articles
+    order by articles desc, country_a, country_b
+    limit $row_limit
+),
+
+volumes as (
+    select
+        country,
+        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
+            as articles
+    from country_daily
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by country
+),
+
+totals as (
+    select
+        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
+            as total_articles
+    from daily_totals
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+),
+
+final as (
+    select
+        -- ids
+        edges.country_a,
+        edges.country_b,
+        -- dimensions
+        coalesce(name_a.name, edges.country_a) as name_a,
+        coalesce(name_b.name, edges.country_b) as name_b,
+        -- measures
+        edges.articles,
+        volume_a.articles as volume_a,
+        volume_b.articles as volume_b,
+        totals.total_articles,
+        1000.0 * edges.articles / nullif(totals.total_articles, 0) as share_per_mille
+    from edges
+    cross join totals
+    left join volumes as volume_a on edges.country_a = volume_a.country
+    left join volumes as volume_b on edges.country_b = volume_b.country
+    left join countries as name_a on edges.country_a = name_a.country
+    left join countries as name_b on edges.country_b = name_b.country
+)
+
+select * from final
+order by articles desc, country_a, country_b

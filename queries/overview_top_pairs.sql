@@ -1,0 +1,138 @@
+-- one row per country pair (country_a < country_b) with at least $min_articles in the period
+-- [$start, $end], most articles first: count and share per mille of all articles (numerator
+-- and denominator), the previous period [$prev_start, $start) for comparison, mean pair
+-- tone, conflict share and a spike flag (more than $spike_ratio times the previous period and
+-- at least $spike_min_articles). With $window = 'sentence' the count is articles
+-- naming both countries in one sentence, out of articles with text; articles without text
+-- (GDELT) are counted apart as not measured.
+-- params: $start, $end, $prev_start, $lang, $source, $countries, $window,
+-- $min_articles, $spike_ratio, $spike_min_articles, $row_limit
+with
+
+pair_daily as (
+    select * from pair_daily
+),
+
+daily_totals as (
+    select * from daily_totals
+),
+
+countries as (
+    select * from countries
+),
+
+filtered as (
+    select
+        *,
+        day >= $start as is_current
+    from pair_daily
+    where
+        day between $prev_start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+        and (
+            len($countries) = 0
+            or list_contains($countries, country_a)
+            or list_contains($countries, country_b)
+        )
+),
+
+by_pair as (
+    select
+        -- ids
+        country_a,
+        country_b,
+        -- measures
+        coalesce(sum(articles) filter (where is_current), 0)::bigint as all_articles,
+        coalesce(sum(text_articles) filter (where is_current), 0)::bigint as text_articles,
+        coalesce(sum(sentence_articles) filter (where is_current), 0)::bigint as sentence_articles,
+        coalesce(sum(articles) filter (where not is_current), 0)::bigint as previous_all_articles,
+        coalesce(sum(sentence_articles) filter (where not is_current), 0)::bigint
+            as previous_sentence_articles,
+        sum(tone_sum) filter (where is_current)
+        / nullif(sum(tone_n) filter (where is_current), 0)::bigint as mean_tone,
+        sum(conflict_sum) filter (where is_current)
+        / nullif(sum(conflict_n) filter (where is_current), 0)::bigint as conflict_share
+    from filtered
+    group by country_a, country_b
+),
+
+totals as (
+    select
+        coalesce(sum(articles) filter (where day >= $start), 0)::bigint as all_articles,
+        coalesce(sum(text_articles) filter (where day >= $start), 0)::bigint as text_articles,
+        coalesce(sum(articles) filter (where day < $start), 0)::bigint as previous_all_articles,
+        coalesce(sum(text_articles) filter (where day < $start), 0)::bigint
+            as previous_text_articles
+    from daily_totals
+    where
+        day between $prev_start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+),
+
+measured as (
+    select
+        by_pair.country_a,
+        by_pair.country_b,
+        case
+            when $window = 'sentence' then by_pair.sentence_articles
+            else by_pair.all_articles
+        end as articles,
+        case
+            when $window = 'sentence' then totals.text_articles
+            else totals.all_articles
+        end as total_articles,
+        case
+            when $window = 'sentence' then by_pair.previous_sentence_articles
+            else by_pair.previous_all_articles
+        end as previous_articles,
+        case
+            when $window = 'sentence' then totals.previous_text_articles
+            else totals.previous_all_articles
+        end as previous_total_articles,
+        case
+            when $window = 'sentence' then by_pair.all_articles - by_pair.text_articles
+            else 0
+        end as not_measured_articles,
+        by_pair.mean_tone,
+        by_pair.conflict_share
+    from by_pair
+    cross join totals
+),
+
+final as (
+    select
+        -- ids
+        measured.country_a,
+        measured.country_b,
+        -- dimensions
+        coalesce(a.name, measured.country_a)
+        || ' – '
+        || coalesce(b.name, measured.country_b) as pair_name,
+        -- measures
+        measured.articles,
+        measured.total_articles,
+        1000.0 * measured.articles / nullif(measured.total_articles, 0)::bigint as share_per_mille,
+        measured.previous_articles,
+        measured.previous_total_articles,
+        measured.articles - measured.previous_articles as change,
+        100.0
+        * (measured.articles - measured.previous_articles)
+        / nullif(measured.previous_articles, 0)::bigint as change_pct,
+        measured.mean_tone,
+        measured.conflict_share,
+        -- no spike when the previous period has no data at all: that is the data's start
+        measured.previous_total_articles > 0
+        and measured.articles >= $spike_min_articles
+        and measured.articles > $spike_ratio * measured.previous_articles as is_spike,
+        measured.not_measured_articles
+    from measured
+    left join countries as a on measured.country_a = a.country
+    left join countries as b on measured.country_b = b.country
+    where measured.articles >= $min_articles
+)
+
+select * from final
+order by articles desc, country_a, country_b
+limit $row_limit

@@ -1,0 +1,121 @@
+-- one row per pair (country_a < country_b) of the matrix's countries: the selected
+-- $countries when there are at least two, else the $top_n most mentioned in the filters.
+-- Each row has the pair's articles, both countries' articles and all articles in the
+-- period, the share per mille, and lift = observed / expected, where expected =
+-- volume_a * volume_b / total_articles (independent mentions), so that big countries do not
+-- dominate. With $window = 'sentence' every count is over articles with text only.
+-- params: $start, $end, $lang, $source, $countries, $window, $top_n
+with
+
+pair_daily as (
+    select * from pair_daily
+),
+
+country_daily as (
+    select * from country_daily
+),
+
+daily_totals as (
+    select * from daily_totals
+),
+
+countries as (
+    select * from countries
+),
+
+volumes as (
+    select
+        country,
+        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
+            as articles
+    from country_daily
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by country
+),
+
+axis as (
+    select
+        country,
+        articles,
+        row_number() over (order by articles desc, country) as axis_rank
+    from volumes
+    where
+        case
+            when len($countries) >= 2 then list_contains($countries, country)
+            else true
+        end
+    qualify axis_rank <= case when len($countries) >= 2 then len($countries) else $top_n end
+),
+
+cells as (
+    select
+        a.country as country_a,
+        b.country as country_b,
+        a.articles as volume_a,
+        b.articles as volume_b,
+        a.axis_rank as rank_a,
+        b.axis_rank as rank_b
+    from axis as a
+    inner join axis as b on a.country < b.country
+),
+
+observed as (
+    select
+        country_a,
+        country_b,
+        sum(
+            case when $window = 'sentence' then sentence_articles else articles end
+        )::bigint as articles
+    from pair_daily
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by country_a, country_b
+),
+
+totals as (
+    select
+        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
+            as total_articles
+    from daily_totals
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+),
+
+final as (
+    select
+        -- ids
+        cells.country_a,
+        cells.country_b,
+        -- dimensions
+        coalesce(name_a.name, cells.country_a) as name_a,
+        coalesce(name_b.name, cells.country_b) as name_b,
+        cells.rank_a,
+        cells.rank_b,
+        -- measures
+        coalesce(observed.articles, 0) as articles,
+        cells.volume_a,
+        cells.volume_b,
+        totals.total_articles,
+        1000.0 * coalesce(observed.articles, 0) / nullif(totals.total_articles, 0)
+            as share_per_mille,
+        1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0) as expected,
+        coalesce(observed.articles, 0)
+        / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)
+            as lift
+    from cells
+    cross join totals
+    left join observed
+        on cells.country_a = observed.country_a and cells.country_b = observed.country_b
+    left join countries as name_a on cells.country_a = name_a.country
+    left join countries as name_b on cells.country_b = name_b.country
+)
+
+select * from final
+order by least(rank_a, rank_b), greatest(rank_a, rank_b)

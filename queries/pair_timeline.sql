@@ -1,0 +1,134 @@
+-- one row per $bucket (day | week | month) from $start to $end for the pair
+-- ($country_a < $country_b), empty buckets included: the pair's articles and all articles
+-- (numerator and denominator of the share per mille), a trailing rolling mean over
+-- $rolling_buckets, the spike flag (more than $spike_ratio times the mean of the previous
+-- $rolling_buckets buckets, and at least $spike_min_articles), pair tone and conflict share.
+-- With $window = 'sentence' the count is articles naming both countries in one sentence out
+-- of articles with text; a bucket without any text is null (not measured), not zero.
+-- params: $country_a, $country_b, $start, $end, $lang, $source, $window, $bucket,
+-- $rolling_buckets, $spike_ratio, $spike_min_articles
+with
+
+pair_daily as (
+    select * from pair_daily
+),
+
+daily_totals as (
+    select * from daily_totals
+),
+
+buckets as (
+    select cast(generate_series as date) as bucket
+    from generate_series(
+        cast(date_trunc($bucket, cast($start as date)) as timestamp),
+        cast($end as timestamp),
+        case $bucket
+            when 'day' then interval 1 day
+            when 'week' then interval 7 day
+            else interval 1 month
+        end
+    )
+),
+
+pair_buckets as (
+    select
+        cast(date_trunc($bucket, day) as date) as bucket,
+        sum(articles)::bigint as all_articles,
+        sum(sentence_articles)::bigint as sentence_articles,
+        sum(text_articles)::bigint as text_articles,
+        sum(tone_sum) as tone_sum,
+        sum(tone_n)::bigint as tone_n,
+        sum(conflict_sum) as conflict_sum,
+        sum(conflict_n)::bigint as conflict_n
+    from pair_daily
+    where
+        country_a = $country_a
+        and country_b = $country_b
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by bucket
+),
+
+total_buckets as (
+    select
+        cast(date_trunc($bucket, day) as date) as bucket,
+        sum(articles)::bigint as all_articles,
+        sum(text_articles)::bigint as text_articles
+    from daily_totals
+    where
+        day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by bucket
+),
+
+measured as (
+    select
+        buckets.bucket,
+        case
+            when $window = 'sentence'
+                then case
+                    when coalesce(total_buckets.text_articles, 0) > 0
+                        then coalesce(pair_buckets.sentence_articles, 0)
+                end
+            else coalesce(pair_buckets.all_articles, 0)
+        end as articles,
+        case
+            when $window = 'sentence' then coalesce(total_buckets.text_articles, 0)
+            else coalesce(total_buckets.all_articles, 0)
+        end as total_articles,
+        case
+            when $window = 'sentence'
+                then
+                    coalesce(pair_buckets.all_articles, 0)
+                    - coalesce(pair_buckets.text_articles, 0)
+            else 0
+        end as not_measured_articles,
+        pair_buckets.tone_sum / nullif(pair_buckets.tone_n, 0) as mean_tone,
+        pair_buckets.conflict_sum / nullif(pair_buckets.conflict_n, 0) as conflict_share
+    from buckets
+    left join pair_buckets on buckets.bucket = pair_buckets.bucket
+    left join total_buckets on buckets.bucket = total_buckets.bucket
+),
+
+with_baseline as (
+    select
+        *,
+        1000.0 * articles / nullif(total_articles, 0) as share_per_mille,
+        avg(articles) over (
+            order by bucket rows between $rolling_buckets - 1 preceding and current row
+        ) as rolling_articles,
+        avg(1000.0 * articles / nullif(total_articles, 0)) over (
+            order by bucket rows between $rolling_buckets - 1 preceding and current row
+        ) as rolling_share_per_mille,
+        avg(articles) over (
+            order by bucket rows between $rolling_buckets preceding and 1 preceding
+        ) as baseline_articles
+    from measured
+),
+
+final as (
+    select
+        -- timestamps
+        bucket,
+        -- measures
+        articles,
+        total_articles,
+        share_per_mille,
+        rolling_articles,
+        rolling_share_per_mille,
+        baseline_articles,
+        coalesce(
+            articles >= $spike_min_articles
+            and articles > $spike_ratio * baseline_articles,
+            false
+        ) as is_spike,
+        mean_tone,
+        conflict_share,
+        not_measured_articles
+    from with_baseline
+)
+
+select * from final
+order by bucket
