@@ -1,0 +1,232 @@
+"""Chart builders: pure functions from a query's DataFrame to a plotly Figure.
+
+They know nothing of Streamlit or DuckDB, so tests build them from small frames. The
+measure (raw count or share per mille) only picks a column from `VALUE_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from board.layout import force_layout
+
+VALUE_COLUMNS = {"count": "articles", "share": "share_per_mille"}
+VALUE_LABELS = {"count": "Articles", "share": "Share of all articles (‰)"}
+ROLLING_COLUMNS = {"count": "rolling_articles", "share": "rolling_share_per_mille"}
+
+SPIKE_COLOUR = "#d62728"
+STEADY_COLOUR = "#4c78a8"
+ROLLING_COLOUR = "#f58518"
+TONE_COLOUR = "#54a24b"
+CONFLICT_COLOUR = "#b279a2"
+SEQUENTIAL_SCALE = "Blues"
+LIFT_SCALE = "RdBu_r"
+"""Lift is centred on 1 (as often as chance): blue below, red above."""
+
+MIN_NODE_SIZE = 10
+MAX_NODE_SIZE = 46
+MAX_EDGE_WIDTH = 8
+
+
+def top_pairs_bar(frame: pd.DataFrame, measure: str) -> go.Figure:
+    """Horizontal bars of the top pairs, busiest on top, spikes in red."""
+    column = VALUE_COLUMNS[measure]
+    shown = frame.assign(status=frame["is_spike"].map({True: "spike", False: "steady"}))
+    figure = px.bar(
+        shown.iloc[::-1],
+        x=column,
+        y="pair_name",
+        orientation="h",
+        color="status",
+        color_discrete_map={"spike": SPIKE_COLOUR, "steady": STEADY_COLOUR},
+        labels={column: VALUE_LABELS[measure], "pair_name": "", "status": ""},
+        hover_data={"previous_articles": True, "change": True, "mean_tone": ":.2f"},
+    )
+    figure.update_layout(height=max(300, 24 * len(frame) + 80), margin={"l": 10, "r": 10})
+    return figure
+
+
+def pair_volume(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
+    """Volume per bucket as bars, its rolling mean as a line, spikes as red markers."""
+    column = VALUE_COLUMNS[measure]
+    figure = go.Figure()
+    figure.add_bar(
+        x=frame["bucket"], y=frame[column], name=VALUE_LABELS[measure], marker_color=STEADY_COLOUR
+    )
+    figure.add_scatter(
+        x=frame["bucket"],
+        y=frame[ROLLING_COLUMNS[measure]],
+        name="Rolling mean",
+        mode="lines",
+        line={"color": ROLLING_COLOUR, "width": 2},
+    )
+    spikes = frame[frame["is_spike"]]
+    figure.add_scatter(
+        x=spikes["bucket"],
+        y=spikes[column],
+        name="Spike",
+        mode="markers",
+        marker={"color": SPIKE_COLOUR, "size": 11, "symbol": "triangle-up"},
+    )
+    figure.update_layout(
+        title=title, yaxis_title=VALUE_LABELS[measure], legend={"orientation": "h", "y": -0.15}
+    )
+    return figure
+
+
+def pair_tone_conflict(frame: pd.DataFrame) -> go.Figure:
+    """Pair tone (GDELT scale, below 0 is hostile) and conflict share, one above the other."""
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=("Tone of the pair's sentences", "Conflict vocabulary (% of words)"),
+    )
+    figure.add_scatter(
+        x=frame["bucket"],
+        y=frame["mean_tone"],
+        name="Tone",
+        mode="lines+markers",
+        line={"color": TONE_COLOUR},
+        connectgaps=False,
+        row=1,
+        col=1,
+    )
+    figure.add_hline(y=0, line={"color": "#999", "dash": "dot"}, row=1, col=1)
+    figure.add_scatter(
+        x=frame["bucket"],
+        y=frame["conflict_share"] * 100,
+        name="Conflict",
+        mode="lines+markers",
+        line={"color": CONFLICT_COLOUR},
+        connectgaps=False,
+        row=2,
+        col=1,
+    )
+    figure.update_layout(height=460, showlegend=False)
+    return figure
+
+
+def third_countries_bar(frame: pd.DataFrame) -> go.Figure:
+    """The countries most often named alongside the pair, as a % of the pair's articles."""
+    figure = px.bar(
+        frame.iloc[::-1],
+        x="share_pct",
+        y="country_name",
+        orientation="h",
+        labels={"share_pct": "% of the pair's articles", "country_name": ""},
+        hover_data={"articles": True, "pair_articles": True},
+        color_discrete_sequence=[STEADY_COLOUR],
+    )
+    figure.update_layout(height=max(260, 24 * len(frame) + 80))
+    return figure
+
+
+def matrix_heatmap(frame: pd.DataFrame, value: str) -> go.Figure:
+    """A symmetric heatmap of the pair rows; `value` is a column such as articles or lift."""
+    names = _axis_names(frame)
+    both = pd.concat(
+        [
+            frame.rename(columns={"name_a": "row", "name_b": "col"}),
+            frame.rename(columns={"name_b": "row", "name_a": "col"}),
+        ]
+    )
+    grid = both.pivot_table(index="row", columns="col", values=value, aggfunc="first")
+    grid = grid.reindex(index=names, columns=names)
+    is_lift = value == "lift"
+    figure = px.imshow(
+        grid,
+        color_continuous_scale=LIFT_SCALE if is_lift else SEQUENTIAL_SCALE,
+        color_continuous_midpoint=1.0 if is_lift else None,
+        labels={"color": "Lift" if is_lift else value.replace("_", " ")},
+        text_auto=".2f" if is_lift or value == "share_per_mille" else True,
+        aspect="auto",
+    )
+    figure.update_layout(height=max(420, 28 * len(names) + 160), xaxis_title="", yaxis_title="")
+    return figure
+
+
+def network_graph(frame: pd.DataFrame, measure: str) -> go.Figure:
+    """Countries as nodes sized by their articles, edges as wide as the pair's count."""
+    column = VALUE_COLUMNS[measure]
+    nodes = _nodes(frame)
+    positions = force_layout(
+        list(nodes.index), list(zip(frame["country_a"], frame["country_b"], strict=True))
+    )
+    figure = go.Figure()
+    widest = frame[column].max() or 1
+    for row in frame.itertuples(index=False):
+        (x0, y0), (x1, y1) = positions[row.country_a], positions[row.country_b]
+        figure.add_scatter(
+            x=[x0, x1],
+            y=[y0, y1],
+            mode="lines",
+            line={"width": 1 + MAX_EDGE_WIDTH * getattr(row, column) / widest, "color": "#aab"},
+            hoverinfo="text",
+            text=f"{row.name_a} – {row.name_b}: {getattr(row, column):,.4g}",
+            showlegend=False,
+        )
+    biggest = nodes["volume"].max() or 1
+    figure.add_scatter(
+        x=[positions[code][0] for code in nodes.index],
+        y=[positions[code][1] for code in nodes.index],
+        mode="markers+text",
+        text=list(nodes.index),
+        textposition="top center",
+        hovertext=[f"{name}: {volume:,} articles" for name, volume in nodes.to_numpy()],
+        hoverinfo="text",
+        marker={
+            "size": MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * nodes["volume"] / biggest,
+            "color": STEADY_COLOUR,
+            "line": {"color": "white", "width": 1},
+        },
+        showlegend=False,
+    )
+    hidden = {"visible": False}
+    figure.update_layout(height=620, xaxis=hidden, yaxis=hidden, plot_bgcolor="white")
+    return figure
+
+
+def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
+    """A choropleth of the countries' values (ISO-3 codes in `country`)."""
+    column = VALUE_COLUMNS[measure]
+    figure = px.choropleth(
+        frame,
+        locations="country",
+        locationmode="ISO-3",
+        color=column,
+        hover_name="country_name",
+        hover_data={"articles": True, "total_articles": True, "country": False},
+        color_continuous_scale=SEQUENTIAL_SCALE,
+        labels={column: VALUE_LABELS[measure]},
+        title=title,
+    )
+    figure.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth")
+    figure.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return figure
+
+
+def _axis_names(frame: pd.DataFrame) -> list[str]:
+    """Axis labels in the query's rank order (busiest first)."""
+    ranked = pd.concat(
+        [
+            frame[["name_a", "rank_a"]].set_axis(["name", "rank"], axis=1),
+            frame[["name_b", "rank_b"]].set_axis(["name", "rank"], axis=1),
+        ]
+    )
+    return list(ranked.drop_duplicates("name").sort_values("rank")["name"])
+
+
+def _nodes(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per country of the edges: its name and volume, indexed by ISO-3."""
+    ends = pd.concat(
+        [
+            frame[["country_a", "name_a", "volume_a"]].set_axis(["code", "name", "volume"], axis=1),
+            frame[["country_b", "name_b", "volume_b"]].set_axis(["code", "name", "volume"], axis=1),
+        ]
+    )
+    return ends.drop_duplicates("code").set_index("code").fillna({"volume": 0})

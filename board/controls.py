@@ -1,0 +1,182 @@
+"""The sidebar filters and the view switcher, kept in step with the URL's query string.
+
+On a session's first run the query string decides; afterwards the widgets do. Only values
+someone chose (in the URL or a widget) are kept as choices: the rest follow the data, so
+when a new database is published the default date range grows with it. Every run
+validates the choices against the data (`state.from_query`), seeds the widgets from the
+result and writes the whole state back to the URL, so a copied link reopens the view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from board import settings, state
+from board.state import Filters, Options
+
+CHOSEN = "_chosen"
+"""Session key: the query-string form of the values someone chose."""
+SEEDED = "_seeded"
+"""Session key: the widget values this module set on the previous run."""
+
+VIEW_LABELS = {
+    "overview": "Overview",
+    "pair": "Pair",
+    "matrix": "Matrix",
+    "network": "Network",
+    "map": "Map",
+    "articles": "Articles",
+}
+WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
+MEASURE_LABELS = {"count": "Articles", "share": "Share ‰"}
+BUCKET_LABELS = {"day": "Day", "week": "Week", "month": "Month"}
+
+_EARLIEST = date(settings.EARLIEST_DATE_YEAR, 1, 1)
+_LATEST = date(settings.LATEST_DATE_YEAR, 12, 31)
+
+
+def filters(options: Options) -> tuple[Filters, list[str]]:
+    """Render the sidebar and the view switcher; the state they show, and any notices."""
+    chosen = _chosen()
+    current, notices = state.from_query(chosen, options)
+    canonical = state.to_query(current)
+    st.session_state[CHOSEN] = {key: canonical[key] for key in chosen if key in canonical}
+    seeded = _widget_values(current)
+    for key, value in seeded.items():
+        st.session_state[key] = value
+    st.session_state[SEEDED] = seeded
+    _sidebar(options)
+    _view_switcher()
+    if dict(st.query_params) != canonical:
+        st.query_params.from_dict(canonical)
+    return current, notices
+
+
+def _chosen() -> dict[str, str]:
+    """The query-string values chosen so far, updated with any widget the user changed."""
+    if CHOSEN not in st.session_state:
+        return {key: st.query_params.get(key) for key in st.query_params}
+    chosen = dict(st.session_state[CHOSEN])
+    seeded = st.session_state.get(SEEDED, {})
+    changed = {
+        key
+        for key, value in seeded.items()
+        if key in st.session_state and st.session_state[key] != value
+    }
+    widgets = {key: st.session_state.get(key, seeded.get(key)) for key in seeded}
+    for name, value in _query_form(widgets).items():
+        if name in changed or (name == "pair" and changed & {"pair_a", "pair_b"}):
+            chosen[name] = value
+    return chosen
+
+
+def _widget_values(filters: Filters) -> dict[str, Any]:
+    return {
+        "view": filters.view,
+        "start": filters.start,
+        "end": filters.end,
+        "countries": list(filters.countries),
+        "pair_a": filters.pair[0] if filters.pair else None,
+        "pair_b": filters.pair[1] if filters.pair else None,
+        "lang": filters.lang or "",
+        "source": filters.source or "",
+        "window": filters.window,
+        "measure": filters.measure,
+        "bucket": filters.bucket,
+        "min": filters.min_articles,
+        "cell": filters.cell,
+        "scope": filters.scope,
+    }
+
+
+def _query_form(widgets: dict[str, Any]) -> dict[str, str]:
+    """Widget values as query-string values (the inverse of `_widget_values`)."""
+    pair = (widgets.get("pair_a"), widgets.get("pair_b"))
+    return {
+        "view": str(widgets.get("view") or ""),
+        "start": _iso(widgets.get("start")),
+        "end": _iso(widgets.get("end")),
+        "countries": ",".join(widgets.get("countries") or []),
+        "pair": "-".join(pair) if all(pair) else "",
+        "lang": str(widgets.get("lang") or ""),
+        "source": str(widgets.get("source") or ""),
+        "window": str(widgets.get("window") or ""),
+        "measure": str(widgets.get("measure") or ""),
+        "bucket": str(widgets.get("bucket") or ""),
+        "min": str(widgets.get("min") or ""),
+        "cell": str(widgets.get("cell") or ""),
+        "scope": str(widgets.get("scope") or ""),
+    }
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else ""
+
+
+def _sidebar(options: Options) -> None:
+    countries = list(options.countries)
+
+    def country_label(code: str) -> str:
+        return options.countries.get(code, code)
+
+    with st.sidebar:
+        st.header("Filters")
+        first, last = st.columns(2)
+        first.date_input("From", key="start", min_value=_EARLIEST, max_value=_LATEST)
+        last.date_input("To", key="end", min_value=_EARLIEST, max_value=_LATEST)
+        st.multiselect(
+            "Countries",
+            countries,
+            key="countries",
+            format_func=country_label,
+            placeholder="All countries",
+            help="Pairs, networks and articles involving any of these countries.",
+        )
+        a, b = st.columns(2)
+        a.selectbox("Focus pair", countries, key="pair_a", format_func=country_label)
+        b.selectbox("and", countries, key="pair_b", format_func=country_label)
+        st.selectbox(
+            "Language",
+            ["", *options.languages],
+            key="lang",
+            format_func=lambda v: v or "All languages",
+        )
+        st.selectbox(
+            "Source", ["", *options.sources], key="source", format_func=lambda v: v or "All sources"
+        )
+        st.segmented_control(
+            "Co-occurrence window",
+            state.WINDOWS,
+            key="window",
+            required=True,
+            format_func=WINDOW_LABELS.get,
+            help="Both countries in the same article, or in the same sentence.",
+        )
+        st.segmented_control(
+            "Measure",
+            state.MEASURES,
+            key="measure",
+            required=True,
+            format_func=MEASURE_LABELS.get,
+            help="Raw article counts, or per mille of all articles in the period.",
+        )
+        st.segmented_control(
+            "Time bucket", state.BUCKETS, key="bucket", required=True, format_func=BUCKET_LABELS.get
+        )
+        st.number_input(
+            "Minimum articles per pair", key="min", min_value=1, max_value=state.MAX_MIN_ARTICLES
+        )
+
+
+def _view_switcher() -> None:
+    st.segmented_control(
+        "View",
+        state.VIEWS,
+        key="view",
+        required=True,
+        format_func=VIEW_LABELS.get,
+        label_visibility="collapsed",
+    )

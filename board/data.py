@@ -1,0 +1,126 @@
+"""Reading the published database: one read-only connection, cached query results.
+
+The ETL publishes a new database with an atomic `os.replace`, so the file at the path can
+change under a running dashboard. Its identity (device, inode, mtime, size) is part of every
+cache key: the first interaction after a publish opens the new file and re-runs the
+queries, while sessions still holding the old connection finish on the old file.
+
+DuckDB keeps one database instance per path in a process, so connecting to the same path
+again would hand back the *old* file. Each connection is therefore an in-memory database
+that ATTACHes the file read-only, which opens whatever the path names now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+import queries
+from board import settings
+
+CATALOG = "tension"
+"""Name the attached database gets inside the connection."""
+
+QUERY_CACHE_ENTRIES = 512
+"""Query results kept in memory: a few views x filter combinations x published files."""
+
+
+class DataUnavailable(Exception):
+    """The database cannot be read; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Database:
+    path: Path
+    identity: tuple[int, int, int, int]
+    """(device, inode, mtime in ns, size): changes whenever a new file is published."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """A query's rows together with what produced them, for the SQL expander."""
+
+    name: str
+    params: dict[str, Any]
+    frame: pd.DataFrame = field(repr=False)
+
+    @property
+    def sql(self) -> str:
+        return queries.sql(self.name)
+
+
+def open_database(path: Path | None = None) -> Database:
+    """The published database, checked to be readable by this version of the dashboard.
+
+    Raises:
+        DataUnavailable: missing file, not a DuckDB file, newer schema, or no aggregates.
+    """
+    path = path or settings.db_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DataUnavailable(
+            f"No database at {path}. Build the sample with `make run` (or `python -m etl "
+            "sample`), load your own with `python -m etl load FILE`, or point TENSION_DB at "
+            "an existing database."
+        ) from None
+    database = Database(path, (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    _check_schema(database)
+    return database
+
+
+def run(database: Database, name: str, params: dict[str, Any] | None = None) -> Result:
+    """Run queries/<name>.sql with bound `params`, cached per published file."""
+    params = params or {}
+    frame = _cached_query(str(database.path), database.identity, name, params)
+    return Result(name, params, frame)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(path: str, identity: tuple[int, int, int, int]) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per published file; `identity` only keys the cache."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach $path as {CATALOG} (read_only)", {"path": path})
+    except duckdb.Error as err:
+        con.close()
+        raise DataUnavailable(f"Cannot open {path} read-only: {err}") from err
+    con.execute(f"use {CATALOG}")
+    # the dashboard only runs the fixed files in queries/; this keeps them to this database
+    con.execute("set enable_external_access = false")
+    return con
+
+
+@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
+def _cached_query(
+    path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
+) -> pd.DataFrame:
+    # the cached connection is shared by every session's thread: one cursor per query
+    cursor = _connection(path, identity).cursor()
+    try:
+        cursor.execute(f"use {CATALOG}")
+        return queries.run(name, cursor, **params)
+    finally:
+        cursor.close()
+
+
+def _check_schema(database: Database) -> None:
+    def has_table(table_name: str) -> bool:
+        return not run(database, "table_exists", {"table_name": table_name}).frame.empty
+
+    if not (has_table("meta") and has_table("daily_totals")):
+        raise DataUnavailable(
+            f"{database.path} is not a Tension Monitor database with daily aggregates. "
+            "Rebuild it with the ETL (`python -m etl sample` or `python -m etl load FILE`)."
+        )
+    version = run(database, "get_meta", {"key": "schema_version"}).frame
+    if not version.empty and int(version["value"].iloc[0]) > queries.SCHEMA_VERSION:
+        raise DataUnavailable(
+            f"{database.path} has schema version {version['value'].iloc[0]}, newer than this "
+            f"dashboard knows ({queries.SCHEMA_VERSION}); update Tension Monitor (git pull)."
+        )

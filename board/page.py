@@ -1,0 +1,66 @@
+"""Page-level pieces: opening the database, the freshness line, the filter options."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from board import data, requests
+from board.data import Database, DataUnavailable
+from board.state import Options
+
+
+def database_or_stop() -> Database:
+    """The published database, or an error that says what to do (and the page stops)."""
+    try:
+        return data.open_database()
+    except DataUnavailable as err:
+        st.error(str(err), icon=":material/database:")
+        st.stop()
+
+
+def freshness(database: Database) -> int:
+    """The data-freshness line (always shown); returns the number of articles."""
+    status = data.run(database, *requests.status()).frame.iloc[0]
+    articles = int(status["articles"])
+    finished = status["last_run_at"]
+    run = (
+        "no completed ETL run"
+        if pd.isna(finished)
+        else f"last ETL run {finished:%Y-%m-%d %H:%M} UTC (run {int(status['last_run_id'])})"
+    )
+    st.caption(f"{articles:,} articles · {run} · database `{database.path}`")
+    return articles
+
+
+def options(database: Database) -> Options:
+    """What the sidebar offers, from the data."""
+    values = data.run(database, *requests.filter_options()).frame
+    status = data.run(database, *requests.status()).frame.iloc[0]
+    busiest = data.run(database, *requests.busiest_pair()).frame
+    return Options(
+        first_day=_day(status["first_day"]),
+        last_day=_day(status["last_day"]),
+        countries=_labels(values, "country"),
+        languages=tuple(_labels(values, "lang")),
+        sources=tuple(_labels(values, "source")),
+        busiest_pair=None
+        if busiest.empty
+        else (busiest["country_a"].iloc[0], busiest["country_b"].iloc[0]),
+    )
+
+
+def notices(messages: list[str]) -> None:
+    for message in messages:
+        st.warning(message, icon=":material/link_off:")
+
+
+def _labels(values: pd.DataFrame, dimension: str) -> dict[str, str]:
+    rows = values[values["dimension"] == dimension]
+    return dict(zip(rows["value"], rows["label"], strict=True))
+
+
+def _day(value: object) -> date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()

@@ -1,0 +1,49 @@
+"""Pieces every view shows the same way: the CSV download, the SQL, the empty state."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NoReturn
+
+import pandas as pd
+import streamlit as st
+
+from board import export
+from board.data import Result
+from board.state import Filters
+
+DOWNLOAD_LABEL = "Download CSV"
+
+
+def empty(message: str) -> NoReturn:
+    """Say why there is nothing to show and what to change, then stop the page."""
+    st.info(message, icon=":material/info:")
+    st.stop()
+
+
+def download_and_sql(
+    view: str, part: str, shown: pd.DataFrame, filters: Filters, *results: Result
+) -> None:
+    """A `Download CSV` of exactly `shown`, and the SQL with bound parameters behind it.
+
+    `part` names the table within the view; it also keys the button.
+    """
+    st.download_button(
+        DOWNLOAD_LABEL,
+        data=export.to_csv(shown),
+        file_name=export.file_name(view, filters, part),
+        mime="text/csv",
+        key=f"download_{view}_{part}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    with st.expander("SQL", icon=":material/code:"):
+        for result in results:
+            st.caption(f"queries/{result.name}.sql")
+            st.code(result.sql, language="sql")
+            st.caption("Bound parameters")
+            st.code(_parameters(result.params), language="json")
+
+
+def _parameters(params: dict[str, Any]) -> str:
+    return json.dumps(params, default=str, indent=2, ensure_ascii=False)

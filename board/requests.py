@@ -1,0 +1,122 @@
+"""Which query each part of the page runs, with which bound parameters.
+
+Pure functions from the filter state to `(query name, parameters)`, shared by the views
+and by bench/query_latency.py, so the benchmark times exactly what the dashboard asks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from board import settings
+from board.state import Filters, previous_period
+
+Request = tuple[str, dict[str, Any]]
+
+
+def status() -> Request:
+    return "dashboard_status", {}
+
+
+def filter_options() -> Request:
+    return "filter_options", {}
+
+
+def busiest_pair() -> Request:
+    return "busiest_pair", {}
+
+
+def overview_totals(filters: Filters) -> Request:
+    return "overview_totals", {
+        **_coverage(filters),
+        "countries": list(filters.countries),
+        "window": filters.window,
+        "min_articles": filters.min_articles,
+    }
+
+
+def overview_top_pairs(filters: Filters) -> Request:
+    return "overview_top_pairs", {
+        **_coverage(filters),
+        "prev_start": previous_period(filters),
+        "countries": list(filters.countries),
+        "window": filters.window,
+        "min_articles": filters.min_articles,
+        "spike_ratio": settings.SPIKE_RATIO,
+        "spike_min_articles": settings.SPIKE_MIN_ARTICLES,
+        "row_limit": settings.TOP_PAIRS,
+    }
+
+
+def pair_timeline(filters: Filters, pair: tuple[str, str]) -> Request:
+    return "pair_timeline", {
+        **_coverage(filters),
+        **_pair(pair),
+        "window": filters.window,
+        "bucket": filters.bucket,
+        "rolling_buckets": settings.ROLLING_BUCKETS[filters.bucket],
+        "spike_ratio": settings.SPIKE_RATIO,
+        "spike_min_articles": settings.SPIKE_MIN_ARTICLES,
+    }
+
+
+def pair_third_countries(filters: Filters, pair: tuple[str, str]) -> Request:
+    return "pair_third_countries", {
+        **_coverage(filters),
+        **_pair(pair),
+        "window": filters.window,
+        "row_limit": settings.THIRD_COUNTRIES,
+    }
+
+
+def pair_matrix(filters: Filters) -> Request:
+    return "pair_matrix", {
+        **_coverage(filters),
+        "countries": list(filters.countries),
+        "window": filters.window,
+        "top_n": settings.MATRIX_COUNTRIES,
+    }
+
+
+def network_edges(filters: Filters) -> Request:
+    return "network_edges", {
+        **_coverage(filters),
+        "countries": list(filters.countries),
+        "window": filters.window,
+        "min_articles": filters.min_articles,
+        "row_limit": settings.NETWORK_EDGES,
+    }
+
+
+def map_countries(filters: Filters) -> Request:
+    return "map_countries", {
+        **_coverage(filters),
+        "focus": filters.countries[0] if filters.countries else None,
+        "window": filters.window,
+    }
+
+
+def articles_list(filters: Filters, page: int = 1) -> Request:
+    pair = filters.pair if filters.scope == "pair" else None
+    return "articles_list", {
+        **_coverage(filters),
+        "countries": list(filters.countries),
+        "country_a": pair[0] if pair else None,
+        "country_b": pair[1] if pair else None,
+        "window": filters.window,
+        "row_limit": settings.ARTICLES_PER_PAGE,
+        "row_offset": (page - 1) * settings.ARTICLES_PER_PAGE,
+    }
+
+
+def _coverage(filters: Filters) -> dict[str, Any]:
+    return {
+        "start": filters.start,
+        "end": filters.end,
+        "lang": filters.lang,
+        "source": filters.source,
+    }
+
+
+def _pair(pair: tuple[str, str]) -> dict[str, str]:
+    return {"country_a": pair[0], "country_b": pair[1]}

@@ -1,0 +1,49 @@
+"""Every knob of the dashboard, declared once with its default and the reason for it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DB_ENV = "TENSION_DB"
+"""Environment variable naming the published database (a contract shared with the ETL)."""
+
+DEFAULT_DB = REPO_ROOT / "data" / "tension.duckdb"
+"""Where `make run` builds the sample database."""
+
+TOP_PAIRS = 25
+"""Rows in the overview's top-pairs table: a screenful, enough to spot what is moving."""
+
+MATRIX_COUNTRIES = 20
+"""Countries on each axis of the matrix when none are selected; more cells stop being legible."""
+
+NETWORK_EDGES = 150
+"""Edges drawn in the network; beyond this the force layout turns into a hairball."""
+
+THIRD_COUNTRIES = 15
+"""Third countries listed for a pair."""
+
+ARTICLES_PER_PAGE = 50
+"""Articles per page in the articles view; evidence is shown for each of them."""
+
+ROLLING_BUCKETS = {"day": 7, "week": 4, "month": 3}
+"""Buckets in the rolling mean and in the spike baseline: a week, a month, a quarter."""
+
+SPIKE_RATIO = 2.0
+"""A bucket is a spike when it is more than this many times its trailing baseline ..."""
+
+SPIKE_MIN_ARTICLES = 5
+"""... and has at least this many articles, so that 1 -> 3 articles is not a spike."""
+
+EARLIEST_DATE_YEAR = 1900
+"""Dates in the URL before this year are taken for typos and replaced by the default."""
+
+LATEST_DATE_YEAR = 2100
+"""Dates in the URL after this year are taken for typos and replaced by the default."""
+
+
+def db_path() -> Path:
+    """`$TENSION_DB` when set, else data/tension.duckdb in the repo."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)

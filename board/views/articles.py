@@ -1,0 +1,123 @@
+"""Articles: the articles behind the filters, with the pair's evidence sentences.
+
+Titles and sentences are untrusted text: they are shown in a dataframe (rendered as text)
+and in markdown only through `board.text`, which escapes them; links are http(s) only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from board import panel, requests, settings
+from board.data import Database, Result, run
+from board.state import SCOPES, Filters, Options
+from board.text import escape_markdown, highlight, markdown_link, safe_url
+from board.views.pair import pair_title
+
+PAGE_KEY = "page"
+SCOPE_LABELS = {"pair": "Focus pair", "all": "All matching articles"}
+NOT_MEASURED = "not measured"
+TITLE_CHARS = 300
+
+COLUMNS = {
+    "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
+    "source": st.column_config.TextColumn("Source"),
+    "lang": st.column_config.TextColumn("Lang"),
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "url": st.column_config.LinkColumn("Link", display_text="open"),
+    "tone": st.column_config.NumberColumn("Tone", format="%.2f"),
+    "conflict": st.column_config.NumberColumn("Conflict", format="percent"),
+    "pair_sentences": st.column_config.TextColumn("Pair sentences"),
+    "evidence": st.column_config.ListColumn("Evidence"),
+}
+
+
+def render(database: Database, filters: Filters, options: Options) -> None:
+    st.segmented_control(
+        "Articles", SCOPES, key="scope", required=True, format_func=SCOPE_LABELS.get
+    )
+    pair = filters.pair if filters.scope == "pair" else None
+    if filters.scope == "pair" and pair is None:
+        panel.empty("Pick a focus pair in the sidebar, or show all matching articles.")
+    listing = _page(database, filters)
+    if listing.frame.empty:
+        panel.empty(_nothing_found(filters, pair, options))
+    total = int(listing.frame["total_rows"].iloc[0])
+    pages = math.ceil(total / settings.ARTICLES_PER_PAGE)
+    first = listing.params["row_offset"] + 1
+    heading = f"naming {pair_title(pair, options)}" if pair else "matching the filters"
+    st.caption(
+        f"Articles {first:,}–{first + len(listing.frame) - 1:,} of {total:,} {heading}, "
+        "newest first."
+    )
+    shown = _shown(listing.frame)
+    st.dataframe(shown, key="articles_table", hide_index=True, column_config=COLUMNS)
+    panel.download_and_sql("articles", pair and "-".join(pair) or "all", shown, filters, listing)
+    if pages > 1:
+        st.pagination(pages, key=PAGE_KEY)
+    _evidence_cards(listing.frame, pair, options)
+
+
+def _page(database: Database, filters: Filters) -> Result:
+    """The current page; back to the first when the filters left fewer pages than that."""
+    page = max(1, int(st.session_state.get(PAGE_KEY) or 1))
+    listing = run(database, *requests.articles_list(filters, page))
+    if listing.frame.empty and page > 1:
+        st.session_state[PAGE_KEY] = 1
+        listing = run(database, *requests.articles_list(filters, 1))
+    return listing
+
+
+def _nothing_found(filters: Filters, pair: tuple[str, str] | None, options: Options) -> str:
+    where = f"naming {pair_title(pair, options)} " if pair else ""
+    window = " in one sentence" if pair and filters.window == "sentence" else ""
+    return (
+        f"No articles {where}{window}between {filters.start} and {filters.end} with these "
+        "filters. Widen the dates, clear the language, source or countries, or switch the "
+        "co-occurrence window to the same article."
+    )
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as displayed: only http(s) links, 'not measured' for text-less articles."""
+    shown = frame.drop(columns=["total_rows", "article_id"])
+    shown["url"] = shown["url"].map(safe_url)
+    shown["pair_sentences"] = [
+        NOT_MEASURED if origin == "gkg" else ("" if pd.isna(count) else str(int(count)))
+        for origin, count in zip(shown["origin"], shown["pair_sentences"], strict=True)
+    ]
+    return shown
+
+
+def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str] | None, options: Options) -> None:
+    st.subheader("Evidence" if pair else "Titles")
+    terms = _highlight_terms(pair, options)
+    for row in frame.itertuples(index=False):
+        with st.container(border=True):
+            st.markdown(markdown_link(row.title[:TITLE_CHARS], row.url))
+            tone = "–" if pd.isna(row.tone) else f"{row.tone:.2f}"
+            st.caption(
+                escape_markdown(f"{row.published_at:%Y-%m-%d} · {row.source} · {row.lang}")
+                + f" · tone {escape_markdown(tone)}"
+            )
+            if pair is None:
+                continue
+            if row.origin == "gkg":
+                st.caption("No text (GDELT row): sentences not measured.")
+                continue
+            sentences = list(row.evidence) if isinstance(row.evidence, list | np.ndarray) else []
+            if not sentences:
+                st.caption("The pair is named in this article, but not in one sentence.")
+            for sentence in sentences:
+                st.markdown("- " + highlight(sentence, terms))
+
+
+def _highlight_terms(pair: tuple[str, str] | None, options: Options) -> list[str]:
+    """Country names to mark in evidence sentences (English names only, for now)."""
+    if pair is None:
+        return []
+    return [options.name(code) for code in pair]

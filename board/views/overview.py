@@ -1,0 +1,97 @@
+"""Overview: totals for the filters and the top pairs, with change and spike flags."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from board import charts, panel, requests, settings
+from board.data import Database, run
+from board.state import Filters, Options
+
+TABLE_KEY = "top_pairs"
+
+COLUMNS = {
+    "country_a": st.column_config.TextColumn("A"),
+    "country_b": st.column_config.TextColumn("B"),
+    "pair_name": st.column_config.TextColumn("Pair"),
+    "articles": st.column_config.NumberColumn("Articles", format="%d"),
+    "total_articles": st.column_config.NumberColumn("All articles", format="%d"),
+    "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f"),
+    "previous_articles": st.column_config.NumberColumn("Previous period", format="%d"),
+    "change": st.column_config.NumberColumn("Change", format="%+d"),
+    "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%"),
+    "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f"),
+    "conflict_share": st.column_config.NumberColumn("Conflict", format="percent"),
+    "is_spike": st.column_config.CheckboxColumn("Spike"),
+    "not_measured_articles": st.column_config.NumberColumn("Not measured", format="%d"),
+}
+
+
+def render(database: Database, filters: Filters, options: Options) -> None:
+    totals = run(database, *requests.overview_totals(filters))
+    _totals(totals.frame.iloc[0], filters)
+    pairs = run(database, *requests.overview_top_pairs(filters))
+    if pairs.frame.empty:
+        panel.empty(
+            f"No country pair has at least {filters.min_articles} article(s) with these filters. "
+            "Widen the dates, clear the language, source or countries, or lower the minimum."
+        )
+    st.subheader("Top pairs")
+    st.caption(
+        "Compared with the previous period of equal length. Select a row to open the pair; "
+        f"a spike is more than {settings.SPIKE_RATIO:g}x the previous period with at "
+        f"least {settings.SPIKE_MIN_ARTICLES} articles."
+    )
+    shown = _table(pairs.frame, filters)
+    st.dataframe(
+        shown,
+        key=TABLE_KEY,
+        hide_index=True,
+        column_config=COLUMNS,
+        on_select=partial(_open_pair, shown),
+        selection_mode="single-row",
+    )
+    st.plotly_chart(charts.top_pairs_bar(pairs.frame, filters.measure), key="top_pairs_chart")
+    panel.download_and_sql("overview", "top-pairs", shown, filters, pairs, totals)
+
+
+def _totals(row: pd.Series, filters: Filters) -> None:
+    columns = st.columns(6)
+    columns[0].metric("Articles", f"{int(row['articles']):,}")
+    columns[1].metric("Countries", f"{int(row['countries']):,}")
+    columns[2].metric("Pairs", f"{int(row['pairs']):,}", help="With at least the minimum")
+    columns[3].metric("First day", _day(row["first_day"]))
+    columns[4].metric("Last day", _day(row["last_day"]))
+    columns[5].metric("Languages", f"{int(row['languages'])}")
+    not_measured = int(row["articles"]) - int(row["text_articles"])
+    if filters.window == "sentence" and not_measured:
+        st.caption(
+            f"{not_measured:,} articles have no text (GDELT rows): not measured at sentence "
+            "level, and left out of sentence counts and their denominators."
+        )
+
+
+def _day(value: object) -> str:
+    return "–" if pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def _table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The top-pairs rows as shown: the not-measured column only for sentence windows."""
+    shown = frame.drop(columns=["previous_total_articles"])
+    if filters.window != "sentence":
+        shown = shown.drop(columns=["not_measured_articles"])
+    return shown
+
+
+def _open_pair(shown: pd.DataFrame) -> None:
+    """Selecting a row focuses the pair view on it (a callback: runs before the next run)."""
+    rows = st.session_state[TABLE_KEY].selection.rows
+    if not rows:
+        return
+    row = shown.iloc[rows[0]]
+    st.session_state["pair_a"] = row["country_a"]
+    st.session_state["pair_b"] = row["country_b"]
+    st.session_state["view"] = "pair"

@@ -1,0 +1,80 @@
+"""Pair: one pair's volume over time with spikes, its tone and conflict, third countries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from board import charts, panel, requests, settings
+from board.data import Database, run
+from board.state import Filters, Options
+
+
+def render(database: Database, filters: Filters, options: Options) -> None:
+    if filters.pair is None:
+        panel.empty("Pick two different countries as the focus pair in the sidebar.")
+    title = pair_title(filters.pair, options)
+    st.subheader(title)
+    timeline = run(database, *requests.pair_timeline(filters, filters.pair))
+    frame = timeline.frame
+    if not frame["articles"].fillna(0).any() and not frame["not_measured_articles"].any():
+        panel.empty(
+            f"No article names both {title.replace(' – ', ' and ')} between {filters.start} and "
+            f"{filters.end} with these filters. Widen the dates, clear the language or "
+            "source, or choose another pair."
+        )
+    _summary(frame, filters)
+    st.plotly_chart(
+        charts.pair_volume(frame, filters.measure, f"{title}: articles per {filters.bucket}"),
+        key="pair_volume_chart",
+    )
+    st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
+    panel.download_and_sql("pair", "timeline", frame, filters, timeline)
+    st.button(
+        "Read the articles and sentences",
+        key="open_articles",
+        icon=":material/article:",
+        on_click=_open_articles,
+    )
+    _third_countries(database, filters)
+
+
+def pair_title(pair: tuple[str, str], options: Options) -> str:
+    """'North Korea – Russia' (names without flags), codes for unnamed countries."""
+    return " – ".join(options.name(code) for code in pair)
+
+
+def _summary(frame: pd.DataFrame, filters: Filters) -> None:
+    columns = st.columns(4)
+    columns[0].metric("Articles", f"{int(frame['articles'].fillna(0).sum()):,}")
+    columns[1].metric("Spikes", f"{int(frame['is_spike'].sum())}")
+    tone = frame["mean_tone"].mean()
+    columns[2].metric("Mean tone", "–" if pd.isna(tone) else f"{tone:.2f}")
+    conflict = frame["conflict_share"].mean()
+    columns[3].metric("Conflict words", "–" if pd.isna(conflict) else f"{conflict:.1%}")
+    not_measured = int(frame["not_measured_articles"].sum())
+    if filters.window == "sentence" and not_measured:
+        st.caption(
+            f"{not_measured:,} articles of this pair have no text (GDELT rows): not measured at "
+            "sentence level. Buckets without any text show a gap, not a zero."
+        )
+    st.caption(
+        f"Rolling mean over {settings.ROLLING_BUCKETS[filters.bucket]} {filters.bucket}s; a "
+        f"spike is more than {settings.SPIKE_RATIO:g}x the mean of the previous buckets and at "
+        f"least {settings.SPIKE_MIN_ARTICLES} articles."
+    )
+
+
+def _third_countries(database: Database, filters: Filters) -> None:
+    st.subheader("Third countries in the same articles")
+    third = run(database, *requests.pair_third_countries(filters, filters.pair))
+    if third.frame.empty:
+        st.info("No other country is named in this pair's articles.", icon=":material/info:")
+        return
+    st.plotly_chart(charts.third_countries_bar(third.frame), key="third_countries_chart")
+    panel.download_and_sql("pair", "third-countries", third.frame, filters, third)
+
+
+def _open_articles() -> None:
+    st.session_state["view"] = "articles"
+    st.session_state["scope"] = "pair"

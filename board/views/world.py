@@ -1,0 +1,36 @@
+"""Map: a choropleth of the first selected country's partners, or of all mentions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from board import charts, geo, panel, requests
+from board.data import Database, run
+from board.state import Filters, Options
+
+
+def render(database: Database, filters: Filters, options: Options) -> None:
+    focus = filters.countries[0] if filters.countries else None
+    countries = run(database, *requests.map_countries(filters))
+    focus_name = options.countries.get(focus, focus) if focus else ""
+    if countries.frame.empty:
+        panel.empty(
+            f"No country is named with {focus_name} with these filters. Widen the dates or "
+            "clear the language or source."
+            if focus
+            else "No country is mentioned with these filters. Widen the dates or clear the "
+            "language or source."
+        )
+    title = f"Partners of {focus_name}" if focus else "Articles mentioning each country"
+    st.caption(
+        "Partners of the first selected country; select a country in the sidebar to map its "
+        "partners."
+        if not focus
+        else "Map of the first selected country's partners."
+    )
+    st.plotly_chart(
+        charts.world_map(countries.frame, filters.measure, title),
+        key="map_chart",
+        config=geo.plotly_config(),
+    )
+    panel.download_and_sql("map", focus or "mentions", countries.frame, filters, countries)

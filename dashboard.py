@@ -1,0 +1,31 @@
+"""Tension Monitor: which country pairs are in the news together, how, and since when.
+
+    streamlit run dashboard.py        (or `make run`; TENSION_DB names the database)
+
+The page reads top to bottom: the database and its freshness, the filters (mirrored in the
+URL), then the chosen view. Queries live in queries/*.sql, the views in board/views/.
+"""
+
+import streamlit as st
+
+from board import controls, page
+from board.views import VIEWS
+
+st.set_page_config(page_title="Tension Monitor", page_icon=":material/public:", layout="wide")
+st.title("Tension Monitor")
+
+database = page.database_or_stop()
+articles = page.freshness(database)
+if articles == 0:
+    st.info(
+        "The database has no articles yet. Load some with `python -m etl load FILE` "
+        "(or `python -m etl sample`); the page picks them up on the next interaction.",
+        icon=":material/inbox:",
+    )
+    st.stop()
+
+options = page.options(database)
+filters, notices = controls.filters(options)
+page.notices(notices)
+
+VIEWS[filters.view](database, filters, options)
