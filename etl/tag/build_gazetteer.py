@@ -24,28 +24,9 @@ from etl.tag.textfold import fold_key
 DATA_DIR = Path(__file__).parent / "data"
 OUTPUT = DATA_DIR / "gazetteer.json"
 
-LOCALES = [
-    "en",
-    "id",
-    "ms",
-    "fr",
-    "es",
-    "pt",
-    "de",
-    "it",
-    "nl",
-    "ru",
-    "uk",
-    "ar",
-    "tr",
-    "zh",
-    "ja",
-    "ko",
-    "vi",
-    "th",
-    "fa",
-    "hi",
-]
+LOCALES = tuple(
+    "en id ms fr es pt de it nl ru uk ar tr zh ja ko vi th fa hi".split()  # noqa: SIM905
+)
 """CLDR locales whose territory names are taken (issue #3 item 1)."""
 
 CURATED_IN_ALIASES = frozenset({"HK", "MO", "PS", "CD", "CG"})
@@ -85,6 +66,18 @@ def expand(surface: str) -> list[str]:
     return ["".join(combo) for combo in itertools.product(*choices)]
 
 
+_WORD_INITIAL_E = re.compile(r"(?:^|(?<=[\s'’-]))[ÉéÈè]")
+
+
+def with_unaccented_capitals(surfaces: list[str]) -> list[str]:
+    """Add "Egypte", "Guinée Equatoriale" for "Égypte", "Guinée équatoriale": French texts
+    often drop the accent on capitals, and a capitalised adjective is spelled the same way."""
+    extra = [
+        _WORD_INITIAL_E.sub(lambda m: "E" if m.group().isupper() else "e", s) for s in surfaces
+    ]
+    return surfaces + [surface for surface in extra if surface not in surfaces]
+
+
 def default_case(surface: str) -> str:
     return "any" if surface[:1].islower() else "cap"
 
@@ -110,7 +103,7 @@ def cldr_rows(codes: dict[str, str]) -> list[Row]:
             if not name or iso2 in CURATED_IN_ALIASES:
                 continue
             langs = None if locale == "en" else frozenset({locale})
-            for surface in cldr_variants(name, locale):
+            for surface in with_unaccented_capitals(cldr_variants(name, locale)):
                 rows.append(Row(surface, iso3, langs, False, default_case(surface), "-", "name"))
     return rows
 
@@ -138,7 +131,7 @@ def alias_rows() -> list[Row]:
         strict = lang.startswith("!")
         langs = None if lang == "*" else frozenset(lang.lstrip("!").split(","))
         for variant in surfaces.split("|"):
-            for surface in expand(variant):
+            for surface in with_unaccented_capitals(expand(variant)):
                 rows.append(Row(surface, "" if iso3 == "-" else iso3, langs, strict, case, rule))
     return rows
 
@@ -169,10 +162,24 @@ def unambiguous(generated: list[Row]) -> list[Row]:
     return kept
 
 
+def covers(alias: frozenset[str] | None, generated: frozenset[str] | None) -> bool:
+    """Whether an alias row applies in every language the generated row applies in."""
+    return alias is None or (generated is not None and generated <= with_families(alias))
+
+
 def merge(aliases: list[Row], generated: list[Row]) -> list[Row]:
-    """Aliases win over generated names with the same folded surface; duplicates unite."""
-    curated = {fold_key(row.surface) for row in aliases}
-    kept = unambiguous([row for row in generated if fold_key(row.surface) not in curated])
+    """An alias replaces generated rows with the same folded surface in the languages it covers
+    (the CLDR "Georgia" takes the alias's rule, but the French adjective "philippines" does not
+    remove the English name "Philippines"); duplicates unite their languages."""
+    curated = defaultdict(list)
+    for row in aliases:
+        curated[fold_key(row.surface)].append(row.langs)
+    kept = [
+        row
+        for row in generated
+        if not any(covers(langs, row.langs) for langs in curated.get(fold_key(row.surface), []))
+    ]
+    kept = unambiguous(kept)
     merged: dict[tuple, set | None] = {}
     for row in aliases + kept:
         key = (row.surface, row.iso3, row.strict, row.case, row.rule)

@@ -9,9 +9,383 @@ punctuation as spaces: "n djamena", "d c").
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import ahocorasick
+
+CUES: dict[str, tuple[str, ...]] = {
+    "JOR": (
+        "amman",
+        "jordanian*",
+        "hashemite",
+        "king abdullah",
+        "queen rania",
+        "aqaba",
+        "israel*",
+        "palestin*",
+        "syria*",
+        "iraq*",
+        "leban*",
+        "saudi*",
+        "middle east",
+        "west bank",
+        "refugee camp*",
+        "jordanie",
+        "yordania",
+    ),
+    "TCD": (
+        "n djamena",
+        "ndjamena",
+        "chadian*",
+        "tchad*",
+        "deby",
+        "déby",
+        "sahel",
+        "niger",
+        "sudan*",
+        "darfur",
+        "cameroon*",
+        "libya*",
+        "boko haram",
+        "lake chad",
+        "central african",
+        "africa*",
+        "afrique*",
+        "afrika",
+    ),
+    "NLD": (
+        "amsterdam",
+        "dutch",
+        "netherlands",
+        "pays bas",
+        "néerlandais*",
+        "neerlandais*",
+        "the hague",
+        "la haye",
+        "rotterdam",
+        "belanda",
+        "hollandais*",
+    ),
+    "DMA": ("roseau", "caraïbe*", "caraibe*", "caribbean", "dominiquais*", "antilles"),
+    "SLV": (
+        "san salvador",
+        "salvadorien*",
+        "salvadoran*",
+        "amérique centrale",
+        "central america*",
+        "honduras",
+        "guatemala",
+        "bukele",
+    ),
+    "MUS": ("île maurice", "ile maurice", "mauricien*", "port louis", "mauritius", "océan indien"),
+    "JEY": (
+        "channel islands",
+        "guernsey",
+        "st helier",
+        "saint helier",
+        "crown dependenc*",
+        "îles anglo normandes",
+    ),
+    "GGY": (
+        "channel islands",
+        "jersey",
+        "st peter port",
+        "saint peter port",
+        "crown dependenc*",
+        "îles anglo normandes",
+    ),
+    "georgia_country": (
+        "tbilisi",
+        "tbilissi",
+        "saakashvili",
+        "ivanishvili",
+        "abkhaz*",
+        "ossetia*",
+        "ossétie",
+        "caucas*",
+        "kaukasus",
+        "russia*",
+        "moscow",
+        "kremlin",
+        "soviet",
+        "armenia*",
+        "azerbaijan*",
+        "ukrain*",
+        "batumi",
+        "kutaisi",
+        "sukhumi",
+        "georgian*",
+        "rusia",
+        "russie",
+        "moscou",
+        "moskow",
+        "osce",
+        "eu",
+        "eumm",
+        "european*",
+        "nato",
+        "tskhinvali",
+        "lari",
+    ),
+    "georgia_state": (
+        "atlanta",
+        "savannah",
+        "augusta",
+        "macon",
+        "athens",
+        "columbus",
+        "county",
+        "gov",
+        "governor",
+        "ga",
+        "georgia tech",
+        "university of georgia",
+        "bulldogs",
+        "alabama",
+        "florida",
+        "tennessee",
+        "carolina",
+        "legislature",
+        "general assembly",
+        "negara bagian",
+        "état de géorgie",
+        "etat de géorgie",
+        "peach state",
+    ),
+    "washington_state": (
+        "seattle",
+        "spokane",
+        "tacoma",
+        "olympia",
+        "yakima",
+        "bellingham",
+        "puget sound",
+        "king county",
+        "eastern washington",
+        "western washington",
+        "washington state",
+        "state of washington",
+        "gregoire",
+        "inslee",
+        "oregon*",
+    ),
+    "washington_capital": (
+        "d c",
+        "white house",
+        "capitol",
+        "congress*",
+        "federal",
+        "administration",
+        "president*",
+        "pentagon",
+        "senate",
+        "state department",
+        "obama",
+        "trump",
+        "biden",
+        "bush",
+        "beijing",
+        "moscow",
+        "tehran",
+        "pyongyang",
+        "kremlin",
+    ),
+    "turkey_bird": (
+        "thanksgiving",
+        "roast*",
+        "stuffing",
+        "gravy",
+        "recipe*",
+        "oven",
+        "feather*",
+        "hunt*",
+        "gobbl*",
+        "poultry",
+        "drumstick*",
+        "carving",
+        "carve",
+        "sandwich*",
+        "bird*",
+    ),
+    "turkey_country": (
+        "turkish",
+        "ankara",
+        "istanbul",
+        "erdogan",
+        "erdoğan",
+        "kurd*",
+        "syria*",
+        "nato",
+        "lira",
+        "bosphorus",
+        "türkiye",
+        "turkiye",
+        "turks",
+    ),
+    "native_american": (
+        "tribe*",
+        "tribal",
+        "reservation*",
+        "native american*",
+        "american indian*",
+        "cherokee",
+        "navajo",
+        "sioux",
+        "apache",
+        "choctaw",
+        "chickasaw",
+        "seminole",
+        "lakota",
+        "ojibwe",
+        "chippewa",
+        "iroquois",
+        "mohawk",
+        "pueblo*",
+        "powwow",
+        "first nations",
+        "amérindien*",
+        "maya*",
+        "quiche",
+        "caddo",
+    ),
+    "india": (
+        "india",
+        "inde",
+        "new delhi",
+        "delhi",
+        "mumbai",
+        "hindu*",
+        "rupee*",
+        "modi",
+        "pakistan*",
+        "bollywood",
+        "bangalore",
+        "bengaluru",
+        "kolkata",
+        "chennai",
+        "kashmir*",
+        "gujarat",
+        "punjab*",
+        "bihar",
+        "kerala",
+    ),
+    "south_korea": (
+        "seoul",
+        "séoul",
+        "samsung",
+        "hyundai",
+        "k pop",
+        "kpop",
+        "k drama",
+        "busan",
+        "incheon",
+        "gangnam",
+        "drakor",
+        "drama korea",
+        "yoon suk",
+        "moon jae",
+        "lee jae",
+        "park geun",
+        "korsel",
+    ),
+    "north_korea": ("pyongyang", "kim jong", "kim il", "juche", "dprk", "korut", "kcna"),
+    "dr_congo": (
+        "kinshasa",
+        "tshisekedi",
+        "kabila",
+        "goma",
+        "kivu",
+        "ituri",
+        "m23",
+        "katanga",
+        "lubumbashi",
+        "rdc",
+        "drc",
+        "kisangani",
+        "bukavu",
+        "mobutu",
+        "lumumba",
+    ),
+    "congo_republic": ("brazzaville", "sassou", "nguesso", "pointe noire"),
+    "us_local": (
+        "county",
+        "sheriff*",
+        "township",
+        "city council",
+        "state sen",
+        "state rep",
+        "alabama",
+        "alaska",
+        "arizona",
+        "arkansas",
+        "california",
+        "colorado",
+        "connecticut",
+        "delaware",
+        "florida",
+        "hawaii",
+        "idaho",
+        "illinois",
+        "indiana",
+        "iowa",
+        "kansas",
+        "kentucky",
+        "louisiana",
+        "maine",
+        "maryland",
+        "massachusetts",
+        "michigan",
+        "minnesota",
+        "mississippi",
+        "missouri",
+        "montana",
+        "nebraska",
+        "nevada",
+        "new hampshire",
+        "new jersey",
+        "new mexico",
+        "north carolina",
+        "north dakota",
+        "ohio",
+        "oklahoma",
+        "oregon",
+        "pennsylvania",
+        "rhode island",
+        "south carolina",
+        "south dakota",
+        "tennessee",
+        "texas",
+        "utah",
+        "vermont",
+        "virginia",
+        "west virginia",
+        "wisconsin",
+        "wyoming",
+        "ontario",
+        "ont",
+        "sarnia",
+    ),
+}
+"""Context words per group, matched in the folded text; a trailing * matches any ending.
+Country groups (ISO-3 keys) make the country reading of an ambiguous name plausible."""
+
+
+@functools.cache
+def _cue_automaton() -> ahocorasick.Automaton:
+    groups: dict[str, list[str]] = {}
+    for group, words in CUES.items():
+        for word in words:
+            key = f" {word[:-1]}" if word.endswith("*") else f" {word} "
+            groups.setdefault(key, []).append(group)
+    automaton = ahocorasick.Automaton()
+    for key, names in groups.items():
+        automaton.add_word(key, tuple(names))
+    automaton.make_automaton()
+    return automaton
 
 
 @dataclass(slots=True)
@@ -21,390 +395,32 @@ class RuleContext:
     lang: str | None
     found: set[str] = field(default_factory=set)
     """Countries already accepted without a deferred rule (filled before deferred rules)."""
+    _cue_counts: Counter[str] | None = None
+
+    def cues(self, group: str) -> int:
+        """How many context words of `group` the article has (one scan, on first use)."""
+        if self._cue_counts is None:
+            counts: Counter[str] = Counter()
+            for _end, groups in _cue_automaton().iter(f" {self.folded} "):
+                counts.update(groups)
+            self._cue_counts = counts
+        return self._cue_counts[group]
 
 
 Rule = Callable[[RuleContext, int, int, str], str | None]
 
 
-def _cues(*words: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(words) + r")\b")
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
-COUNTRY_CUES = {
-    "JOR": _cues(
-        r"amman",
-        r"jordanian\w*",
-        r"hashemite",
-        r"king abdullah",
-        r"queen rania",
-        r"aqaba",
-        r"israel\w*",
-        r"palestin\w*",
-        r"syria\w*",
-        r"iraq\w*",
-        r"leban\w*",
-        r"saudi\w*",
-        r"middle east",
-        r"west bank",
-        r"refugee camp\w*",
-        r"jordanie",
-        r"yordania",
-    ),
-    "TCD": _cues(
-        r"n djamena",
-        r"ndjamena",
-        r"chadian\w*",
-        r"tchad\w*",
-        r"d[ée]by",
-        r"sahel",
-        r"niger",
-        r"sudan\w*",
-        r"darfur",
-        r"cameroon\w*",
-        r"libya\w*",
-        r"boko haram",
-        r"lake chad",
-        r"central african",
-        r"afri\w+",
-    ),
-    "NLD": _cues(
-        r"amsterdam",
-        r"dutch",
-        r"netherlands",
-        r"pays bas",
-        r"n[ée]erlandais\w*",
-        r"the hague",
-        r"la haye",
-        r"rotterdam",
-        r"belanda",
-        r"hollandais\w*",
-    ),
-    "DMA": _cues(r"roseau", r"cara[ïi]bes?", r"caribbean", r"dominiquais\w*", r"antilles"),
-    "SLV": _cues(
-        r"san salvador",
-        r"salvador\w+",
-        r"am[ée]rique centrale",
-        r"central america\w*",
-        r"honduras",
-        r"guatemala",
-        r"bukele",
-    ),
-    "MUS": _cues(
-        r"[îi]le maurice", r"mauricien\w*", r"port louis", r"mauritius", r"oc[ée]an indien"
-    ),
-    "JEY": _cues(
-        r"channel islands",
-        r"guernsey",
-        r"st helier",
-        r"saint helier",
-        r"crown dependenc\w*",
-        r"[îi]les anglo normandes",
-    ),
-}
-"""Words that make the country reading of a name plausible (rules 'person' and 'cue')."""
-
-GEORGIA_COUNTRY = _cues(
-    r"tbilisi",
-    r"tbilissi",
-    r"saakashvili",
-    r"ivanishvili",
-    r"abkhaz\w*",
-    r"ossetia\w*",
-    r"oss[ée]tie",
-    r"caucas\w*",
-    r"kaukasus",
-    r"kavkaz",
-    r"russia\w*",
-    r"moscow",
-    r"kremlin",
-    r"soviet",
-    r"armenia\w*",
-    r"azerbaijan\w*",
-    r"ukrain\w*",
-    r"batumi",
-    r"kutaisi",
-    r"sukhumi",
-    r"georgian dream",
-    r"rusia",
-    r"russie",
-    r"moscou",
-    r"moskow",
-)
-GEORGIA_US_STATE = _cues(
-    r"atlanta",
-    r"savannah",
-    r"augusta",
-    r"macon",
-    r"athens",
-    r"columbus",
-    r"county",
-    r"gov",
-    r"governor",
-    r"ga",
-    r"georgia tech",
-    r"university of georgia",
-    r"bulldogs",
-    r"alabama",
-    r"florida",
-    r"tennessee",
-    r"carolina",
-    r"legislature",
-    r"general assembly",
-    r"negara bagian",
-    r"[ée]tat de g[ée]orgie",
-    r"peach state",
-    r"u s state",
-)
-
-WASHINGTON_STATE = _cues(
-    r"seattle",
-    r"spokane",
-    r"tacoma",
-    r"olympia",
-    r"yakima",
-    r"bellingham",
-    r"puget sound",
-    r"king county",
-    r"eastern washington",
-    r"western washington",
-    r"washington state",
-    r"state of washington",
-    r"gregoire",
-    r"inslee",
-    r"oregon",
-)
-WASHINGTON_CAPITAL = _cues(
-    r"d c",
-    r"white house",
-    r"capitol",
-    r"congress\w*",
-    r"federal",
-    r"administration",
-    r"president",
-    r"pentagon",
-    r"senate",
-    r"state department",
-    r"obama",
-    r"trump",
-    r"biden",
-    r"bush",
-    r"beijing",
-    r"moscow",
-    r"tehran",
-    r"pyongyang",
-    r"kremlin",
-)
-
-TURKEY_BIRD = _cues(
-    r"thanksgiving",
-    r"roast\w*",
-    r"stuffing",
-    r"gravy",
-    r"recipe\w*",
-    r"oven",
-    r"feather\w*",
-    r"hunt\w*",
-    r"gobbl\w*",
-    r"poultry",
-    r"drumstick\w*",
-    r"carv\w+",
-    r"sandwich\w*",
-    r"bird\w*",
-)
-TURKEY_COUNTRY = _cues(
-    r"turkish",
-    r"ankara",
-    r"istanbul",
-    r"erdo[gğ]an",
-    r"kurd\w*",
-    r"syria\w*",
-    r"nato",
-    r"lira",
-    r"bosphorus",
-    r"t[üu]rkiye",
-    r"turks",
-)
-
-NATIVE_AMERICAN = _cues(
-    r"tribe\w*",
-    r"tribal",
-    r"reservation\w*",
-    r"native american\w*",
-    r"american indian\w*",
-    r"cherokee",
-    r"navajo",
-    r"sioux",
-    r"apache",
-    r"choctaw",
-    r"chickasaw",
-    r"seminole",
-    r"lakota",
-    r"ojibwe",
-    r"chippewa",
-    r"iroquois",
-    r"mohawk",
-    r"pueblo",
-    r"powwow",
-    r"first nations",
-    r"amérindien\w*",
-)
-INDIA_CUES = _cues(
-    r"india",
-    r"inde",
-    r"new delhi",
-    r"delhi",
-    r"mumbai",
-    r"hindu\w*",
-    r"rupee\w*",
-    r"modi",
-    r"pakistan\w*",
-    r"bollywood",
-    r"bangalore",
-    r"bengaluru",
-    r"kolkata",
-    r"chennai",
-    r"kashmir\w*",
-    r"gujarat",
-    r"punjab\w*",
-    r"bihar",
-    r"kerala",
-)
-
-SOUTH_KOREA_CUES = _cues(
-    r"seoul",
-    r"s[ée]oul",
-    r"samsung",
-    r"hyundai",
-    r"k pop",
-    r"kpop",
-    r"k drama",
-    r"busan",
-    r"incheon",
-    r"gangnam",
-    r"drakor",
-    r"drama korea",
-    r"yoon suk",
-    r"moon jae",
-    r"lee jae",
-    r"park geun",
-    r"korsel",
-)
-NORTH_KOREA_CUES = _cues(
-    r"pyongyang",
-    r"kim jong",
-    r"kim il",
-    r"juche",
-    r"dprk",
-    r"korut",
-    r"kcna",
-)
-DR_CONGO_CUES = _cues(
-    r"kinshasa",
-    r"tshisekedi",
-    r"kabila",
-    r"goma",
-    r"kivu",
-    r"ituri",
-    r"m23",
-    r"katanga",
-    r"lubumbashi",
-    r"rdc",
-    r"drc",
-    r"kisangani",
-    r"bukavu",
-    r"mobutu",
-    r"lumumba",
-)
-CONGO_REPUBLIC_CUES = _cues(r"brazzaville", r"sassou", r"nguesso", r"pointe noire")
-
-_NAME_STOPWORDS = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "In",
-        "On",
-        "At",
-        "To",
-        "From",
-        "Of",
-        "For",
-        "With",
-        "By",
-        "And",
-        "But",
-        "Or",
-        "As",
-        "Against",
-        "About",
-        "Between",
-        "Across",
-        "Near",
-        "Into",
-        "Via",
-        "Both",
-        "Including",
-        "Neighbouring",
-        "Neighboring",
-        "Di",
-        "Ke",
-        "Dari",
-        "Dan",
-        "Atau",
-        "Dengan",
-        "Untuk",
-        "Oleh",
-        "Pada",
-        "Antara",
-        "Le",
-        "La",
-        "Les",
-        "Du",
-        "Des",
-        "De",
-        "En",
-        "Au",
-        "Aux",
-        "Et",
-        "Ou",
-        "Pour",
-        "Par",
-        "Avec",
-        "Sur",
-        "Vers",
-        "Dans",
-        "Entre",
-        "Contre",
-        "King",
-        "Queen",
-        "President",
-        "Presiden",
-        "Président",
-        "Prime",
-        "Minister",
-        "Menteri",
-        "Ministre",
-        "Government",
-        "Pemerintah",
-        "Gouvernement",
-        "Republic",
-        "Republik",
-        "République",
-        "Embassy",
-        "Kedutaan",
-        "Ambassade",
-        "Foreign",
-        "Army",
-        "Military",
-        "Police",
-        "Kingdom",
-        "Kerajaan",
-        "Royaume",
-        "Negara",
-        "État",
-        "Etat",
-        "Pays",
-    ]
+_NAME_STOPWORDS = _words(
+    """The A An In On At To From Of For With By And But Or As Against About Between Across
+    Near Into Via Both Including Neighbouring Neighboring Di Ke Dari Dan Atau Dengan Untuk Oleh
+    Pada Antara Le La Les Du Des De En Au Aux Et Ou Pour Par Avec Sur Vers Dans Entre Contre
+    King Queen President Presiden Président Prime Minister Menteri Ministre Government
+    Pemerintah Gouvernement Republic Republik République Embassy Kedutaan Ambassade Foreign
+    Army Military Police Kingdom Kerajaan Royaume Negara État Etat Pays All Kota Ville"""
 )
 """Capitalised words that may stand next to a country name without making it a person's."""
 
@@ -414,24 +430,26 @@ _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(\n])\s*$")
 
 
 def _is_name_word(word: str) -> bool:
-    return word[0].isupper() and word.rstrip(".") not in _NAME_STOPWORDS
+    """Capitalised, not a function word or title, and not an acronym (UNESCO, NATO)."""
+    bare = word.rstrip(".")
+    acronym = len(bare) >= 3 and bare.isupper()
+    return word[0].isupper() and bare not in _NAME_STOPWORDS and not acronym
+
+
+def name_before(text: str, start: int) -> bool:
+    """True when a capitalised name stands right before: "Michael Jordan", "Monica French",
+    "St. Paris". A sentence-initial word is no evidence."""
+    before = _PREVIOUS_WORD.search(text, max(0, start - 60), start)
+    if not before or not _is_name_word(before.group(1)) or before.group(1)[-2:] in ("'s", "’s"):
+        return False
+    return not _SENTENCE_END.search(text, max(0, before.start() - 3), before.start())
 
 
 def name_like(text: str, start: int, end: int) -> bool:
     """True when a capitalised name stands right before or after: "Michael Jordan",
-    "Jordan Henderson", "Georgia O'Keeffe". A sentence-initial word before is no evidence."""
-    before = _PREVIOUS_WORD.search(text, max(0, start - 60), start)
-    sentence_initial = before and _SENTENCE_END.search(
-        text, max(0, before.start() - 3), before.start()
-    )
-    if before and _is_name_word(before.group(1)) and not sentence_initial:
-        return True
+    "Jordan Henderson", "Georgia O'Keeffe"."""
     after = _NEXT_WORD.match(text, end)
-    return bool(after and _is_name_word(after.group(1)))
-
-
-def _count(pattern: re.Pattern[str], folded: str) -> int:
-    return len(pattern.findall(folded))
+    return name_before(text, start) or bool(after and _is_name_word(after.group(1)))
 
 
 def not_in_caps(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
@@ -451,16 +469,13 @@ def person(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
 
 def cue(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
     """Only with a word of the country's context somewhere in the article."""
-    return iso3 if COUNTRY_CUES[iso3].search(ctx.folded) else None
+    return iso3 if ctx.cues(iso3) else None
 
 
 def georgia(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
-    """The Caucasus country only when its context outweighs the US state's."""
-    if name_like(ctx.text, start, end):
-        return None
-    country = _count(GEORGIA_COUNTRY, ctx.folded)
-    state = _count(GEORGIA_US_STATE, ctx.folded)
-    return iso3 if country > state else None
+    """The Caucasus country only when its context outweighs the US state's (a first name,
+    "Georgia O'Keeffe", comes with neither)."""
+    return iso3 if ctx.cues("georgia_country") > ctx.cues("georgia_state") else None
 
 
 def washington(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
@@ -468,33 +483,66 @@ def washington(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
     article is about the state (Seattle, Spokane) with nothing federal in it."""
     if name_like(ctx.text, start, end):
         return None
-    if _count(WASHINGTON_STATE, ctx.folded) and not _count(WASHINGTON_CAPITAL, ctx.folded):
+    if ctx.cues("washington_state") and not ctx.cues("washington_capital"):
         return None
     return iso3
 
 
 def turkey(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
-    """The country, unless the article is about the bird and has nothing Turkish in it."""
-    if _count(TURKEY_BIRD, ctx.folded) and not _count(TURKEY_COUNTRY, ctx.folded):
+    """The country, unless a name is attached ("Henry's Turkey Service") or the article is about
+    the bird and has nothing Turkish in it."""
+    if name_before(ctx.text, start):
+        return None
+    if ctx.cues("turkey_bird") and not ctx.cues("turkey_country"):
         return None
     return iso3
 
 
 def indian(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
     """India's demonym, unless the article is about American Indians and not India."""
-    if _count(NATIVE_AMERICAN, ctx.folded) and not _count(INDIA_CUES, ctx.folded):
+    if ctx.cues("native_american") and not ctx.cues("india"):
         return None
     return iso3
 
 
-def _one_side(ctx: RuleContext, a: str, b: str, cues_a, cues_b) -> str | None:
+def prefix(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
+    """Combining forms count only as a hyphenated prefix: "Franco-Béninoise", "Sino-Japanese"."""
+    follows = ctx.text[end : end + 2]
+    return iso3 if len(follows) == 2 and follows[0] in "-‐‑" and follows[1].isalpha() else None
+
+
+def surname(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
+    """Demonyms that are also surnames: not right after a first name ("Monica French")."""
+    return None if name_before(ctx.text, start) else iso3
+
+
+_LOCAL_FEATURE = re.compile(
+    r"[ \t]+(?:County|Township|Parish|Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Pike|"
+    r"Highway|High|Middle|Elementary|School|Schools|Library|Police|PD|City Council|Council|"
+    r"Civic|Independent|Public|Fire|Veterans|Arts|Area|Township|Mayor|Mall)\b"
+)
+
+
+def us_homonym(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
+    """Paris, London, Dublin, Lebanon, Palestine also name US towns (Paris, Texas): not with a
+    local feature attached ("Dublin Road", "Paris High School") or a name before ("St. Paris");
+    otherwise kept when the country is named too, or when nothing in the article is US-local."""
+    english = ctx.lang in (None, "en")
+    if english and (_LOCAL_FEATURE.match(ctx.text, end) or name_before(ctx.text, start)):
+        return None
+    if iso3 in ctx.found:
+        return iso3
+    return None if ctx.cues("us_local") else iso3
+
+
+def _one_side(ctx: RuleContext, a: str, b: str, cues_a: str, cues_b: str) -> str | None:
     """a or b when the article takes exactly one side, by countries found, then by cues."""
     has_a, has_b = a in ctx.found, b in ctx.found
     if has_a != has_b:
         return a if has_a else b
     if has_a:
         return None
-    has_a, has_b = bool(cues_a.search(ctx.folded)), bool(cues_b.search(ctx.folded))
+    has_a, has_b = ctx.cues(cues_a) > 0, ctx.cues(cues_b) > 0
     if has_a != has_b:
         return a if has_a else b
     return None
@@ -502,12 +550,16 @@ def _one_side(ctx: RuleContext, a: str, b: str, cues_a, cues_b) -> str | None:
 
 def korea(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
     """Bare Korea/Korean: KOR or PRK when the article is about one of them only."""
-    return _one_side(ctx, "KOR", "PRK", SOUTH_KOREA_CUES, NORTH_KOREA_CUES)
+    return _one_side(ctx, "KOR", "PRK", "south_korea", "north_korea")
 
 
 def congo(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
-    """Bare Congo/Congolese: COD or COG when the article is about one of them only."""
-    return _one_side(ctx, "COD", "COG", DR_CONGO_CUES, CONGO_REPUBLIC_CUES)
+    """Bare Congo/Congolese: COD or COG when the article is about one of them only. With no
+    clue at all, French text means the Republic: French news calls the DRC "la RDC"."""
+    side = _one_side(ctx, "COD", "COG", "dr_congo", "congo_republic")
+    if side is None and ctx.lang == "fr" and not ({"COD", "COG"} & ctx.found):
+        return "COG"
+    return side
 
 
 def needs_country(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
@@ -524,5 +576,12 @@ IMMEDIATE: dict[str, Rule] = {
     "turkey": turkey,
     "indian": indian,
     "name_like": lambda ctx, start, end, iso3: None if name_like(ctx.text, start, end) else iso3,
+    "surname": surname,
+    "prefix": prefix,
 }
-DEFERRED: dict[str, Rule] = {"korea": korea, "congo": congo, "needs_country": needs_country}
+DEFERRED: dict[str, Rule] = {
+    "korea": korea,
+    "congo": congo,
+    "needs_country": needs_country,
+    "us_homonym": us_homonym,
+}

@@ -17,7 +17,7 @@ from etl.records import Mention
 from etl.tag import context_rules
 from etl.tag.dateline import dateline_end
 from etl.tag.gazetteer import Entry, gazetteer, read_countries
-from etl.tag.textfold import blank_punctuation, fold, fold_key
+from etl.tag.textfold import blank_punctuation, fold_key, fold_with_chars, script_of
 
 LANGUAGE_ALIASES = {
     "in": "id",
@@ -67,6 +67,7 @@ _US_PLACE = re.compile(
 Georgia is left out of the list on purpose ('Tbilisi, Georgia')."""
 
 
+@functools.lru_cache(maxsize=256)
 def normalise_language(lang: str | None) -> str | None:
     """'id-ID', 'IND', 'in' -> 'id'; None stays None."""
     if not lang:
@@ -83,16 +84,21 @@ def _case_fits(entry: Entry, text: str, start: int, end: int) -> bool:
     return True
 
 
-def _candidates(text: str, folded: str, lang: str | None) -> list[tuple[int, int, Entry]]:
+def _candidates(
+    text: str, folded: str, scripts: set[str], lang: str | None
+) -> list[tuple[int, int, Entry]]:
     """Every whole-word hit whose row fits the text's case and language."""
     found = []
-    for end_index, (back, length, entries) in gazetteer().automaton.iter(f" {folded} "):
-        start = end_index - back
-        end = start + length
-        for entry in entries:
-            if entry.applies_to(lang) and _case_fits(entry, text, start, end):
-                found.append((start, end, entry))
-                break
+    padded = f" {folded} "
+    automata = gazetteer().automata
+    for script in scripts & automata.keys():
+        for end_index, (back, length, entries) in automata[script].iter(padded):
+            start = end_index - back
+            end = start + length
+            for entry in entries:
+                if entry.applies_to(lang) and _case_fits(entry, text, start, end):
+                    found.append((start, end, entry))
+                    break
     return found
 
 
@@ -138,8 +144,9 @@ def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) 
     if not text:
         return []
     lang = normalise_language(lang)
-    folded = fold(text)
-    hits = _longest_leftmost(_candidates(text, folded, lang))
+    folded, wide_chars = fold_with_chars(text)
+    scripts = {"latin"} | {script_of(char) for char in wide_chars}
+    hits = _longest_leftmost(_candidates(text, folded, scripts, lang))
     if dateline and hits:
         cut = dateline_end(text)
         hits = [hit for hit in hits if hit[0] >= cut]

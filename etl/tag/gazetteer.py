@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
 
-from etl.tag.textfold import blank_punctuation, fold_key, is_unspaced
+from etl.tag.textfold import blank_punctuation, fold_key, is_unspaced, script_of
 
 DATA_DIR = Path(__file__).parent / "data"
 GAZETTEER_PATH = DATA_DIR / "gazetteer.json"
 COUNTRIES_PATH = DATA_DIR / "countries.tsv"
+
+INDONESIAN_CLITICS = ("lah", "kah", "pun", "nya")
+"""Particles Indonesian and Malay write glued to a name ("Arab Saudilah yang ..."): each
+Indonesian-applicable row also gets a key with them, limited to id/ms text."""
 
 UNDECIDED_RULES = frozenset({"korea", "congo"})
 """Rules whose row's iso3 is only a placeholder: to_iso3 must not trust those names."""
@@ -60,7 +64,8 @@ class Key(NamedTuple):
 
 
 class Gazetteer(NamedTuple):
-    automaton: ahocorasick.Automaton
+    automata: dict[str, ahocorasick.Automaton]
+    """One automaton per script class of the names' first letter (textfold.script_of)."""
     names: dict[str, str]
     """Folded unambiguous names, ISO-2 and ISO-3 codes -> ISO-3 (for to_iso3)."""
 
@@ -112,24 +117,43 @@ def _name_index(rows: list[list[str]], countries: list[dict[str, str]]) -> dict[
     return names
 
 
+def _with_clitics(key: str, entry: Entry) -> list[tuple[str, Entry]]:
+    """Keys with Indonesian particles glued on, for rows that apply to Indonesian text."""
+    indonesian = entry.langs is None or "id" in entry.langs
+    if not indonesian or not entry.iso3 or entry.case == "exact" or not key.endswith(" "):
+        return []
+    only_id = replace(entry, langs=frozenset({"id", "ms"}), strict=True)
+    return [(f"{key[:-1]}{clitic} ", only_id) for clitic in INDONESIAN_CLITICS]
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """The automaton and name index, built on first use in each process."""
+    """The automata and name index, built on first use in each process."""
     rows = read_rows()
     grouped: dict[str, list[Entry]] = {}
     offsets: dict[str, tuple[int, int]] = {}
+
+    def add(key: str, pad: int, length: int, entry: Entry) -> None:
+        grouped.setdefault(key, []).append(entry)
+        offsets[key] = (len(key) - pad, length)
+
     for row in rows:
         folded = fold_key(row[0])
         if not folded:
             continue
         key, pad = _padded(folded)
-        grouped.setdefault(key, []).append(_entry(*row))
-        offsets[key] = (len(key) - pad, len(folded))
-    automaton = ahocorasick.Automaton()
+        entry = _entry(*row)
+        add(key, pad, len(folded), entry)
+        for clitic_key, clitic_entry in _with_clitics(key, entry):
+            add(clitic_key, pad, len(folded), clitic_entry)
+    automata: dict[str, ahocorasick.Automaton] = {}
     for key, entries in grouped.items():
         # exact-case rows first: "US" is more specific than any row it shares a key with
         entries.sort(key=lambda entry: entry.case != "exact")
         back, length = offsets[key]
+        script = script_of(key.strip()[0])
+        automaton = automata.setdefault(script, ahocorasick.Automaton())
         automaton.add_word(key, Key(back, length, tuple(entries)))
-    automaton.make_automaton()
-    return Gazetteer(automaton, _name_index(rows, read_countries()))
+    for automaton in automata.values():
+        automaton.make_automaton()
+    return Gazetteer(automata, _name_index(rows, read_countries()))

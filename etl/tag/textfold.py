@@ -61,20 +61,26 @@ def fold(text: str) -> str:
     >>> fold("U.S.-led Côte d’Ivoire")
     'u s  led côte d ivoire'
     """
+    return fold_with_chars(text)[0]
+
+
+def fold_with_chars(text: str) -> tuple[str, set[str]]:
+    """`fold(text)` and the distinct non-ASCII characters of `text` (to tell its scripts)."""
     # str.lower, str.translate and re.sub cost 5-10x more per character than bytes.translate
     # on 4 KB articles: fold the ASCII part on the UTF-8 bytes, then fix only the distinct
     # non-ASCII characters this text contains (capitals and punctuation)
     data = text.encode("utf-8")
     folded = data.translate(_ASCII_FOLD).decode("utf-8")
     if text.isascii():
-        return folded
-    for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8")):
+        return folded, set()
+    wide = set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
+    for char in wide:
         if char in _WIDE_SET:
             folded = folded.replace(char, " ")
         elif char.isupper() or char.istitle():
             # U+0130 (Turkish dotted I) is the only character that lower-cases to two
             folded = folded.replace(char, char.lower()[0])
-    return folded
+    return folded, wide
 
 
 def blank_punctuation(text: str) -> str:
@@ -90,3 +96,22 @@ def fold_key(surface: str) -> str:
 def is_unspaced(char: str) -> bool:
     """True for characters of scripts that need no word boundary around a name."""
     return bool(_UNSPACED.match(char))
+
+
+def script_of(char: str) -> str:
+    """A coarse script class: latin, cyrillic, arabic, unspaced or other.
+
+    The gazetteer keeps one automaton per class, because pyahocorasick scans a node's children
+    one by one: a single automaton whose root fans out to hundreds of CJK characters costs
+    ~5x more per character of English text.
+    """
+    code = ord(char)
+    if code < 0x250 or 0x1E00 <= code <= 0x1EFF:
+        return "latin"
+    if 0x400 <= code <= 0x52F:
+        return "cyrillic"
+    if 0x600 <= code <= 0x6FF or 0x750 <= code <= 0x77F or 0xFB50 <= code <= 0xFEFF:
+        return "arabic"
+    if is_unspaced(char):
+        return "unspaced"
+    return "other"
