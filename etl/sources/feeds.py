@@ -20,6 +20,7 @@ from etl.records import Reject
 from etl.sources.base import Item, ReadOptions
 from etl.sources.fetch import Fetcher, FetchError
 from etl.sources.fields import article_from_record
+from etl.sources.pages import extract_page
 
 MAX_FEED_BYTES = 64 * 2**20
 """A feed file larger than this is refused unread; real feeds are kilobytes to a few MB."""
@@ -29,6 +30,8 @@ FETCH_DELAY_SECONDS = 1.0
 
 PAGE_FETCHER = Fetcher(timeout=20.0, retries=2)
 """Pages fail fast: one slow site must not hold up a whole feed."""
+
+LENIENT_NOTE = "feed is not well-formed XML; read leniently"
 
 _BLOCK_TAGS = frozenset(
     [
@@ -76,8 +79,10 @@ def read_feed(path: Path, options: ReadOptions) -> Iterator[Item]:
         yield Reject(str(path), str(path), reason if parsed.bozo else "feed has no items")
         return
     pages = _PagePacer(options.fetch_full)
+    notes = (LENIENT_NOTE,) if parsed.bozo else ()
     for number, entry in enumerate(parsed.entries, 1):
-        yield entry_to_item(entry, parsed.feed, path, f"{path}:item {number}", options, pages)
+        locator = f"{path}:item {number}"
+        yield entry_to_item(entry, parsed.feed, path, locator, options, pages, notes)
 
 
 def entry_to_item(
@@ -87,6 +92,7 @@ def entry_to_item(
     locator: str,
     options: ReadOptions,
     pages: _PagePacer | None = None,
+    notes: tuple[str, ...] = (),
 ) -> Item:
     """A feed item as an Article, or a Reject naming what is missing or what failed."""
     record = {
@@ -111,6 +117,7 @@ def entry_to_item(
         default_source=options.default_source(path),
         max_text_bytes=options.max_text_bytes,
         origin="rss",
+        notes=notes,
     )
 
 
@@ -184,8 +191,6 @@ class _PagePacer:
         Raises:
             FetchError: the page could not be fetched.
         """
-        import trafilatura  # imported only for --fetch-full: it takes a second to import
-
         wait = self._last + FETCH_DELAY_SECONDS - time.monotonic()
         if wait > 0:
             time.sleep(wait)
@@ -193,7 +198,8 @@ class _PagePacer:
             body = PAGE_FETCHER.get(url)
         finally:
             self._last = time.monotonic()
-        return trafilatura.extract(body, url=url, include_comments=False, include_tables=False)
+        page = extract_page(body, url)
+        return page.text if page else None
 
 
 def _fetch_full_text(record: dict[str, Any], pages: _PagePacer) -> str | None:

@@ -4,8 +4,11 @@ The chrome rule (refs #6). A line is *short* when it has at most CHROME_MAX_WORD
 CHROME_MAX_CHARS characters and does not end like a sentence (. ! ? : ; … or a closing quote or
 bracket). These lines are chrome and are dropped:
 
-1. every line before the title; the title is the first line of at least TITLE_MIN_WORDS words
-   that is not a date line (skip links and menus: "Tautan-tautan Akses", "Beranda");
+1. every line before the title (skip links and menus: "Tautan-tautan Akses", "Beranda"). The
+   title is the first line that is not short, unless a short line before it looks like a
+   headline: at least TITLE_MIN_WORDS words, every word of four letters or more capitalised
+   ("Korut Tembakkan Rudal Balistik", not "Lompat ke konten utama"), and not in a run of
+   short lines. Date lines and breadcrumbs are never the title;
 2. short lines after the last line of body text (footers: "Forum", "XS" "SM" "MD" "LG");
 3. runs of two or more short lines anywhere, blank lines between them notwithstanding (menus,
    font-size pickers, tag lists, share buttons); a lone short line between paragraphs is a
@@ -30,8 +33,9 @@ CHROME_MAX_CHARS = 40
 """Menu entries, pickers and buttons are one to three words; four leaves room for "Lompat ke
 konten utama" while a real sentence of body text is longer."""
 
-TITLE_MIN_WORDS = 4
-"""Headlines run 6-14 words; a shorter first line is navigation far more often than a title."""
+TITLE_MIN_WORDS = 3
+"""A short headline has at least this many words; one- and two-word lines at the top of a page
+are navigation ("Beranda", "Tautan-tautan Akses")."""
 
 LEAD_LINES = 6
 """Non-blank lines at the top searched for a date line (above or below the title)."""
@@ -89,18 +93,24 @@ def first_full_date(text: str) -> datetime | None:
     Indonesian, English and the other languages dateparser knows: "9 November 2023",
     "November 9, 2023", "2023-11-09".
     """
-    import dateparser  # imported on first use: it takes most of a second to import
-
     for number, match in enumerate(_DATE_SHAPED.finditer(text)):
         if number >= MAX_DATE_CANDIDATES:
             return None
-        found = dateparser.parse(match.group(0), settings=_DATEPARSER_SETTINGS)
+        found = _parse_date_text(match.group(0))
         if found is not None:
-            try:
-                return parse_date(found)
-            except DateError:  # a year like 0923 or 2923: not this one, try the next
-                continue
+            return found
     return None
+
+
+def _parse_date_text(text: str) -> datetime | None:
+    """dateparser's reading of a phrase that names day, month and year; None otherwise."""
+    import dateparser  # imported on first use: it takes most of a second to import
+
+    found = dateparser.parse(text, settings=_DATEPARSER_SETTINGS)
+    try:
+        return parse_date(found) if found is not None else None
+    except DateError:  # a year like 0923 or 2923: not a publication date
+        return None
 
 
 def is_short(line: str) -> bool:
@@ -120,19 +130,30 @@ def _date_line(lines: list[str]) -> tuple[int | None, datetime | None]:
             continue
         rest = lines[index][: match.start()] + lines[index][match.end() :]
         if len(rest.split()) <= DATE_LINE_EXTRA_WORDS:
-            found = first_full_date(lines[index])
+            # the whole line first, so its time and zone count ("14:05 WIB"), then the date
+            found = _parse_date_text(lines[index]) or first_full_date(lines[index])
             if found:
                 return index, found
     return None, None
 
 
 def _title_index(lines: list[str], date_index: int | None) -> int | None:
-    for index, line in enumerate(lines):
-        if index == date_index or _MENU_SEPARATOR.search(line):
+    filled = [i for i, line in enumerate(lines) if line and i != date_index]
+    for position, index in enumerate(filled):
+        line = lines[index]
+        if _MENU_SEPARATOR.search(line):
             continue
-        if len(line.split()) >= TITLE_MIN_WORDS:
+        if not is_short(line):
+            return index
+        if _looks_like_headline(line) and not _in_short_run(lines, filled, position):
             return index
     return None
+
+
+def _looks_like_headline(line: str) -> bool:
+    words = line.split()
+    long_words = [w for w in words if sum(ch.isalpha() for ch in w) >= 4]
+    return len(words) >= TITLE_MIN_WORDS and all(w[0].isupper() for w in long_words)
 
 
 def _chrome_free(lines: list[str], title_index: int, date_index: int | None) -> set[int]:

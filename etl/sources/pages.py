@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from etl.dates import DateError, parse_date
 from etl.records import Article, Reject, excerpt
-from etl.sources.base import Item, ReadOptions, decode
+from etl.sources.base import Item, ReadOptions, decode, strip_suffixes
 from etl.sources.fields import REPLACEMENT_NOTE
 from etl.sources.page_text import clean_page, first_full_date
 
 NO_DATE = "no date found; pass --date"
+
+MIN_PAGE_WORDS = 10
+"""Fewer words of main text means trafilatura found only leftovers ("Home", a cookie notice):
+the shortest news brief is longer."""
 
 _HTML_LANG = re.compile(rb"<html[^>]*\blang=[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z]+)?)", re.I)
 _OG_LOCALE = re.compile(
@@ -60,33 +65,58 @@ def read_text(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 def read_html(path: Path, options: ReadOptions) -> Iterator[Item]:
     """A saved HTML page as one Article: trafilatura's main text, title, date and URL."""
-    import trafilatura  # imported when a page is read: it takes about a second to import
-
     data = _read(path, options)
     if isinstance(data, Reject):
         yield data
         return
-    document = trafilatura.bare_extraction(
-        data, with_metadata=True, include_comments=False, include_tables=False
-    )
-    text = (document.text or "").strip() if document else ""
-    if not text:
+    page = extract_page(data)
+    if page is None:
         yield _reject(path, "no main text found in the page", data)
         return
-    title = (document.title or "").strip() or text.split("\n", 1)[0]
-    when = _metadata_date(document.date) or _given_date(options.date) or NO_DATE
+    when = _metadata_date(page.date) or _given_date(options.date) or NO_DATE
     if isinstance(when, str):
         yield _reject(path, when, data)
         return
     yield Article(
-        url=document.url or None,
-        title=title,
-        text=_without_title(text, title),
+        url=page.url,
+        title=page.title,
+        text=page.text,
         published_at=when,
-        source=options.source or document.sitename or document.hostname or path.stem,
+        source=options.source or page.site or strip_suffixes(path),
         lang=page_language(data),
         origin="html",
         locator=str(path),
+    )
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    title: str
+    text: str
+    """The main text, without the headline that trafilatura repeats as its first line."""
+    date: str | None
+    url: str | None
+    """The page's canonical URL when it declares one."""
+    site: str | None
+
+
+def extract_page(data: bytes, url: str | None = None) -> ExtractedPage | None:
+    """Main text and metadata of an HTML page; None when it has no main text worth the name."""
+    import trafilatura  # imported when a page is read: it takes about a second to import
+
+    document = trafilatura.bare_extraction(
+        data, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    text = (document.text or "").strip() if document else ""
+    if len(text.split()) < MIN_PAGE_WORDS:
+        return None
+    title = (document.title or "").strip() or text.split("\n", 1)[0]
+    return ExtractedPage(
+        title=title,
+        text=_without_title(text, title),
+        date=document.date,
+        url=document.url or None,
+        site=document.sitename or document.hostname,
     )
 
 

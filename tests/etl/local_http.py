@@ -1,0 +1,53 @@
+"""A throwaway HTTP server on 127.0.0.1 for tests of the fetching sources: no internet."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    requests: list[tuple[str, str]]
+    """(path, User-Agent) of every request, for tests that check politeness."""
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+    failures: dict[str, list[int]]
+    """Per path, statuses to answer before serving the file (a flaky server)."""
+
+    def do_GET(self) -> None:
+        self.requests.append((self.path, self.headers.get("User-Agent", "")))
+        pending = self.failures.get(self.path)
+        if pending:
+            self.send_error(pending.pop(0))
+            return
+        super().do_GET()
+
+
+@contextmanager
+def serve(
+    directory: Path, failures: dict[str, list[int]] | None = None
+) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Serve `directory`; yields the base URL and the list of requests made so far.
+
+    A missing file answers 404, as on GDELT's server for a missing batch; `failures` makes
+    given paths answer with error statuses first, e.g. {"/a.zip": [503, 503]}.
+    """
+    requests: list[tuple[str, str]] = []
+    state = {"requests": requests, "failures": {k: list(v) for k, v in (failures or {}).items()}}
+    handler = type("Handler", (_QuietHandler,), state)
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
