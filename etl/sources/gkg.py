@@ -73,18 +73,17 @@ LOCATION_COUNTRY_FIELD = 2
 ENGLISH = "en"
 """The language of records without TranslationInfo: GDELT's main stream is English."""
 
+MAX_ZIP_RATIO = 100.0
+"""A zip member expanding more than this is refused as a decompression bomb: GKG text zips
+at a ratio near 3, a bomb at thousands. The expanded size itself is capped by
+--max-unzipped-mb (ReadOptions.max_unzipped_bytes), as for .gz inputs."""
+
 ZIP_READ_BUFFER = 1 << 20
 """Bytes read from a zip member at a time."""
 
 _ZIP_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, OSError)
 _TITLE = re.compile(r"<PAGE_TITLE>(.*?)</PAGE_TITLE>", re.DOTALL)
 _SRCLC = re.compile(r"srclc:([A-Za-z]{2,3})")
-
-
-MAX_ZIP_RATIO = 100.0
-"""A zip member expanding more than this is refused as a decompression bomb: GKG text zips
-at a ratio near 3, a bomb at thousands. The expanded size itself is capped by
---max-unzipped-mb (ReadOptions.max_unzipped_bytes), as for .gz inputs."""
 
 
 def read_gkg(path: Path, options: ReadOptions) -> Iterator[Item]:

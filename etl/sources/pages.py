@@ -46,8 +46,7 @@ def read_text(path: Path, options: ReadOptions) -> Iterator[Item]:
     if not page.text.strip():
         yield _reject(path, "no text left after dropping page chrome", text)
         return
-    when = _given_date(options.date) if options.date else None
-    when = when or page.date or first_full_date(page.text) or NO_DATE
+    when = _given_date(options.date) or page.date or first_full_date(page.text) or NO_DATE
     if isinstance(when, str):
         yield _reject(path, when, text)
         return
