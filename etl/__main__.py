@@ -101,6 +101,21 @@ def load(
         float,
         typer.Option(min=0.001, help="Stop reading a .gz or .zip input that expands past this."),
     ] = MAX_UNZIPPED_BYTES / 2**20,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local: a process pool into the database; dask: a Dask cluster into a "
+            "Parquet lake (--out), published with `attach`."
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address [default: a local cluster, --workers big]."),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(help="The Parquet lake of --engine dask: a folder or s3://bucket/prefix."),
+    ] = None,
 ) -> None:
     """Load articles from files into the database; prints a summary line."""
     from etl.cli_progress import progress_for_terminal
@@ -111,6 +126,7 @@ def load(
         raise typer.BadParameter(
             f"choose one of {', '.join(format_names())}", param_hint="--format"
         )
+    _check_engine(engine, out, scheduler)
     settings = _settings(
         retag=retag,
         with_tone=tone,
@@ -129,18 +145,75 @@ def load(
         max_unzipped_bytes=int(max_unzipped_mb * 2**20),
     )
     try:
-        summary = load_inputs(
-            paths,
-            settings,
-            fmt=fmt,
-            read_options=options,
-            command=" ".join(sys.argv),
-            progress=progress_for_terminal(),
-        )
+        if engine == "dask":
+            from etl.engines.dask_engine import DaskOptions, load_to_lake
+
+            summary = load_to_lake(
+                paths,
+                settings,
+                DaskOptions(out, scheduler, workers),
+                fmt=fmt,
+                read_options=options,
+                command=" ".join(sys.argv),
+                say=lambda message: typer.echo(message, err=True),
+            )
+        else:
+            summary = load_inputs(
+                paths,
+                settings,
+                fmt=fmt,
+                read_options=options,
+                command=" ".join(sys.argv),
+                progress=progress_for_terminal(),
+            )
     except EtlError as err:
         _fail(err)
     for path, reason in summary.skipped_files:
         typer.echo(f"skipped {path}: {reason}", err=True)
+    typer.echo(summary.line())
+    if engine == "dask":
+        typer.echo(summary.layout_line())
+
+
+def _check_engine(engine: str, out: str | None, scheduler: str | None) -> None:
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("choose local or dask", param_hint="--engine")
+    if engine == "dask" and not out:
+        raise typer.BadParameter("--engine dask writes a Parquet lake: pass --out PATH|URL")
+    if engine == "local" and (out or scheduler):
+        raise typer.BadParameter("--out and --scheduler go with --engine dask")
+
+
+@app.command()
+def attach(
+    lake: Annotated[
+        str, typer.Argument(help="A Parquet lake from `load --engine dask`: folder or URL.")
+    ],
+    db: DbOption = None,
+    as_views: Annotated[
+        bool,
+        typer.Option(
+            "--as-views", help="Views over the lake's files instead of tables copied from them."
+        ),
+    ] = False,
+    wait: Annotated[
+        bool, typer.Option(help="Wait for a concurrent run instead of failing.")
+    ] = True,
+) -> None:
+    """Publish the database from a Parquet lake: same schema and aggregates, same dashboard."""
+    from etl.engines.attach import attach_lake
+    from etl.engines.lake import Lake
+
+    settings = replace(_settings(wait_for_lock=wait), db_path=db or state.db)
+    try:
+        summary = attach_lake(
+            Lake(lake),
+            settings,
+            as_views=as_views,
+            say=lambda message: typer.echo(message, err=True),
+        )
+    except EtlError as err:
+        _fail(err)
     typer.echo(summary.line())
 
 
