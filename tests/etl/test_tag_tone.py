@@ -1,0 +1,132 @@
+import math
+
+import pytest
+
+from etl.tag.tone import (
+    MAX_SENTENCE_CHARS,
+    TONE_SCALE,
+    load_head,
+    mean_tone,
+    prepare_sentence,
+    sentence_tones,
+)
+
+# (hostile, cooperative) pairs saying the same kind of thing in each language
+CONTRASTS = {
+    "en": [
+        (
+            "North Korea threatened to destroy its enemies and fired missiles in a furious "
+            "provocation.",
+            "The two leaders signed a friendship treaty and pledged to deepen cooperation.",
+        ),
+        (
+            "Russia condemned the sanctions as an act of economic war and vowed retaliation.",
+            "Indonesia and Australia agreed to expand their partnership on trade and security.",
+        ),
+    ],
+    "id": [
+        (
+            "Korea Utara mengancam akan menghancurkan musuhnya dan menembakkan rudal sebagai "
+            "provokasi.",
+            "Kedua pemimpin menandatangani perjanjian persahabatan dan berjanji memperdalam "
+            "kerja sama.",
+        ),
+        (
+            "Rusia mengecam sanksi itu sebagai tindakan perang ekonomi dan bersumpah membalas.",
+            "Indonesia dan Australia sepakat memperluas kemitraan di bidang perdagangan dan "
+            "keamanan.",
+        ),
+    ],
+    # french is not in the training data: the encoder's alignment carries it
+    "fr": [
+        (
+            "La Corée du Nord a menacé de détruire ses ennemis et a tiré des missiles dans une "
+            "provocation furieuse.",
+            "Les deux dirigeants ont signé un traité d'amitié et promis d'approfondir leur "
+            "coopération.",
+        ),
+        (
+            "La Russie a condamné les sanctions comme un acte de guerre économique et promis "
+            "des représailles.",
+            "L'Indonésie et l'Australie ont convenu d'élargir leur partenariat commercial et "
+            "sécuritaire.",
+        ),
+    ],
+}
+NEUTRAL = [
+    "The meeting is scheduled for Tuesday in Geneva.",
+    "The ministry published the figures on its website.",
+    "Pertemuan dijadwalkan pada hari Selasa di Jenewa.",
+    "La réunion est prévue mardi à Genève.",
+]
+OTHER_SCRIPTS = [
+    "两国领导人签署了友好条约。",
+    "وقع زعيما البلدين معاهدة صداقة.",
+    "ผู้นำทั้งสองลงนามสนธิสัญญามิตรภาพ",
+    "🙂🙂🙂",
+]
+ALL = [s for pairs in CONTRASTS.values() for pair in pairs for s in pair] + NEUTRAL + OTHER_SCRIPTS
+
+
+@pytest.fixture(scope="module")
+def tones() -> dict[str, float]:
+    # one batch for the whole module: loading the encoder takes ~1.5-2 s, scoring these ~10 ms
+    return dict(zip(ALL, sentence_tones(ALL), strict=True))
+
+
+@pytest.mark.parametrize(
+    "hostile,cooperative",
+    [pair for pairs in CONTRASTS.values() for pair in pairs],
+    ids=[f"{lang}-{i}" for lang, pairs in CONTRASTS.items() for i in range(len(pairs))],
+)
+def test_hostile_sentence_scores_below_cooperative_one(tones, hostile, cooperative):
+    assert tones[hostile] < 0 < tones[cooperative]
+    assert tones[cooperative] - tones[hostile] > 5
+
+
+@pytest.mark.parametrize("sentence", NEUTRAL)
+def test_neutral_sentence_scores_near_zero(tones, sentence):
+    assert abs(tones[sentence]) < 2.5
+
+
+@pytest.mark.parametrize("sentence", OTHER_SCRIPTS)
+def test_any_script_gets_a_tone_on_the_scale(tones, sentence):
+    assert -TONE_SCALE <= tones[sentence] <= TONE_SCALE
+
+
+def test_empty_input_and_blank_sentences():
+    assert sentence_tones([]) == []
+    assert sentence_tones(["", "  \n"]) == [0.0, 0.0]  # neutral, and the encoder never runs
+
+
+def test_same_sentence_scores_the_same_alone_and_in_a_batch(tones):
+    sentence = NEUTRAL[0]
+    assert sentence_tones([sentence]) == [tones[sentence]]
+    assert sentence_tones([sentence, sentence]) == [tones[sentence]] * 2
+
+
+def test_very_long_sentence_is_cut_at_a_space():
+    long_sentence = "War and peace. " * 1000
+    prepared = prepare_sentence(long_sentence)
+    assert len(prepared) <= MAX_SENTENCE_CHARS
+    assert long_sentence.startswith(prepared) and long_sentence[len(prepared)] == " "
+    [tone] = sentence_tones([long_sentence])
+    assert math.isfinite(tone)
+
+
+def test_unspaced_text_is_cut_at_the_cap():
+    assert len(prepare_sentence("和平" * 1000)) == MAX_SENTENCE_CHARS
+
+
+def test_mean_tone():
+    assert mean_tone([]) is None
+    assert mean_tone([-2.0, 1.0, 4.0]) == 1.0
+    assert mean_tone(iter([0.1234567])) == 0.123
+
+
+def test_committed_head_meets_the_accuracy_goal_it_was_trained_for():
+    head = load_head()
+    assert head.weights.shape == (512, len(head.classes))
+    assert set(head.classes) == {"neg", "neu", "pos"}
+    # figures written by bench/train_tone.py on held-out splits (issue #3: AUC >= 0.85)
+    assert min(head.metadata["heldout_auc"].values()) >= 0.85
