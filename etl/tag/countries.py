@@ -114,7 +114,7 @@ def _longest_leftmost(candidates: list[tuple[int, int, Entry]]) -> list[tuple[in
 
 def _apply_rules(
     hits: list[tuple[int, int, Entry]], ctx: context_rules.RuleContext
-) -> list[tuple[int, int, Entry, str]]:
+) -> list[tuple[int, int, str]]:
     """Country per hit after immediate rules, then deferred ones; blockers and rejects go."""
     decided: list[str | None] = []
     for start, end, entry in hits:
@@ -127,7 +127,7 @@ def _apply_rules(
     for index, (start, end, entry) in enumerate(hits):
         if entry.iso3 and entry.rule in context_rules.DEFERRED:
             decided[index] = context_rules.DEFERRED[entry.rule](ctx, start, end, entry.iso3)
-    return [(*hit, iso3) for hit, iso3 in zip(hits, decided, strict=True) if iso3]
+    return [(start, end, iso3) for (start, end, _), iso3 in zip(hits, decided, strict=True) if iso3]
 
 
 def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) -> list[Mention]:
@@ -152,8 +152,8 @@ def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) 
         hits = [hit for hit in hits if hit[0] >= cut]
     ctx = context_rules.RuleContext(text=text, folded=folded, lang=lang)
     mentions = []
-    for start, end, entry, iso3 in _apply_rules(hits, ctx):
-        if entry.trailing_dot and text.startswith(".", end):
+    for start, end, iso3 in _apply_rules(hits, ctx):
+        if text.startswith(".", end) and "." in text[start:end]:
             end += 1  # "U.S." keeps its final full stop, which folding dropped from the key
         mentions.append(Mention(country=iso3, surface=text[start:end], start=start, end=end))
     return mentions

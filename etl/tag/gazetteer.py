@@ -44,8 +44,6 @@ class Entry:
     exact: str
     """For case == exact: the surface with punctuation blanked ("U.S." -> "U S")."""
     rule: str | None
-    trailing_dot: bool
-    """The surface ends with '.', which folding drops from the key ("U.S.")."""
 
     def applies_to(self, lang: str | None) -> bool:
         if self.langs is None:
@@ -78,7 +76,6 @@ def _entry(surface: str, iso3: str, langs: str, case: str, rule: str) -> Entry:
         case=case,
         exact=blank_punctuation(surface).strip(),
         rule=None if rule == "-" else rule,
-        trailing_dot=surface.endswith("."),
     )
 
 
