@@ -3,20 +3,17 @@
 A rule sees one candidate mention and the whole article and returns the ISO-3 code to keep
 (possibly a different one: bare "Korea") or None to drop it. Immediate rules look at the
 text only; deferred rules also see which countries the article names without doubt, so they
-run after the others. Cue patterns are written against the folded text (lower-case,
-punctuation as spaces: "n djamena", "d c").
+run after the others. Context words (data/context_cues.tsv) are keys of the gazetteer's own
+automaton, so the one pass over the folded text also counts them.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import ahocorasick
 
 CUES_PATH = Path(__file__).parent / "data" / "context_cues.tsv"
 
@@ -31,18 +28,9 @@ def read_cues(path: Path = CUES_PATH) -> dict[str, list[str]]:
     return cues
 
 
-@functools.cache
-def _cue_automaton() -> ahocorasick.Automaton:
-    groups: dict[str, list[str]] = {}
-    for group, words in read_cues().items():
-        for word in words:
-            key = f" {word[:-1]}" if word.endswith("*") else f" {word} "
-            groups.setdefault(key, []).append(group)
-    automaton = ahocorasick.Automaton()
-    for key, names in groups.items():
-        automaton.add_word(key, tuple(names))
-    automaton.make_automaton()
-    return automaton
+def cue_key(word: str) -> str:
+    """The automaton key of a cue word: whole word, or word start for "russia*"."""
+    return f" {word[:-1]}" if word.endswith("*") else f" {word} "
 
 
 @dataclass(slots=True)
@@ -50,17 +38,16 @@ class RuleContext:
     text: str
     folded: str
     lang: str | None
+    cue_hits: list[str] = field(default_factory=list)
+    """Cue groups of the context words the gazetteer pass met, one per occurrence."""
     found: set[str] = field(default_factory=set)
     """Countries already accepted without a deferred rule (filled before deferred rules)."""
     _cue_counts: Counter[str] | None = None
 
     def cues(self, group: str) -> int:
-        """How many context words of `group` the article has (one scan, on first use)."""
+        """How many context words of `group` the article has."""
         if self._cue_counts is None:
-            counts: Counter[str] = Counter()
-            for _end, groups in _cue_automaton().iter(f" {self.folded} "):
-                counts.update(groups)
-            self._cue_counts = counts
+            self._cue_counts = Counter(self.cue_hits)
         return self._cue_counts[group]
 
 
@@ -176,6 +163,16 @@ def not_model_number(ctx: RuleContext, start: int, end: int, iso3: str) -> str |
     return None if _MODEL_NUMBER.match(ctx.text, end) else iso3
 
 
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?…:\"“”]\s*|\n\s*)$")
+
+
+def not_sentence_initial_id(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
+    """In Indonesian/Malay text, not when it opens a sentence ("Cuba lihat ..." is "try")."""
+    if ctx.lang in ("id", "ms") and _SENTENCE_OPENING.search(ctx.text, max(0, start - 3), start):
+        return None
+    return iso3
+
+
 def surname(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
     """Demonyms that are also surnames: not right after a first name ("Monica French")."""
     return None if name_before(ctx.text, start) else iso3
@@ -244,6 +241,7 @@ IMMEDIATE: dict[str, Rule] = {
     "surname": surname,
     "prefix": prefix,
     "not_model_number": not_model_number,
+    "not_sentence_initial_id": not_sentence_initial_id,
 }
 DEFERRED: dict[str, Rule] = {
     "korea": korea,

@@ -86,20 +86,24 @@ def _case_fits(entry: Entry, text: str, start: int, end: int) -> bool:
 
 def _candidates(
     text: str, folded: str, scripts: set[str], lang: str | None
-) -> list[tuple[int, int, Entry]]:
-    """Every whole-word hit whose row fits the text's case and language."""
+) -> tuple[list[tuple[int, int, Entry]], list[str]]:
+    """Every whole-word hit whose row fits the text's case and language, and the cue groups
+    of the context words met on the way."""
     found = []
+    cue_hits: list[str] = []
     padded = f" {folded} "
     automata = gazetteer().automata
     for script in scripts & automata.keys():
-        for end_index, (back, length, entries) in automata[script].iter(padded):
+        for end_index, (back, length, entries, cues) in automata[script].iter(padded):
+            if cues:
+                cue_hits += cues
             start = end_index - back
             end = start + length
             for entry in entries:
                 if entry.applies_to(lang) and _case_fits(entry, text, start, end):
                     found.append((start, end, entry))
                     break
-    return found
+    return found, cue_hits
 
 
 def _longest_leftmost(candidates: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
@@ -146,11 +150,12 @@ def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) 
     lang = normalise_language(lang)
     folded, wide_chars = fold_with_chars(text)
     scripts = {"latin"} | {script_of(char) for char in wide_chars}
-    hits = _longest_leftmost(_candidates(text, folded, scripts, lang))
+    candidates, cue_hits = _candidates(text, folded, scripts, lang)
+    hits = _longest_leftmost(candidates)
     if dateline and hits:
         cut = dateline_end(text)
         hits = [hit for hit in hits if hit[0] >= cut]
-    ctx = context_rules.RuleContext(text=text, folded=folded, lang=lang)
+    ctx = context_rules.RuleContext(text=text, folded=folded, lang=lang, cue_hits=cue_hits)
     mentions = []
     for start, end, iso3 in _apply_rules(hits, ctx):
         if text.startswith(".", end) and "." in text[start:end]:

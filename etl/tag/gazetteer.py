@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from etl.tag.context_rules import cue_key, read_cues
 from etl.tag.textfold import blank_punctuation, fold_key, is_unspaced, script_of
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -54,11 +55,13 @@ class Entry:
 
 
 class Key(NamedTuple):
-    """Automaton value: where the name starts relative to the match end, its length, rows."""
+    """Automaton value: where the name starts relative to the match end, its length, rows,
+    and the context-rule groups the key is a cue word of."""
 
     back: int
     length: int
     entries: tuple[Entry, ...]
+    cues: tuple[str, ...] = ()
 
 
 class Gazetteer(NamedTuple):
@@ -143,14 +146,17 @@ def gazetteer() -> Gazetteer:
         add(key, pad, len(folded), entry)
         for clitic_key, clitic_entry in _with_clitics(key, entry):
             add(clitic_key, pad, len(folded), clitic_entry)
+    cues: dict[str, list[str]] = {}
+    for group, words in read_cues().items():
+        for word in words:
+            cues.setdefault(cue_key(word), []).append(group)
     automata: dict[str, ahocorasick.Automaton] = {}
-    for key, entries in grouped.items():
+    for key in grouped.keys() | cues.keys():
         # exact-case rows first: "US" is more specific than any row it shares a key with
-        entries.sort(key=lambda entry: entry.case != "exact")
-        back, length = offsets[key]
-        script = script_of(key.strip()[0])
-        automaton = automata.setdefault(script, ahocorasick.Automaton())
-        automaton.add_word(key, Key(back, length, tuple(entries)))
+        entries = sorted(grouped.get(key, []), key=lambda entry: entry.case != "exact")
+        back, length = offsets.get(key, (0, 0))
+        automaton = automata.setdefault(script_of(key.strip()[0]), ahocorasick.Automaton())
+        automaton.add_word(key, Key(back, length, tuple(entries), tuple(cues.get(key, ()))))
     for automaton in automata.values():
         automaton.make_automaton()
     return Gazetteer(automata, _name_index(rows, read_countries()))
