@@ -47,7 +47,7 @@ def _parse_any(value: object) -> datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return _from_epoch(float(value))
+        return _from_epoch(value)
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -57,7 +57,8 @@ def _parse_any(value: object) -> datetime | None:
 
 
 def _from_epoch(seconds: float) -> datetime | None:
-    if not math.isfinite(seconds) or abs(seconds) > 1e11:
+    # compared before any float conversion: JSON integers can be too big for a float
+    if abs(seconds) > 1e11 or not math.isfinite(seconds):
         return None
     return datetime.fromtimestamp(seconds, tz=UTC)
 

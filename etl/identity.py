@@ -21,12 +21,18 @@ def canonical_url(url: str) -> str:
 
     >>> canonical_url("HTTPS://Example.COM:443/a?utm_source=x&id=2#top")
     'https://example.com/a?id=2'
+
+    A URL that does not parse (bad IPv6 host, port out of range) is its own canonical form.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    if parts.port is not None and str(parts.port) != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
+    if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

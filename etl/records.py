@@ -82,6 +82,20 @@ class Reject:
 
     def __post_init__(self) -> None:
         self.raw = excerpt(self.raw)
+        self.reason = storable(self.reason)
+
+
+def storable(text: str) -> str:
+    """`text` with lone surrogates (JSON escapes like \\ud800) replaced by U+FFFD.
+
+    Python strings may hold them, UTF-8 (and so Arrow and DuckDB) cannot; found by
+    fuzzing, refs #7.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def excerpt(raw: str | bytes, limit: int = RAW_EXCERPT_BYTES) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from etl.dates import DateError, parse_date
-from etl.records import Article, Reject, ToneFields
+from etl.records import Article, Reject, ToneFields, storable
 from etl.sources.base import size_text
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -134,7 +134,7 @@ def parse_tone(value: Any) -> ToneFields | None:
         value = value.get("tone")
     try:
         tone = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"tone is not a number: {str(value)[:40]!r}") from None
     if not math.isfinite(tone):
         raise ValueError(f"tone is not a finite number: {value!r}")
@@ -144,7 +144,7 @@ def parse_tone(value: Any) -> ToneFields | None:
 def _count(value: Any) -> int:
     try:
         count = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"country mention count is not a number: {str(value)[:40]!r}") from None
     return max(count, 1)
 
@@ -153,7 +153,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return storable(value).replace("\x00", "")
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace").replace("\x00", "")
     if isinstance(value, list | dict):

@@ -13,7 +13,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.records import Reject, excerpt
-from etl.sources.base import Item, ReadOptions, decode, lines, open_binary, size_text
+from etl.sources.base import (
+    Item,
+    ReadOptions,
+    UnreadableRest,
+    decode,
+    lines,
+    open_binary,
+    size_text,
+)
 from etl.sources.fields import REPLACEMENT_NOTE, article_from_record
 
 PARQUET_BATCH_ROWS = 1024
@@ -55,6 +63,9 @@ def _jsonl_record(
         return Reject(str(path), locator, f"invalid JSON: {err.msg} at column {err.colno}", text)
     except RecursionError:
         return Reject(str(path), locator, "invalid JSON: nested too deeply", text)
+    except ValueError as err:
+        # an integer longer than sys.get_int_max_str_digits(), found by fuzzing, refs #7
+        return Reject(str(path), locator, f"invalid JSON: {err}", text)
     if not isinstance(record, dict):
         kind = type(record).__name__
         return Reject(str(path), locator, f"not a JSON object (got {kind})", text)
@@ -122,8 +133,8 @@ def read_parquet(path: Path, options: ReadOptions) -> Iterator[Item]:
         yield Reject(str(path), str(path), f"unreadable Parquet file: {err}", "")
         return
     row_no = 0
-    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-        for record in batch.to_pylist():
+    for records in _parquet_batches(parquet, path):
+        for record in records:
             row_no += 1
             yield article_from_record(
                 record,
@@ -134,6 +145,25 @@ def read_parquet(path: Path, options: ReadOptions) -> Iterator[Item]:
             )
     if options.on_bytes:
         options.on_bytes(path.stat().st_size)
+
+
+def _parquet_batches(parquet: pq.ParquetFile, path: Path) -> Iterator[list[dict]]:
+    """The file's rows in bounded batches of dicts.
+
+    Raises:
+        UnreadableRest: a corrupt page, or a string column holding invalid UTF-8 (found by
+            fuzzing, refs #7); the rows before it are kept.
+    """
+    batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+    while True:
+        try:
+            records = next(batches).to_pylist()
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError, UnicodeDecodeError) as err:
+            detail = " ".join(str(err).split())
+            raise UnreadableRest(path, f"unreadable Parquet data: {detail}") from err
+        yield records
 
 
 __all__ = ["read_csv", "read_jsonl", "read_parquet", "excerpt"]
