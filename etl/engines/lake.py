@@ -101,6 +101,7 @@ class Lake:
         try:
             if create:
                 self.fs.makedirs(self.root, exist_ok=True)
+            self.fs.invalidate_cache()
             found = self.fs.exists(f"{self.root}/ingest_runs")
         except OSError as err:
             raise LakeError(
@@ -118,10 +119,10 @@ class Lake:
 
     def files(self, table: str) -> list[str]:
         """Every data file of a table, sorted."""
-        return sorted(self.fs.glob(f"{self.root}/{table}/*/*.parquet"))
+        return sorted(self._glob(f"{self.root}/{table}/*/*.parquet"))
 
     def partition_files(self, table: str, day: date) -> list[str]:
-        return sorted(self.fs.glob(f"{self.partition_dir(table, day)}/*.parquet"))
+        return sorted(self._glob(f"{self.partition_dir(table, day)}/*.parquet"))
 
     def files_per_partition(self, table: str) -> dict[str, int]:
         """'published_date=2024-06-19' -> number of files: what compaction keeps at one."""
@@ -144,25 +145,18 @@ class Lake:
 
     def recover(self) -> None:
         """Finish partition replacements an interrupted load left half done."""
-        for pending in self.fs.glob(f"{self.root}/*/*/*.parquet.pending"):
+        for pending in self._glob(f"{self.root}/*/*/*.parquet.pending"):
             folder = pending.rsplit("/", 1)[0]
-            for old in self.fs.glob(f"{folder}/*.parquet"):
+            for old in self._glob(f"{folder}/*.parquet"):
                 self.fs.rm(old)
             self.fs.mv(pending, pending.removesuffix(".pending"))
-        partials = self.fs.glob(f"{self.root}/*/*.parquet.tmp")
-        for partial in partials + self.fs.glob(f"{self.root}/*/*/*.parquet.tmp"):
+        partials = self._glob(f"{self.root}/*/*.parquet.tmp")
+        for partial in partials + self._glob(f"{self.root}/*/*/*.parquet.tmp"):
             self.fs.rm(partial)
 
-    def read_partition(
-        self, table: str, day: date, columns: list[str] | None = None
-    ) -> pa.Table | None:
-        """A date partition's rows (without the date column), or None when it has no file."""
-        files = self.partition_files(table, day)
-        if not files:
-            return None
+    def _read(self, files: list[str]) -> pa.Table:
         return pa.concat_tables(
-            [pq.read_table(f, columns=columns, filesystem=self.fs) for f in files],
-            promote_options="default",
+            [pq.read_table(f, filesystem=self.fs) for f in files], promote_options="default"
         )
 
     def replace_partition(
@@ -172,19 +166,22 @@ class Lake:
 
         Returns the number of rows the partition holds afterwards.
         """
-        old = self.read_partition(table, day)
-        if old is not None and len(replace_ids):
-            old = old.filter(pc.invert(pc.is_in(old["article_id"], value_set=replace_ids)))
-        rows = new_rows if old is None else _concat(old, new_rows)
-        rows = _first_per_key(rows, KEYS[table])
-        if old is None and not rows.num_rows:
-            return 0
-        folder = self.partition_dir(table, day)
-        self.fs.makedirs(folder, exist_ok=True)
-        final = f"{folder}/part-{token}.parquet"
+        old_files = self.partition_files(table, day)
+        rows = new_rows
+        if old_files:
+            old = self._read(old_files)
+            if len(replace_ids):
+                old = old.filter(pc.invert(pc.is_in(old["article_id"], value_set=replace_ids)))
+            rows = _first_per_key(_concat(old, new_rows), KEYS[table])
+        final = f"{self.partition_dir(table, day)}/part-{token}.parquet"
+        if not old_files:
+            # a new partition has nothing to replace: one write (each costs a round trip on S3)
+            if rows.num_rows:
+                self._write(rows, final)
+            return rows.num_rows
         if rows.num_rows:
             self._write(rows, final + ".pending")
-        for path in self.partition_files(table, day):
+        for path in old_files:
             self.fs.rm(path)
         if rows.num_rows:
             self.fs.mv(final + ".pending", final)
@@ -203,7 +200,6 @@ class Lake:
 
     def write_rejects(self, run_id: int, rejects: pa.Table, token: str) -> None:
         folder = f"{self.root}/rejects/run_id={run_id}"
-        self.fs.makedirs(folder, exist_ok=True)
         self._write(rejects.drop_columns(["run_id"]), f"{folder}/part-{token}.parquet")
 
     def next_run_id(self) -> int:
@@ -213,7 +209,6 @@ class Lake:
     def write_run(self, row: dict) -> None:
         """Create or complete a run's ingest_runs row (one small file per run)."""
         folder = f"{self.root}/ingest_runs"
-        self.fs.makedirs(folder, exist_ok=True)
         self._write(
             pa.Table.from_pylist([row], RUN_SCHEMA), f"{folder}/run-{row['run_id']:06d}.parquet"
         )
@@ -224,20 +219,29 @@ class Lake:
             return RUN_SCHEMA.empty_table()
         return pa.concat_tables([pq.read_table(f, filesystem=self.fs) for f in files])
 
+    def _glob(self, pattern: str) -> list[str]:
+        # object-store filesystems cache listings per process, and other workers write
+        # here too: a stale listing would read a deleted file or miss a new one
+        self.fs.invalidate_cache()
+        return self.fs.glob(pattern)
+
     def _run_files(self) -> list[str]:
-        return sorted(self.fs.glob(f"{self.root}/ingest_runs/run-*.parquet"))
+        return sorted(self._glob(f"{self.root}/ingest_runs/run-*.parquet"))
 
     def _write(self, table: pa.Table, path: str) -> None:
-        """Write a whole file or nothing: a temporary name first, then a rename."""
-        partial = path + ".tmp"
+        """Write a whole file or nothing: locally under a temporary name, then renamed; an
+        object store shows an object only once it is completely uploaded."""
+        target = path + ".tmp" if self.is_local else path
+        self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
         pq.write_table(
             table,
-            partial,
+            target,
             filesystem=self.fs,
             compression=COMPRESSION,
             row_group_size=ROW_GROUP_ROWS,
         )
-        self.fs.mv(partial, path)
+        if target != path:
+            self.fs.mv(target, path)
 
 
 RUN_SCHEMA = pa.schema(
