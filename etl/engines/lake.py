@@ -150,8 +150,8 @@ class Lake:
             for old in self._glob(f"{folder}/*.parquet"):
                 self.fs.rm(old)
             self.fs.mv(pending, pending.removesuffix(".pending"))
-        partials = self._glob(f"{self.root}/*/*.parquet.tmp")
-        for partial in partials + self._glob(f"{self.root}/*/*/*.parquet.tmp"):
+        partials = self._glob(f"{self.root}/*/*.tmp")
+        for partial in partials + self._glob(f"{self.root}/*/*/*.tmp"):
             self.fs.rm(partial)
 
     def _read(self, files: list[str]) -> pa.Table:
