@@ -78,7 +78,9 @@ def normalise_language(lang: str | None) -> str | None:
 
 def _case_fits(entry: Entry, text: str, start: int, end: int) -> bool:
     if entry.case == "cap":
-        return not text[start].islower() and not _US_PLACE.match(text, end)
+        if text[start].islower():
+            return False
+        return not (text.startswith(",", end) and _US_PLACE.match(text, end))
     if entry.case == "exact":
         return blank_punctuation(text[start:end]) == entry.exact
     return True

@@ -98,7 +98,7 @@ def read_rows(path: Path = GAZETTEER_PATH) -> list[list[str]]:
 
 
 def read_countries(path: Path = COUNTRIES_PATH) -> list[dict[str, str]]:
-    """countries.tsv as dicts with keys iso2, iso3, name, flag."""
+    """countries.tsv as dicts with keys iso2, iso3, name, flag, iso_names."""
     lines = [line for line in path.read_text(encoding="utf-8").splitlines()]
     rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
     header, body = rows[0], rows[1:]
@@ -113,7 +113,8 @@ def _name_index(rows: list[list[str]], countries: list[dict[str, str]]) -> dict[
             candidates.setdefault(fold_key(surface), set()).add(iso3)
     names = {key: isos.pop() for key, isos in candidates.items() if len(isos) == 1}
     for country in countries:
-        names[fold_key(country["name"])] = country["iso3"]
+        for name in [country["name"], *filter(None, country["iso_names"].split("|"))]:
+            names[fold_key(name)] = country["iso3"]
     return names
 
 

@@ -242,6 +242,9 @@ def test_empty_text():
         ("AS", "ASM"),  # ISO-2 of American Samoa wins over Indonesian "AS"
         ("XK", "XKX"),  # Kosovo
         ("Palestine", "PSE"),
+        ("Korea, Republic of", "KOR"),  # ISO 3166-1 names, as other datasets spell them
+        ("Iran, Islamic Republic of", "IRN"),
+        ("Viet Nam", "VNM"),
         ("Korea", None),  # undecided without context
         ("Atlantis", None),
         ("", None),
