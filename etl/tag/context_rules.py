@@ -96,12 +96,29 @@ def name_like(text: str, start: int, end: int) -> bool:
     return name_before(text, start) or bool(after and _is_name_word(after.group(1)))
 
 
+def _is_caps_word(word: str) -> bool:
+    letters = [char for char in word if char.isalpha()]
+    return len(letters) >= 2 and all(char.isupper() for char in letters)
+
+
 def not_in_caps(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
-    """ "US" only when its line has lower-case letters: in "TELL US WHY" it is the pronoun."""
+    """ "US"/"AS" are words in all-caps text ("TELL US WHY", "AS SOON AS"): not in a line
+    without lower-case letters, nor in a run of three or more all-caps words."""
     line_start = ctx.text.rfind("\n", 0, start) + 1
     line_end = ctx.text.find("\n", end)
     line = ctx.text[line_start : line_end if line_end >= 0 else len(ctx.text)]
-    return iso3 if line != line.upper() else None
+    if line == line.upper():
+        return None
+    run = 1
+    for words in (
+        ctx.text[max(0, start - 40) : start].split()[::-1],
+        ctx.text[end : end + 40].split(),
+    ):
+        for word in words[:2]:
+            if not _is_caps_word(word):
+                break
+            run += 1
+    return None if run >= 3 else iso3
 
 
 def person(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:

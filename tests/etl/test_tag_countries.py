@@ -93,6 +93,8 @@ CASES = [
     # --- Indonesian ---
     ("id", "Menlu AS bertemu Menlu Korea Selatan.", {"USA", "KOR"}),  # AS gated to Indonesian
     ("en", "He works as a teacher. AS of now.", set()),  # AS never in English text
+    ("id", "Ia berkata AS SOON AS POSSIBLE.", set()),  # a run of all-caps English words
+    ("id", "Menlu AS, RI dan UEA bertemu.", {"USA", "IDN", "ARE"}),  # abbreviations side by side
     ("id", "Harga dolar AS naik.", {"USA"}),  # currency built on a country name counts
     ("id", "Korea Utara dan Rusia makin dekat.", {"PRK", "RUS"}),  # Korea Utara beats Korea
     ("id", "Korut dan Korsel berunding.", {"PRK", "KOR"}),  # short forms
