@@ -19,36 +19,12 @@ from etl.tag.dateline import dateline_end
 from etl.tag.gazetteer import Entry, gazetteer, read_countries
 from etl.tag.textfold import blank_punctuation, fold_key, fold_with_chars, script_of
 
-LANGUAGE_ALIASES = {
-    "in": "id",
-    "ind": "id",
-    "msa": "ms",
-    "zsm": "ms",
-    "may": "ms",
-    "eng": "en",
-    "fra": "fr",
-    "fre": "fr",
-    "deu": "de",
-    "ger": "de",
-    "spa": "es",
-    "por": "pt",
-    "ita": "it",
-    "nld": "nl",
-    "dut": "nl",
-    "rus": "ru",
-    "ukr": "uk",
-    "ara": "ar",
-    "tur": "tr",
-    "zho": "zh",
-    "chi": "zh",
-    "jpn": "ja",
-    "kor": "ko",
-    "vie": "vi",
-    "tha": "th",
-    "fas": "fa",
-    "per": "fa",
-    "hin": "hi",
-}
+LANGUAGE_ALIASES = dict(
+    pair.split(":")
+    for pair in """in:id ind:id msa:ms zsm:ms may:ms eng:en fra:fr fre:fr deu:de ger:de spa:es
+    por:pt ita:it nld:nl dut:nl rus:ru ukr:uk ara:ar tur:tr zho:zh chi:zh jpn:ja kor:ko vie:vi
+    tha:th fas:fa per:fa hin:hi""".split()  # noqa: SIM905
+)
 """Other spellings of the languages the gazetteer knows; 'in' is the old code for Indonesian."""
 
 _US_PLACE = re.compile(
@@ -61,7 +37,7 @@ _US_PLACE = re.compile(
     r"Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
     r"New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
     r"Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|"
-    r"Vermont|Virginia|West Virginia|Wisconsin|Wyoming|Ontario|Quebec|Texas)\b)"
+    r"Vermont|Virginia|West Virginia|Wisconsin|Wyoming|Ontario|Quebec)\b)"
 )
 """'Paris, Texas', 'Moscow, Idaho', 'Lebanon, Pa.': a US/Canadian place, not the country.
 Georgia is left out of the list on purpose ('Tbilisi, Georgia')."""
