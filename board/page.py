@@ -37,9 +37,16 @@ def freshness(database: Database) -> int:
 
 def options(database: Database) -> Options:
     """What the sidebar offers, from the data."""
-    values = data.run(database, *requests.filter_options()).frame
-    status = data.run(database, *requests.status()).frame.iloc[0]
-    busiest = data.run(database, *requests.busiest_pair()).frame
+    return build_options(
+        data.run(database, *requests.filter_options()).frame,
+        data.run(database, *requests.status()).frame,
+        data.run(database, *requests.busiest_pair()).frame,
+    )
+
+
+def build_options(values: pd.DataFrame, status: pd.DataFrame, busiest: pd.DataFrame) -> Options:
+    """Options from the rows of filter_options, dashboard_status and busiest_pair."""
+    status = status.iloc[0]
     return Options(
         first_day=_day(status["first_day"]),
         last_day=_day(status["last_day"]),

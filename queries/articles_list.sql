@@ -1,105 +1,136 @@
 -- one row per article in the filters, newest first, one page of $row_limit from $row_offset:
 -- date, source, language, title, url, tone, conflict and, when a pair is given
 -- ($country_a < $country_b, both null for none), the pair's sentence count and evidence
--- sentences. A selected country ($countries) must be mentioned; with a pair and
+-- sentences. A selected country ($countries) must be named; with a pair and
 -- $window = 'sentence', both countries must share a sentence. total_rows counts every match.
 -- params: $start, $end, $lang, $source, $countries, $country_a, $country_b, $window,
 -- $row_limit, $row_offset
+-- (no import CTEs here: DuckDB materializes a CTE read twice, which would copy every
+-- article's title and url before the page is cut)
 with
 
-articles as (
-    select * from articles
-),
-
-article_pairs as (
-    select * from article_pairs
-),
-
-mentions as (
-    select * from mentions
-),
-
-evidence as (
-    select * from evidence
-),
-
-pair_articles as (
-    select
-        article_id,
-        sentence_count
-    from article_pairs
+-- three ways to match, of which the parameters leave exactly one; "not materialized" lets
+-- each page read only its own rows' titles and urls
+of_pair as not materialized (
+    select *
+    from pair_articles
     where
-        country_a = $country_a
+        $country_a is not null
+        and country_a = $country_a
         and country_b = $country_b
         and ($window = 'article' or sentence_count > 0)
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+        and (len($countries) = 0 or list_has_any(countries, $countries))
 ),
 
-selected_country_articles as (
-    select distinct article_id
-    from mentions
-    where list_contains($countries, country)
-),
-
-matching as (
-    select
-        articles.article_id,
-        articles.published_at
+of_dates as not materialized (
+    select *
     from articles
     where
-        articles.published_date between $start and $end
-        and ($lang is null or articles.lang = $lang)
-        and ($source is null or articles.source = $source)
-        and (
-            $country_a is null
-            or articles.article_id in (select article_id from pair_articles)
-        )
-        and (
-            len($countries) = 0
-            or articles.article_id in (select article_id from selected_country_articles)
-        )
+        $country_a is null
+        and len($countries) = 0
+        and published_date between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
 ),
 
-page as (
-    select *
-    from matching
+of_countries as not materialized (
+    select distinct
+        article_id,
+        published_at
+    from country_articles
+    where
+        $country_a is null
+        and list_contains($countries, country)
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+),
+
+pair_page as (
+    select
+        article_id,
+        published_at,
+        source,
+        lang,
+        origin,
+        title,
+        url,
+        evidence,
+        tone,
+        conflict,
+        sentence_count as pair_sentences
+    from of_pair
     order by published_at desc, article_id
     limit $row_limit
     offset $row_offset
 ),
 
-page_evidence as (
+dates_page as (
     select
-        evidence.article_id,
-        list(evidence.sentence order by evidence.sentence_no) as evidence
-    from evidence
-    semi join page on evidence.article_id = page.article_id
-    where
-        evidence.country_a = $country_a
-        and evidence.country_b = $country_b
-    group by evidence.article_id
+        article_id,
+        published_at,
+        source,
+        lang,
+        origin,
+        title,
+        url,
+        null::varchar [] as evidence,
+        tone,
+        conflict,
+        null::integer as pair_sentences
+    from of_dates
+    order by published_at desc, article_id
+    limit $row_limit
+    offset $row_offset
+),
+
+countries_page_ids as (
+    select article_id
+    from of_countries
+    order by published_at desc, article_id
+    limit $row_limit
+    offset $row_offset
+),
+
+countries_page as (
+    select
+        article_id,
+        published_at,
+        source,
+        lang,
+        origin,
+        title,
+        url,
+        null::varchar [] as evidence,
+        tone,
+        conflict,
+        null::integer as pair_sentences
+    from articles
+    where article_id in (select article_id from countries_page_ids)
+),
+
+matches as (
+    select
+        (select count(*) from of_pair)
+        + (select count(*) from of_dates)
+        + (select count(*) from of_countries) as total_rows
 ),
 
 final as (
     select
-        -- ids
-        articles.article_id,
-        -- dimensions
-        articles.published_at,
-        articles.source,
-        articles.lang,
-        articles.origin,
-        articles.title,
-        articles.url,
-        -- measures
-        articles.tone,
-        articles.conflict,
-        pair_articles.sentence_count as pair_sentences,
-        page_evidence.evidence,
-        (select count(*) from matching) as total_rows
-    from page
-    inner join articles on page.article_id = articles.article_id
-    left join pair_articles on page.article_id = pair_articles.article_id
-    left join page_evidence on page.article_id = page_evidence.article_id
+        page.*,
+        matches.total_rows
+    from (
+        select * from pair_page
+        union all
+        select * from dates_page
+        union all
+        select * from countries_page
+    ) as page
+    cross join matches
 )
 
 select * from final

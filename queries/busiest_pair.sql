@@ -4,7 +4,7 @@ select
     country_a,
     country_b,
     sum(articles)::bigint as articles
-from pair_daily
+from pair_monthly_all
 group by country_a, country_b
 order by articles desc, country_a, country_b
 limit 1

@@ -6,8 +6,8 @@ daily_totals as (
     select * from daily_totals
 ),
 
-country_daily as (
-    select * from country_daily
+country_monthly_all as (
+    select * from country_monthly_all
 ),
 
 countries as (
@@ -38,7 +38,7 @@ mentioned as (
     select
         country,
         sum(articles)::bigint as articles
-    from country_daily
+    from country_monthly_all
     group by country
 ),
 

@@ -5,14 +5,6 @@
 -- params: $focus, $start, $end, $lang, $source, $window
 with
 
-country_daily as (
-    select * from country_daily
-),
-
-pair_daily as (
-    select * from pair_daily
-),
-
 daily_totals as (
     select * from daily_totals
 ),
@@ -26,12 +18,8 @@ mentioned as (
         country,
         sum(case when $window = 'sentence' then text_articles else articles end)::bigint
             as articles
-    from country_daily
-    where
-        $focus is null
-        and day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+    from country_period($start, $end, $lang, $source)
+    where $focus is null
     group by country
 ),
 
@@ -41,13 +29,10 @@ partners as (
         sum(
             case when $window = 'sentence' then sentence_articles else articles end
         )::bigint as articles
-    from pair_daily
+    from pair_period($start, $end, $lang, $source)
     where
         $focus is not null
         and (country_a = $focus or country_b = $focus)
-        and day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
     group by 1
 ),
 

@@ -5,14 +5,6 @@
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
 with
 
-pair_daily as (
-    select * from pair_daily
-),
-
-country_daily as (
-    select * from country_daily
-),
-
 daily_totals as (
     select * from daily_totals
 ),
@@ -28,16 +20,11 @@ edges as (
         sum(
             case when $window = 'sentence' then sentence_articles else articles end
         )::bigint as articles
-    from pair_daily
+    from pair_period($start, $end, $lang, $source)
     where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
-        and (
-            len($countries) = 0
-            or list_contains($countries, country_a)
-            or list_contains($countries, country_b)
-        )
+        len($countries) = 0
+        or list_contains($countries, country_a)
+        or list_contains($countries, country_b)
     group by country_a, country_b
     having articles >= $min_articles
     order by articles desc, country_a, country_b
@@ -49,11 +36,7 @@ volumes as (
         country,
         sum(case when $window = 'sentence' then text_articles else articles end)::bigint
             as articles
-    from country_daily
-    where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+    from country_period($start, $end, $lang, $source)
     group by country
 ),
 

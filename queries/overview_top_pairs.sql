@@ -9,10 +9,6 @@
 -- $min_articles, $spike_ratio, $spike_min_articles, $row_limit
 with
 
-pair_daily as (
-    select * from pair_daily
-),
-
 daily_totals as (
     select * from daily_totals
 ),
@@ -21,40 +17,47 @@ countries as (
     select * from countries
 ),
 
-filtered as (
+current_pairs as (
     select
-        *,
-        day >= $start as is_current
-    from pair_daily
+        country_a,
+        country_b,
+        sum(articles)::bigint as all_articles,
+        sum(text_articles)::bigint as text_articles,
+        sum(sentence_articles)::bigint as sentence_articles,
+        sum(tone_sum) / nullif(sum(tone_n), 0) as mean_tone,
+        sum(conflict_sum) / nullif(sum(conflict_n), 0) as conflict_share
+    from pair_period($start, $end, $lang, $source)
     where
-        day between $prev_start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
-        and (
-            len($countries) = 0
-            or list_contains($countries, country_a)
-            or list_contains($countries, country_b)
-        )
+        len($countries) = 0
+        or list_contains($countries, country_a)
+        or list_contains($countries, country_b)
+    group by country_a, country_b
+),
+
+previous_pairs as (
+    select
+        country_a,
+        country_b,
+        sum(articles)::bigint as all_articles,
+        sum(sentence_articles)::bigint as sentence_articles
+    from pair_period($prev_start, cast($start - interval 1 day as date), $lang, $source)
+    where
+        len($countries) = 0
+        or list_contains($countries, country_a)
+        or list_contains($countries, country_b)
+    group by country_a, country_b
 ),
 
 by_pair as (
     select
-        -- ids
-        country_a,
-        country_b,
-        -- measures
-        coalesce(sum(articles) filter (where is_current), 0)::bigint as all_articles,
-        coalesce(sum(text_articles) filter (where is_current), 0)::bigint as text_articles,
-        coalesce(sum(sentence_articles) filter (where is_current), 0)::bigint as sentence_articles,
-        coalesce(sum(articles) filter (where not is_current), 0)::bigint as previous_all_articles,
-        coalesce(sum(sentence_articles) filter (where not is_current), 0)::bigint
-            as previous_sentence_articles,
-        sum(tone_sum) filter (where is_current)
-        / nullif(sum(tone_n) filter (where is_current), 0)::bigint as mean_tone,
-        sum(conflict_sum) filter (where is_current)
-        / nullif(sum(conflict_n) filter (where is_current), 0)::bigint as conflict_share
-    from filtered
-    group by country_a, country_b
+        current_pairs.*,
+        coalesce(previous_pairs.all_articles, 0) as previous_all_articles,
+        coalesce(previous_pairs.sentence_articles, 0) as previous_sentence_articles
+    from current_pairs
+    left join previous_pairs
+        on
+            current_pairs.country_a = previous_pairs.country_a
+            and current_pairs.country_b = previous_pairs.country_b
 ),
 
 totals as (

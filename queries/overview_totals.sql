@@ -7,14 +7,6 @@ daily_totals as (
     select * from daily_totals
 ),
 
-country_daily as (
-    select * from country_daily
-),
-
-pair_daily as (
-    select * from pair_daily
-),
-
 coverage as (
     select
         -- measures
@@ -34,11 +26,9 @@ coverage as (
 
 countries as (
     select count(distinct country) as countries
-    from country_daily
+    from country_period($start, $end, $lang, $source)
     where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        articles > 0
         and (len($countries) = 0 or list_contains($countries, country))
 ),
 
@@ -48,16 +38,11 @@ pair_counts as (
         country_b,
         sum(articles) as articles,
         sum(sentence_articles) as sentence_articles
-    from pair_daily
+    from pair_period($start, $end, $lang, $source)
     where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
-        and (
-            len($countries) = 0
-            or list_contains($countries, country_a)
-            or list_contains($countries, country_b)
-        )
+        len($countries) = 0
+        or list_contains($countries, country_a)
+        or list_contains($countries, country_b)
     group by country_a, country_b
 ),
 

@@ -7,14 +7,6 @@
 -- params: $start, $end, $lang, $source, $countries, $window, $top_n
 with
 
-pair_daily as (
-    select * from pair_daily
-),
-
-country_daily as (
-    select * from country_daily
-),
-
 daily_totals as (
     select * from daily_totals
 ),
@@ -28,11 +20,7 @@ volumes as (
         country,
         sum(case when $window = 'sentence' then text_articles else articles end)::bigint
             as articles
-    from country_daily
-    where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+    from country_period($start, $end, $lang, $source)
     group by country
 ),
 
@@ -69,11 +57,10 @@ observed as (
         sum(
             case when $window = 'sentence' then sentence_articles else articles end
         )::bigint as articles
-    from pair_daily
+    from pair_period($start, $end, $lang, $source)
     where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        country_a in (select country from axis)
+        and country_b in (select country from axis)
     group by country_a, country_b
 ),
 

@@ -1,47 +1,37 @@
--- one row per third country mentioned in the articles of the pair ($country_a < $country_b)
+-- one row per third country named in the articles of the pair ($country_a < $country_b)
 -- in the filters, most articles first: its articles with the pair (numerator) out of the
 -- pair's articles (denominator), as a percent. With $window = 'sentence' only articles
 -- naming the pair in one sentence count.
 -- params: $country_a, $country_b, $start, $end, $lang, $source, $window, $row_limit
 with
 
-articles as (
-    select * from articles
-),
-
-article_pairs as (
-    select * from article_pairs
-),
-
-mentions as (
-    select * from mentions
+pair_articles as (
+    select * from pair_articles
 ),
 
 countries as (
     select * from countries
 ),
 
-pair_articles as (
-    select article_pairs.article_id
-    from article_pairs
-    inner join articles on article_pairs.article_id = articles.article_id
+in_filters as (
+    select countries as named
+    from pair_articles
     where
-        article_pairs.country_a = $country_a
-        and article_pairs.country_b = $country_b
-        and ($window = 'article' or article_pairs.sentence_count > 0)
-        and articles.published_date between $start and $end
-        and ($lang is null or articles.lang = $lang)
-        and ($source is null or articles.source = $source)
+        country_a = $country_a
+        and country_b = $country_b
+        and ($window = 'article' or sentence_count > 0)
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
 ),
 
 third as (
     select
-        mentions.country,
+        country,
         count(*) as articles
-    from mentions
-    semi join pair_articles on mentions.article_id = pair_articles.article_id
-    where mentions.country not in ($country_a, $country_b)
-    group by mentions.country
+    from (select unnest(named) as country from in_filters)
+    where country not in ($country_a, $country_b)
+    group by country
 ),
 
 final as (
@@ -52,8 +42,8 @@ final as (
         coalesce(countries.name, third.country) as country_name,
         -- measures
         third.articles,
-        (select count(*) from pair_articles) as pair_articles,
-        100.0 * third.articles / (select count(*) from pair_articles) as share_pct
+        (select count(*) from in_filters) as pair_articles,
+        100.0 * third.articles / (select count(*) from in_filters) as share_pct
     from third
     left join countries on third.country = countries.country
 )

@@ -9,10 +9,6 @@
 -- $rolling_buckets, $spike_ratio, $spike_min_articles
 with
 
-pair_daily as (
-    select * from pair_daily
-),
-
 daily_totals as (
     select * from daily_totals
 ),
@@ -40,13 +36,10 @@ pair_buckets as (
         sum(tone_n)::bigint as tone_n,
         sum(conflict_sum) as conflict_sum,
         sum(conflict_n)::bigint as conflict_n
-    from pair_daily
+    from pair_days($start, $end, $lang, $source)
     where
         country_a = $country_a
         and country_b = $country_b
-        and day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
     group by bucket
 ),
 

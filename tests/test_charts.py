@@ -1,0 +1,169 @@
+"""Chart builders, from small frames: the figures carry the expected traces and values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from board import charts
+from board.layout import force_layout
+
+
+def timeline() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "bucket": [date(2024, 1, 1), date(2024, 1, 8), date(2024, 1, 15)],
+            "articles": [1, 2, 12],
+            "total_articles": [100, 100, 200],
+            "share_per_mille": [10.0, 20.0, 60.0],
+            "rolling_articles": [1.0, 1.5, 5.0],
+            "rolling_share_per_mille": [10.0, 15.0, 30.0],
+            "is_spike": [False, False, True],
+            "mean_tone": [-1.0, None, -4.0],
+            "conflict_share": [0.01, None, 0.05],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "measure,values,rolling",
+    [("count", [1, 2, 12], [1.0, 1.5, 5.0]), ("share", [10, 20, 60], [10, 15, 30])],
+)
+def test_pair_volume_draws_bars_rolling_mean_and_spikes(measure, values, rolling):
+    figure = charts.pair_volume(timeline(), measure, "North Korea – Russia")
+    bars, mean, spikes = figure.data
+    assert (bars.type, mean.type, spikes.type) == ("bar", "scatter", "scatter")
+    assert list(bars.y) == values
+    assert list(mean.y) == rolling
+    assert list(spikes.x) == [date(2024, 1, 15)]
+    assert list(spikes.y) == [values[-1]]
+    assert figure.layout.title.text == "North Korea – Russia"
+
+
+def test_tone_and_conflict_keep_gaps_where_nothing_was_measured():
+    tone, conflict = charts.pair_tone_conflict(timeline()).data
+    assert list(tone.y[:1]) == [-1.0] and pd.isna(tone.y[1])
+    assert list(conflict.y) == pytest.approx([1.0, float("nan"), 5.0], nan_ok=True)
+    assert tone.connectgaps is False
+
+
+def top_pairs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pair_name": ["North Korea – Russia", "China – United States"],
+            "articles": [12, 5],
+            "share_per_mille": [60.0, 25.0],
+            "previous_articles": [2, 5],
+            "change": [10, 0],
+            "mean_tone": [-3.0, -1.0],
+            "is_spike": [True, False],
+        }
+    )
+
+
+def test_top_pairs_bar_colours_spikes_and_puts_the_busiest_on_top():
+    figure = charts.top_pairs_bar(top_pairs(), "count")
+    by_name = {trace.name: trace for trace in figure.data}
+    assert list(by_name["spike"].y) == ["North Korea – Russia"]
+    assert list(by_name["spike"].x) == [12]
+    assert by_name["spike"].marker.color == charts.SPIKE_COLOUR
+    assert list(by_name["steady"].x) == [5]
+
+
+def matrix() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country_a": ["RUS", "PRK", "PRK"],
+            "country_b": ["USA", "USA", "RUS"],
+            "name_a": ["Russia", "North Korea", "North Korea"],
+            "name_b": ["United States", "United States", "Russia"],
+            "rank_a": [2, 3, 3],
+            "rank_b": [1, 1, 2],
+            "articles": [10, 4, 6],
+            "share_per_mille": [100.0, 40.0, 60.0],
+            "lift": [0.8, 1.1, 3.0],
+        }
+    )
+
+
+def test_matrix_heatmap_is_symmetric_in_rank_order():
+    heatmap = charts.matrix_heatmap(matrix(), "articles").data[0]
+    assert list(heatmap.x) == ["United States", "Russia", "North Korea"]
+    assert list(heatmap.y) == ["United States", "Russia", "North Korea"]
+    z = pd.DataFrame(heatmap.z, index=heatmap.y, columns=heatmap.x)
+    assert z.loc["Russia", "North Korea"] == z.loc["North Korea", "Russia"] == 6
+    assert pd.isna(z.loc["Russia", "Russia"])
+
+
+def test_matrix_lift_is_centred_on_one():
+    figure = charts.matrix_heatmap(matrix(), "lift")
+    assert figure.layout.coloraxis.cmid == 1.0
+
+
+def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
+    edges = pd.DataFrame(
+        {
+            "country_a": ["PRK", "RUS"],
+            "country_b": ["RUS", "USA"],
+            "name_a": ["North Korea", "Russia"],
+            "name_b": ["Russia", "United States"],
+            "articles": [6, 10],
+            "share_per_mille": [60.0, 100.0],
+            "volume_a": [8, 20],
+            "volume_b": [20, 40],
+        }
+    )
+    figure = charts.network_graph(edges, "count")
+    *lines, nodes = figure.data
+    assert len(lines) == 2
+    assert list(nodes.text) == ["PRK", "RUS", "USA"]
+    sizes = dict(zip(nodes.text, nodes.marker.size, strict=True))
+    assert sizes["USA"] == charts.MAX_NODE_SIZE
+    assert sizes["PRK"] < sizes["RUS"] < sizes["USA"]
+    assert lines[1].line.width > lines[0].line.width
+
+
+def test_force_layout_is_deterministic_and_separates_nodes():
+    nodes = ["A", "B", "C", "D"]
+    edges = [("A", "B"), ("B", "C"), ("C", "D")]
+    first = force_layout(nodes, edges)
+    assert first == force_layout(nodes, edges)
+    points = list(first.values())
+    distances = [
+        abs(complex(*p) - complex(*q)) for i, p in enumerate(points) for q in points[i + 1 :]
+    ]
+    assert min(distances) > 0.1
+    assert force_layout([], []) == {} and force_layout(["A"], []) == {"A": (0.0, 0.0)}
+
+
+def test_world_map_colours_countries_by_the_measure():
+    frame = pd.DataFrame(
+        {
+            "country": ["RUS", "USA"],
+            "country_name": ["Russia", "United States"],
+            "articles": [5, 1],
+            "total_articles": [8, 8],
+            "share_per_mille": [625.0, 125.0],
+        }
+    )
+    choropleth = charts.world_map(frame, "share", "Partners of North Korea").data[0]
+    assert choropleth.type == "choropleth"
+    assert choropleth.locationmode == "ISO-3"
+    assert list(choropleth.locations) == ["RUS", "USA"]
+    assert list(choropleth.z) == [625.0, 125.0]
+
+
+def test_third_countries_bar_shows_shares_busiest_on_top():
+    frame = pd.DataFrame(
+        {
+            "country_name": ["Ukraine", "United States"],
+            "articles": [3, 1],
+            "pair_articles": [5, 5],
+            "share_pct": [60.0, 20.0],
+        }
+    )
+    bar = charts.third_countries_bar(frame).data[0]
+    assert list(bar.y) == ["United States", "Ukraine"]
+    assert list(bar.x) == [20.0, 60.0]

@@ -1,0 +1,148 @@
+"""Query string <-> filter state: the URL contract, validation and its notices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from board.state import Filters, Options, defaults, from_query, previous_period, to_query
+
+OPTIONS = Options(
+    first_day=date(2024, 1, 10),
+    last_day=date(2024, 12, 20),
+    countries={"RUS": "🇷🇺 Russia", "PRK": "🇰🇵 North Korea", "USA": "🇺🇸 United States"},
+    languages=("en", "id"),
+    sources=("wire-a", "wire-b"),
+    busiest_pair=("PRK", "RUS"),
+)
+
+
+def test_no_parameters_mean_all_the_data_and_the_busiest_pair():
+    filters, notices = from_query({}, OPTIONS)
+    assert notices == []
+    assert filters == defaults(OPTIONS)
+    assert (filters.start, filters.end) == (date(2024, 1, 10), date(2024, 12, 20))
+    assert filters.pair == ("PRK", "RUS")
+    assert (filters.view, filters.window, filters.measure) == ("overview", "article", "count")
+    # a year of data is read in weeks
+    assert filters.bucket == "week"
+
+
+def test_every_contract_name_is_read():
+    query = {
+        "view": "pair",
+        "start": "2024-02-01",
+        "end": "2024-03-01",
+        "countries": "PRK,USA",
+        "pair": "RUS-PRK",
+        "lang": "id",
+        "source": "wire-b",
+        "window": "sentence",
+        "measure": "share",
+        "bucket": "month",
+        "min": "3",
+        "cell": "lift",
+        "scope": "all",
+    }
+    filters, notices = from_query(query, OPTIONS)
+    assert notices == []
+    assert filters == Filters(
+        view="pair",
+        start=date(2024, 2, 1),
+        end=date(2024, 3, 1),
+        countries=("PRK", "USA"),
+        pair=("PRK", "RUS"),  # stored in canonical order
+        lang="id",
+        source="wire-b",
+        window="sentence",
+        measure="share",
+        bucket="month",
+        min_articles=3,
+        cell="lift",
+        scope="all",
+    )
+    assert to_query(filters) == {**query, "pair": "PRK-RUS"}
+
+
+def test_round_trip_leaves_out_empty_filters_and_default_extras():
+    filters, _ = from_query({"view": "map"}, OPTIONS)
+    assert to_query(filters) == {
+        "view": "map",
+        "start": "2024-01-10",
+        "end": "2024-12-20",
+        "pair": "PRK-RUS",
+        "window": "article",
+        "measure": "count",
+        "bucket": "week",
+        "min": "1",
+    }
+    assert from_query(to_query(filters), OPTIONS) == (filters, [])
+
+
+@pytest.mark.parametrize(
+    "query,field,expected,notice",
+    [
+        ({"view": "graph"}, "view", "overview", "Unknown view"),
+        ({"window": "paragraph"}, "window", "article", "Unknown window"),
+        ({"measure": "tone"}, "measure", "count", "Unknown measure"),
+        ({"bucket": "year"}, "bucket", "week", "Unknown bucket"),
+        ({"cell": "pmi"}, "cell", "count", "Unknown cell"),
+        ({"scope": "mine"}, "scope", "pair", "Unknown scope"),
+        ({"min": "-1"}, "min_articles", 1, "Invalid minimum"),
+        ({"min": "two"}, "min_articles", 1, "Invalid minimum"),
+        ({"lang": "xx"}, "lang", None, "No articles with lang"),
+        ({"source": "unknown"}, "source", None, "No articles with source"),
+        ({"start": "2024-13-01"}, "start", date(2024, 1, 10), "Invalid start date"),
+        ({"start": "20240101"}, "start", date(2024, 1, 10), "Invalid start date"),
+        ({"end": "0001-01-01"}, "end", date(2024, 12, 20), "Invalid end date"),
+        ({"pair": "PRK"}, "pair", ("PRK", "RUS"), "Unknown pair"),
+        ({"pair": "PRK-PRK"}, "pair", ("PRK", "RUS"), "Unknown pair"),
+        ({"pair": "PRK-FRA"}, "pair", ("PRK", "RUS"), "Unknown pair"),
+        ({"countries": "PRK') or 1=1 --"}, "countries", (), "Ignored countries"),
+        ({"countries": "prk,XXX"}, "countries", ("PRK",), "Ignored countries"),
+    ],
+)
+def test_invalid_values_fall_back_to_defaults_with_a_notice(query, field, expected, notice):
+    filters, notices = from_query(query, OPTIONS)
+    assert getattr(filters, field) == expected
+    assert len(notices) == 1 and notices[0].startswith(notice)
+
+
+def test_a_start_after_the_end_shows_the_whole_range():
+    filters, notices = from_query({"start": "2024-06-01", "end": "2024-05-01"}, OPTIONS)
+    assert (filters.start, filters.end) == (OPTIONS.first_day, OPTIONS.last_day)
+    assert "after the end" in notices[0]
+
+
+def test_notices_show_user_values_escaped_and_shortened():
+    _, notices = from_query({"view": "[click](javascript:alert(1))" + "x" * 100}, OPTIONS)
+    assert "](" not in notices[0]
+    assert "\\[click\\]" in notices[0]
+    assert len(notices[0]) < 200
+
+
+def test_repeated_parameters_keep_the_last_value_like_st_query_params():
+    filters, _ = from_query({"bucket": ["day", "month"]}, OPTIONS)
+    assert filters.bucket == "month"
+
+
+def test_previous_period_has_the_same_length():
+    filters, _ = from_query({"start": "2024-03-01", "end": "2024-03-31"}, OPTIONS)
+    assert previous_period(filters) == date(2024, 1, 30)
+
+
+def test_empty_database_defaults_to_today():
+    empty = Options(None, None, {}, (), (), None)
+    filters = defaults(empty, today=date(2025, 5, 5))
+    assert (filters.start, filters.end, filters.pair, filters.bucket) == (
+        date(2025, 5, 5),
+        date(2025, 5, 5),
+        None,
+        "day",
+    )
+
+
+def test_country_names_drop_the_flag():
+    assert OPTIONS.name("PRK") == "North Korea"
+    assert OPTIONS.name("FRA") == "FRA"

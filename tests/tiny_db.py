@@ -1,0 +1,151 @@
+"""A tiny hand-written database for dashboard tests, with values worked out by hand.
+
+Written straight into the real schema (queries/schema.sql) and aggregated by the real
+queries/refresh_aggregates.sql, so the dashboard queries meet the ETL's shapes; unlike
+`sample_db`, every count here is known in advance:
+
+- PRK-RUS: 5 articles (a1, a2, a3, a4, a8); in one sentence in 3 (a1, a2, a8); a4 is a
+  GDELT row without text (not measured), a3 names both but never in one sentence.
+- a5 has a `<script>` title (CHN-PHL), a6 a formula title and a javascript: URL (USA only),
+  a7 names no country.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+import queries
+
+COUNTRIES = [
+    ("PRK", "KP", "North Korea", "🇰🇵"),
+    ("RUS", "RU", "Russia", "🇷🇺"),
+    ("USA", "US", "United States", "🇺🇸"),
+    ("CHN", "CN", "China", "🇨🇳"),
+    ("PHL", "PH", "Philippines", "🇵🇭"),
+    ("UKR", "UA", "Ukraine", "🇺🇦"),
+]
+
+SCRIPT_TITLE = "<script>alert('x')</script> China and the Philippines trade accusations"
+FORMULA_TITLE = '=HYPERLINK("http://x","y")'
+
+# id, published, lang, source, origin, title, url, tone, conflict, countries
+ARTICLES = [
+    ("a1", "2024-01-10 08:00", "en", "wire-a", "file", "North Korea and Russia deepen ties",
+     "https://news.example.org/a1", -2.0, 0.02, ["PRK", "RUS"]),
+    ("a2", "2024-01-11 09:00", "en", "wire-a", "file", "Pyongyang, Moscow and Washington",
+     "https://news.example.org/a2", -3.0, 0.04, ["PRK", "RUS", "USA"]),
+    ("a3", "2024-02-05 10:00", "id", "wire-b", "file", "Korea Utara dan Rusia",
+     "https://berita.example.id/a3", 1.0, 0.0, ["PRK", "RUS"]),
+    ("a4", "2024-02-06 11:00", "en", "gdelt", "gkg", "",
+     "https://gdelt.example.org/a4", -4.0, None, ["PRK", "RUS"]),
+    ("a5", "2024-03-01 12:00", "en", "wire-c", "file", SCRIPT_TITLE,
+     "https://news.example.org/a5", -1.0, 0.01, ["CHN", "PHL"]),
+    ("a6", "2024-03-02 13:00", "en", "wire-c", "file", FORMULA_TITLE,
+     "javascript:alert(1)", 0.5, 0.0, ["USA"]),
+    ("a7", "2024-03-03 14:00", "fr", "wire-c", "file", "Les Jeux olympiques",
+     "https://actu.example.fr/a7", 2.0, 0.0, []),
+    ("a8", "2024-03-04 15:00", "en", "wire-a", "file", "Troops from North Korea in Russia",
+     "https://news.example.org/a8", -5.0, 0.08, ["PRK", "RUS", "UKR"]),
+]  # fmt: skip
+
+# (article, country_a, country_b) -> (sentence_count, tone, conflict, evidence sentences)
+PAIRS = {
+    ("a1", "PRK", "RUS"): (1, -2.5, 0.05, ["North Korea shipped shells to Russia."]),
+    ("a2", "PRK", "RUS"): (2, -3.5, 0.1, ["North Korea and Russia met.", "Russia thanked North Korea."]),
+    ("a2", "PRK", "USA"): (0, None, None, []),
+    ("a2", "RUS", "USA"): (1, -1.0, 0.0, ["The United States warned Russia."]),
+    ("a3", "PRK", "RUS"): (0, None, None, []),
+    ("a4", "PRK", "RUS"): (None, -4.0, None, []),
+    ("a5", "CHN", "PHL"): (1, -1.5, 0.02, ["<b>China</b> and the Philippines traded accusations."]),
+    ("a8", "PRK", "RUS"): (1, -6.0, 0.2, ["=1+1 North Korean troops fight for Russia."]),
+    ("a8", "PRK", "UKR"): (0, None, None, []),
+    ("a8", "RUS", "UKR"): (1, -5.5, 0.15, ["Russia attacked Ukraine."]),
+}  # fmt: skip
+
+
+def build_tiny_db(path: Path) -> Path:
+    """Write the tiny database to `path` (replacing it) and return the path."""
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        queries.execute("schema", con)
+        queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
+        _insert(con)
+        queries.execute("refresh_aggregates", con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return path
+
+
+def build_empty_db(path: Path) -> Path:
+    """The schema and empty aggregates: what the ETL publishes before any article."""
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        queries.execute("schema", con)
+        queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
+        queries.execute("refresh_aggregates", con)
+    finally:
+        con.close()
+    return path
+
+
+def _insert(con: duckdb.DuckDBPyConnection) -> None:
+    con.executemany("insert into countries values (?, ?, ?, ?)", COUNTRIES)
+    loaded = datetime(2024, 4, 1, 6, 30)
+    con.execute(
+        "insert into ingest_runs (run_id, started_at, finished_at, read, loaded) "
+        "values (1, ?, ?, 8, 8)",
+        [loaded, loaded],
+    )
+    for row in ARTICLES:
+        _insert_article(con, row, loaded)
+    for (article, a, b), (sentences, tone, conflict, evidence) in PAIRS.items():
+        con.execute(
+            "insert into article_pairs values (?, ?, ?, ?, ?, ?)",
+            [article, a, b, sentences, tone, conflict],
+        )
+        for number, sentence in enumerate(evidence, start=1):
+            con.execute(
+                "insert into evidence values (?, ?, ?, ?, ?, 0, ?)",
+                [article, a, b, number, sentence, len(sentence)],
+            )
+
+
+def _insert_article(con: duckdb.DuckDBPyConnection, row: tuple, loaded: datetime) -> None:
+    article, published, lang, source, origin, title, url, tone, conflict, countries = row
+    has_text = origin != "gkg"
+    moment = datetime.fromisoformat(published)
+    con.execute(
+        """
+        insert into articles (
+            article_id, run_id, url, source, title, text, lang, origin, tone, conflict,
+            sentence_count, country_count, published_at, published_date, loaded_at
+        ) values (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            article,
+            url,
+            source,
+            title,
+            f"Text of {article}." if has_text else "",
+            lang,
+            origin,
+            tone,
+            conflict,
+            3 if has_text else None,
+            len(countries),
+            moment,
+            moment.date(),
+            loaded,
+        ],
+    )
+    for country in countries:
+        con.execute(
+            "insert into mentions values (?, ?, 1, 0, ?, ?)",
+            [article, country, 1 if has_text else None, tone],
+        )
