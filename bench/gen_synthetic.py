@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import queries  # noqa: E402  (run as a script from anywhere)
 
 # ordered roughly by how often they are in the news, so the Zipf rank means something
-COUNTRIES = tuple(
+_COUNTRY_CODES = (
     "USA CHN RUS UKR GBR ISR IND FRA DEU JPN PSE IRN KOR PRK TUR SAU PAK AUS CAN BRA ITA ESP "
     "MEX IDN EGY SYR IRQ AFG TWN PHL VNM NGA ZAF QAT ARE LBN YEM POL NLD BEL CHE SWE NOR FIN "
     "DNK AUT GRC PRT IRL HUN CZE ROU BGR SRB HRV BIH XKX ALB MKD MNE SVN SVK LTU LVA EST BLR "
@@ -37,7 +37,8 @@ COUNTRIES = tuple(
     "AGO MOZ ZWE ZMB MWI NAM BWA MDG GIN SLE LBR TGO BEN GAB GNQ CAF ERI DJI BDI LSO SWZ GMB "
     "GNB CPV STP COM MUS SYC JOR KWT BHR OMN CYP MLT ISL LUX LIE MCO AND SMR VAT BRN TLS SLB "
     "VUT WSM TON KIR TUV NRU PLW MHL FSM TTO BRB BHS BLZ GUY SUR GRD LCA VCT ATG KNA DMA"
-).split()
+)
+COUNTRIES = tuple(_COUNTRY_CODES.split())
 
 LANGUAGES = {"en": 0.55, "id": 0.15, "fr": 0.10, "es": 0.08, "de": 0.07, "ar": 0.05}
 ORIGINS = {"file": 0.6, "gkg": 0.3, "rss": 0.1}
