@@ -121,18 +121,19 @@ def entry_to_item(
     )
 
 
-def entry_date(entry: Mapping[str, Any]) -> datetime | str | None:
+def entry_date(entry: dict[str, Any]) -> datetime | str | None:
     """The item's publication time (its update time when it has no other), UTC.
 
     feedparser's `*_parsed` fields are UTC; when it could not parse a date the raw string is
     returned so that the loader's own date parser gets a chance, or names it in the reject.
     """
     for key in ("published", "updated", "created"):
-        parsed = entry.get(f"{key}_parsed")
+        # dict.get: feedparser's own get answers "updated" with "published" (and warns)
+        parsed = dict.get(entry, f"{key}_parsed")
         if parsed:
             return datetime(*parsed[:6], tzinfo=UTC)
-        if entry.get(key):
-            return str(entry[key])
+        if dict.get(entry, key):
+            return str(dict.get(entry, key))
     return None
 
 

@@ -135,9 +135,9 @@ def test_the_gdelt_command_downloads_loads_and_drops_the_corrupt_file(tmp_path, 
     assert "read 7, loaded 6, duplicates 0, rejected 1" in result.output
     assert not (cache / "20240601003000.gkg.csv.zip").exists()  # removed: re-fetched next run
     with duckdb.connect(str(db), read_only=True) as con:
-        origins = con.sql("select origin, count(*) from articles group by all").fetchall()
-        (reason,) = con.sql("select reason from rejects").fetchone()
-        pairs = con.sql("select count(*), count(sentence_count) from article_pairs").fetchone()
+        origins = con.execute("select origin, count(*) from articles group by all").fetchall()
+        (reason,) = con.execute("select reason from rejects").fetchone()
+        pairs = con.execute("select count(*), count(sentence_count) from article_pairs").fetchone()
     assert origins == [("gkg", 6)]
     assert reason.startswith("truncated or corrupt zip")
     assert pairs[0] > 0 and pairs[1] == 0  # GDELT rows have no text: no sentence counts

@@ -182,11 +182,11 @@ def test_a_feed_with_a_broken_item_loads_the_rest_and_reloading_adds_no_rows(tmp
     again = load_inputs([WORLD, ASIA], settings)
     assert (again.loaded, again.duplicates, again.rejected) == (0, 5, 1)
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        assert con.sql("select origin, count(*) from articles group by 1").fetchall() == [
+        assert con.execute("select origin, count(*) from articles group by 1").fetchall() == [
             ("rss", 5)
         ]
         # the tracking parameter is not part of the article's identity
         url = "https://wire.example.com/world/2024/11/20/jakarta-asean?utm_source=rss"
-        assert con.sql(
-            "select count(*) from articles where url = $u", params={"u": url}
+        assert con.execute(
+            "select count(*) from articles where url = $u", {"u": url}
         ).fetchone() == (1,)

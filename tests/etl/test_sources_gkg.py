@@ -266,16 +266,16 @@ def test_loading_gkg_rows_stores_fips_countries_as_iso3_and_reloading_adds_nothi
     again = load([EXCERPT, archive], db)
     assert (again.loaded, again.duplicates) == (0, 12)
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.sql("select count(*) from articles").fetchone() == (6,)
-        countries = con.sql(
+        assert con.execute("select count(*) from articles").fetchone() == (6,)
+        countries = con.execute(
             "select list(country order by country) from mentions m join articles a using "
             "(article_id) where a.record_id = '20230702153000-143'"
         ).fetchone()[0]
-        tone = con.sql(
+        tone = con.execute(
             "select tone, word_count, origin, lang from articles where record_id = "
             "'20230702153000-0'"
         ).fetchone()
-        pair_sentences = con.sql("select count(sentence_count) from article_pairs").fetchone()
+        pair_sentences = con.execute("select count(sentence_count) from article_pairs").fetchone()
     assert countries == ["KOR", "PRK", "USA"]
     assert tone == (pytest.approx(-5.99078341013825), 613, "gkg", "en")
     assert pair_sentences == (0,)  # no text, so no sentence co-occurrence is claimed

@@ -227,7 +227,7 @@ def test_a_folder_of_pages_loads_with_the_countries_a_careful_reader_lists(tmp_p
     again = load_inputs([PAGES], settings)
     assert (again.loaded, again.duplicates) == (0, 3)
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        rows = con.sql(
+        rows = con.execute(
             "select a.locator, list(m.country order by m.country) from articles a "
             "join mentions m using (article_id) group by all"
         ).fetchall()
