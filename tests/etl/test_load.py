@@ -94,7 +94,7 @@ def test_rejects_keep_run_locator_reason_and_excerpt(tmp_path):
         (summary.run_id, f"{bad}:1", "missing date"),
         (summary.run_id, f"{bad}:2", "unparseable date '31/31/2023'"),
         (summary.run_id, f"{bad}:3", "empty text and no pre-tagged countries"),
-        (summary.run_id, f"{bad}:4", "invalid JSON: Expecting value at column 33"),
+        (summary.run_id, f"{bad}:4", "invalid JSON: Expecting value at column 39"),
     ]
     assert '"b2"' in rows[1][3]
 
@@ -156,12 +156,12 @@ def etl_command(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "etl", "--db", str(db), *args]
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.4, 1.0])
-def test_kill_9_mid_load_leaves_published_database_byte_identical(tmp_path, delay):
+def test_kill_9_mid_load_leaves_published_database_byte_identical(tmp_path):
+    # a kill at a random moment; tests/etl/test_crash.py kills at each named phase
     db = tmp_path / "t.duckdb"
     load_inputs([FIXTURES / "articles.jsonl"], settings(db))
     before = digest(db)
-    big = write_articles(tmp_path / "big.jsonl", 4000)
+    big = write_articles(tmp_path / "big.jsonl", 2000)
     process = subprocess.Popen(
         etl_command(db, "load", str(big), "--workers", "1", "--no-tone"),
         cwd=REPO_ROOT,
@@ -171,7 +171,7 @@ def test_kill_9_mid_load_leaves_published_database_byte_identical(tmp_path, dela
     deadline = time.monotonic() + 30
     while not publish.work_path(db).exists() and time.monotonic() < deadline:
         time.sleep(0.01)
-    time.sleep(delay)
+    time.sleep(0.3)
     assert process.poll() is None, "the load finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -185,8 +185,8 @@ def test_kill_9_mid_load_leaves_published_database_byte_identical(tmp_path, dela
         timeout=300,
     )
     assert rerun.returncode == 0, rerun.stderr
-    assert "loaded 4000, duplicates 0, rejected 0" in rerun.stdout
-    assert count(db) == 4016
+    assert "loaded 2000, duplicates 0, rejected 0" in rerun.stdout
+    assert count(db) == 2016
 
 
 def test_a_reader_keeps_its_snapshot_while_a_load_publishes(tmp_path):
