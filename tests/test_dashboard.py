@@ -1,0 +1,328 @@
+"""The dashboard through Streamlit's AppTest: views, filters, URL state, empty states, safety.
+
+Values are asserted on the hand-counted tiny database (tests/tiny_db.py): PRK-RUS is in 5
+of 8 articles, in one sentence in 3 of the 7 with text, and a4 is a GDELT row without text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.tiny_db import build_empty_db, build_tiny_db
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+TIMEOUT = 60
+VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_db(tmp_path_factory.mktemp("dashboard") / "tiny.duckdb")
+
+
+@pytest.fixture
+def on_tiny(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TENSION_DB", str(tiny_db))
+    return tiny_db
+
+
+def open_page(**query: str) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    return at.run()
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything the page says in markdown, captions, alerts and metrics, as one string."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [a.value for a in (*at.info, *at.warning, *at.error)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    parts += [h.value for h in (*at.title, *at.subheader)]
+    return "\n".join(parts)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def plotly_figures(at: AppTest) -> list[dict]:
+    """The figures as sent to the browser, with plotly's base64 typed arrays decoded."""
+    return [_decoded(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
+
+
+def _decoded(node: object) -> object:
+    if isinstance(node, dict) and "bdata" in node and "dtype" in node:
+        array = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+        shape = node.get("shape")
+        if shape:
+            array = array.reshape([int(n) for n in str(shape).split(",")])
+        return array.tolist()
+    if isinstance(node, dict):
+        return {key: _decoded(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_decoded(value) for value in node]
+    return node
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders_on_the_tiny_database(on_tiny, view):
+    at = open_page(view=view)
+    assert_healthy(at)
+    assert at.segmented_control(key="view").value == view
+    assert [b.label for b in at.download_button] and all(
+        b.label == "Download CSV" for b in at.download_button
+    )
+    assert any(e.label == "SQL" for e in at.expander)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders_on_the_etl_sample(sample_db, monkeypatch, view):
+    monkeypatch.setenv("TENSION_DB", str(sample_db))
+    at = open_page(view=view)
+    assert_healthy(at)
+    assert "North Korea – Russia" in shown_text(at) or view not in ("pair", "articles")
+
+
+def test_the_freshness_line_states_run_time_articles_and_path(on_tiny):
+    text = shown_text(open_page())
+    assert "8 articles" in text
+    assert "last ETL run 2024-04-01 06:30 UTC (run 1)" in text
+    assert str(on_tiny) in text
+
+
+def test_overview_shows_totals_and_the_top_pairs(on_tiny):
+    at = open_page()
+    assert (metric(at, "Articles"), metric(at, "Countries"), metric(at, "Pairs")) == ("8", "6", "6")
+    top = at.dataframe[0].value
+    assert (top.iloc[0]["pair_name"], top.iloc[0]["articles"]) == ("North Korea – Russia", 5)
+    assert top.iloc[0]["total_articles"] == 8
+
+
+def test_query_params_set_every_widget(on_tiny):
+    at = open_page(
+        view="pair",
+        start="2024-01-01",
+        end="2024-02-29",
+        countries="PRK,USA",
+        pair="RUS-PRK",
+        lang="en",
+        source="wire-a",
+        window="sentence",
+        measure="share",
+        bucket="month",
+        min="2",
+    )
+    assert_healthy(at)
+    assert not at.warning
+    assert str(at.date_input(key="start").value) == "2024-01-01"
+    assert str(at.date_input(key="end").value) == "2024-02-29"
+    assert at.multiselect(key="countries").value == ["PRK", "USA"]
+    assert (at.selectbox(key="pair_a").value, at.selectbox(key="pair_b").value) == ("PRK", "RUS")
+    assert (at.selectbox(key="lang").value, at.selectbox(key="source").value) == ("en", "wire-a")
+    assert at.segmented_control(key="window").value == "sentence"
+    assert at.segmented_control(key="measure").value == "share"
+    assert at.segmented_control(key="bucket").value == "month"
+    assert at.number_input(key="min").value == 2
+    assert at.query_params["pair"] == "PRK-RUS"
+
+
+@pytest.mark.parametrize(
+    "widget,key,value,param",
+    [
+        ("segmented_control", "bucket", "month", "month"),
+        ("segmented_control", "window", "sentence", "sentence"),
+        ("segmented_control", "measure", "share", "share"),
+        ("segmented_control", "view", "network", "network"),
+        ("selectbox", "lang", "id", "id"),
+        ("selectbox", "source", "wire-c", "wire-c"),
+        ("multiselect", "countries", ["USA", "CHN"], "USA,CHN"),
+        ("number_input", "min", 3, "3"),
+    ],
+)
+def test_widgets_write_the_query_string(on_tiny, widget, key, value, param):
+    at = open_page()
+    getattr(at, widget)(key=key).set_value(value).run()
+    assert_healthy(at)
+    name = "min" if key == "min" else key
+    assert at.query_params[name] == param
+
+
+def test_dates_and_pair_widgets_write_the_query_string(on_tiny):
+    at = open_page(view="pair")
+    at.date_input(key="start").set_value("2024-02-01").run()
+    at.selectbox(key="pair_b").set_value("USA").run()
+    assert (at.query_params["start"], at.query_params["pair"]) == ("2024-02-01", "PRK-USA")
+    assert "North Korea – United States" in shown_text(at)
+
+
+@pytest.mark.parametrize(
+    "query,articles",
+    [
+        ({}, 5),
+        ({"window": "sentence"}, 3),
+        ({"lang": "id"}, 1),
+        ({"start": "2024-03-01", "end": "2024-03-31"}, 1),
+        ({"countries": "CHN"}, None),
+    ],
+)
+def test_filters_change_the_top_pairs(on_tiny, query, articles):
+    top = open_page(**query).dataframe[0].value
+    prk_rus = top[(top["country_a"] == "PRK") & (top["country_b"] == "RUS")]
+    if articles is None:
+        assert prk_rus.empty and list(top["pair_name"]) == ["China – Philippines"]
+    else:
+        assert prk_rus.iloc[0]["articles"] == articles
+
+
+def test_sentence_window_says_what_was_not_measured(on_tiny):
+    at = open_page(view="pair", pair="PRK-RUS", window="sentence", bucket="month")
+    assert "1 articles of this pair have no text (GDELT rows): not measured" in shown_text(at)
+    volume = plotly_figures(at)[0]
+    assert volume["data"][0]["y"] == [2, 0, 1]
+
+
+def test_measure_switches_the_pair_chart_between_counts_and_shares(on_tiny):
+    counts = plotly_figures(open_page(view="pair", bucket="month"))[0]
+    shares = plotly_figures(open_page(view="pair", bucket="month", measure="share"))[0]
+    assert counts["data"][0]["y"] == [2, 2, 1]
+    assert shares["data"][0]["y"] == pytest.approx([1000.0, 1000.0, 250.0])
+    assert "‰" in shares["layout"]["yaxis"]["title"]["text"]
+
+
+def test_pair_view_lists_third_countries(on_tiny):
+    at = open_page(view="pair", pair="PRK-RUS")
+    third = plotly_figures(at)[-1]["data"][0]
+    assert sorted(third["y"]) == ["Ukraine", "United States"]
+
+
+def test_matrix_lift_and_counts(on_tiny):
+    lift = plotly_figures(open_page(view="matrix", countries="PRK,RUS,USA", cell="lift"))[0]
+    labels = lift["data"][0]["x"]
+    z = dict(zip(labels, lift["data"][0]["z"][labels.index("Russia")], strict=True))
+    assert z["North Korea"] == pytest.approx(1.6)
+
+
+def test_articles_view_shows_hostile_text_as_text_and_only_web_links(on_tiny):
+    at = open_page(view="articles", pair="CHN-PHL")
+    assert_healthy(at)
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "\\<script\\>alert\\(\\'x\\'\\)\\<\\/script\\>" in markdown
+    assert "<script>" not in markdown
+    assert "\\<b\\>" in markdown  # the evidence sentence's tag is escaped, not rendered
+    at = open_page(view="articles", scope="all")
+    table = at.dataframe[0].value
+    formula = table[table["title"] == '=HYPERLINK("http://x","y")'].iloc[0]
+    assert pd.isna(formula["url"])  # a javascript: link is dropped
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "javascript" not in markdown
+
+
+def test_articles_view_marks_gdelt_rows_as_not_measured(on_tiny):
+    at = open_page(view="articles", pair="PRK-RUS")
+    table = at.dataframe[0].value
+    assert list(table["pair_sentences"]) == ["1", "not measured", "0", "2", "1"]
+    assert "Articles 1–5 of 5 naming North Korea – Russia" in shown_text(at)
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ({"view": "overview", "min": "100"}, "No country pair has at least 100"),
+        ({"view": "pair", "lang": "fr"}, "No article names both North Korea and Russia"),
+        ({"view": "network", "min": "50"}, "No pair has at least 50"),
+        ({"view": "articles", "pair": "CHN-USA"}, "No articles naming China – United States"),
+        ({"view": "map", "source": "wire-b", "countries": "USA"}, "No country is named with"),
+    ],
+)
+def test_empty_results_say_what_to_change(on_tiny, query, message):
+    at = open_page(**query)
+    assert_healthy(at)
+    assert any(message in info.value for info in at.info), [i.value for i in at.info]
+
+
+def test_an_empty_database_shows_the_empty_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("TENSION_DB", str(build_empty_db(tmp_path / "empty.duckdb")))
+    at = open_page(view="pair")
+    assert not at.exception
+    assert "no articles yet" in at.info[0].value
+    assert "0 articles" in shown_text(at)
+
+
+def test_a_missing_database_says_how_to_build_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("TENSION_DB", str(tmp_path / "nowhere.duckdb"))
+    at = open_page()
+    assert not at.exception
+    assert "No database at" in at.error[0].value and "make run" in at.error[0].value
+
+
+def test_a_file_that_is_not_a_database_gives_a_message(tmp_path, monkeypatch):
+    junk = tmp_path / "junk.duckdb"
+    junk.write_text("not a database")
+    monkeypatch.setenv("TENSION_DB", str(junk))
+    at = open_page()
+    assert not at.exception
+    assert "Cannot open" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    "query,notice",
+    [
+        ({"countries": "PRK') or 1=1 --"}, "Ignored countries"),
+        ({"measure": "tone; drop table articles"}, "Unknown measure"),
+        ({"view": "../../etc/passwd"}, "Unknown view"),
+        ({"lang": "en' or '1'='1"}, "No articles with lang"),
+        ({"pair": "PRK-RUS' --"}, "Unknown pair"),
+        ({"start": "2024-01-01'; --"}, "Invalid start date"),
+    ],
+)
+def test_injection_attempts_give_a_notice_and_the_default_data(on_tiny, query, notice):
+    at = open_page(**query)
+    assert_healthy(at)
+    assert any(w.value.startswith(notice) for w in at.warning), [w.value for w in at.warning]
+    # the page falls back to the unfiltered defaults: exactly the data of a plain visit
+    assert metric(at, "Articles") == "8"
+    assert (
+        at.dataframe[0].value["articles"].sum() == open_page().dataframe[0].value["articles"].sum()
+    )
+
+
+def test_notices_go_away_after_the_next_interaction(on_tiny):
+    at = open_page(bucket="year")
+    assert at.warning
+    at.segmented_control(key="measure").set_value("share").run()
+    assert not at.warning
+    # the tiny database spans two months: read in days by default
+    assert at.query_params["bucket"] == "day"
+
+
+def test_a_newly_published_database_shows_on_the_next_interaction(tmp_path, monkeypatch):
+    published = tmp_path / "tension.duckdb"
+    build_empty_db(published)
+    monkeypatch.setenv("TENSION_DB", str(published))
+    at = open_page()
+    assert "no articles yet" in at.info[0].value
+    # the ETL's publish step: a finished file replaces the published one atomically
+    os.replace(build_tiny_db(tmp_path / "next.duckdb"), published)
+    at.run()
+    assert_healthy(at)
+    assert metric(at, "Articles") == "8"
+
+
+def test_the_sql_expander_shows_the_query_and_its_bound_parameters(on_tiny):
+    at = open_page(view="pair", pair="PRK-RUS", lang="en")
+    code = "\n".join(c.value for c in at.code)
+    assert "from pair_days($start, $end, $lang, $source)" in code
+    assert '"country_a": "PRK"' in code and '"lang": "en"' in code
