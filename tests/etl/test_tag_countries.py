@@ -155,8 +155,13 @@ def test_case_table_is_large_and_multilingual():
     assert {"en", "id", "fr"} <= set(languages)
 
 
+SEED = Path(__file__).parents[3] / "shared" / "seeds" / "000_f0e51293980d6f50.txt"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not beside this checkout")
 def test_seed_article_lists_what_a_careful_reader_lists():
-    text = (FIXTURES / "seed_voa_indonesia.txt").read_text(encoding="utf-8")
+    # read from ../shared rather than copied: the scraped page is not ours to redistribute
+    text = SEED.read_text(encoding="utf-8")
     countries = {mention.country for mention in find_mentions(text, "id")}
     # Asia and Timur Tengah are regions; Putin, Blinken, Kim Jong Un are persons; G7 a bloc
     assert countries == {"USA", "KOR", "PRK", "RUS", "JPN", "UKR", "CHN", "PSE", "ISR"}
