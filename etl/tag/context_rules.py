@@ -86,6 +86,10 @@ def name_before(text: str, start: int) -> bool:
     before = _PREVIOUS_WORD.search(text, max(0, start - 60), start)
     if not before or not _is_name_word(before.group(1)) or before.group(1)[-2:] in ("'s", "’s"):
         return False
+    # "said on Monday. Washington condemned": a full stop after a word longer than an
+    # abbreviation ("St.", "Gen.") ends the sentence, so the word is no name
+    if before.group(1).endswith(".") and len(before.group(1).rstrip(".")) > 3:
+        return False
     return not _SENTENCE_END.search(text, max(0, before.start() - 3), before.start())
 
 

@@ -55,6 +55,8 @@ CASES = [
     ("en", "The Washington Post reported it.", set()),  # newspaper
     ("en", "George Washington crossed the river.", set()),  # a person
     ("en", "Washington and Beijing traded barbs.", {"USA", "CHN"}),  # the capital as metonym
+    # a sentence-final word before it is no first name
+    ("en", "Seoul spoke on Monday. Washington condemned it.", {"KOR", "USA"}),
     ("en", "Seattle and Spokane: Washington state sues.", set()),  # the US state
     ("en", "Ships crossed the Indian Ocean.", set()),  # an ocean counts for no country
     ("en", "Indian and Pakistani troops clashed.", {"IND", "PAK"}),  # demonyms
