@@ -239,3 +239,19 @@ def test_a_folder_of_pages_loads_with_the_countries_a_careful_reader_lists(tmp_p
     # Korean Peninsula, not the United Nations
     assert countries["wire-seoul-tokyo.html"] == ["JPN", "KOR", "PRK", "RUS", "USA"]
     assert countries["depeche-kiev.htm"] == ["DEU", "FRA", "RUS", "UKR"]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed article is not present (../shared/seeds)")
+def test_the_seed_loads_with_the_countries_a_careful_reader_lists(tmp_path):
+    from etl.run import load_inputs
+
+    page = tmp_path / "seed.txt"
+    page.write_bytes(SEED.read_bytes())
+    settings = Settings(db_path=tmp_path / "t.duckdb", workers=1, with_tone=False)
+    assert load_inputs([page], settings).loaded == 1
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        (countries,) = con.execute("select list(country order by country) from mentions").fetchone()
+    # AS/Amerika Serikat, China, Israel (Israel-Hamas), Jepang, Korea Selatan/Seoul,
+    # Korea Utara/Pyongyang/DPRK, Gaza, Rusia/Moskow/Kremlin, Ukraina; not Asia, not
+    # Timur Tengah, not G7
+    assert countries == ["CHN", "ISR", "JPN", "KOR", "PRK", "PSE", "RUS", "UKR", "USA"]
