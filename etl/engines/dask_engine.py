@@ -50,6 +50,12 @@ from etl.tag.pipeline import TagOptions
 GROUPS_PER_WORKER = 2
 """Write tasks per worker: every worker writes, and a slow day does not hold up the rest."""
 
+SPLITS_PER_WORKER = 4
+"""Inputs are cut into at least this many splits per worker (down to MIN_SPLIT_BYTES), so
+every worker has work until the end and a slow split delays little."""
+
+MIN_SPLIT_BYTES = 2**20
+
 ID_LOOKUP_FILES = 32
 """Lake files one id-lookup task reads: few tasks for a year of daily files."""
 
@@ -140,7 +146,8 @@ def _run(client, lake, files, read_options, settings, options, command) -> LakeS
     started_at = utc_now()
     summary = LakeSummary(run_id=run_id, started_at=started_at)
     lake.write_run(_run_row(summary, None, files, command))
-    splits = _splits(client, files, options.split_bytes, read_options.max_line_bytes)
+    split_bytes = _split_bytes(files, options.split_bytes, _worker_count(client))
+    splits = _splits(client, files, split_bytes, read_options.max_line_bytes)
     scans: list[SplitScan] = client.gather(
         client.map(
             scan_split,
@@ -177,6 +184,13 @@ def _run(client, lake, files, read_options, settings, options, command) -> LakeS
     summary.rejected = rejects.num_rows
     summary.duplicates = summary.read - summary.loaded - summary.rejected
     return summary
+
+
+def _split_bytes(files: list[InputFile], most: int, workers: int) -> int:
+    """Bytes per split: `most`, or less so that every worker gets SPLITS_PER_WORKER."""
+    total = sum(f.path.stat().st_size for f in files)
+    balanced = max(MIN_SPLIT_BYTES, total // (workers * SPLITS_PER_WORKER))
+    return min(most, balanced)
 
 
 def _splits(client, files: list[InputFile], split_bytes: int, max_line_bytes: int):
