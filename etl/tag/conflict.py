@@ -49,8 +49,6 @@ LANGS = ("en", "id", "fr")
 ID_ENCLITICS = ("nya", "lah", "kah", "pun")
 """Indonesian clitics glue onto any word ("serangannya", "perangpun"): generated here rather
 than listed for every term."""
-_FOLD = str.maketrans({"\u2019": "'", "\u02bc": "'"})
-"""Typographic apostrophes as in the vocabulary ("l’invasion" in French news)."""
 
 Match = tuple[str, str, int, int]
 """(group, term, start, end): the vocabulary term as listed, and the surface's offsets."""
@@ -132,7 +130,9 @@ def _fold(text: str) -> str:
     if len(folded) != len(text):
         # a few characters lower-case to two ("İ"); keep those as they are
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return folded.translate(_FOLD)
+    # typographic apostrophes as in the vocabulary ("l’invasion" in French news); two
+    # str.replace calls, as str.translate with a dict costs ~0.4 ms on a 4 KB article
+    return folded.replace("\u2019", "'").replace("\u02bc", "'")
 
 
 def _candidates(folded: str, langs: tuple[str, ...]) -> Iterator[Match]:

@@ -21,7 +21,7 @@ from etl.records import (
     TaggedArticle,
     ToneFields,
 )
-from etl.tag.conflict import conflict_flags
+from etl.tag.conflict import conflict_terms
 from etl.tag.countries import find_mentions, to_iso3
 from etl.tag.language import UNDETERMINED, detect_language
 from etl.tag.sentences import split_sentences
@@ -74,7 +74,7 @@ class _Prepared:
     tones: dict[int, float] | None = None
 
     def finish(self, options: TagOptions) -> TaggedArticle:
-        flags = conflict_flags([self._sentence(i) for i in range(len(self.sentences))], self.lang)
+        flags = self._conflict_flags()
         article_tone = self._article_tone()
         article_conflict = _share(flags, range(len(flags))) if flags else None
         tone_value = article_tone.tone if article_tone else None
@@ -90,9 +90,15 @@ class _Prepared:
             sentence_count=len(self.sentences) if self.article.text.strip() else None,
         )
 
-    def _sentence(self, index: int) -> str:
-        start, end = self.sentences[index]
-        return self.document[start:end]
+    def _conflict_flags(self) -> list[bool]:
+        """Which sentences use the conflict vocabulary: one scan of the whole document."""
+        flags = [False] * len(self.sentences)
+        starts = [start for start, _ in self.sentences]
+        for _group, _term, start, _end in conflict_terms(self.document, self.lang):
+            index = bisect_right(starts, start) - 1
+            if index >= 0:
+                flags[index] = True
+        return flags
 
     def _article_tone(self) -> ToneFields | None:
         words = len(self.document.split())
