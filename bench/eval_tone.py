@@ -5,7 +5,9 @@
         --nusax ../shared/eval-data/nusax-senti-id-en
 
 AUC is positive vs negative (neutral rows ignored) on NewsMTSC devtest_rw and NusaX test,
-Indonesian and English separately; neither was used to train the head. Speed is sentences
+Indonesian and English separately; neither was used to train the head. Comparability across
+languages: correlation and mean gap between the tones of the same NusaX texts in Indonesian
+and in English (scales differ between scorers, so compare r, and the gap within a scorer). Speed is sentences
 per CPU-second of this process with one BLAS thread (process time, so other jobs on a shared
 machine disturb it less than wall time would), over the same sentences, best of three.
 """
@@ -24,6 +26,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
 from bench.tone_data import EVAL_SETS, Labelled, auc, read_newsmtsc, read_nusax, select  # noqa: E402
@@ -47,6 +50,7 @@ def main() -> None:
     sets = {f"{subset} {split}": select(rows, subset, split) for subset, split in EVAL_SETS}
     print(f"head trained {load_head().metadata['trained_at']}; goal AUC >= {GOAL_AUC}\n")
     _print_table(scorers, sets)
+    _print_parallel(scorers, select(rows, "nusax-id", "test"), select(rows, "nusax-en", "test"))
 
 
 def _print_table(
@@ -66,6 +70,23 @@ def _print_table(
     print(
         f"\n{'rows (pos/neg/neu)':22}" + "".join(f"{_counts(rows):>22}" for rows in sets.values())
     )
+
+
+def _print_parallel(
+    scorers: dict[str, Callable[[list[str]], list[float]]],
+    indonesian: list[Labelled],
+    english: list[Labelled],
+) -> None:
+    """Comparability: the same NusaX texts in Indonesian and in English should score alike."""
+    english_by_id = {r.parallel_id: r for r in english}
+    pairs = [
+        (r, english_by_id[r.parallel_id]) for r in indonesian if r.parallel_id in english_by_id
+    ]
+    print(f"\nsame {len(pairs)} NusaX test texts in id and en: Pearson r, mean (id - en)")
+    for label, score in scorers.items():
+        ids = np.array(score([i.text for i, _ in pairs]))
+        ens = np.array(score([e.text for _, e in pairs]))
+        print(f"{label:22}{np.corrcoef(ids, ens)[0, 1]:8.3f}{np.mean(ids - ens):+10.3f}")
 
 
 def _sentences_per_second(score: Callable[[list[str]], list[float]], texts: list[str]) -> float:

@@ -25,6 +25,8 @@ class Labelled:
     """neg | neu | pos"""
     subset: str
     split: str
+    parallel_id: int | None = None
+    """NusaX: the same number on an Indonesian text and its English translation."""
 
 
 def read_newsmtsc(path: Path) -> list[Labelled]:
@@ -39,7 +41,9 @@ def read_newsmtsc(path: Path) -> list[Labelled]:
 def read_nusax(path: Path) -> list[Labelled]:
     """NusaX-Senti rows; `subset` is nusax-id or nusax-en."""
     return [
-        Labelled(row["text"], row["sentiment"], f"nusax-{row['lang']}", row["split"])
+        Labelled(
+            row["text"], row["sentiment"], f"nusax-{row['lang']}", row["split"], row["parallel_id"]
+        )
         for row in _read_jsonl(_resolve(path, NUSAX_FILE))
     ]
 

