@@ -124,6 +124,65 @@ def _by_function_words(sample: str) -> str | None:
     return None
 
 
+INDONESIAN_SPELLINGS = frozenset(
+    [
+        "bahwa",
+        "karena",
+        "pemerintah",
+        "bisa",
+        "saja",
+        "mau",
+        "uang",
+        "polisi",
+        "mobil",
+        "baru",
+        "sekarang",
+        "kantor",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+    ]
+)
+MALAY_SPELLINGS = frozenset(
+    [
+        "bahawa",
+        "kerana",
+        "kerajaan",
+        "boleh",
+        "sahaja",
+        "mahu",
+        "wang",
+        "polis",
+        "kereta",
+        "baharu",
+        "kini",
+        "pejabat",
+        "rabu",
+        "khamis",
+        "jumaat",
+        "sabtu",
+        "ahad",
+    ]
+)
+"""Indonesian and Malay share most words but spell some apart (bahwa/bahawa, karena/kerana)
+or prefer others (pemerintah/kerajaan); lingua's models alone mistake short Indonesian news
+for Malay. Day names: Kamis/Khamis, Jumat/Jumaat, Minggu/Ahad."""
+MARKER_CHARS = 3000
+
+
+def _indonesian_or_malay(text: str, guess: str) -> str:
+    words = _WORD.findall(text[:MARKER_CHARS].lower())
+    indonesian = sum(w in INDONESIAN_SPELLINGS and w not in MALAY_SPELLINGS for w in words)
+    malay = sum(w in MALAY_SPELLINGS and w not in INDONESIAN_SPELLINGS for w in words)
+    if indonesian > malay:
+        return "id"
+    if malay > indonesian:
+        return "ms"
+    return guess
+
+
 @cache
 def _detector(low_accuracy: bool) -> LanguageDetector:
     codes = [getattr(IsoCode639_1, code.upper()) for code in LANGUAGES]
@@ -141,4 +200,5 @@ def detect_language(text: str) -> str:
         return quick
     low_accuracy = len(sample.strip()) >= SHORT_TEXT_CHARS
     language = _detector(low_accuracy).detect_language_of(sample)
-    return language.iso_code_639_1.name.lower() if language else UNDETERMINED
+    code = language.iso_code_639_1.name.lower() if language else UNDETERMINED
+    return _indonesian_or_malay(text, code) if code in ("id", "ms") else code
