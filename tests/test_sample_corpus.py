@@ -88,8 +88,10 @@ def test_north_korea_russia_is_a_top_pair_of_2024_rising_in_q4(sample_loaded):
         quarters = {
             q: dict(pair_articles(con, start, end)).get("PRK-RUS", 0)
             for q, (start, end) in {
-                "Q1": ("2024-01-01", "2024-03-31"), "Q2": ("2024-04-01", "2024-06-30"),
-                "Q3": ("2024-07-01", "2024-09-30"), "Q4": ("2024-10-01", "2024-12-31"),
+                "Q1": ("2024-01-01", "2024-03-31"),
+                "Q2": ("2024-04-01", "2024-06-30"),
+                "Q3": ("2024-07-01", "2024-09-30"),
+                "Q4": ("2024-10-01", "2024-12-31"),
             }.items()
         }
         assert quarters["Q4"] >= 1.5 * max(quarters["Q1"], quarters["Q2"], quarters["Q3"])
