@@ -36,6 +36,10 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 
 REPLACEMENT_NOTE = "invalid UTF-8 replaced"
 
+MAX_MENTION_COUNT = 1_000_000
+"""No article names a country a million times; a bigger pre-tagged count is a data error
+(and 1e308 would overflow the database's integer column, found by fuzzing, refs #7)."""
+
 
 def pick(record: Mapping[str, Any], field: str) -> Any:
     """The value of the first present spelling of `field` in `record`, else None."""
@@ -146,6 +150,8 @@ def _count(value: Any) -> int:
         count = int(value)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"country mention count is not a number: {str(value)[:40]!r}") from None
+    if count > MAX_MENTION_COUNT:
+        raise ValueError(f"country mention count over {MAX_MENTION_COUNT:,}")
     return max(count, 1)
 
 

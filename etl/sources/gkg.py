@@ -253,6 +253,9 @@ def parse_v2tone(value: str) -> ToneFields | None:
     if len(numbers) != 7 or not all(math.isfinite(n) for n in numbers):
         raise ValueError(f"V2Tone needs 7 finite numbers, got {value[:60]!r}")
     tone, positive, negative, polarity, _activity, _self_group, words = numbers
+    # the word count goes to a 32-bit column; 1e300 once crashed the load (fuzzing, refs #7)
+    if not 0 <= words < 2**31:
+        raise ValueError(f"V2Tone word count out of range: {value[:60]!r}")
     return ToneFields(tone, positive, negative, polarity, int(words))
 
 
