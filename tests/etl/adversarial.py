@@ -14,9 +14,11 @@ import gzip
 import io
 import json
 import random
+import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -125,6 +127,16 @@ NASTY_COUNTRIES = (
 
 NASTY_TONES = (-2.5, "3.1", "very bad", 10**400, float("nan"), float("inf"), {"tone": 1}, [1], "")
 
+GKG_EXCERPT = Path(__file__).parents[1] / "fixtures" / "gkg" / "excerpt-20230702153000.gkg.csv"
+GKG_COLUMNS = {"DATE": 1, "DocumentIdentifier": 4, "V2Locations": 10, "V2Tone": 15, "Extras": 26}
+"""Columns of a GKG 2.1 record that the fuzzer replaces (positions from the codebook)."""
+
+NASTY_GKG = {
+    "V2Tone": ("", "1,2,3", "-1,2,3,4,5,6,1e300", "nan,0,0,0,0,0,1", "a,b", "1,2,3,4,5,6,-7"),
+    "V2Locations": ("1#Place#ZZ#A#1#2#x#0", "4#P#RS#A#1#2#x#0;4#P#KN#A#1#2#x#0", "#", ";;;"),
+    "Extras": ("<PAGE_TITLE>&#xd800;&amp;</PAGE_TITLE>", "<PAGE_TITLE>", ""),
+}
+
 FIELD_SPELLINGS = {
     "published_at": ("published_at", "published", "date", "pubDate", "timestamp", "DATE"),
     "text": ("text", "body", "content", "Text", "article"),
@@ -197,7 +209,7 @@ class Generator:
         if rng.random() < 0.05:
             record["text"] = rng.choice("xé🇷🇺\x00") * rng.randint(1000, 30000)
         if rng.random() < 0.05:
-            record["nested"] = self.nested(rng.choice((10, 500, 5000)))
+            record["nested"] = self.nested(rng.choice((10, 200, 400)))
         return record
 
     def value(self, field: str) -> object:
@@ -356,3 +368,105 @@ def _csv_row(cells: list[str], dialect: dict) -> str:
     out = io.StringIO(newline="")
     csv.writer(out, **dialect).writerow(cells)
     return out.getvalue()
+
+
+def gkg_lines() -> list[str]:
+    return GKG_EXCERPT.read_text(encoding="utf-8").splitlines()
+
+
+class MoreFormats(Generator):
+    """GKG files, RSS feeds and saved pages, on top of the file formats."""
+
+    def gkg(self, path: Path, lines: int) -> Written:
+        """Real GKG records with columns replaced; zipped when the name ends in .zip."""
+        rng = self.rng
+        base = gkg_lines()
+        out = []
+        for _ in range(lines):
+            fields = rng.choice(base).split("\t")
+            for name, column in GKG_COLUMNS.items():
+                if rng.random() < 0.3:
+                    value = self.value("published_at") if name == "DATE" else None
+                    if name == "DocumentIdentifier":
+                        value = self.value("url")
+                    if name in NASTY_GKG:
+                        nasty = NASTY_GKG[name] if rng.random() < 0.7 else NASTY_TEXT
+                        value = rng.choice(nasty)
+                    fields[column] = str(value).replace("\t", " ").replace("\n", " ")
+            if rng.random() < 0.05:
+                fields = fields[: rng.randint(1, len(fields) - 1)]
+            # a record must stay non-blank to count: GKG ids are never empty
+            out.append(encode("\t".join(fields)).replace(b"\r", b" ") or b"x")
+        data = b"\n".join(out) + b"\n"
+        if path.name.endswith(".zip"):
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(path.name.removesuffix(".zip"), data)
+        else:
+            path.write_bytes(data)
+        return Written(path, lines)
+
+    def rss(self, path: Path, items: int) -> Written:
+        """A well-formed RSS feed whose items carry nasty titles, dates, links and HTML."""
+        entries = []
+        for _ in range(items):
+            record = self.record()
+            title = escape(str(self.value("title")))
+            text = escape(str(record.get("text", self.value("text"))))
+            date = escape(str(self.value("published_at")))
+            link = escape(str(self.value("url")))
+            entries.append(
+                f"<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate>"
+                f"<description>{text}</description></item>"
+            )
+        feed = (
+            f"<?xml version='1.0'?><rss version='2.0'><channel><title>F</title>{''.join(entries)}"
+        )
+        path.write_bytes(encode(feed + "</channel></rss>"))
+        return Written(path, items)
+
+    def page(self, path: Path) -> Written:
+        """One saved page (.html or .txt): always exactly one record."""
+        rng = self.rng
+        parts = [str(self.value("text")) for _ in range(rng.randint(0, 6))]
+        date = str(self.value("published_at"))
+        if path.suffix == ".html":
+            body = "".join(f"<p>{part}</p>" for part in parts)
+            page = (
+                f"<html><head><title>{rng.choice(NASTY_TEXT)}</title><meta property="
+                f'"article:published_time" content="{escape(date)}"></head>'
+                f"<body><article>{body}<script>alert(1)</script></article></body></html>"
+            )
+        else:
+            page = date + "\n\n" + "\n".join(parts)
+        path.write_bytes(encode(page))
+        return Written(path, 1)
+
+    def corpus(self, folder: Path, records: int, max_unzipped_bytes: int) -> list[Written]:
+        """About `records` records spread over every format, with one bomb and one cut gzip."""
+        rng = self.rng
+        makers = [
+            (".jsonl", self.jsonl),
+            (".jsonl.gz", self.jsonl),
+            (".csv", self.csv),
+            (".tsv", self.csv),
+            (".parquet", self.parquet),
+            (".gkg.csv", self.gkg),
+            (".gkg.csv.zip", self.gkg),
+            (".rss", self.rss),
+        ]
+        written = [
+            self.bomb(folder / "bomb.jsonl.gz", rng.randint(0, 5), max_unzipped_bytes),
+            self.truncated_gzip(folder / "cut.jsonl.gz", rng.randint(1, 40)),
+            self.page(folder / "page.html"),
+            self.page(folder / "page.txt"),
+        ]
+        remaining = records - sum(w.records for w in written)
+        number = 0
+        first = rng.randrange(len(makers))
+        while remaining > 0:
+            suffix, make = makers[(first + number) % len(makers)]
+            size = min(remaining, rng.randint(1, 60))
+            written.append(make(folder / f"part{number:04d}{suffix}", size))
+            remaining -= written[-1].records
+            number += 1
+        return written
