@@ -84,7 +84,10 @@ def pair_tone_conflict(frame: pd.DataFrame) -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.08,
-        subplot_titles=("Tone of the pair's sentences", "Conflict vocabulary (% of words)"),
+        subplot_titles=(
+            "Tone of the pair's sentences (below 0: hostile)",
+            "Sentences with conflict vocabulary (%)",
+        ),
     )
     figure.add_scatter(
         x=frame["bucket"],
@@ -205,7 +208,15 @@ def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         labels={column: VALUE_LABELS[measure]},
         title=title,
     )
-    figure.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth")
+    figure.update_geos(
+        showframe=False,
+        showcoastlines=False,
+        showland=True,
+        landcolor="#eeeeee",
+        showcountries=True,
+        countrycolor="#cccccc",
+        projection_type="natural earth",
+    )
     figure.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
     return figure
 

@@ -124,9 +124,10 @@ def _sidebar(options: Options) -> None:
 
     with st.sidebar:
         st.header("Filters")
-        first, last = st.columns(2)
-        first.date_input("From", key="start", min_value=_EARLIEST, max_value=_LATEST)
-        last.date_input("To", key="end", min_value=_EARLIEST, max_value=_LATEST)
+        for key, label in (("start", "From"), ("end", "To")):
+            st.date_input(
+                label, key=key, min_value=_EARLIEST, max_value=_LATEST, format="YYYY-MM-DD"
+            )
         st.multiselect(
             "Countries",
             countries,
@@ -135,9 +136,10 @@ def _sidebar(options: Options) -> None:
             placeholder="All countries",
             help="Pairs, networks and articles involving any of these countries.",
         )
-        a, b = st.columns(2)
-        a.selectbox("Focus pair", countries, key="pair_a", format_func=country_label)
-        b.selectbox("and", countries, key="pair_b", format_func=country_label)
+        st.selectbox("Focus pair", countries, key="pair_a", format_func=country_label)
+        st.selectbox(
+            "with", countries, key="pair_b", format_func=country_label, label_visibility="collapsed"
+        )
         st.selectbox(
             "Language",
             ["", *options.languages],

@@ -42,17 +42,14 @@ class Options:
     first_day: date | None
     last_day: date | None
     countries: dict[str, str]
-    """ISO-3 -> display label, busiest first."""
+    """ISO-3 -> display label ('North Korea (PRK)'), busiest first."""
     languages: tuple[str, ...]
     sources: tuple[str, ...]
     busiest_pair: tuple[str, str] | None
 
     def name(self, code: str) -> str:
-        """A country's name without its flag ('North Korea'), or its code if unnamed."""
-        label = self.countries.get(code, code)
-        # labels are "<flag> <name>": the flag is non-ASCII and ends at the first space
-        head, _, rest = label.partition(" ")
-        return rest if rest and not head.isascii() else label
+        """A country's name without its code ('North Korea'), or its code if unnamed."""
+        return self.countries.get(code, code).removesuffix(f" ({code})")
 
 
 @dataclass(frozen=True)

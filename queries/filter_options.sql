@@ -1,5 +1,5 @@
 -- one row per value a sidebar filter offers (dimension = lang | source | country), busiest
--- first, with a display label (country name and flag); no parameters
+-- first, with a display label ('North Korea (PRK)' for countries); no parameters
 with
 
 daily_totals as (
@@ -46,10 +46,10 @@ named_countries as (
     select
         'country' as dimension,
         mentioned.country as value,
-        coalesce(
-            nullif(trim(coalesce(countries.flag, '') || ' ' || coalesce(countries.name, '')), ''),
-            mentioned.country
-        ) as label,
+        case
+            when countries.name is null then mentioned.country
+            else countries.name || ' (' || mentioned.country || ')'
+        end as label,
         mentioned.articles
     from mentioned
     left join countries on mentioned.country = countries.country

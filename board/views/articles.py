@@ -32,8 +32,21 @@ COLUMNS = {
     "tone": st.column_config.NumberColumn("Tone", format="%.2f"),
     "conflict": st.column_config.NumberColumn("Conflict", format="percent"),
     "pair_sentences": st.column_config.TextColumn("Pair sentences"),
-    "evidence": st.column_config.ListColumn("Evidence"),
+    "evidence": st.column_config.ListColumn("Evidence", width="large"),
+    "origin": st.column_config.TextColumn("Origin"),
 }
+ORDER = [
+    "published_at",
+    "source",
+    "lang",
+    "title",
+    "url",
+    "tone",
+    "conflict",
+    "pair_sentences",
+    "evidence",
+    "origin",
+]
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
@@ -55,7 +68,9 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         "newest first."
     )
     shown = _shown(listing.frame)
-    st.dataframe(shown, key="articles_table", hide_index=True, column_config=COLUMNS)
+    st.dataframe(
+        shown, key="articles_table", hide_index=True, column_config=COLUMNS, column_order=ORDER
+    )
     panel.download_and_sql("articles", pair and "-".join(pair) or "all", shown, filters, listing)
     if pages > 1:
         st.pagination(pages, key=PAGE_KEY)

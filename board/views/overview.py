@@ -24,7 +24,9 @@ COLUMNS = {
     "change": st.column_config.NumberColumn("Change", format="%+d"),
     "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%"),
     "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f"),
-    "conflict_share": st.column_config.NumberColumn("Conflict", format="percent"),
+    "conflict_share": st.column_config.NumberColumn(
+        "Conflict", format="percent", help="Share of the pair's sentences with conflict words"
+    ),
     "is_spike": st.column_config.CheckboxColumn("Spike"),
     "not_measured_articles": st.column_config.NumberColumn("Not measured", format="%d"),
 }
@@ -59,13 +61,14 @@ def render(database: Database, filters: Filters, options: Options) -> None:
 
 
 def _totals(row: pd.Series, filters: Filters) -> None:
-    columns = st.columns(6)
+    columns = st.columns(5)
     columns[0].metric("Articles", f"{int(row['articles']):,}")
     columns[1].metric("Countries", f"{int(row['countries']):,}")
     columns[2].metric("Pairs", f"{int(row['pairs']):,}", help="With at least the minimum")
-    columns[3].metric("First day", _day(row["first_day"]))
-    columns[4].metric("Last day", _day(row["last_day"]))
-    columns[5].metric("Languages", f"{int(row['languages'])}")
+    columns[3].metric("Days", _days(row), help="From the first to the last day with articles")
+    columns[4].metric("Languages", f"{int(row['languages'])}")
+    if not pd.isna(row["first_day"]):
+        st.caption(f"Articles from {row['first_day']:%Y-%m-%d} to {row['last_day']:%Y-%m-%d}.")
     not_measured = int(row["articles"]) - int(row["text_articles"])
     if filters.window == "sentence" and not_measured:
         st.caption(
@@ -74,8 +77,10 @@ def _totals(row: pd.Series, filters: Filters) -> None:
         )
 
 
-def _day(value: object) -> str:
-    return "–" if pd.isna(value) else f"{value:%Y-%m-%d}"
+def _days(row: pd.Series) -> str:
+    if pd.isna(row["first_day"]):
+        return "0"
+    return f"{(row['last_day'] - row['first_day']).days + 1:,}"
 
 
 def _table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -51,7 +51,11 @@ def _summary(frame: pd.DataFrame, filters: Filters) -> None:
     tone = frame["mean_tone"].mean()
     columns[2].metric("Mean tone", "–" if pd.isna(tone) else f"{tone:.2f}")
     conflict = frame["conflict_share"].mean()
-    columns[3].metric("Conflict words", "–" if pd.isna(conflict) else f"{conflict:.1%}")
+    columns[3].metric(
+        "Conflict sentences",
+        "–" if pd.isna(conflict) else f"{conflict:.0%}",
+        help="Share of the pair's sentences that use the conflict vocabulary",
+    )
     not_measured = int(frame["not_measured_articles"].sum())
     if filters.window == "sentence" and not_measured:
         st.caption(

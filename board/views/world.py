@@ -12,7 +12,7 @@ from board.state import Filters, Options
 def render(database: Database, filters: Filters, options: Options) -> None:
     focus = filters.countries[0] if filters.countries else None
     countries = run(database, *requests.map_countries(filters))
-    focus_name = options.countries.get(focus, focus) if focus else ""
+    focus_name = options.name(focus) if focus else ""
     if countries.frame.empty:
         panel.empty(
             f"No country is named with {focus_name} with these filters. Widen the dates or "

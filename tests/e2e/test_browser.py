@@ -1,0 +1,163 @@
+"""What needs a real browser: the URL round trip, CSV downloads, text safety, publishing.
+
+One Streamlit server for the session (tests/e2e/conftest.py) over a copy of the ETL's
+sample database; every interaction waits for the app to report that its script finished.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pytest
+
+from tests.e2e.browser import settle
+from tests.tiny_db import build_tiny_db
+
+pytestmark = pytest.mark.browser
+
+VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
+SCRIPT_TITLE = "<script>alert('x')</script> China and the Philippines trade accusations"
+
+
+def open_view(page, server: str, query: str) -> None:
+    page.goto(f"{server}/?{query}")
+    page.wait_for_selector('[data-testid="stApp"]')
+    settle(page)
+
+
+def download_csv(page, index: int = 0) -> tuple[str, list[dict[str, str]]]:
+    """Click the index-th `Download CSV`; the file's name and rows."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").nth(index).click()
+    download = info.value
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    return download.suggested_filename, list(csv.DictReader(io.StringIO(text)))
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_url_with_pair_and_dates_opens_that_pairs_chart(page, server):
+    open_view(page, server, "view=pair&pair=RUS-PRK&start=2024-06-01&end=2024-12-31&bucket=month")
+    assert_no_exception(page)
+    page.get_by_role("heading", name="North Korea – Russia").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert (
+        "North Korea – Russia: articles per month"
+        in page.locator(".js-plotly-plot").first.inner_text()
+    )
+    query = parse_qs(urlsplit(page.url).query)
+    assert (query["view"], query["pair"], query["start"], query["end"]) == (
+        ["pair"],
+        ["PRK-RUS"],
+        ["2024-06-01"],
+        ["2024-12-31"],
+    )
+
+
+def test_the_pair_csv_holds_the_databases_rows(page, server, served_db):
+    open_view(page, server, "view=pair&pair=PRK-RUS&start=2024-01-01&end=2024-12-31&bucket=month")
+    name, rows = download_csv(page)
+    assert name == "tension-pair-timeline-2024-01-01_2024-12-31-PRK-RUS-article-count-month.csv"
+    assert len(rows) == 12
+    with duckdb.connect(str(served_db), read_only=True) as con:
+        expected = con.execute(
+            "select strftime(published_date, '%Y-%m-01') as month, count(*) as n "
+            "from article_pairs join articles using (article_id) "
+            "where country_a = 'PRK' and country_b = 'RUS' group by month"
+        ).fetchall()
+        totals = dict(
+            con.execute(
+                "select strftime(published_date, '%Y-%m-01'), count(*) from articles group by 1"
+            ).fetchall()
+        )
+    by_month = {row["bucket"]: row for row in rows}
+    for month, count in expected:
+        assert int(by_month[month]["articles"]) == count
+        assert int(by_month[month]["total_articles"]) == totals[month]
+    assert sum(int(row["articles"]) for row in rows) == sum(n for _, n in expected)
+
+
+def test_the_articles_csv_holds_every_article_and_neutralises_formulas(page, server, served_db):
+    open_view(page, server, "view=articles&scope=all")
+    name, rows = download_csv(page)
+    assert name.startswith("tension-articles-all-")
+    with duckdb.connect(str(served_db), read_only=True) as con:
+        titles = {title for (title,) in con.execute("select title from articles").fetchall()}
+    formula = '=HYPERLINK("http://x","y")'
+    assert formula in titles
+    shown = {row["title"] for row in rows}
+    assert shown == (titles - {formula}) | {"'" + formula}
+
+
+def test_a_script_title_shows_as_text(page, server):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_view(page, server, "view=articles&pair=CHN-PHL")
+    assert_no_exception(page)
+    page.get_by_text(SCRIPT_TITLE).first.wait_for()
+    assert dialogs == []
+    # the title is a text node inside a link, not an element the browser would run
+    assert page.locator("a", has_text="<script>alert('x')</script>").count() >= 1
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('script')].every(s => !s.text.includes(\"alert('x')\"))"
+    )
+
+
+def test_selecting_a_top_pair_opens_it(page, server):
+    open_view(page, server, "view=overview")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    # the row-selection column sits left of the first data row, below the header
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    settle(page)
+    page.get_by_role("heading", name="North Korea – Russia").wait_for()
+    assert parse_qs(urlsplit(page.url).query)["view"] == ["pair"]
+
+
+def test_every_view_renders_and_is_photographed(page, server, screenshots):
+    # tall enough for a whole view: Streamlit scrolls inside the page, not the page itself
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    for view in VIEWS:
+        open_view(page, server, f"view={view}&pair=PRK-RUS&countries=PRK")
+        assert_no_exception(page)
+        page.wait_for_timeout(500)  # plotly draws after the script finishes
+        page.screenshot(path=str(screenshots / f"{view}.png"), full_page=True)
+    print(f"screenshots in {screenshots}")
+
+
+def article_count(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select count(*) from articles").fetchone()[0]
+
+
+def freshness_line(page) -> str:
+    return page.get_by_text("articles · ").first.inner_text()
+
+
+def test_a_newly_published_database_shows_on_the_next_interaction(page, server, served_db):
+    served = article_count(served_db)
+    open_view(page, server, "view=overview")
+    assert freshness_line(page).startswith(f"{served} articles")
+    original = served_db.with_name("original.duckdb")
+    shutil.copyfile(served_db, original)
+    try:
+        # the ETL's publish: a finished file replaces the served one in one rename
+        os.replace(build_tiny_db(served_db.with_name("next.duckdb")), served_db)
+        page.locator(".st-key-measure button", has_text="Share").click()
+        settle(page)
+        assert_no_exception(page)
+        assert freshness_line(page).startswith("8 articles")
+    finally:
+        os.replace(original, served_db)
+    page.locator(".st-key-measure button", has_text="Articles").click()
+    settle(page)
+    assert_no_exception(page)
+    assert freshness_line(page).startswith(f"{served} articles")
