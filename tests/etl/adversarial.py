@@ -181,6 +181,11 @@ class Written:
     records: int
 
 
+NASTY_FIELD_SHARE = 0.1
+"""Chance that a record field gets a catalogue value: about a third of the records stay
+clean, so tagging and writing see plenty of good rows next to the bad ones."""
+
+
 class Generator:
     """Seeded adversarial records and files; the same seed writes the same bytes."""
 
@@ -203,7 +208,7 @@ class Generator:
             # a copy of an earlier record's url: a duplicate in the same run
             record["url"] = f"https://example.org/{rng.randint(1, self.serial)}"
         for field, spellings in FIELD_SPELLINGS.items():
-            if rng.random() < 0.25:
+            if rng.random() < NASTY_FIELD_SHARE:
                 record.pop({"published_at": "date", "record_id": "id"}.get(field, field), None)
                 record[rng.choice(spellings)] = self.value(field)
         if rng.random() < 0.05:
@@ -308,7 +313,8 @@ class Generator:
         return Written(path, rows)
 
     def cell(self, record: dict, column: str) -> str:
-        value = record.get(column, self.rng.choice(NASTY_TEXT))
+        nasty = self.rng.random() < NASTY_FIELD_SHARE
+        value = record.get(column, self.rng.choice(NASTY_TEXT) if nasty else "")
         text = value if isinstance(value, str) else dumps(value)
         # a cell over the field limit is one reject, but only while it spans one line
         return text if len(text) < self.max_line_bytes // 4 else text.replace("\n", " ")
@@ -385,7 +391,7 @@ class MoreFormats(Generator):
         for _ in range(lines):
             fields = rng.choice(base).split("\t")
             for name, column in GKG_COLUMNS.items():
-                if rng.random() < 0.3:
+                if rng.random() < NASTY_FIELD_SHARE:
                     value = self.value("published_at") if name == "DATE" else None
                     if name == "DocumentIdentifier":
                         value = self.value("url")
@@ -410,10 +416,11 @@ class MoreFormats(Generator):
         entries = []
         for _ in range(items):
             record = self.record()
-            title = escape(str(self.value("title")))
+            nasty = self.rng.random() < NASTY_FIELD_SHARE * 3
+            title = escape(str(self.value("title") if nasty else "Russia and China"))
             text = escape(str(record.get("text", self.value("text"))))
-            date = escape(str(self.value("published_at")))
-            link = escape(str(self.value("url")))
+            date = escape(str(self.value("published_at") if nasty else record.get("date")))
+            link = escape(str(self.value("url") if nasty else record.get("url")))
             entries.append(
                 f"<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate>"
                 f"<description>{text}</description></item>"
@@ -428,7 +435,8 @@ class MoreFormats(Generator):
         """One saved page (.html or .txt): always exactly one record."""
         rng = self.rng
         parts = [str(self.value("text")) for _ in range(rng.randint(0, 6))]
-        date = str(self.value("published_at"))
+        parts.append("Russia and China signed a trade deal in Moscow on Tuesday.")
+        date = str(self.value("published_at")) if rng.random() < 0.5 else "2024-03-05"
         if path.suffix == ".html":
             body = "".join(f"<p>{part}</p>" for part in parts)
             page = (
