@@ -43,6 +43,8 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
     selected = replace(base, countries=(focus,))
     sentence = replace(base, window="sentence")
     quarter = replace(base, start=base.end - timedelta(days=91), bucket="day")
+    # a language or source reads the detailed daily aggregates, not the rollups
+    language = replace(base, lang=options.languages[0] if options.languages else None)
     return [
         ("", requests.status()),
         ("", requests.filter_options()),
@@ -54,21 +56,26 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
             requests.overview_top_pairs(replace(selected, window="sentence")),
         ),
         ("last quarter", requests.overview_top_pairs(quarter)),
+        (f"lang={language.lang}", requests.overview_top_pairs(language)),
         (f"{'-'.join(pair)} week", requests.pair_timeline(base, pair)),
         (
             f"{'-'.join(pair)} day, sentence",
             requests.pair_timeline(replace(sentence, bucket="day"), pair),
         ),
+        (f"{'-'.join(pair)} week, lang={language.lang}", requests.pair_timeline(language, pair)),
         (f"{'-'.join(pair)}", requests.pair_third_countries(base, pair)),
         ("top 20", requests.pair_matrix(base)),
         ("top 20, sentence", requests.pair_matrix(sentence)),
+        (f"top 20, lang={language.lang}", requests.pair_matrix(language)),
         ("min 1", requests.network_edges(base)),
         (f"countries={focus}", requests.network_edges(selected)),
+        (f"lang={language.lang}", requests.network_edges(language)),
         ("all mentions", requests.map_countries(base)),
         (f"partners of {focus}", requests.map_countries(selected)),
         (f"pair {'-'.join(pair)}", requests.articles_list(base)),
         ("all, page 1", requests.articles_list(replace(base, scope="all"))),
         ("all, page 100", requests.articles_list(replace(base, scope="all"), page=100)),
+        (f"all, lang={language.lang}", requests.articles_list(replace(language, scope="all"))),
         (f"countries={focus}, all", requests.articles_list(replace(selected, scope="all"))),
         (f"pair {'-'.join(pair)}, sentence", requests.articles_list(sentence)),
     ]
