@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from board import charts
+from board import charts, geo
 from board.layout import force_layout
 
 
@@ -167,3 +169,12 @@ def test_third_countries_bar_shows_shares_busiest_on_top():
     bar = charts.third_countries_bar(frame).data[0]
     assert list(bar.y) == ["United States", "Ukraine"]
     assert list(bar.x) == [20.0, 60.0]
+
+
+def test_the_map_ships_its_country_shapes_for_offline_use():
+    url = geo.plotly_config()["topojsonURL"]
+    # plotly.js appends "/world_110m.json", which lands in the ignored fragment after "#"
+    assert url.startswith("data:application/json;base64,") and url.endswith("#")
+    topology = json.loads(base64.b64decode(url.removeprefix("data:application/json;base64,")[:-1]))
+    ids = {shape.get("id") for shape in topology["objects"]["countries"]["geometries"]}
+    assert {"PRK", "RUS", "USA", "UKR", "IDN"} <= ids

@@ -326,3 +326,41 @@ def test_the_sql_expander_shows_the_query_and_its_bound_parameters(on_tiny):
     code = "\n".join(c.value for c in at.code)
     assert "from pair_days($start, $end, $lang, $source)" in code
     assert '"country_a": "PRK"' in code and '"lang": "en"' in code
+
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 synthetic articles over two years (bench/gen_synthetic.py): pages, many pairs."""
+    import duckdb
+
+    from bench.gen_synthetic import generate
+
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        generate(con, 2_000, seed=7)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return path
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders_on_two_years_of_synthetic_data(synthetic_db, monkeypatch, view):
+    monkeypatch.setenv("TENSION_DB", str(synthetic_db))
+    at = open_page(view=view, countries="USA", window="sentence", measure="share")
+    assert_healthy(at)
+    assert not at.warning
+
+
+def test_articles_come_in_pages(synthetic_db, monkeypatch):
+    monkeypatch.setenv("TENSION_DB", str(synthetic_db))
+    at = open_page(view="articles", scope="all")
+    assert "Articles 1–50 of 2,000 matching the filters" in shown_text(at)
+    first_page = list(at.dataframe[0].value["title"])
+    at.pagination(key="page").set_value(3).run()
+    assert "Articles 101–150 of 2,000" in shown_text(at)
+    assert set(at.dataframe[0].value["title"]).isdisjoint(first_page)
+    # fewer matches than the page needs: back to the first page, not an empty one
+    at.selectbox(key="lang").set_value("ar").run()
+    assert "Articles 1–50 of" in shown_text(at)
