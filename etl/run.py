@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,7 @@ from etl import publish
 from etl.database import connect_working
 from etl.faults import crash_point
 from etl.load import Loader, utc_now
+from etl.parent_watch import exit_with_parent
 from etl.records import Article, Reject, TaggedArticle
 from etl.settings import Settings
 from etl.sources import InputFile, ReadOptions, plan_inputs, read_inputs
@@ -194,7 +196,9 @@ def _tagged(
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["etl.tag.pipeline"])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         in_flight: deque[tuple[list[Article], Future]] = deque()
         for batch in batches:
             crash_point("tag")
