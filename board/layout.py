@@ -12,6 +12,10 @@ import numpy as np
 ITERATIONS = 120
 """Enough for ~150 nodes to settle; each iteration is O(nodes^2), still milliseconds."""
 
+GRAVITY = 1.0
+"""Pull towards the centre, growing with the distance: without it a small disconnected pair
+drifts to a corner and squeezes the main cluster into a dot."""
+
 
 def force_layout(
     nodes: list[str], edges: list[tuple[str, str]], iterations: int = ITERATIONS
@@ -46,5 +50,6 @@ def _step(position: np.ndarray, pairs: np.ndarray, ideal: float, temperature: fl
         pull = stretch * (length / ideal)[:, None]
         np.subtract.at(push, pairs[:, 0], pull)
         np.add.at(push, pairs[:, 1], pull)
+    push -= GRAVITY * position * np.linalg.norm(position, axis=1)[:, None] / ideal
     size = np.maximum(np.linalg.norm(push, axis=1), 1e-9)
     return push / size[:, None] * np.minimum(size, temperature)[:, None]

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from board import settings
-from board.text import escape_markdown
 
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
 WINDOWS = ("article", "sentence")
@@ -152,7 +151,14 @@ def _getter(params: Mapping[str, object]):
 
 
 def _shown(value: str) -> str:
-    return f"`{escape_markdown(value, _SHOWN_VALUE_CHARS)}`"
+    """A user's value as a markdown code span: shown literally, never parsed as markdown.
+
+    A code span ends only at a backtick, so backticks become quotes; it is one line.
+    """
+    flat = " ".join(value.replace("`", "'").split())
+    if len(flat) > _SHOWN_VALUE_CHARS:
+        flat = flat[: _SHOWN_VALUE_CHARS - 1] + "…"
+    return f"`{flat}`"
 
 
 def _choice(

@@ -116,16 +116,21 @@ final as (
         -- measures
         measured.articles,
         measured.total_articles,
-        1000.0 * measured.articles / nullif(measured.total_articles, 0)::bigint as share_per_mille,
-        measured.previous_articles,
+        1000.0 * measured.articles / nullif(measured.total_articles, 0) as share_per_mille,
+        -- before the data starts there is nothing to compare with: null, not zero
+        case
+            when measured.previous_total_articles > 0 then measured.previous_articles
+        end as previous_articles,
         measured.previous_total_articles,
-        measured.articles - measured.previous_articles as change,
+        case
+            when measured.previous_total_articles > 0
+                then measured.articles - measured.previous_articles
+        end as change,
         100.0
         * (measured.articles - measured.previous_articles)
-        / nullif(measured.previous_articles, 0)::bigint as change_pct,
+        / nullif(measured.previous_articles, 0) as change_pct,
         measured.mean_tone,
         measured.conflict_share,
-        -- no spike when the previous period has no data at all: that is the data's start
         measured.previous_total_articles > 0
         and measured.articles >= $spike_min_articles
         and measured.articles > $spike_ratio * measured.previous_articles as is_spike,

@@ -110,6 +110,8 @@ def test_overview_counts_each_pair_once_with_numerator_and_denominator(tiny_con)
     assert first["pair_name"] == "North Korea – Russia"
     assert first["total_articles"] == 8
     assert first["share_per_mille"] == pytest.approx(625.0)
+    # the data starts in this period: nothing to compare with
+    assert top["previous_articles"].isna().all() and top["change"].isna().all()
     assert set(zip(top["country_a"], top["country_b"], strict=True)) == {
         ("PRK", "RUS"),
         ("PRK", "USA"),
