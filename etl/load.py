@@ -40,11 +40,15 @@ class Loader:
         self.con = con
         self.run_id = run_id
 
-    def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        """Which of these article ids are already in the database."""
+    def existing_ids(self, ids: Iterable[str], *, this_run_only: bool = False) -> set[str]:
+        """Which of these article ids are already in the database (or, for a re-tagging run,
+        were already written by this run)."""
         table = pa.table({"article_id": pa.array(list(ids), pa.string())})
         with _registered(self.con, batch_ids=table):
-            found = queries.run("existing_article_ids", self.con)
+            if this_run_only:
+                found = queries.run("existing_article_ids_in_run", self.con, run_id=self.run_id)
+            else:
+                found = queries.run("existing_article_ids", self.con)
         return set(found["article_id"])
 
     def write(self, tagged: list[TaggedArticle], *, replace: bool = False) -> None:

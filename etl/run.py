@@ -26,7 +26,7 @@ from etl.parent_watch import exit_with_parent
 from etl.records import Article, Reject, TaggedArticle
 from etl.settings import Settings
 from etl.sources import InputFile, ReadOptions, plan_inputs, read_inputs
-from etl.tag.pipeline import TagOptions, tag_batch
+from etl.tag.pipeline import TagOptions, resolve_pretags, tag_batch
 
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
@@ -163,11 +163,14 @@ def _fresh_batches(
     while chunk := list(islice(items, settings.batch_size)):
         summary.read += len(chunk)
         crash_point("read")
+        if not settings.retag:
+            chunk = [resolve_pretags(item) if isinstance(item, Article) else item for item in chunk]
         rejects = [item for item in chunk if isinstance(item, Reject)]
         loader.write_rejects(rejects)
         summary.rejected += len(rejects)
         articles = _unique([item for item in chunk if isinstance(item, Article)], pending)
-        known = set() if settings.retag else loader.existing_ids(a.article_id for a in articles)
+        # a re-tagging run replaces what is loaded, but still loads an input repeat only once
+        known = loader.existing_ids((a.article_id for a in articles), this_run_only=settings.retag)
         fresh = [a for a in articles if a.article_id not in known]
         summary.duplicates += len(chunk) - len(rejects) - len(fresh)
         pending.update(a.article_id for a in fresh)

@@ -7,7 +7,7 @@ An article's document is `title + "\\n\\n" + text`; every offset refers to that 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from statistics import fmean
 
@@ -199,9 +199,12 @@ def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
     )
 
 
-def _prepare_pretagged(
-    article: Article, lang: str, detected: bool, document: str, sentences: list[tuple[int, int]]
-) -> _Prepared | Reject:
+def resolve_pretags(article: Article) -> Article | Reject:
+    """The article with its pre-tagged countries as ISO-3 codes, or a Reject naming the first
+    it cannot resolve. The loader calls it before dropping duplicates, so a rejected copy of
+    a URL never hides a valid one."""
+    if not article.is_pretagged:
+        return article
     counts: dict[str, int] = {}
     for name, count in (article.countries or {}).items():
         code = to_iso3(name)
@@ -214,6 +217,15 @@ def _prepare_pretagged(
                 record_id=article.record_id,
             )
         counts[code] = counts.get(code, 0) + count
+    return replace(article, countries=counts)
+
+
+def _prepare_pretagged(
+    article: Article, lang: str, detected: bool, document: str, sentences: list[tuple[int, int]]
+) -> _Prepared | Reject:
+    resolved = resolve_pretags(article)
+    if isinstance(resolved, Reject):
+        return resolved
     selection = [] if article.tone is not None else list(range(len(sentences)))
     return _Prepared(
         article,
@@ -223,7 +235,7 @@ def _prepare_pretagged(
         sentences,
         [],
         {},
-        counts,
+        dict(resolved.countries or {}),
         {},
         has_text_pairs=False,
         tone_sentences=selection[:TONE_MAX_SENTENCES],

@@ -119,12 +119,7 @@ def test_a_process_pool_accounts_for_every_record_of_an_adversarial_corpus(tmp_p
     assert_valid_database(db, [summary])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dedup runs before tagging, which can still reject (unknown pre-tagged country): "
-    "a later valid copy of the same URL is then counted as a duplicate of a rejected row, "
-    "and how often depends on the pool's read-ahead; found by the pool fuzz test, refs #7",
-)
+# found by the pool fuzz test: a rejected copy of a URL used to hide a valid one, refs #7
 def test_a_valid_copy_of_a_url_whose_first_copy_is_rejected_at_tagging_is_loaded(tmp_path):
     path = tmp_path / "copies.jsonl"
     path.write_text(
@@ -136,12 +131,7 @@ def test_a_valid_copy_of_a_url_whose_first_copy_is_rejected_at_tagging_is_loaded
     assert (summary.loaded, summary.duplicates, summary.rejected) == (1, 0, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with --retag, pending ids are forgotten once written and the database is not "
-    "asked, so a record repeated later in the same input is loaded (and counted) twice; "
-    "with a pool the count depends on read-ahead; found by the pool fuzz test, refs #7",
-)
+# found by the pool fuzz test: --retag used to load an input repeat twice, refs #7
 def test_retag_counts_a_record_repeated_in_the_input_once(tmp_path):
     path = tmp_path / "repeat.jsonl"
     line = '{"url": "https://a.example/1", "date": "2024-01-01", "text": "Russia and China."}\n'
