@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +23,18 @@ from tests.tiny_db import build_empty_db, build_tiny_db
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 60
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored() -> Iterator[None]:
+    """AppTest installs the dashboard as sys.modules["__main__"]; put the real one back.
+
+    Otherwise a later process pool (the ETL's forkserver) re-runs "__main__" in every worker,
+    which would then be dashboard.py.
+    """
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="module")
