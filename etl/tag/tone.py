@@ -16,8 +16,9 @@ to about 0 rather than to one pole. Held-out AUC (pos vs neg) is in the head's m
 printed by bench/eval_tone.py. GDELT's own tone is a word-count percentage, usually within
 -10..+10 too: the two point the same way but are not the same measurement.
 
-Cost: about 2 ms of one core per 150-character sentence (see bench/eval_tone.py), so the
-caller chooses which sentences of an article to score and passes them in one batch.
+Cost: about 2 ms of one core per 150-character sentence, twice that when sentences come one
+per call (bench/tone_speed.py), so the caller chooses which sentences of an article to score
+and passes a whole batch of articles' sentences in one call.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ TONE_SCALE = 10.0
 MAX_SENTENCE_CHARS = 400
 """Longer sentences are cut (at a space) before embedding. 99% of news sentences are
 shorter; the cap keeps a splitter failure (a 10 KB 'sentence') from costing 50 sentences'
-time. Cutting NewsMTSC at 256 characters moved its AUC by 0.003 only."""
+time. Shorter caps are not worth it: cutting at 256 characters cost 0.004-0.008 AUC, at 160
+up to 0.036, for at most 25% more speed (bench/tone_speed.py)."""
 DECIMALS = 3
 """Tones are rounded so that scoring a sentence in another batch (float32 sums in another
 order) stores the same value."""
