@@ -166,9 +166,15 @@ def _skip_rest_of_line(stream: BinaryIO, chunk: int) -> None:
             return
 
 
+MB_SHOWN_FROM = 100_000
+"""Smaller sizes are shown in bytes: nobody passes --max-line-mb 0.01."""
+
+
 def size_text(count: int) -> str:
-    """'16 MB' or '1000 bytes': sizes as limits are set and shown in reject reasons."""
-    return f"{count / 2**20:g} MB" if count >= 2**20 else f"{count} bytes"
+    """'16 MB', '0.25 MB' or '1000 bytes': sizes as the --max-*-mb options set them."""
+    if count < MB_SHOWN_FROM:
+        return f"{count} bytes"
+    return f"{round(count / 2**20, 3):g} MB"
 
 
 def decode(data: bytes) -> tuple[str, bool]:
