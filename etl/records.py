@@ -159,7 +159,7 @@ class TaggedArticle:
     mentions: list[Mention] = field(default_factory=list)
     tone: ToneFields | None = None
     conflict: float | None = None
-    """Share of words in the article that belong to the conflict vocabulary."""
+    """Share of the article's sentences that use the conflict vocabulary (0..1)."""
     sentence_count: int | None = None
     """None when there is no text to split (pre-tagged GDELT rows)."""
     lang_detected: bool = False
