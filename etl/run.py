@@ -200,7 +200,7 @@ def _tagged(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["etl.tag.pipeline"])
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+        workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
     ) as pool:
         in_flight: deque[tuple[list[Article], Future]] = deque()
         for batch in batches:
@@ -212,6 +212,18 @@ def _tagged(
         while in_flight:
             done, future = in_flight.popleft()
             yield done, future.result()
+
+
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _start_worker(parent_pid: int) -> None:
+    """Pool initializer: one BLAS thread per worker (the pool already has a worker per core,
+    more threads only contend; numpy is not imported yet, it comes with the tone encoder),
+    and exit when the ETL process dies."""
+    for variable in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
+    exit_with_parent(parent_pid)
 
 
 def _refresh_countries(con) -> None:
