@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -62,7 +64,29 @@ def connect_published(path: Path) -> duckdb.DuckDBPyConnection:
     except DatabaseError:
         con.close()
         raise
+    except duckdb.Error as err:
+        con.close()
+        if not is_damaged(err):
+            raise
+        raise damaged(path, err) from err
     return con
+
+
+@contextmanager
+def reading_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`connect_published`, closed afterwards; a damaged block met while reading is a
+    DatabaseError saying what to do, not a traceback (DuckDB checks block checksums only
+    when it reads a block, so opening a damaged file can succeed).
+    """
+    con = connect_published(path)
+    try:
+        yield con
+    except duckdb.Error as err:
+        if not is_damaged(err):
+            raise
+        raise damaged(path, err) from err
+    finally:
+        con.close()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -123,7 +147,7 @@ def write_failure(err: OSError | duckdb.Error, work: Path, published: Path) -> D
             f"disk full or file size limit reached while writing {work}; free space in "
             f"{work.parent} and re-run ({published} is unchanged)"
         )
-    if isinstance(err, duckdb.IOException):
+    if is_damaged(err):
         return DatabaseError(
             f"I/O error on the working copy of {published}: {one_line(err)}; if {published} "
             f"is damaged, {REBUILD_HINT}"
@@ -136,6 +160,15 @@ def is_disk_full(err: BaseException) -> bool:
     if isinstance(err, OSError):
         return err.errno in _DISK_FULL_ERRNOS
     return any(message in str(err) for message in _DISK_FULL_MESSAGES)
+
+
+def damaged(path: Path, err: duckdb.Error) -> DatabaseError:
+    return DatabaseError(f"{path} is damaged: {one_line(err)}; {REBUILD_HINT}")
+
+
+def is_damaged(err: duckdb.Error | OSError) -> bool:
+    """Whether DuckDB failed to read the file itself (I/O error, a block's checksum)."""
+    return isinstance(err, duckdb.IOException) or "Corrupt database file" in str(err)
 
 
 def one_line(err: BaseException) -> str:

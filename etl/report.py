@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import queries
-from etl.database import connect_published
+from etl.database import reading_published
 
 TABLES = (
     "articles",
@@ -21,8 +21,7 @@ TABLES = (
 
 def database_stats(db_path: Path) -> dict[str, Any]:
     """Rows per table, date span, languages, origins, sources and the last run."""
-    con = connect_published(db_path)
-    try:
+    with reading_published(db_path) as con:
         counts = queries.run("stats_table_counts", con).iloc[0].to_dict()
         span = queries.run("stats_date_span", con).iloc[0]
         runs = queries.run("last_run", con)
@@ -38,17 +37,12 @@ def database_stats(db_path: Path) -> dict[str, Any]:
             "sources": _counts(queries.run("stats_by_column", con, column_name="source")),
             "last_run": _jsonable(runs.iloc[0].to_dict()) if not runs.empty else None,
         }
-    finally:
-        con.close()
 
 
 def reject_rows(db_path: Path, run_id: int | None, limit: int) -> list[dict[str, Any]]:
-    con = connect_published(db_path)
-    try:
+    with reading_published(db_path) as con:
         rows = queries.run("rejects_list", con, run_id=run_id, row_limit=limit)
         return [_jsonable(row) for row in rows.to_dict("records")]
-    finally:
-        con.close()
 
 
 def _counts(frame) -> dict[str, int]:
