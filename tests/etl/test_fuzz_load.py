@@ -120,6 +120,26 @@ def test_a_process_pool_accounts_for_every_record_of_an_adversarial_corpus(tmp_p
 
 
 # found by the pool fuzz test: a rejected copy of a URL used to hide a valid one, refs #7
+@pytest.mark.slow
+def test_a_process_pool_loads_an_adversarial_corpus_like_one_process(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    written = MoreFormats(11, MAX_LINE).corpus(inputs, 400, MAX_UNZIPPED)
+    single = load([inputs], tmp_path / "one.duckdb", batch_size=16)
+    pooled = load([inputs], tmp_path / "pool.duckdb", workers=2, batch_size=16)
+    for summary in (single, pooled):
+        assert_accounted(summary, written)
+    counts = [(s.loaded, s.duplicates, s.rejected) for s in (single, pooled)]
+    assert counts[0] == counts[1]
+    query = "select article_id, country_a, country_b from article_pairs order by all"
+    tables = []
+    for db in ("one.duckdb", "pool.duckdb"):
+        con = duckdb.connect(str(tmp_path / db), read_only=True)
+        tables.append(con.execute(query).fetchall())
+        con.close()
+    assert tables[0] == tables[1]
+
+
 def test_a_valid_copy_of_a_url_whose_first_copy_is_rejected_at_tagging_is_loaded(tmp_path):
     path = tmp_path / "copies.jsonl"
     path.write_text(
