@@ -53,8 +53,13 @@ def pair_volume(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
     """Volume per bucket as bars, its rolling mean as a line, spikes as red markers."""
     column = VALUE_COLUMNS[measure]
     figure = go.Figure()
+    # a bucket cut by the date range counts fewer days: drawn faint so it does not read as a dip
+    partial = frame["is_partial"] if "is_partial" in frame else pd.Series(False, index=frame.index)
     figure.add_bar(
-        x=frame["bucket"], y=frame[column], name=VALUE_LABELS[measure], marker_color=STEADY_COLOUR
+        x=frame["bucket"],
+        y=frame[column],
+        name=VALUE_LABELS[measure],
+        marker={"color": STEADY_COLOUR, "opacity": [0.4 if p else 1.0 for p in partial]},
     )
     figure.add_scatter(
         x=frame["bucket"],

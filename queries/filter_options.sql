@@ -47,7 +47,8 @@ named_countries as (
         'country' as dimension,
         mentioned.country as value,
         case
-            when countries.name is null then mentioned.country
+            when coalesce(countries.name, mentioned.country) = mentioned.country
+                then mentioned.country
             else countries.name || ' (' || mentioned.country || ')'
         end as label,
         mentioned.articles

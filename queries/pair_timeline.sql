@@ -3,6 +3,8 @@
 -- (numerator and denominator of the share per mille), a trailing rolling mean over
 -- $rolling_buckets, the spike flag (more than $spike_ratio times the mean of the previous
 -- $rolling_buckets buckets, and at least $spike_min_articles), pair tone and conflict share.
+-- A bucket cut by $start or $end is partial: it counts fewer days, so it is neither a spike
+-- nor part of a baseline.
 -- With $window = 'sentence' the count is articles naming both countries in one sentence out
 -- of articles with text; a bucket without any text is null (not measured), not zero.
 -- params: $country_a, $country_b, $start, $end, $lang, $source, $window, $bucket,
@@ -59,6 +61,12 @@ total_buckets as (
 measured as (
     select
         buckets.bucket,
+        buckets.bucket < cast($start as date)
+        or case $bucket
+            when 'day' then buckets.bucket
+            when 'week' then buckets.bucket + 6
+            else last_day(buckets.bucket)
+        end > cast($end as date) as is_partial,
         case
             when $window = 'sentence'
                 then case
@@ -95,7 +103,7 @@ with_baseline as (
         avg(1000.0 * articles / nullif(total_articles, 0)) over (
             order by bucket rows between $rolling_buckets - 1 preceding and current row
         ) as rolling_share_per_mille,
-        avg(articles) over (
+        avg(case when not is_partial then articles end) over (
             order by bucket rows between $rolling_buckets preceding and 1 preceding
         ) as baseline_articles
     from measured
@@ -113,10 +121,12 @@ final as (
         rolling_share_per_mille,
         baseline_articles,
         coalesce(
-            articles >= $spike_min_articles
+            not is_partial
+            and articles >= $spike_min_articles
             and articles > $spike_ratio * baseline_articles,
             false
         ) as is_spike,
+        is_partial,
         mean_tone,
         conflict_share,
         not_measured_articles

@@ -44,6 +44,12 @@ def test_pair_volume_draws_bars_rolling_mean_and_spikes(measure, values, rolling
     assert figure.layout.title.text == "North Korea – Russia"
 
 
+def test_partial_buckets_are_drawn_faint():
+    frame = timeline().assign(is_partial=[True, False, False])
+    bars = charts.pair_volume(frame, "count", "").data[0]
+    assert list(bars.marker.opacity) == [0.4, 1.0, 1.0]
+
+
 def test_tone_and_conflict_keep_gaps_where_nothing_was_measured():
     tone, conflict = charts.pair_tone_conflict(timeline()).data
     assert list(tone.y[:1]) == [-1.0] and pd.isna(tone.y[1])

@@ -176,6 +176,8 @@ def test_pair_timeline_has_every_bucket_and_marks_unmeasured_ones(tiny_con):
     assert list(article["bucket"].astype(str)) == ["2024-01-01", "2024-02-01", "2024-03-01"]
     assert list(article["articles"]) == [2, 2, 1]
     assert list(article["total_articles"]) == [2, 2, 4]
+    # the data runs from 2024-01-10 to 2024-03-04: January and March are cut short
+    assert list(article["is_partial"]) == [True, False, True]
     sentence = run(
         tiny_con, requests.pair_timeline(replace(filters, window="sentence"), ("PRK", "RUS"))
     )
@@ -212,6 +214,21 @@ def test_spikes_need_a_clear_margin_over_the_trailing_mean_and_enough_articles(d
     filters = state.Filters(**{**_ANY_FILTERS, "end": date(2024, 1, len(daily)), "bucket": "day"})
     frame = run(con, requests.pair_timeline(filters, ("PRK", "RUS")))
     assert list(frame.index[frame["is_spike"]]) == spike_on
+
+
+def test_a_partial_first_bucket_is_neither_a_spike_nor_a_baseline():
+    # 2024-01-01 is a Monday: a range starting on Sunday 2024-01-07 cuts its first week to a
+    # single day, whose 1 article would otherwise make the full week of 10 look like a spike
+    con = _timeline_tables([0] * 6 + [1] + [2] * 7 + [10] * 7)
+    filters = state.Filters(
+        **{**_ANY_FILTERS, "start": date(2024, 1, 7), "end": date(2024, 1, 21), "bucket": "week"}
+    )
+    frame = run(con, requests.pair_timeline(filters, ("PRK", "RUS")))
+    assert list(frame["articles"]) == [1, 14, 70]
+    assert list(frame["is_partial"]) == [True, False, False]
+    assert list(frame["is_spike"]) == [False, False, True]
+    baseline = frame["baseline_articles"]
+    assert pd.isna(baseline.iloc[1]) and baseline.iloc[2] == 14.0
 
 
 def test_third_countries_are_shares_of_the_pairs_articles(tiny_con):
