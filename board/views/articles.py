@@ -67,14 +67,19 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         f"Articles {first:,}–{first + len(listing.frame) - 1:,} of {total:,} {heading}, "
         "newest first."
     )
-    shown = _shown(listing.frame)
+    shown = _shown(listing.frame, pair)
     st.dataframe(
-        shown, key="articles_table", hide_index=True, column_config=COLUMNS, column_order=ORDER
+        shown,
+        key="articles_table",
+        hide_index=True,
+        column_config=COLUMNS,
+        column_order=[column for column in ORDER if column in shown],
     )
     panel.download_and_sql("articles", pair and "-".join(pair) or "all", shown, filters, listing)
     if pages > 1:
         st.pagination(pages, key=PAGE_KEY)
-    _evidence_cards(listing.frame, pair, options)
+    if pair:
+        _evidence_cards(listing.frame, pair, options)
 
 
 def _page(database: Database, filters: Filters) -> Result:
@@ -97,10 +102,13 @@ def _nothing_found(filters: Filters, pair: tuple[str, str] | None, options: Opti
     )
 
 
-def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table as displayed: only http(s) links, 'not measured' for text-less articles."""
+def _shown(frame: pd.DataFrame, pair: tuple[str, str] | None) -> pd.DataFrame:
+    """The table as displayed: only http(s) links; for a pair, its sentences per article,
+    'not measured' for articles without text."""
     shown = frame.drop(columns=["total_rows", "article_id"])
     shown["url"] = shown["url"].map(safe_url)
+    if pair is None:
+        return shown.drop(columns=["pair_sentences", "evidence"])
     shown["pair_sentences"] = [
         NOT_MEASURED if origin == "gkg" else ("" if pd.isna(count) else str(int(count)))
         for origin, count in zip(shown["origin"], shown["pair_sentences"], strict=True)
@@ -108,9 +116,12 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str] | None, options: Options) -> None:
-    st.subheader("Evidence" if pair else "Titles")
-    terms = _highlight_terms(pair, options)
+def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str], options: Options) -> None:
+    """Each article's title (a safe link) and the sentences naming both countries."""
+    st.subheader("Evidence")
+    # country names only: the tagger's other surface forms (Kremlin, Korea Utara) are not
+    # stored with the evidence, so they are not marked
+    terms = [options.name(code) for code in pair]
     for row in frame.itertuples(index=False):
         with st.container(border=True):
             st.markdown(markdown_link(row.title[:TITLE_CHARS], row.url))
@@ -119,8 +130,6 @@ def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str] | None, options: 
                 escape_markdown(f"{row.published_at:%Y-%m-%d} · {row.source} · {row.lang}")
                 + f" · tone {escape_markdown(tone)}"
             )
-            if pair is None:
-                continue
             if row.origin == "gkg":
                 st.caption("No text (GDELT row): sentences not measured.")
                 continue
@@ -129,10 +138,3 @@ def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str] | None, options: 
                 st.caption("The pair is named in this article, but not in one sentence.")
             for sentence in sentences:
                 st.markdown("- " + highlight(sentence, terms))
-
-
-def _highlight_terms(pair: tuple[str, str] | None, options: Options) -> list[str]:
-    """Country names to mark in evidence sentences (English names only, for now)."""
-    if pair is None:
-        return []
-    return [options.name(code) for code in pair]
