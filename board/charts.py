@@ -25,6 +25,8 @@ CONFLICT_COLOUR = "#b279a2"
 SEQUENTIAL_SCALE = "Blues"
 LIFT_SCALE = "RdBu_r"
 """Lift is centred on 1 (as often as chance): blue below, red above."""
+LIFT_RANGE = (0.0, 2.0)
+"""Colours run from never (0) to twice chance (2) and saturate beyond; cells show the value."""
 
 MIN_NODE_SIZE = 10
 MAX_NODE_SIZE = 46
@@ -149,7 +151,8 @@ def matrix_heatmap(frame: pd.DataFrame, value: str) -> go.Figure:
     figure = px.imshow(
         grid,
         color_continuous_scale=LIFT_SCALE if is_lift else SEQUENTIAL_SCALE,
-        color_continuous_midpoint=1.0 if is_lift else None,
+        zmin=LIFT_RANGE[0] if is_lift else None,
+        zmax=LIFT_RANGE[1] if is_lift else None,
         labels={"color": "Lift" if is_lift else value.replace("_", " ")},
         text_auto=".2f" if is_lift or value == "share_per_mille" else True,
         aspect="auto",

@@ -105,9 +105,10 @@ def test_matrix_heatmap_is_symmetric_in_rank_order():
     assert pd.isna(z.loc["Russia", "Russia"])
 
 
-def test_matrix_lift_is_centred_on_one():
+def test_matrix_lift_colours_are_centred_on_one():
     figure = charts.matrix_heatmap(matrix(), "lift")
-    assert figure.layout.coloraxis.cmid == 1.0
+    # 0 (never together) to 2 (twice chance): 1, as often as chance, is the neutral middle
+    assert (figure.layout.coloraxis.cmin, figure.layout.coloraxis.cmax) == (0.0, 2.0)
 
 
 def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
