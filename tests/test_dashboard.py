@@ -123,6 +123,7 @@ def test_overview_shows_totals_and_the_top_pairs(on_tiny):
     top = at.dataframe[0].value
     assert (top.iloc[0]["pair_name"], top.iloc[0]["articles"]) == ("North Korea – Russia", 5)
     assert top.iloc[0]["total_articles"] == 8
+    assert "No articles before this period, so no comparison" in shown_text(at)
 
 
 def test_query_params_set_every_widget(on_tiny):

@@ -42,10 +42,15 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             "Widen the dates, clear the language, source or countries, or lower the minimum."
         )
     st.subheader("Top pairs")
+    compared = (
+        "Compared with the previous period of equal length"
+        if pairs.frame["previous_total_articles"].iloc[0] > 0
+        else "No articles before this period, so no comparison"
+    )
     st.caption(
-        "Compared with the previous period of equal length. Select a row to open the pair; "
-        f"a spike is more than {settings.SPIKE_RATIO:g}x the previous period with at "
-        f"least {settings.SPIKE_MIN_ARTICLES} articles."
+        f"{compared}. Select a row to open the pair; a spike is more than "
+        f"{settings.SPIKE_RATIO:g}x the previous period with at least "
+        f"{settings.SPIKE_MIN_ARTICLES} articles."
     )
     shown = _table(pairs.frame, filters)
     st.dataframe(
