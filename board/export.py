@@ -39,8 +39,13 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with a BOM, so Excel reads accents right) of the neutralised frame."""
-    return neutralised(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV (with a BOM, so Excel reads accents right) of the neutralised frame.
+
+    Rows end in CRLF (RFC 4180): the csv module then quotes every cell holding a CR or LF.
+    With LF endings a bare CR stayed unquoted, readers ended the row there and the text
+    after it started a new, un-neutralised row (found by tests/etl/test_fuzz_export.py).
+    """
+    return neutralised(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def file_name(view: str, filters: Filters, part: str = "") -> str:

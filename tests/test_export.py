@@ -86,3 +86,10 @@ def test_file_name_carries_the_active_filters():
     )
     assert file_name("overview", filters).startswith("tension-overview-2024-01-01_2024-06-30-")
     assert "month" not in file_name("overview", filters)
+
+
+@pytest.mark.parametrize("title", ["Harmless\r=1+2", "Harmless\n=1+2", "Harmless\r\n@SUM(A1)"])
+def test_a_line_break_inside_a_cell_cannot_start_a_formula_row(title):
+    data = to_csv(pd.DataFrame({"title": [title], "tone": [1.0]}))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows == [["title", "tone"], [title, "1.0"]]
