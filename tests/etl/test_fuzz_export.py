@@ -27,8 +27,8 @@ from etl.settings import Settings
 PREFIXES = ("", *(p for p in FORMULA_PREFIXES if p != "\r"), " =", "＝")
 """The formula starters, plus two that are not (a leading space, a full-width '=').
 
-A bare carriage return splits the CSV row (see the xfail test at the end), so the prefix
-'\r' and texts holding a bare CR are left to that test."""
+A bare carriage return is covered by its own test at the end: the prefix '\r' and texts
+holding a bare CR are left to it."""
 
 TEXT_COLUMNS = ("title", "source", "url")
 
@@ -112,13 +112,7 @@ def test_no_text_cell_of_the_csv_starts_a_formula(exported, column):
             assert cell == value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="board/export.py to_csv writes '\\n' line ends, so the csv module leaves a cell "
-    "holding a bare '\\r' unquoted; readers (Python csv, pandas, spreadsheets) end the row "
-    "there and the text after the CR starts a new row un-neutralised: a CSV-injection bypass. "
-    "to_csv(..., lineterminator='\\r\\n') would quote it. Found by this cross-check, refs #7",
-)
+# found by this cross-check: a bare CR used to end the CSV row before the formula, refs #7
 def test_a_bare_carriage_return_in_a_loaded_title_cannot_start_a_formula_row(tmp_path):
     path = tmp_path / "cr.jsonl"
     record = {"url": "https://example.org/cr", "date": "2024-07-01", "text": "Russia."}
