@@ -169,8 +169,21 @@ def evidence_table(tagged: list[TaggedArticle]) -> pa.Table:
             "sentence": pa.array([e.sentence for _, _, e in rows], pa.string()),
             "start_offset": pa.array([e.start for _, _, e in rows], pa.int32()),
             "end_offset": pa.array([e.end for _, _, e in rows], pa.int32()),
+            "highlights": pa.array(
+                [
+                    [{"country": c, "start_offset": s, "end_offset": x} for c, s, x in e.highlights]
+                    for _, _, e in rows
+                ],
+                HIGHLIGHTS,
+            ),
         }
     )
+
+
+HIGHLIGHTS = pa.list_(
+    pa.struct([("country", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32())])
+)
+"""Where the pair's countries are named inside an evidence sentence."""
 
 
 class _registered:

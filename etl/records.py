@@ -133,6 +133,9 @@ class Evidence:
     sentence: str
     start: int
     end: int
+    highlights: list[tuple[str, int, int]] = field(default_factory=list)
+    """(country, start, end) of each mention of the pair's countries, offsets into `sentence`,
+    so the dashboard marks "Kremlin" or "Korea Utara" as the tagger read them."""
 
 
 @dataclass(slots=True)

@@ -153,14 +153,21 @@ class _Prepared:
                     sentence_count=len(shared),
                     tone=tone if tone is not None else article_tone,
                     conflict=_share(flags, shared) if shared else article_conflict,
-                    evidence=[self._evidence(i) for i in shared[: options.evidence_per_pair]],
+                    evidence=[
+                        self._evidence(i, (a, b)) for i in shared[: options.evidence_per_pair]
+                    ],
                 )
             )
         return pairs
 
-    def _evidence(self, index: int) -> Evidence:
+    def _evidence(self, index: int, pair: tuple[str, str]) -> Evidence:
         start, end = self.sentences[index]
-        return Evidence(sentence_no=index, sentence=self.document[start:end], start=start, end=end)
+        highlights = [
+            (m.country, m.start - start, m.end - start)
+            for m in self.mentions
+            if m.country in pair and start <= m.start and m.end <= end
+        ]
+        return Evidence(index, self.document[start:end], start, end, highlights)
 
     def _mean_tone(self, indexes) -> float | None:
         if not self.tones:

@@ -3,7 +3,7 @@
 Covered: a missing database, a newer schema, a lock held by another run (--no-wait), a
 read-only data folder, a full disk while loading (a file size limit set with setrlimit in
 the child, so no root or tmpfs is needed), and a damaged database file. --debug shows the
-traceback. Also the schema migration path, with a temporary migrate_to_2.sql (refs #7).
+traceback. Also the schema migration path, with a temporary migrate_to_<next>.sql (refs #7).
 """
 
 from __future__ import annotations
@@ -205,15 +205,17 @@ def test_a_damaged_database_file_says_to_restore_or_rebuild(published, where, co
     assert digest(published) == before
 
 
-MIGRATION = """-- version 1 -> 2: articles get a paywall flag (a made-up change, for the test)
+CURRENT = queries.SCHEMA_VERSION
+NEXT = CURRENT + 1
+MIGRATION = """-- the next version: articles get a paywall flag (a made-up change, for the test)
 alter table articles add column if not exists is_paywalled boolean default false;
 """
 
 
 @pytest.fixture
 def version_2(tmp_path, monkeypatch):
-    """queries/ as it would be after a schema bump: schema.sql has the new column, and
-    migrate_to_2.sql upgrades a version 1 database."""
+    """queries/ as it would be after the next schema bump: schema.sql has the new column, and
+    migrate_to_<NEXT>.sql upgrades a database of the current version."""
     folder = tmp_path / "queries"
     shutil.copytree(queries.QUERY_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__*"))
     schema = (folder / "schema.sql").read_text(encoding="utf-8")
@@ -224,10 +226,10 @@ def version_2(tmp_path, monkeypatch):
     )
     assert "is_paywalled" in schema
     (folder / "schema.sql").write_text(schema, encoding="utf-8")
-    (folder / "migrate_to_2.sql").write_text(MIGRATION, encoding="utf-8")
+    (folder / f"migrate_to_{NEXT}.sql").write_text(MIGRATION, encoding="utf-8")
     queries.sql.cache_clear()
     monkeypatch.setattr(queries, "QUERY_DIR", folder)
-    monkeypatch.setattr(queries, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(queries, "SCHEMA_VERSION", NEXT)
     yield
     queries.sql.cache_clear()
 
@@ -253,15 +255,15 @@ def stored_version(db: Path) -> int:
 
 
 def test_a_load_migrates_an_older_database_to_the_current_schema(published, tmp_path, version_2):
-    assert stored_version(published) == 1
+    assert stored_version(published) == CURRENT
     summary = load_inputs([write_articles(tmp_path / "new.jsonl", 5)], settings(published))
     assert summary.loaded == 5
-    assert stored_version(published) == 2
+    assert stored_version(published) == NEXT
     con = duckdb.connect(str(published), read_only=True)
     kept = con.execute("select count(*), count(*) filter (not is_paywalled) from articles")
     assert kept.fetchone() == (16 + 5, 16 + 5)
     con.close()
-    # a migrated database has exactly the columns of one created at version 2
+    # a migrated database has exactly the columns of one created at the next version
     fresh = tmp_path / "fresh.duckdb"
     load_inputs([FIXTURES / "articles.jsonl"], settings(fresh))
     assert columns(published) == columns(fresh)
@@ -272,6 +274,7 @@ def test_code_of_the_older_version_refuses_the_migrated_database(
     published, tmp_path, version_2, monkeypatch
 ):
     load_inputs([write_articles(tmp_path / "new.jsonl", 1)], settings(published))
-    monkeypatch.setattr(queries, "SCHEMA_VERSION", 1)
-    with pytest.raises(DatabaseError, match=r"schema version 2, newer than this code knows \(1\)"):
+    monkeypatch.setattr(queries, "SCHEMA_VERSION", CURRENT)
+    newer = rf"schema version {NEXT}, newer than this code knows \({CURRENT}\)"
+    with pytest.raises(DatabaseError, match=newer):
         connect_published(published)
