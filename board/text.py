@@ -74,5 +74,20 @@ def highlight(sentence: str, terms: Iterable[str]) -> str:
     return "".join(pieces)
 
 
+def highlight_spans(sentence: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The escaped sentence with the given character spans marked (spans from the tagger,
+    so "Kremlin" or "Korea Utara" are marked as it read them)."""
+    pieces = []
+    last = 0
+    for start, end in sorted(spans):
+        if start < last or end <= start or end > len(sentence):
+            continue
+        pieces.append(_escape(_WHITESPACE.sub(" ", sentence[last:start])))
+        pieces.append(HIGHLIGHT.format(_escape(_WHITESPACE.sub(" ", sentence[start:end]))))
+        last = end
+    pieces.append(_escape(_WHITESPACE.sub(" ", sentence[last:])))
+    return "".join(pieces).strip()
+
+
 def _escape(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", text)

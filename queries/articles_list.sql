@@ -59,6 +59,7 @@ pair_page as (
         title,
         url,
         evidence,
+        evidence_highlights,
         tone,
         conflict,
         sentence_count as pair_sentences
@@ -78,6 +79,7 @@ dates_page as (
         title,
         url,
         null::varchar [] as evidence,
+        null::struct(country varchar, start_offset integer, end_offset integer) [] [] as evidence_highlights,
         tone,
         conflict,
         null::integer as pair_sentences
@@ -105,6 +107,7 @@ countries_page as (
         title,
         url,
         null::varchar [] as evidence,
+        null::struct(country varchar, start_offset integer, end_offset integer) [] [] as evidence_highlights,
         tone,
         conflict,
         null::integer as pair_sentences

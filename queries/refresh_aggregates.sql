@@ -164,7 +164,8 @@ order by year, country_a, country_b;
 
 -- one row per article x pair: what the articles view and the third countries show for a
 -- pair, sorted by pair and time so that one pair's newest articles are a short read.
--- countries lists every country the article names; evidence the pair's sentences in order.
+-- countries lists every country the article names; evidence the pair's sentences in order,
+-- evidence_highlights where the pair's countries are named in each of them.
 create or replace table pair_articles as
 with
 
@@ -181,7 +182,8 @@ sentences as (
         article_id,
         country_a,
         country_b,
-        list(sentence order by sentence_no) as evidence
+        list(sentence order by sentence_no) as evidence,
+        list(highlights order by sentence_no) as evidence_highlights
     from evidence
     group by all
 )
@@ -199,6 +201,7 @@ select
     a.url,
     named.countries,
     sentences.evidence,
+    sentences.evidence_highlights,
     -- measures
     p.sentence_count,
     a.tone,

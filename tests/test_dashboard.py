@@ -379,3 +379,25 @@ def test_articles_come_in_pages(synthetic_db, monkeypatch):
     # fewer matches than the page needs: back to the first page, not an empty one
     at.selectbox(key="lang").set_value("ar").run()
     assert "Articles 1–50 of" in shown_text(at)
+
+
+def test_evidence_marks_the_countries_where_the_tagger_found_them(sample_db, monkeypatch):
+    # the fixture's f01 names Russia as "the Kremlin" and North Korea as "Pyongyang": the
+    # marks come from the tagger's offsets, not from the English names
+    monkeypatch.setenv("TENSION_DB", str(sample_db))
+    at = open_page(view="articles", pair="PRK-RUS", start="2024-01-01", end="2024-01-31")
+    assert_healthy(at)
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "The :orange-background[**Kremlin**] denied" in markdown
+    assert ":orange-background[**Pyongyang**]" in markdown
+
+
+def test_highlight_spans_escape_everything_and_skip_bad_spans():
+    from board.text import highlight_spans
+
+    sentence = "The *Kremlin* met  Pyongyang [x](y)."
+    marked = highlight_spans(sentence, [(5, 12), (19, 28), (6, 10), (40, 50)])
+    assert marked == (
+        "The \\*:orange-background[**Kremlin**]\\* met :orange-background[**Pyongyang**] "
+        "\\[x\\]\\(y\\)\\."
+    )

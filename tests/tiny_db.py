@@ -111,7 +111,7 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
         )
         for number, sentence in enumerate(evidence, start=1):
             con.execute(
-                "insert into evidence values (?, ?, ?, ?, ?, 0, ?)",
+                "insert into evidence values (?, ?, ?, ?, ?, 0, ?, null)",
                 [article, a, b, number, sentence, len(sentence)],
             )
 

@@ -15,7 +15,7 @@ import streamlit as st
 from board import panel, requests, settings
 from board.data import Database, Result, run
 from board.state import SCOPES, Filters, Options
-from board.text import escape_markdown, highlight, markdown_link, safe_url
+from board.text import escape_markdown, highlight, highlight_spans, markdown_link, safe_url
 from board.views.pair import pair_title
 
 PAGE_KEY = "page"
@@ -105,7 +105,7 @@ def _nothing_found(filters: Filters, pair: tuple[str, str] | None, options: Opti
 def _shown(frame: pd.DataFrame, pair: tuple[str, str] | None) -> pd.DataFrame:
     """The table as displayed: only http(s) links; for a pair, its sentences per article,
     'not measured' for articles without text."""
-    shown = frame.drop(columns=["total_rows", "article_id"])
+    shown = frame.drop(columns=["total_rows", "article_id", "evidence_highlights"])
     shown["url"] = shown["url"].map(safe_url)
     if pair is None:
         return shown.drop(columns=["pair_sentences", "evidence"])
@@ -119,8 +119,7 @@ def _shown(frame: pd.DataFrame, pair: tuple[str, str] | None) -> pd.DataFrame:
 def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str], options: Options) -> None:
     """Each article's title (a safe link) and the sentences naming both countries."""
     st.subheader("Evidence")
-    # country names only: the tagger's other surface forms (Kremlin, Korea Utara) are not
-    # stored with the evidence, so they are not marked
+    # sentences loaded before evidence kept its highlights fall back to the English names
     terms = [options.name(code) for code in pair]
     for row in frame.itertuples(index=False):
         with st.container(border=True):
@@ -133,8 +132,22 @@ def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str], options: Options
             if row.origin == "gkg":
                 st.caption("No text (GDELT row): sentences not measured.")
                 continue
-            sentences = list(row.evidence) if isinstance(row.evidence, list | np.ndarray) else []
+            sentences = _listed(row.evidence)
+            marks = _listed(row.evidence_highlights)
             if not sentences:
                 st.caption("The pair is named in this article, but not in one sentence.")
-            for sentence in sentences:
-                st.markdown("- " + highlight(sentence, terms))
+            for number, sentence in enumerate(sentences):
+                spans = _listed(marks[number]) if number < len(marks) else []
+                shown = (
+                    highlight_spans(sentence, [(m["start_offset"], m["end_offset"]) for m in spans])
+                    if spans
+                    else highlight(sentence, terms)
+                )
+                st.markdown("- " + shown)
+
+
+def _listed(value: object) -> list:
+    """A list from a DuckDB list cell (a list or an array), or [] for null."""
+    if isinstance(value, np.ndarray):
+        return list(value) if value.ndim else []
+    return list(value) if isinstance(value, list) else []
