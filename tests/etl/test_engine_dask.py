@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,8 +105,15 @@ def assert_same_rows(left: list[dict], right: list[dict], table: str) -> None:
                     column,
                     a,
                 )
+            elif isinstance(value, np.ndarray) or isinstance(other, np.ndarray):
+                # list columns (evidence highlights) arrive as arrays of dicts
+                assert _as_list(value) == _as_list(other), (table, column, a)
             else:
                 assert value == other or (pd.isna(value) and pd.isna(other)), (table, column, a)
+
+
+def _as_list(value: object) -> object:
+    return value.tolist() if isinstance(value, np.ndarray) else value
 
 
 @pytest.mark.parametrize("table", sorted(COMPARED))
