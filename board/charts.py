@@ -224,6 +224,12 @@ def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         showcountries=True,
         countrycolor="#cccccc",
         projection_type="natural earth",
+        # pinned: left to itself plotly.js centres the map on the data, and the Aleutians
+        # (across the antimeridian) swing it to a Pacific-centred world
+        projection_rotation_lon=0,
+        center={"lon": 0, "lat": 15},
+        lonaxis_range=[-180, 180],
+        lataxis_range=[-58, 84],
     )
     figure.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
     return figure
