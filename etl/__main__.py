@@ -84,7 +84,10 @@ def load(
         bool, typer.Option(help="Tag again, replacing loaded articles and ignoring pre-tags.")
     ] = False,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Tagging processes [default: number of cores].")
+        int | None,
+        typer.Option(
+            min=1, help="Tagging processes [default: one per core; one for inputs under 8 MB]."
+        ),
     ] = None,
     tone: Annotated[bool, typer.Option(help="Score tone (the slow part of tagging).")] = True,
     wait: Annotated[
@@ -131,7 +134,7 @@ def load(
         retag=retag,
         with_tone=tone,
         wait_for_lock=wait,
-        workers=workers or Settings().workers,
+        workers=workers,
         max_article_bytes=int(max_article_mb * 2**20),
         max_line_bytes=int(max_line_mb * 2**20),
     )
@@ -248,7 +251,7 @@ def gdelt(
     try:
         downloaded, loaded = fetch_and_load(
             names,
-            _settings(workers=workers or Settings().workers),
+            _settings(workers=workers),
             cache=cache or GDELT_CACHE,
             base_url=base_url or BASE_URL,
             command=" ".join(sys.argv),
@@ -270,7 +273,7 @@ def sample(
     from etl.cli_progress import progress_for_terminal
     from etl.run import load_inputs
 
-    settings = _settings(workers=workers or Settings().workers)
+    settings = _settings(workers=workers)
     try:
         summary = load_inputs(
             [settings.sample_corpus],

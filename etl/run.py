@@ -134,7 +134,8 @@ def _run(
     )
     pending: set[str] = set()
     fresh_batches = _fresh_batches(read_inputs(files, options), settings, loader, summary, pending)
-    for batch, results in _tagged(fresh_batches, tag_options, settings.workers):
+    workers = _worker_count(settings, sum(f.path.stat().st_size for f in files))
+    for batch, results in _tagged(fresh_batches, tag_options, workers):
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         rejects = [r for r in results if isinstance(r, Reject)]
         loader.write(tagged, replace=settings.retag)
@@ -186,6 +187,12 @@ def _unique(articles: list[Article], pending: set[str]) -> list[Article]:
             seen.add(article.article_id)
             unique.append(article)
     return unique
+
+
+def _worker_count(settings: Settings, input_bytes: int) -> int:
+    if settings.workers is not None:
+        return settings.workers
+    return 1 if input_bytes < settings.pool_min_bytes else os.cpu_count() or 1
 
 
 def _tagged(

