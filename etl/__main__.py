@@ -68,7 +68,12 @@ def load(
         list[str], typer.Argument(help="Files, folders, or feed URLs (http/https) to load.")
     ],
     fmt: Annotated[
-        str, typer.Option("--format", help="Input format, or auto from the name.")
+        str,
+        typer.Option(
+            "--format",
+            help="Input format: auto (from the file name), jsonl, csv, parquet, gkg, rss, html "
+            "or text.",
+        ),
     ] = "auto",
     source: Annotated[str | None, typer.Option(help="Outlet name for records without one.")] = None,
     date: Annotated[
