@@ -3,8 +3,9 @@
 A dateline names where the reporter filed from, not what the story is about, so country names
 inside it are not mentions (COUNTRY-MENTIONS.md). Recognised at the very start of a body:
 a place (one to four words), then a comma part (date or outlet) and/or a parenthesised outlet,
-then a dash or colon. Without a comma or bracket part the place must be in capitals, so an
-opening sentence such as "Rusia - Korea Utara bersepakat" is not taken for a dateline.
+then a dash or colon. Without a comma or bracket part the place must be in capitals and the
+dash followed by a space, so an opening sentence such as "Rusia - Korea Utara bersepakat" or
+"KOREA-JAPAN talks" is not taken for a dateline.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _DATELINE = re.compile(
     r"""\s*
     (?P<place>[^\W\d_][\w.'’&]*(?:[ ][^\W\d_][\w.'’&]*){0,3})
     (?P<rest>(?:\s*,\s*[^\n,()—–-]{1,40}?){0,2}(?:\s*\([^()\n]{1,40}\))?)
-    \s*(?:--|-|—|–|:)\s""",
+    \s*(?:--|-|—|–|:)(?P<space>\s?)""",
     re.VERBOSE,
 )
 
@@ -35,6 +36,9 @@ def dateline_end(text: str) -> int:
     if not match or match.end() > MAX_DATELINE_CHARS:
         return 0
     place, rest = match.group("place"), match.group("rest").strip()
-    if rest or (place.upper() == place and len(place) >= 2):
+    if rest:
+        # "JAKARTA (Pos Kota) –Komisi": an outlet part makes it a dateline, space or not
+        return match.end()
+    if match.group("space") and place.upper() == place and len(place) >= 2:
         return match.end()
     return 0

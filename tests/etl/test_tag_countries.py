@@ -105,6 +105,9 @@ CASES = [
     ("id", "Presiden RI bertemu PM Inggris.", {"IDN", "GBR"}),  # RI and Inggris gated
     ("id", "Ia belajar bahasa Inggris.", {"GBR"}),  # language name built on a country name
     ("id", "Jakarta, CNN Indonesia -- Rapat di DPR.", set()),  # dateline and outlet name
+    ("id", "JAKARTA (Pos Kota) –Komisi bertemu.", set()),  # dateline, no space after the dash
+    ("id", "Harga USD 90 di Jordania.", {"USA", "JOR"}),  # currency code; variant spelling
+    ("en", "as reported by the Indian Express.", set()),  # an outlet named after the country
     ("id", "Laporan VOA Indonesia dan Garuda Indonesia.", set()),  # outlet and airline
     ("id", "Bank Indonesia menaikkan suku bunga.", {"IDN"}),  # central bank names the country
     ("id", "Kapal berlayar di Samudra Hindia.", set()),  # ocean
