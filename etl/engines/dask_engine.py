@@ -25,8 +25,10 @@ from datetime import datetime
 from operator import getitem
 from pathlib import Path
 
+import dask
 import pyarrow as pa
 import pyarrow.compute as pc
+from distributed import Client, LocalCluster
 
 from etl.engines.lake import DATE_COLUMN, Lake, new_token
 from etl.engines.parts import (
@@ -122,14 +124,13 @@ def load_to_lake(
 @contextlib.contextmanager
 def dask_client(options: DaskOptions) -> Iterator:
     """A client of the given scheduler, or of a LocalCluster sized to this machine."""
-    from distributed import Client, LocalCluster
-
     if options.scheduler:
         with Client(options.scheduler) as client:
             yield client
         return
     # tagging is pure Python: one single-threaded process per core, no GIL contention
     with (
+        dask.config.set(_worker_config()),
         LocalCluster(
             n_workers=options.workers or os.cpu_count() or 1,
             threads_per_worker=1,
@@ -139,6 +140,26 @@ def dask_client(options: DaskOptions) -> Iterator:
         Client(cluster) as client,
     ):
         yield client
+
+
+def _worker_config() -> dict:
+    """Dask settings for the workers we start, for a CPU-bound Python task:
+
+    - no MALLOC_TRIM_THRESHOLD_ in the worker environment: Dask's 64 KiB makes glibc hand
+      memory back after every few arrays the tone encoder allocates;
+    - no statistical profiler sampling the task's stack every 10 ms.
+
+    Measured on 5,000 4 KB articles in one worker, median of 3 runs on a shared 2-core
+    machine: 28.3 CPU seconds with Dask's defaults, 24.4 without both (the trim threshold
+    is most of it). Give a cluster of your own the same settings (README, "Scaling out").
+    """
+    environ = dask.config.get("distributed.nanny.pre-spawn-environ", {})
+    return {
+        "distributed.nanny.pre-spawn-environ": {
+            name: value for name, value in environ.items() if name != "MALLOC_TRIM_THRESHOLD_"
+        },
+        "distributed.worker.profile.enabled": False,
+    }
 
 
 def _run(client, lake, files, read_options, settings, options, command) -> LakeSummary:
