@@ -16,6 +16,7 @@ from etl.engines.dask_engine import DaskOptions, LakeSummary, load_to_lake
 from etl.engines.lake import Lake
 from etl.run import load_inputs
 from etl.settings import Settings
+from etl.tag import tone
 from tests.conftest import FIXTURES
 from tests.test_dashboard_queries import DASHBOARD_QUERIES, dashboard_requests, default_filters
 
@@ -40,6 +41,11 @@ COMPARED = {
 
 VARYING = {"loaded_at", "rejected_at"}
 """Columns that record when a row was written, which two runs never share."""
+
+TOLERANCE = 10**-tone.DECIMALS
+"""Sentence tones are rounded to this, but the encoder's float32 sums depend on the batch a
+sentence is scored in, and the engines batch differently: on Reuters-21578 one article in
+19,545 had a sentence at a rounding boundary, and its tone moved by one unit of it."""
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +106,7 @@ def assert_same_rows(left: list[dict], right: list[dict], table: str) -> None:
             other = b[column]
             if isinstance(value, float) and isinstance(other, float):
                 both_nan = math.isnan(value) and math.isnan(other)
-                assert both_nan or math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-12), (
+                assert both_nan or math.isclose(value, other, abs_tol=TOLERANCE), (
                     table,
                     column,
                     a,
@@ -136,7 +142,9 @@ def test_every_dashboard_query_answers_alike_on_the_lake(local_db, attached, win
             expected, got = (
                 f.drop(columns=["last_run_at"], errors="ignore") for f in (expected, got)
             )
-            pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9, obj=name)
+            pd.testing.assert_frame_equal(
+                got, expected, check_exact=False, rtol=0, atol=TOLERANCE, obj=name
+            )
 
 
 def test_the_lake_keeps_one_file_per_date_and_table(lake):
