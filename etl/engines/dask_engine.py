@@ -163,48 +163,53 @@ def _worker_config() -> dict:
 
 
 def _run(client, lake, files, read_options, settings, options, command) -> LakeSummary:
-    run_id = lake.next_run_id()
-    started_at = utc_now()
-    summary = LakeSummary(run_id=run_id, started_at=started_at)
+    summary = LakeSummary(run_id=lake.next_run_id(), started_at=utc_now())
     lake.write_run(_run_row(summary, None, files, command))
-    split_bytes = _split_bytes(files, options.split_bytes, _worker_count(client))
-    splits = _splits(client, files, split_bytes, read_options.max_line_bytes)
-    scans: list[SplitScan] = client.gather(
+    splits = _splits(client, files, options.split_bytes, read_options.max_line_bytes)
+    scans = client.gather(
         client.map(
             scan_split,
             splits,
             options=read_options,
-            run_id=run_id,
-            rejected_at=started_at,
+            run_id=summary.run_id,
+            rejected_at=summary.started_at,
             pure=False,
         )
     )
-    keys = pa.concat_tables([s.keys for s in scans]) if scans else KEY_SCHEMA.empty_table()
-    summary.read = sum(s.read for s in scans)
-    existing = _existing(client, lake, pc.unique(keys["article_id"]))
-    winners = _first_copies(keys, existing, settings.retag)
-    replaced = existing if settings.retag else existing.slice(0, 0)
-    days = sorted(set(winners[DATE_COLUMN].to_pylist()) | set(replaced[DATE_COLUMN].to_pylist()))
-    groups = _group_days(days, _worker_count(client) * GROUPS_PER_WORKER)
-    job = TagJob(
-        read_options,
-        TagOptions(settings.with_tone, settings.evidence_per_pair, settings.retag),
-        settings.batch_size,
-        run_id,
-        started_at,
-        tuple(days),
-        tuple(groups),
-    )
-    token = new_token(run_id)
+    winners, replaced = _choose(client, lake, scans, settings.retag)
+    job = _job(client, read_options, settings, summary, winners, replaced)
+    token = new_token(summary.run_id)
     tagged = _tag(client, splits, winners, job)
     written, tag_rejects = _write(client, lake, tagged, winners, job, replaced, token)
     rejects = pa.concat_tables([s.rejects for s in scans] + tag_rejects).sort_by(ORDER)
     if rejects.num_rows:
-        lake.write_rejects(run_id, rejects.drop_columns([ORDER]), token)
-    summary.loaded = written
-    summary.rejected = rejects.num_rows
+        lake.write_rejects(summary.run_id, rejects.drop_columns([ORDER]), token)
+    summary.read = sum(s.read for s in scans)
+    summary.loaded, summary.rejected = written, rejects.num_rows
     summary.duplicates = summary.read - summary.loaded - summary.rejected
     return summary
+
+
+def _choose(client, lake: Lake, scans: list[SplitScan], retag: bool) -> tuple[pa.Table, pa.Table]:
+    """The copies to tag, and (with --retag) the lake's rows they replace."""
+    keys = pa.concat_tables([s.keys for s in scans]) if scans else KEY_SCHEMA.empty_table()
+    existing = _existing(client, lake, pc.unique(keys["article_id"]))
+    winners = _first_copies(keys, existing, retag)
+    return winners, existing if retag else existing.slice(0, 0)
+
+
+def _job(client, read_options, settings, summary, winners, replaced) -> TagJob:
+    """What every tagging task shares, with the days written and their write groups."""
+    days = sorted(set(winners[DATE_COLUMN].to_pylist()) | set(replaced[DATE_COLUMN].to_pylist()))
+    return TagJob(
+        read_options,
+        TagOptions(settings.with_tone, settings.evidence_per_pair, settings.retag),
+        settings.batch_size,
+        summary.run_id,
+        summary.started_at,
+        tuple(days),
+        tuple(_group_days(days, _worker_count(client) * GROUPS_PER_WORKER)),
+    )
 
 
 def _split_bytes(files: list[InputFile], most: int, workers: int) -> int:
@@ -214,7 +219,8 @@ def _split_bytes(files: list[InputFile], most: int, workers: int) -> int:
     return min(most, balanced)
 
 
-def _splits(client, files: list[InputFile], split_bytes: int, max_line_bytes: int):
+def _splits(client, files: list[InputFile], most_bytes: int, max_line_bytes: int) -> list:
+    split_bytes = _split_bytes(files, most_bytes, _worker_count(client))
     large = [i for i, f in enumerate(files) if is_splittable(f, split_bytes)]
     scanned = client.gather(
         client.map(
