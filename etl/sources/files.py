@@ -60,7 +60,12 @@ def _jsonl_record(
     try:
         record = json.loads(text)
     except json.JSONDecodeError as err:
-        return Reject(str(path), locator, f"invalid JSON: {err.msg} at column {err.colno}", text)
+        return Reject(
+            str(path),
+            locator,
+            f"invalid JSON: {err.msg.removesuffix(' at')} at column {err.colno}",
+            text,
+        )
     except RecursionError:
         return Reject(str(path), locator, "invalid JSON: nested too deeply", text)
     except ValueError as err:

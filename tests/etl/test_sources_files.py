@@ -266,3 +266,8 @@ def test_records_stream_before_the_file_is_read(tmp_path):
         assert isinstance(next(records), Article)
     assert sum(consumed) < 2**20
     records.close()
+
+
+def test_an_unterminated_string_reads_plainly(tmp_path):
+    reject = only(read_jsonl(write_jsonl(tmp_path / "cut.jsonl", '{"text": "cut off'), OPTIONS))
+    assert reject.reason == "invalid JSON: Unterminated string starting at column 10"
