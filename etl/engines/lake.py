@@ -100,14 +100,18 @@ class Lake:
         """
         try:
             if create:
-                self.fs.makedirs(self.root, exist_ok=True)
+                self._make_folder(self.root)
             self.fs.invalidate_cache()
             found = self.fs.exists(f"{self.root}/ingest_runs")
+            # an object store's bucket is never created on the way: a typo would make one
+            bucket = self.is_local or self.fs.exists(self.root.split("/", 1)[0])
         except OSError as err:
             raise LakeError(
                 f"cannot reach the lake {self.url}: {err}; check the path or URL and, for "
                 "object stores, the credentials (AWS_* environment variables for s3://)"
             ) from err
+        if not bucket:
+            raise LakeError(f"the bucket of {self.url} does not exist; create it first")
         if not create and not found:
             raise LakeError(
                 f"no lake at {self.url}; write one with "
@@ -219,6 +223,11 @@ class Lake:
             return RUN_SCHEMA.empty_table()
         return pa.concat_tables([pq.read_table(f, filesystem=self.fs) for f in files])
 
+    def _make_folder(self, folder: str) -> None:
+        # object stores have no folders, and s3fs's makedirs would create a missing bucket
+        if self.is_local:
+            self.fs.makedirs(folder, exist_ok=True)
+
     def _glob(self, pattern: str) -> list[str]:
         # object-store filesystems cache listings per process, and other workers write
         # here too: a stale listing would read a deleted file or miss a new one
@@ -232,7 +241,7 @@ class Lake:
         """Write a whole file or nothing: locally under a temporary name, then renamed; an
         object store shows an object only once it is completely uploaded."""
         target = path + ".tmp" if self.is_local else path
-        self.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+        self._make_folder(path.rsplit("/", 1)[0])
         pq.write_table(
             table,
             target,

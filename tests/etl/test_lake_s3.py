@@ -96,3 +96,12 @@ def test_a_lake_on_s3_is_written_read_and_attached_without_duplicates(
         for sql in (compared, pairs, "select * from pair_daily order by all"):
             assert over_s3.execute(sql).fetchall() == loaded.execute(sql).fetchall()
         assert over_s3.execute("select count(*) from ingest_runs").fetchone() == (2,)
+
+
+def test_a_missing_bucket_is_an_error_not_created(s3_options):
+    from etl.engines.lake import LakeError
+
+    lake = Lake("s3://no-such-bucket/tension", s3_options)
+    with pytest.raises(LakeError, match="does not exist"):
+        lake.check(create=True)
+    assert not lake.fs.exists("no-such-bucket")
