@@ -15,6 +15,10 @@ class SourceError(EtlError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):
+        # rebuilt from its two arguments, so it crosses a process pool or a Dask worker intact
+        return (type(self), (self.path, self.reason))
+
 
 class LockedError(EtlError):
     """Another ETL run holds the database lock."""

@@ -180,6 +180,23 @@ def evidence_table(tagged: list[TaggedArticle]) -> pa.Table:
     )
 
 
+def write_countries(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the countries table (names and flags for the dashboard) from the gazetteer."""
+    from etl.tag.countries import country_table
+
+    rows = country_table()
+    table = pa.table(
+        {
+            "country": [r["iso3"] for r in rows],
+            "iso2": [r["iso2"] for r in rows],
+            "name": [r["name"] for r in rows],
+            "flag": [r["flag"] for r in rows],
+        }
+    )
+    with _registered(con, batch_countries=table):
+        queries.execute("replace_countries", con)
+
+
 HIGHLIGHTS = pa.list_(
     pa.struct([("country", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32())])
 )

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-import pyarrow as pa
-
 import queries
 from etl import publish
 from etl.database import connect_working
 from etl.faults import crash_point
-from etl.load import Loader, utc_now
+from etl.load import Loader, utc_now, write_countries
 from etl.parent_watch import exit_with_parent
 from etl.records import Article, Reject, TaggedArticle
 from etl.settings import Settings
@@ -125,7 +123,7 @@ def _run(
     )
     summary = RunSummary(run_id=run_id)
     loader = Loader(con, run_id)
-    _refresh_countries(con)
+    write_countries(con)
     progress.start(sum(f.path.stat().st_size for f in files))
     tag_options = TagOptions(
         with_tone=settings.with_tone,
@@ -207,7 +205,7 @@ def _tagged(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["etl.tag.pipeline"])
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
         in_flight: deque[tuple[list[Article], Future]] = deque()
         for batch in batches:
@@ -219,37 +217,6 @@ def _tagged(
         while in_flight:
             done, future = in_flight.popleft()
             yield done, future.result()
-
-
-BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def _start_worker(parent_pid: int) -> None:
-    """Pool initializer: one BLAS thread per worker (the pool already has a worker per core,
-    more threads only contend; numpy is not imported yet, it comes with the tone encoder),
-    and exit when the ETL process dies."""
-    for variable in BLAS_THREAD_VARIABLES:
-        os.environ.setdefault(variable, "1")
-    exit_with_parent(parent_pid)
-
-
-def _refresh_countries(con) -> None:
-    from etl.tag.countries import country_table
-
-    rows = country_table()
-    table = pa.table(
-        {
-            "country": [r["iso3"] for r in rows],
-            "iso2": [r["iso2"] for r in rows],
-            "name": [r["name"] for r in rows],
-            "flag": [r["flag"] for r in rows],
-        }
-    )
-    con.register("batch_countries", table)
-    try:
-        queries.execute("replace_countries", con)
-    finally:
-        con.unregister("batch_countries")
 
 
 def _finish(con, summary: RunSummary) -> None:

@@ -30,8 +30,14 @@ from etl import publish
 from etl.database import connect_working
 from etl.engines.lake import DATE_COLUMN, DATED_TABLES, Lake
 from etl.errors import DatabaseError
-from etl.load import articles_table, evidence_table, mentions_table, pairs_table, rejects_table
-from etl.run import _refresh_countries  # the countries table a local load writes too
+from etl.load import (
+    articles_table,
+    evidence_table,
+    mentions_table,
+    pairs_table,
+    rejects_table,
+    write_countries,
+)
 from etl.settings import Settings
 
 
@@ -89,7 +95,7 @@ def _fill(con: duckdb.DuckDBPyConnection, lake: Lake, as_views: bool) -> None:
     _expose(con, "lake_rejects", _relation(con, lake, "rejects", lake.files("rejects"), "run_id"))
     con.register("lake_ingest_runs", lake.runs())
     queries.execute("insert_lake_runs", con)
-    _refresh_countries(con)
+    write_countries(con)
     queries.execute("refresh_aggregates", con)
     queries.execute("set_meta", con, key="lake", value=lake.url)
     queries.execute("set_meta", con, key="lake_mode", value="views" if as_views else "native")
