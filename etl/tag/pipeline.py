@@ -236,8 +236,7 @@ def _prepare_pretagged(
     resolved = resolve_pretags(article)
     if isinstance(resolved, Reject):
         return resolved
-    lead = range(min(len(sentences), TONE_LEAD_SENTENCES + int(bool(article.title))))
-    selection = [] if article.tone is not None else list(lead)
+    selection = [] if article.tone is not None else _lead(len(sentences), bool(article.title))
     return _Prepared(
         article,
         lang,
@@ -271,10 +270,15 @@ def _find_all_mentions(article: Article, lang: str) -> list[Mention]:
     return title_mentions + body
 
 
+def _lead(count: int, has_title: bool) -> list[int]:
+    """The title's sentence and the lead sentences after it."""
+    return list(range(min(count, TONE_LEAD_SENTENCES + int(has_title))))
+
+
 def _tone_selection(
     count: int, country_sentences: dict[str, list[int]], has_title: bool
 ) -> list[int]:
-    lead = list(range(min(count, TONE_LEAD_SENTENCES + int(has_title))))
+    lead = _lead(count, has_title)
     naming: dict[int, int] = {}
     for indexes in country_sentences.values():
         for index in indexes:
