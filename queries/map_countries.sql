@@ -5,10 +5,6 @@
 -- params: $focus, $start, $end, $lang, $source, $window
 with
 
-daily_totals as (
-    select * from daily_totals
-),
-
 countries as (
     select * from countries
 ),
@@ -37,14 +33,8 @@ partners as (
 ),
 
 totals as (
-    select
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as total_articles
-    from daily_totals
-    where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+    select total_articles
+    from period_total($start, $end, $lang, $source, $window)
 ),
 
 counted as (

@@ -5,10 +5,6 @@
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
 with
 
-daily_totals as (
-    select * from daily_totals
-),
-
 countries as (
     select * from countries
 ),
@@ -41,14 +37,8 @@ volumes as (
 ),
 
 totals as (
-    select
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as total_articles
-    from daily_totals
-    where
-        day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+    select total_articles
+    from period_total($start, $end, $lang, $source, $window)
 ),
 
 final as (

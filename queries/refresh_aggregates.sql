@@ -398,3 +398,16 @@ where
     and day between period_start and period_end
     and (lang_filter is null or lang = lang_filter)
     and (source_filter is null or source = source_filter);
+
+-- one row: the articles of a period and filters (null = all) that a share is taken of; for
+-- the sentence window only articles with text, since only they can name a pair in a sentence
+create or replace macro period_total(period_start, period_end, lang_filter, source_filter, window_kind)
+as table
+select
+    sum(case when window_kind = 'sentence' then text_articles else articles end)::bigint
+        as total_articles
+from daily_totals
+where
+    day between period_start and period_end
+    and (lang_filter is null or lang = lang_filter)
+    and (source_filter is null or source = source_filter);
