@@ -11,7 +11,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -101,8 +101,6 @@ def load_inputs(
 
 
 def _with_progress(options: ReadOptions, progress: Progress) -> ReadOptions:
-    from dataclasses import replace
-
     return replace(options, on_bytes=progress.advance)
 
 
@@ -124,7 +122,8 @@ def _run(
     summary = RunSummary(run_id=run_id)
     loader = Loader(con, run_id)
     write_countries(con)
-    progress.start(sum(f.path.stat().st_size for f in files))
+    input_bytes = sum(f.path.stat().st_size for f in files)
+    progress.start(input_bytes)
     tag_options = TagOptions(
         with_tone=settings.with_tone,
         evidence_per_pair=settings.evidence_per_pair,
@@ -132,7 +131,7 @@ def _run(
     )
     pending: set[str] = set()
     fresh_batches = _fresh_batches(read_inputs(files, options), settings, loader, summary, pending)
-    workers = _worker_count(settings, sum(f.path.stat().st_size for f in files))
+    workers = _worker_count(settings, input_bytes)
     for batch, results in _tagged(fresh_batches, tag_options, workers):
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         rejects = [r for r in results if isinstance(r, Reject)]
