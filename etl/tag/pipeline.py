@@ -6,8 +6,8 @@ An article's document is `title + "\\n\\n" + text`; every offset refers to that 
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass, replace
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from statistics import fmean
 
@@ -75,6 +75,11 @@ class _Prepared:
     has_text_pairs: bool
     tone_sentences: list[int]
     tones: dict[int, float] | None = None
+    mention_starts: list[int] = field(init=False)
+    """Mentions are in text order: a sentence's mentions are one bisect away."""
+
+    def __post_init__(self) -> None:
+        self.mention_starts = [m.start for m in self.mentions]
 
     def finish(self, options: TagOptions) -> TaggedArticle:
         flags = self._conflict_flags()
@@ -162,10 +167,12 @@ class _Prepared:
 
     def _evidence(self, index: int, pair: tuple[str, str]) -> Evidence:
         start, end = self.sentences[index]
+        first = bisect_left(self.mention_starts, start)
+        last = bisect_left(self.mention_starts, end)
         highlights = [
             (m.country, m.start - start, m.end - start)
-            for m in self.mentions
-            if m.country in pair and start <= m.start and m.end <= end
+            for m in self.mentions[first:last]
+            if m.country in pair and m.end <= end
         ]
         return Evidence(index, self.document[start:end], start, end, highlights)
 
