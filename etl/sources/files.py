@@ -12,7 +12,7 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl.records import Reject, excerpt
+from etl.records import Reject
 from etl.sources.base import (
     Item,
     ReadOptions,
@@ -171,4 +171,4 @@ def _parquet_batches(parquet: pq.ParquetFile, path: Path) -> Iterator[list[dict]
         yield records
 
 
-__all__ = ["read_csv", "read_jsonl", "read_parquet", "excerpt"]
+__all__ = ["read_csv", "read_jsonl", "read_parquet"]

@@ -55,10 +55,6 @@ def tag_batch(articles: list[Article], options: TagOptions) -> list[TaggedArticl
     return [p.finish(options) if isinstance(p, _Prepared) else p for p in prepared]
 
 
-def tag_article(article: Article, options: TagOptions | None = None) -> TaggedArticle | Reject:
-    return tag_batch([article], options or TagOptions())[0]
-
-
 @dataclass
 class _Prepared:
     """An article split into sentences with its mentions placed, waiting for tone scores."""
