@@ -22,7 +22,7 @@ from etl.sources.base import (
     open_binary,
     size_text,
 )
-from etl.sources.encoding import DecodedLines, decode_text, undecodable_reason
+from etl.sources.encoding import AUTO, DecodedLines, decode_text, undecodable_reason
 from etl.sources.fields import article_from_record, missing_columns
 
 PARQUET_BATCH_ROWS = 1024
@@ -121,6 +121,13 @@ def read_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
             return
         decoded.take()
         yield from csv_rows(reader, header, path, options, decoded)
+
+
+def file_delimiter(path: Path, encoding: str = AUTO) -> str:
+    """The delimiter of a CSV file, sniffed from its first non-blank line."""
+    with open_binary(path) as stream:
+        header_line = _first_nonblank(DecodedLines(stream, encoding))
+    return sniff_delimiter(header_line or "", default_delimiter(path))
 
 
 def default_delimiter(path: Path) -> str:
