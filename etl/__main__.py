@@ -11,7 +11,7 @@ import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -19,6 +19,9 @@ from typer.core import TyperGroup
 from etl.errors import EtlError
 from etl.settings import DB_ENV, Settings, default_db_path
 from etl.sources.base import MAX_UNZIPPED_BYTES
+
+if TYPE_CHECKING:
+    from etl.run import RunSummary
 
 
 class _EtlGroup(TyperGroup):
@@ -89,10 +92,11 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _echo_summary(summary, db_path: Path) -> None:
+def _echo_summary(summary: RunSummary, rejects_in: Path | None) -> None:
+    """Warnings for the files skipped (empty, unknown type), then the summary line."""
     for path, reason in summary.skipped_files:
         _say(f"skipped {path}: {reason}")
-    typer.echo(summary.line(rejects_in=db_path))
+    typer.echo(summary.line(rejects_in=rejects_in))
 
 
 def _publication_date(value: str | None) -> datetime | None:
