@@ -119,11 +119,15 @@ class DecodedLines:
     def _next_line(self) -> bytes:
         # a bare CR ends a line too, as in a text file opened with newline="": the CSV line
         # numbers in locators stay those of the local and the Dask engine alike
-        if not self._pending:
-            line = self._stream.readline()
-            if not line:
-                raise StopIteration
-            self._pending = [piece for piece in _BARE_CR.split(line) if piece][::-1]
+        if self._pending:
+            return self._pending.pop()
+        line = self._stream.readline()
+        if not line:
+            raise StopIteration
+        body = len(line) - (2 if line.endswith(b"\r\n") else 1)
+        if line.find(b"\r", 0, body) < 0:  # the common case, without a regex split
+            return line
+        self._pending = [piece for piece in _BARE_CR.split(line) if piece][::-1]
         return self._pending.pop()
 
     def take(self) -> tuple[tuple[str, ...], str | None]:
