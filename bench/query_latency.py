@@ -63,6 +63,7 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
             requests.pair_timeline(replace(sentence, bucket="day"), pair),
         ),
         (f"{'-'.join(pair)} week, lang={language.lang}", requests.pair_timeline(language, pair)),
+        (f"{'-'.join(pair)}", requests.pair_summary(base, pair)),
         (f"{'-'.join(pair)}", requests.pair_third_countries(base, pair)),
         ("top 20", requests.pair_matrix(base)),
         ("top 20, sentence", requests.pair_matrix(sentence)),

@@ -60,6 +60,10 @@ def pair_timeline(filters: Filters, pair: tuple[str, str]) -> Request:
     }
 
 
+def pair_summary(filters: Filters, pair: tuple[str, str]) -> Request:
+    return "pair_summary", {**_coverage(filters), **_pair(pair), "window": filters.window}
+
+
 def pair_third_countries(filters: Filters, pair: tuple[str, str]) -> Request:
     return "pair_third_countries", {
         **_coverage(filters),

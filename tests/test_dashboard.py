@@ -401,3 +401,22 @@ def test_highlight_spans_escape_everything_and_skip_bad_spans():
         "The \\*:orange-background[**Kremlin**]\\* met :orange-background[**Pyongyang**] "
         "\\[x\\]\\(y\\)\\."
     )
+
+
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+def test_the_pairs_headline_tone_and_conflict_do_not_depend_on_the_bucket(on_tiny, bucket):
+    # PRK-RUS pair tones by hand: a1 -2.5, a2 -3.5, a4 -4.0, a8 -6.0 (a3 has none) -> -4.00;
+    # conflict: a1 0.05, a2 0.1, a8 0.2 -> 0.35 / 3 = 12%. The mean of monthly means would be
+    # -4.33 and 14%, of weekly means the same.
+    at = open_page(view="pair", pair="PRK-RUS", bucket=bucket)
+    assert_healthy(at)
+    assert (metric(at, "Articles"), metric(at, "Mean tone")) == ("5", "-4.00")
+    assert metric(at, "Conflict sentences") == "12%"
+
+
+def test_the_pairs_headline_tone_equals_the_overviews(on_tiny):
+    top = open_page(start="2024-01-01", end="2024-03-31").dataframe[0].value
+    row = top[top["pair_name"] == "North Korea – Russia"].iloc[0]
+    at = open_page(view="pair", pair="PRK-RUS", start="2024-01-01", end="2024-03-31")
+    assert metric(at, "Mean tone") == f"{row['mean_tone']:.2f}"
+    assert metric(at, "Conflict sentences") == f"{row['conflict_share']:.0%}"

@@ -9,6 +9,8 @@ from board import charts, panel, requests, settings
 from board.data import Database, run
 from board.state import Filters, Options
 
+DASH = "–"
+
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     if filters.pair is None:
@@ -23,13 +25,14 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             f"{filters.end} with these filters. Widen the dates, clear the language or "
             "source, or choose another pair."
         )
-    _summary(frame, filters)
+    summary = run(database, *requests.pair_summary(filters, filters.pair))
+    _summary(summary.frame.iloc[0], frame, filters)
     st.plotly_chart(
         charts.pair_volume(frame, filters.measure, f"{title}: articles per {filters.bucket}"),
         key="pair_volume_chart",
     )
     st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
-    panel.download_and_sql("pair", "timeline", frame, filters, timeline)
+    panel.download_and_sql("pair", "timeline", frame, filters, timeline, summary)
     st.button(
         "Read the articles and sentences",
         key="open_articles",
@@ -44,19 +47,26 @@ def pair_title(pair: tuple[str, str], options: Options) -> str:
     return " – ".join(options.name(code) for code in pair)
 
 
-def _summary(frame: pd.DataFrame, filters: Filters) -> None:
+def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
+    """The headline figures: summed over the whole period in SQL (pair_summary), so they do
+    not change with the bucket and equal the overview's (refs #11); spikes are per bucket."""
     columns = st.columns(4)
-    columns[0].metric("Articles", f"{int(frame['articles'].fillna(0).sum()):,}")
+    columns[0].metric("Articles", f"{int(summary['articles']):,}")
     columns[1].metric("Spikes", f"{int(frame['is_spike'].sum())}")
-    tone = frame["mean_tone"].mean()
-    columns[2].metric("Mean tone", "–" if pd.isna(tone) else f"{tone:.2f}")
-    conflict = frame["conflict_share"].mean()
+    tone = summary["mean_tone"]
+    columns[2].metric(
+        "Mean tone",
+        DASH if pd.isna(tone) else f"{tone:.2f}",
+        help="Mean tone of the pair's sentences, over every article of the period that has one",
+    )
+    conflict = summary["conflict_share"]
     columns[3].metric(
         "Conflict sentences",
-        "–" if pd.isna(conflict) else f"{conflict:.0%}",
-        help="Share of the pair's sentences that use the conflict vocabulary",
+        DASH if pd.isna(conflict) else f"{conflict:.0%}",
+        help="Share of the pair's sentences that use the conflict vocabulary, over every "
+        "article of the period that has one",
     )
-    not_measured = int(frame["not_measured_articles"].sum())
+    not_measured = int(summary["not_measured_articles"])
     if filters.window == "sentence" and not_measured:
         st.caption(
             f"{not_measured:,} articles of this pair have no text (GDELT rows): not measured at "
