@@ -47,6 +47,9 @@ def top_pairs_bar(frame: pd.DataFrame, measure: str) -> go.Figure:
         labels={column: VALUE_LABELS[measure], "pair_name": "", "status": ""},
         hover_data={"previous_articles": True, "change": True, "mean_tone": ":.2f"},
     )
+    # each colour is its own trace, and plotly would stack the traces' categories one after
+    # the other (all spikes above all steady pairs): the axis is pinned to the rank (refs #11)
+    figure.update_yaxes(categoryorder="array", categoryarray=list(frame["pair_name"])[::-1])
     figure.update_layout(height=max(300, 24 * len(frame) + 80), margin={"l": 10, "r": 10})
     return figure
 

@@ -80,6 +80,25 @@ def test_top_pairs_bar_colours_spikes_and_puts_the_busiest_on_top():
     assert list(by_name["steady"].x) == [5]
 
 
+def test_top_pairs_bars_keep_the_rank_order_when_spikes_and_steady_pairs_mix():
+    # Q4 2024 in the sample: a steady pair (7) ranked above a spiking one (5) was drawn below it
+    frame = pd.DataFrame(
+        {
+            "pair_name": ["North Korea – Russia", "Israel – United States", "Indonesia – Peru"],
+            "articles": [23, 7, 5],
+            "share_per_mille": [300.0, 100.0, 70.0],
+            "previous_articles": [2, 6, 0],
+            "change": [21, 1, 5],
+            "mean_tone": [-1.0, -2.0, 0.5],
+            "is_spike": [True, False, True],
+        }
+    )
+    yaxis = charts.top_pairs_bar(frame, "count").layout.yaxis
+    # plotly draws the first category at the bottom
+    assert yaxis.categoryorder == "array"
+    assert list(yaxis.categoryarray)[::-1] == list(frame["pair_name"])
+
+
 def matrix() -> pd.DataFrame:
     return pd.DataFrame(
         {
