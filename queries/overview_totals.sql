@@ -1,5 +1,7 @@
 -- one row: the overview's totals for the filters (articles, text articles, countries
--- mentioned, pairs with at least $min_articles, first and last day, languages, sources);
+-- mentioned, pairs with at least $min_articles, first and last day, languages, sources).
+-- With $countries selected, articles, text articles, days and languages count the articles
+-- naming at least one of them (refs #11), and all_articles keeps every article in the filters.
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles
 with
 
@@ -22,6 +24,52 @@ coverage as (
         day between $start and $end
         and ($lang is null or lang = $lang)
         and ($source is null or source = $source)
+),
+
+-- country_articles is read directly, not through an import CTE: DuckDB would materialise it
+selected_ids as (
+    select
+        article_id,
+        any_value(lang) as lang,
+        any_value(day) as day
+    from country_articles
+    where
+        len($countries) > 0
+        and list_contains($countries, country)
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+    group by article_id
+),
+
+selected as (
+    select
+        -- measures
+        count(*)::bigint as articles,
+        count(articles.sentence_count)::bigint as text_articles,
+        count(distinct selected_ids.lang) as languages,
+        -- timestamps
+        min(selected_ids.day) as first_day,
+        max(selected_ids.day) as last_day
+    from selected_ids
+    inner join articles on selected_ids.article_id = articles.article_id
+),
+
+in_view as (
+    select
+        case when len($countries) > 0 then selected.articles else coverage.articles end
+            as articles,
+        case
+            when len($countries) > 0 then selected.text_articles else coverage.text_articles
+        end as text_articles,
+        case when len($countries) > 0 then selected.languages else coverage.languages end
+            as languages,
+        case when len($countries) > 0 then selected.first_day else coverage.first_day end
+            as first_day,
+        case when len($countries) > 0 then selected.last_day else coverage.last_day end
+            as last_day
+    from coverage
+    cross join selected
 ),
 
 countries as (
@@ -56,15 +104,17 @@ pairs as (
 
 final as (
     select
-        coverage.articles,
-        coverage.text_articles,
+        in_view.articles,
+        in_view.text_articles,
+        coverage.articles as all_articles,
         countries.countries,
         pairs.pairs,
-        coverage.languages,
+        in_view.languages,
         coverage.sources,
-        coverage.first_day,
-        coverage.last_day
+        in_view.first_day,
+        in_view.last_day
     from coverage
+    cross join in_view
     cross join countries
     cross join pairs
 )

@@ -420,3 +420,15 @@ def test_the_pairs_headline_tone_equals_the_overviews(on_tiny):
     at = open_page(view="pair", pair="PRK-RUS", start="2024-01-01", end="2024-03-31")
     assert metric(at, "Mean tone") == f"{row['mean_tone']:.2f}"
     assert metric(at, "Conflict sentences") == f"{row['conflict_share']:.0%}"
+
+
+@pytest.mark.parametrize(
+    "countries,articles,of_all",
+    # by hand: CHN is named in a5 only; PRK or USA in a1, a2, a3, a4, a6, a8
+    [("CHN", "1", "out of 8"), ("PRK,USA", "6", "out of 8"), ("", "8", "Every article")],
+)
+def test_the_overview_articles_follow_the_countries_filter(on_tiny, countries, articles, of_all):
+    at = open_page(countries=countries) if countries else open_page()
+    card = next(m for m in at.metric if m.label == "Articles")
+    assert card.value == articles
+    assert of_all in card.help

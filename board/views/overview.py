@@ -67,7 +67,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
 
 def _totals(row: pd.Series, filters: Filters) -> None:
     columns = st.columns(5)
-    columns[0].metric("Articles", f"{int(row['articles']):,}")
+    columns[0].metric("Articles", f"{int(row['articles']):,}", help=_articles_help(row, filters))
     columns[1].metric("Countries", f"{int(row['countries']):,}")
     columns[2].metric("Pairs", f"{int(row['pairs']):,}", help="With at least the minimum")
     columns[3].metric("Days", _days(row), help="From the first to the last day with articles")
@@ -80,6 +80,15 @@ def _totals(row: pd.Series, filters: Filters) -> None:
             f"{not_measured:,} articles have no text (GDELT rows): not measured at sentence "
             "level, and left out of sentence counts and their denominators."
         )
+
+
+def _articles_help(row: pd.Series, filters: Filters) -> str:
+    if not filters.countries:
+        return "Every article in the dates, language and source chosen"
+    return (
+        f"Articles naming at least one of the selected countries, out of "
+        f"{int(row['all_articles']):,} in the dates, language and source chosen"
+    )
 
 
 def _days(row: pd.Series) -> str:
