@@ -13,6 +13,9 @@ from board.data import Result
 from board.state import Filters
 
 DOWNLOAD_LABEL = "Download CSV"
+MISSING = "–"
+"""What a table shows for a missing value (no previous period, no web link); Streamlit would
+show the word "None" (refs #11). The CSV leaves such a field empty."""
 
 
 def empty(message: str) -> NoReturn:

@@ -432,3 +432,12 @@ def test_the_overview_articles_follow_the_countries_filter(on_tiny, countries, a
     card = next(m for m in at.metric if m.label == "Articles")
     assert card.value == articles
     assert of_all in card.help
+
+
+@pytest.mark.parametrize("query", [{}, {"view": "articles", "scope": "all"}])
+def test_missing_values_show_a_dash_not_none(on_tiny, query):
+    # the tiny database has no previous period (Previous, Change, Change % are null) and a6
+    # has a javascript: link, shown as no link
+    table = open_page(**query).dataframe[0]
+    assert table.value.isna().any().any()
+    assert table.proto.placeholder == "–"

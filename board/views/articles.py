@@ -73,6 +73,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         key="articles_table",
         hide_index=True,
         column_config=COLUMNS,
+        placeholder=panel.MISSING,
         column_order=[column for column in ORDER if column in shown],
     )
     panel.download_and_sql("articles", pair and "-".join(pair) or "all", shown, filters, listing)

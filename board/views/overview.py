@@ -58,6 +58,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         key=TABLE_KEY,
         hide_index=True,
         column_config=COLUMNS,
+        placeholder=panel.MISSING,
         on_select=partial(_open_pair, shown),
         selection_mode="single-row",
     )
