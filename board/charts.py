@@ -6,6 +6,7 @@ measure (raw count or share per mille) only picks a column from `VALUE_COLUMNS`.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -15,6 +16,7 @@ from board.layout import force_layout
 
 VALUE_COLUMNS = {"count": "articles", "share": "share_per_mille"}
 VALUE_LABELS = {"count": "Articles", "share": "Share of all articles (‰)"}
+COLUMN_LABELS = {VALUE_COLUMNS[measure]: label for measure, label in VALUE_LABELS.items()}
 ROLLING_COLUMNS = {"count": "rolling_articles", "share": "rolling_share_per_mille"}
 
 SPIKE_COLOUR = "#d62728"
@@ -25,8 +27,12 @@ CONFLICT_COLOUR = "#b279a2"
 SEQUENTIAL_SCALE = "Blues"
 LIFT_SCALE = "RdBu_r"
 """Lift is centred on 1 (as often as chance): blue below, red above."""
-LIFT_RANGE = (0.0, 2.0)
-"""Colours run from never (0) to twice chance (2) and saturate beyond; cells show the value."""
+LIFT_LOG2_RANGE = (-2, 2)
+"""Lift colours run from a quarter of chance to four times chance (log2) and saturate
+beyond; cells show the value."""
+MATRIX_FONT_SIZE = 13
+"""Cell labels as large as the axis labels: they are the figures being read."""
+MATRIX_ROW_PX = 34
 
 MIN_NODE_SIZE = 10
 MAX_NODE_SIZE = 46
@@ -150,18 +156,61 @@ def matrix_heatmap(frame: pd.DataFrame, value: str) -> go.Figure:
     )
     grid = both.pivot_table(index="row", columns="col", values=value, aggfunc="first")
     grid = grid.reindex(index=names, columns=names)
-    is_lift = value == "lift"
-    figure = px.imshow(
-        grid,
-        color_continuous_scale=LIFT_SCALE if is_lift else SEQUENTIAL_SCALE,
-        zmin=LIFT_RANGE[0] if is_lift else None,
-        zmax=LIFT_RANGE[1] if is_lift else None,
-        labels={"color": "Lift" if is_lift else value.replace("_", " ")},
-        text_auto=".2f" if is_lift or value == "share_per_mille" else True,
-        aspect="auto",
+    if value == "lift":
+        figure = _lift_heatmap(grid)
+    else:
+        figure = px.imshow(
+            grid,
+            color_continuous_scale=SEQUENTIAL_SCALE,
+            labels={"color": COLUMN_LABELS.get(value, value.replace("_", " "))},
+            text_auto=".2f" if value == "share_per_mille" else True,
+            aspect="auto",
+        )
+    figure.update_traces(textfont={"size": MATRIX_FONT_SIZE})
+    figure.update_layout(
+        height=max(420, MATRIX_ROW_PX * len(names) + 160), xaxis_title="", yaxis_title=""
     )
-    figure.update_layout(height=max(420, 28 * len(names) + 160), xaxis_title="", yaxis_title="")
     return figure
+
+
+def _lift_heatmap(grid: pd.DataFrame) -> go.Figure:
+    """Lift coloured on a log2 scale centred on 1 (2x and 0.5x equally far from neutral).
+
+    A pair never named together (lift 0) is left uncoloured and labelled 0: on a linear
+    scale it took the darkest colour, as if it were the strongest signal (refs #11).
+    """
+    values = grid.to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        colour = np.where(values > 0, np.log2(values), np.nan)
+    text = np.where(np.isnan(values), "", np.where(values > 0, np.char.mod("%.2f", values), "0"))
+    low, high = LIFT_LOG2_RANGE
+    ticks = list(range(low, high + 1))
+    figure = go.Figure(
+        go.Heatmap(
+            z=np.clip(colour, low, high),
+            x=list(grid.columns),
+            y=list(grid.index),
+            text=text,
+            texttemplate="%{text}",
+            customdata=values,
+            hovertemplate="%{y} – %{x}: lift %{customdata:.2f}<extra></extra>",
+            colorscale=LIFT_SCALE,
+            zmin=low,
+            zmax=high,
+            colorbar={
+                "title": {"text": "Lift"},
+                "tickvals": ticks,
+                "ticktext": [_times(2.0**tick) for tick in ticks],
+            },
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(plot_bgcolor="white")
+    return figure
+
+
+def _times(factor: float) -> str:
+    return f"{factor:g}×" if factor >= 1 else f"1/{1 / factor:g}×"
 
 
 def network_graph(frame: pd.DataFrame, measure: str) -> go.Figure:

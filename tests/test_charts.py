@@ -124,10 +124,20 @@ def test_matrix_heatmap_is_symmetric_in_rank_order():
     assert pd.isna(z.loc["Russia", "Russia"])
 
 
-def test_matrix_lift_colours_are_centred_on_one():
-    figure = charts.matrix_heatmap(matrix(), "lift")
-    # 0 (never together) to 2 (twice chance): 1, as often as chance, is the neutral middle
-    assert (figure.layout.coloraxis.cmin, figure.layout.coloraxis.cmax) == (0.0, 2.0)
+def test_matrix_lift_colours_are_centred_on_one_and_never_is_uncoloured():
+    frame = matrix().assign(lift=[0.5, 0.0, 2.0])
+    heatmap = charts.matrix_heatmap(frame, "lift").data[0]
+    colour = pd.DataFrame(heatmap.z, index=heatmap.y, columns=heatmap.x)
+    text = pd.DataFrame(heatmap.text, index=heatmap.y, columns=heatmap.x)
+    # 1 (as often as chance) is the neutral middle; half and twice chance equally far from it
+    assert (heatmap.zmin, heatmap.zmax) == (-2, 2)
+    assert colour.loc["Russia", "United States"] == -1.0
+    assert colour.loc["North Korea", "Russia"] == 1.0
+    # never named together: no colour (not the darkest one), and the label says 0
+    assert pd.isna(colour.loc["North Korea", "United States"])
+    assert text.loc["North Korea", "United States"] == "0"
+    assert text.loc["Russia", "United States"] == "0.50"
+    assert heatmap.textfont.size == charts.MATRIX_FONT_SIZE
 
 
 def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():

@@ -226,7 +226,7 @@ def test_pair_view_lists_third_countries(on_tiny):
 def test_matrix_lift_and_counts(on_tiny):
     lift = plotly_figures(open_page(view="matrix", countries="PRK,RUS,USA", cell="lift"))[0]
     labels = lift["data"][0]["x"]
-    z = dict(zip(labels, lift["data"][0]["z"][labels.index("Russia")], strict=True))
+    z = dict(zip(labels, lift["data"][0]["customdata"][labels.index("Russia")], strict=True))
     assert z["North Korea"] == pytest.approx(1.6)
 
 
@@ -441,3 +441,11 @@ def test_missing_values_show_a_dash_not_none(on_tiny, query):
     table = open_page(**query).dataframe[0]
     assert table.value.isna().any().any()
     assert table.proto.placeholder == "–"
+
+
+@pytest.mark.parametrize("measure,label", [("count", "Articles"), ("share", "Share ‰")])
+def test_the_matrix_cells_control_names_what_the_cells_show(on_tiny, measure, label):
+    at = open_page(view="matrix", measure=measure)
+    assert at.segmented_control(key="cell").options[0] == label
+    heatmap = plotly_figures(at)[0]
+    assert label.split()[0] in heatmap["layout"]["coloraxis"]["colorbar"]["title"]["text"]
