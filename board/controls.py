@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from board import settings, state
+from board.languages import language_label
 from board.state import Filters, Options
 
 CHOSEN = "_chosen"
@@ -144,7 +145,7 @@ def _sidebar(options: Options) -> None:
             "Language",
             ["", *options.languages],
             key="lang",
-            format_func=lambda v: v or "All languages",
+            format_func=lambda v: language_label(v) if v else "All languages",
         )
         st.selectbox(
             "Source", ["", *options.sources], key="source", format_func=lambda v: v or "All sources"

@@ -449,3 +449,10 @@ def test_the_matrix_cells_control_names_what_the_cells_show(on_tiny, measure, la
     assert at.segmented_control(key="cell").options[0] == label
     heatmap = plotly_figures(at)[0]
     assert label.split()[0] in heatmap["layout"]["coloraxis"]["colorbar"]["title"]["text"]
+
+
+def test_languages_are_listed_by_name_and_code(on_tiny):
+    language = open_page().selectbox(key="lang")
+    assert language.options == ["All languages", "English (en)", "French (fr)", "Indonesian (id)"]
+    language.set_value("fr")
+    assert language.value == "fr"
