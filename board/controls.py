@@ -41,8 +41,9 @@ _LATEST = date(settings.LATEST_DATE_YEAR, 12, 31)
 
 def filters(options: Options) -> tuple[Filters, list[str]]:
     """Render the sidebar and the view switcher; the state they show, and any notices."""
-    chosen = _chosen()
+    chosen, refused = _chosen()
     current, notices = state.from_query(chosen, options)
+    notices = refused + notices
     canonical = state.to_query(current)
     st.session_state[CHOSEN] = {key: canonical[key] for key in chosen if key in canonical}
     seeded = _widget_values(current)
@@ -56,10 +57,11 @@ def filters(options: Options) -> tuple[Filters, list[str]]:
     return current, notices
 
 
-def _chosen() -> dict[str, str]:
-    """The query-string values chosen so far, updated with any widget the user changed."""
+def _chosen() -> tuple[dict[str, str], list[str]]:
+    """The query-string values chosen so far, updated with any widget the user changed, and
+    a notice for a change that was refused."""
     if CHOSEN not in st.session_state:
-        return {key: st.query_params.get(key) for key in st.query_params}
+        return {key: st.query_params.get(key) for key in st.query_params}, []
     chosen = dict(st.session_state[CHOSEN])
     seeded = st.session_state.get(SEEDED, {})
     changed = {
@@ -68,10 +70,27 @@ def _chosen() -> dict[str, str]:
         if key in st.session_state and st.session_state[key] != value
     }
     widgets = {key: st.session_state.get(key, seeded.get(key)) for key in seeded}
+    refused = _dates_crossed(widgets, changed)
     for name, value in _query_form(widgets).items():
+        if name in refused:
+            continue
         if name in changed or (name == "pair" and changed & {"pair_a", "pair_b"}):
             chosen[name] = value
-    return chosen
+    return chosen, [refused[name] for name in refused]
+
+
+def _dates_crossed(widgets: dict[str, Any], changed: set[str]) -> dict[str, str]:
+    """A date moved past the other one is refused (and said so), keeping the other date:
+    resetting both silently lost the user's other choice (refs #11)."""
+    start, end = widgets.get("start"), widgets.get("end")
+    if not (isinstance(start, date) and isinstance(end, date)) or start <= end:
+        return {}
+    moved = "end" if "end" in changed else "start"
+    if moved == "end":
+        message = f"“To” {end} is before “From” {start}: “To” is left as it was."
+    else:
+        message = f"“From” {start} is after “To” {end}: “From” is left as it was."
+    return {moved: message}
 
 
 def _widget_values(filters: Filters) -> dict[str, Any]:

@@ -189,11 +189,14 @@ def _dates(
     first = _day("start", start, base.start, notices)
     last = _day("end", end, base.end, notices)
     if first > last:
+        # the start is kept (a link names its period by where it starts), with the
+        # default end when that comes after it
+        kept_end = base.end if base.end >= first else first
         notices.append(
             f"The start {first.isoformat()} is after the end {last.isoformat()}: "
-            "showing the whole date range."
+            f"showing {first.isoformat()} to {kept_end.isoformat()}."
         )
-        return base.start, base.end
+        return first, kept_end
     return first, last
 
 

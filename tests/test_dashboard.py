@@ -456,3 +456,15 @@ def test_languages_are_listed_by_name_and_code(on_tiny):
     assert language.options == ["All languages", "English (en)", "French (fr)", "Indonesian (id)"]
     language.set_value("fr")
     assert language.value == "fr"
+
+
+def test_a_to_date_before_the_from_date_is_refused_with_a_notice_and_keeps_from(on_tiny):
+    at = open_page(start="2024-02-01", end="2024-03-01")
+    at.date_input(key="end").set_value("2024-01-15").run()
+    assert_healthy(at)
+    assert any("“To” 2024-01-15 is before “From” 2024-02-01" in w.value for w in at.warning)
+    assert (at.query_params["start"], at.query_params["end"]) == ("2024-02-01", "2024-03-01")
+    assert str(at.date_input(key="end").value) == "2024-03-01"
+    at.date_input(key="start").set_value("2024-04-01").run()
+    assert any("“From” 2024-04-01 is after “To” 2024-03-01" in w.value for w in at.warning)
+    assert (at.query_params["start"], at.query_params["end"]) == ("2024-02-01", "2024-03-01")

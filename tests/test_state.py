@@ -109,10 +109,19 @@ def test_invalid_values_fall_back_to_defaults_with_a_notice(query, field, expect
     assert len(notices) == 1 and notices[0].startswith(notice)
 
 
-def test_a_start_after_the_end_shows_the_whole_range():
-    filters, notices = from_query({"start": "2024-06-01", "end": "2024-05-01"}, OPTIONS)
-    assert (filters.start, filters.end) == (OPTIONS.first_day, OPTIONS.last_day)
-    assert "after the end" in notices[0]
+@pytest.mark.parametrize(
+    "start,end,kept",
+    [
+        # the start is kept, the end falls back to the data's last day...
+        ("2024-06-01", "2024-05-01", (date(2024, 6, 1), OPTIONS.last_day)),
+        # ... or to the start itself when the start is after the data
+        ("2025-02-01", "2025-01-01", (date(2025, 2, 1), date(2025, 2, 1))),
+    ],
+)
+def test_a_start_after_the_end_keeps_the_start_and_says_so(start, end, kept):
+    filters, notices = from_query({"start": start, "end": end}, OPTIONS)
+    assert (filters.start, filters.end) == kept
+    assert f"The start {start} is after the end {end}: showing {start} to" in notices[0]
 
 
 def test_notices_show_user_values_as_code_spans_shortened():
