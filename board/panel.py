@@ -24,6 +24,32 @@ def empty(message: str) -> NoReturn:
     st.stop()
 
 
+def what_to_change(filters: Filters, *first: str, countries: bool = True) -> str:
+    """The empty state's advice, naming only the filters that are set: 'Widen the dates,
+    clear the language, or switch the co-occurrence window to the same article.'
+
+    `first` are the view's own suggestions; `countries` whether the view uses that filter.
+    """
+    steps = [*first, "widen the dates"]
+    chosen = [
+        name
+        for name, value in (
+            ("language", filters.lang),
+            ("source", filters.source),
+            ("countries", filters.countries if countries else None),
+        )
+        if value
+    ]
+    if chosen:
+        steps.append("clear the " + ", ".join(chosen))
+    # few pairs share a sentence in a small corpus (French in the sample): say where the
+    # articles are rather than leave a bare "nothing here" (refs #11)
+    if filters.window == "sentence":
+        steps.append("switch the co-occurrence window to the same article")
+    advice = steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + ", or " + steps[-1]
+    return advice[0].upper() + advice[1:] + "."
+
+
 def download_and_sql(
     view: str, part: str, shown: pd.DataFrame, filters: Filters, *results: Result
 ) -> None:

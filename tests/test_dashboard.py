@@ -468,3 +468,13 @@ def test_a_to_date_before_the_from_date_is_refused_with_a_notice_and_keeps_from(
     at.date_input(key="start").set_value("2024-04-01").run()
     assert any("“From” 2024-04-01 is after “To” 2024-03-01" in w.value for w in at.warning)
     assert (at.query_params["start"], at.query_params["end"]) == ("2024-02-01", "2024-03-01")
+
+
+@pytest.mark.parametrize("view", ["overview", "pair", "network", "articles"])
+def test_a_same_sentence_empty_state_suggests_the_article_window(on_tiny, view):
+    # the tiny database's only French article (a7) names no country
+    at = open_page(view=view, pair="PRK-RUS", lang="fr", window="sentence")
+    assert_healthy(at)
+    advice = at.info[0].value
+    assert "clear the language" in advice
+    assert advice.endswith("or switch the co-occurrence window to the same article.")

@@ -7,6 +7,7 @@ and in markdown only through `board.text`, which escapes them; links are http(s)
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -94,12 +95,13 @@ def _page(database: Database, filters: Filters) -> Result:
 
 
 def _nothing_found(filters: Filters, pair: tuple[str, str] | None, options: Options) -> str:
-    where = f"naming {pair_title(pair, options)} " if pair else ""
+    where = f" naming {pair_title(pair, options)}" if pair else ""
     window = " in one sentence" if pair and filters.window == "sentence" else ""
+    # without a pair the co-occurrence window changes nothing here, so it is not suggested
+    advice = panel.what_to_change(filters if pair else replace(filters, window="article"))
     return (
-        f"No articles {where}{window}between {filters.start} and {filters.end} with these "
-        "filters. Widen the dates, clear the language, source or countries, or switch the "
-        "co-occurrence window to the same article."
+        f"No articles{where}{window} between {filters.start} and {filters.end} with these "
+        f"filters. {advice}"
     )
 
 

@@ -26,8 +26,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     matrix = run(database, *requests.pair_matrix(filters))
     if matrix.frame.empty:
         panel.empty(
-            "Fewer than two countries are mentioned with these filters. Widen the dates or "
-            "clear the language, source or countries."
+            "Fewer than two countries are mentioned with these filters. "
+            + panel.what_to_change(filters)
         )
     axis = (
         "the selected countries"

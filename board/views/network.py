@@ -14,8 +14,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if edges.frame.empty:
         panel.empty(
             f"No pair has at least {filters.min_articles} article(s) with these filters. "
-            "Lower the minimum articles per pair, widen the dates, or clear the language, "
-            "source or countries."
+            + panel.what_to_change(filters, "lower the minimum articles per pair")
         )
     st.caption(
         f"The {len(edges.frame)} busiest pairs with at least {filters.min_articles} article(s) "

@@ -39,7 +39,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if pairs.frame.empty:
         panel.empty(
             f"No country pair has at least {filters.min_articles} article(s) with these filters. "
-            "Widen the dates, clear the language, source or countries, or lower the minimum."
+            + panel.what_to_change(filters, "lower the minimum articles per pair")
         )
     st.subheader("Top pairs")
     compared = (

@@ -22,8 +22,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if not frame["articles"].fillna(0).any() and not frame["not_measured_articles"].any():
         panel.empty(
             f"No article names both {title.replace(' – ', ' and ')} between {filters.start} and "
-            f"{filters.end} with these filters. Widen the dates, clear the language or "
-            "source, or choose another pair."
+            f"{filters.end} with these filters. "
+            + panel.what_to_change(filters, "choose another pair", countries=False)
         )
     summary = run(database, *requests.pair_summary(filters, filters.pair))
     _summary(summary.frame.iloc[0], frame, filters)

@@ -14,12 +14,9 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     countries = run(database, *requests.map_countries(filters))
     focus_name = options.name(focus) if focus else ""
     if countries.frame.empty:
+        found = f"No country is named with {focus_name}" if focus else "No country is mentioned"
         panel.empty(
-            f"No country is named with {focus_name} with these filters. Widen the dates or "
-            "clear the language or source."
-            if focus
-            else "No country is mentioned with these filters. Widen the dates or clear the "
-            "language or source."
+            f"{found} with these filters. " + panel.what_to_change(filters, countries=False)
         )
     title = f"Partners of {focus_name}" if focus else "Articles mentioning each country"
     st.caption(
