@@ -109,6 +109,7 @@ def _widget_values(filters: Filters) -> dict[str, Any]:
         "min": filters.min_articles,
         "cell": filters.cell,
         "scope": filters.scope,
+        "page": filters.page,
     }
 
 
@@ -129,6 +130,7 @@ def _query_form(widgets: dict[str, Any]) -> dict[str, str]:
         "min": str(widgets.get("min") or ""),
         "cell": str(widgets.get("cell") or ""),
         "scope": str(widgets.get("scope") or ""),
+        "page": str(widgets.get("page") or ""),
     }
 
 

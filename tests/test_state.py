@@ -44,6 +44,7 @@ def test_every_contract_name_is_read():
         "min": "3",
         "cell": "lift",
         "scope": "all",
+        "page": "4",
     }
     filters, notices = from_query(query, OPTIONS)
     assert notices == []
@@ -61,6 +62,7 @@ def test_every_contract_name_is_read():
         min_articles=3,
         cell="lift",
         scope="all",
+        page=4,
     )
     assert to_query(filters) == {**query, "pair": "PRK-RUS"}
 
@@ -91,6 +93,8 @@ def test_round_trip_leaves_out_empty_filters_and_default_extras():
         ({"scope": "mine"}, "scope", "pair", "Unknown scope"),
         ({"min": "-1"}, "min_articles", 1, "Invalid minimum"),
         ({"min": "two"}, "min_articles", 1, "Invalid minimum"),
+        ({"page": "0"}, "page", 1, "Invalid page"),
+        ({"page": "2; drop"}, "page", 1, "Invalid page"),
         ({"lang": "xx"}, "lang", None, "No articles with lang"),
         ({"source": "unknown"}, "source", None, "No articles with source"),
         ({"start": "2024-13-01"}, "start", date(2024, 1, 10), "Invalid start date"),

@@ -85,11 +85,12 @@ def render(database: Database, filters: Filters, options: Options) -> None:
 
 
 def _page(database: Database, filters: Filters) -> Result:
-    """The current page; back to the first when the filters left fewer pages than that."""
-    page = max(1, int(st.session_state.get(PAGE_KEY) or 1))
-    listing = run(database, *requests.articles_list(filters, page))
-    if listing.frame.empty and page > 1:
+    """The page in the URL (`page`); the first when the filters left fewer pages than that."""
+    listing = run(database, *requests.articles_list(filters, filters.page))
+    if listing.frame.empty and filters.page > 1:
         st.session_state[PAGE_KEY] = 1
+        # the URL was written before the page was known to be past the end
+        st.query_params.pop(PAGE_KEY, None)
         listing = run(database, *requests.articles_list(filters, 1))
     return listing
 
