@@ -1,6 +1,8 @@
 """The sidebar filters and the view switcher, kept in step with the URL's query string.
 
-On a session's first run the query string decides; afterwards the widgets do. Only values
+On a session's first run the query string decides; afterwards the widgets do, unless the
+URL is no longer the one this module wrote: then the browser went Back or Forward, and the
+URL decides again. Only values
 someone chose (in the URL or a widget) are kept as choices: the rest follow the data, so
 when a new database is published the default date range grows with it. Every run
 validates the choices against the data (`state.from_query`), seeds the widgets from the
@@ -22,6 +24,8 @@ CHOSEN = "_chosen"
 """Session key: the query-string form of the values someone chose."""
 SEEDED = "_seeded"
 """Session key: the widget values this module set on the previous run."""
+WRITTEN = "_written"
+"""Session key: the query string this module wrote on the previous run."""
 
 VIEW_LABELS = {
     "overview": "Overview",
@@ -53,15 +57,28 @@ def filters(options: Options) -> tuple[Filters, list[str]]:
     _sidebar(options)
     _view_switcher()
     if dict(st.query_params) != canonical:
+        # Streamlit pushes a browser history entry for each change, so Back returns here
         st.query_params.from_dict(canonical)
+    st.session_state[WRITTEN] = canonical
     return current, notices
+
+
+def drop_from_url(name: str) -> None:
+    """Remove a value from the URL after the filters were written (a page past the end)."""
+    st.query_params.pop(name, None)
+    written = st.session_state.get(WRITTEN)
+    if written is not None:
+        written.pop(name, None)
 
 
 def _chosen() -> tuple[dict[str, str], list[str]]:
     """The query-string values chosen so far, updated with any widget the user changed, and
     a notice for a change that was refused."""
-    if CHOSEN not in st.session_state:
-        return {key: st.query_params.get(key) for key in st.query_params}, []
+    url = {key: st.query_params.get(key) for key in st.query_params}
+    # a URL this module did not write: the session's first run, or browser Back/Forward
+    # (which used to be overwritten by the widgets, so Back stayed on the pair, refs #11)
+    if CHOSEN not in st.session_state or url != st.session_state.get(WRITTEN, url):
+        return url, []
     chosen = dict(st.session_state[CHOSEN])
     seeded = st.session_state.get(SEEDED, {})
     changed = {

@@ -494,3 +494,32 @@ def test_the_articles_page_is_in_the_url(synthetic_db, monkeypatch):
     past = open_page(view="articles", scope="all", page="999")
     assert "Articles 1–50 of 2,000" in shown_text(past)
     assert "page" not in past.query_params
+
+
+def test_browser_back_after_opening_a_pair_returns_to_the_overview(on_tiny):
+    at = open_page()
+    overview = dict(at.query_params)
+    # what selecting a top-pairs row does (see board/views/overview.py::_open_pair)
+    at.session_state["view"] = "pair"
+    at.selectbox(key="pair_b").set_value("USA").run()
+    assert (at.query_params["view"], at.query_params["pair"]) == ("pair", "PRK-USA")
+    # Back: the browser puts the previous URL in place and reruns the script
+    at.query_params.clear()
+    at.query_params.update(overview)
+    at.run()
+    assert_healthy(at)
+    assert at.segmented_control(key="view").value == "overview"
+    assert dict(at.query_params) == overview
+    # and the widgets lead again afterwards
+    at.segmented_control(key="measure").set_value("share").run()
+    assert (at.query_params["view"], at.query_params["measure"]) == ("overview", "share")
+
+
+def test_the_top_pairs_table_says_how_many_pairs_it_shows(on_tiny, synthetic_db, monkeypatch):
+    assert "All 6 pairs with at least 1 article(s); Share ‰ is of the 8 articles" in shown_text(
+        open_page()
+    )
+    monkeypatch.setenv("TENSION_DB", str(synthetic_db))
+    at = open_page()
+    pairs = metric(at, "Pairs")
+    assert f"The 25 busiest of {pairs} pairs (the CSV has all of them)" in shown_text(at)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from board import panel, requests, settings
+from board import controls, panel, requests, settings
 from board.data import Database, Result, run
 from board.state import SCOPES, Filters, Options
 from board.text import escape_markdown, highlight, highlight_spans, markdown_link, safe_url
@@ -90,7 +90,7 @@ def _page(database: Database, filters: Filters) -> Result:
     if listing.frame.empty and filters.page > 1:
         st.session_state[PAGE_KEY] = 1
         # the URL was written before the page was known to be past the end
-        st.query_params.pop(PAGE_KEY, None)
+        controls.drop_from_url(PAGE_KEY)
         listing = run(database, *requests.articles_list(filters, 1))
     return listing
 

@@ -12,24 +12,35 @@ from board.data import Database, run
 from board.state import Filters, Options
 
 TABLE_KEY = "top_pairs"
+COMPACT = 64
+"""Pixels for a numeric column: its header and a value like +1050% fit."""
 
 COLUMNS = {
-    "country_a": st.column_config.TextColumn("A"),
-    "country_b": st.column_config.TextColumn("B"),
-    "pair_name": st.column_config.TextColumn("Pair"),
-    "articles": st.column_config.NumberColumn("Articles", format="%d"),
-    "total_articles": st.column_config.NumberColumn("All articles", format="%d"),
-    "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f"),
-    "previous_articles": st.column_config.NumberColumn("Previous period", format="%d"),
-    "change": st.column_config.NumberColumn("Change", format="%+d"),
-    "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%"),
-    "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f"),
-    "conflict_share": st.column_config.NumberColumn(
-        "Conflict", format="percent", help="Share of the pair's sentences with conflict words"
+    "pair_name": st.column_config.TextColumn("Pair", pinned=True),
+    "articles": st.column_config.NumberColumn("Articles", format="%d", width=COMPACT),
+    "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f", width=COMPACT),
+    "change": st.column_config.NumberColumn(
+        "Change", format="%+d", width=COMPACT, help="Articles minus the previous period's"
     ),
-    "is_spike": st.column_config.CheckboxColumn("Spike"),
-    "not_measured_articles": st.column_config.NumberColumn("Not measured", format="%d"),
+    "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%", width=COMPACT),
+    "is_spike": st.column_config.CheckboxColumn("Spike", width=COMPACT),
+    "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f", width=COMPACT),
+    "conflict_share": st.column_config.NumberColumn(
+        "Conflict",
+        format="percent",
+        width=COMPACT,
+        help="Share of the pair's sentences with conflict words",
+    ),
+    "not_measured_articles": st.column_config.NumberColumn(
+        "No text", format="%d", width=COMPACT, help="Articles without text: not measured"
+    ),
+    "previous_articles": st.column_config.NumberColumn(
+        "Previous", format="%d", width=COMPACT, help="Articles in the previous period"
+    ),
 }
+"""Shown in this order: what moved first, then the previous period. The ISO-3 codes and the
+share's denominator (the same in every row, given in the caption) are in the CSV but not on
+screen, so that a 1280 px screen shows every column (refs #11)."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
@@ -48,6 +59,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         else "No articles before this period, so no comparison"
     )
     st.caption(
+        f"{_how_many(pairs.frame, int(totals.frame['pairs'].iloc[0]), filters)} "
         f"{compared}. Select a row to open the pair; a spike is more than "
         f"{settings.SPIKE_RATIO:g}x the previous period with at least "
         f"{settings.SPIKE_MIN_ARTICLES} articles."
@@ -58,6 +70,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         key=TABLE_KEY,
         hide_index=True,
         column_config=COLUMNS,
+        column_order=[column for column in COLUMNS if column in shown],
         placeholder=panel.MISSING,
         on_select=partial(_open_pair, shown),
         selection_mode="single-row",
@@ -81,6 +94,20 @@ def _totals(row: pd.Series, filters: Filters) -> None:
             f"{not_measured:,} articles have no text (GDELT rows): not measured at sentence "
             "level, and left out of sentence counts and their denominators."
         )
+
+
+def _how_many(frame: pd.DataFrame, pairs: int, filters: Filters) -> str:
+    """'The 25 busiest of 993 pairs ...': the table stops at TOP_PAIRS rows, the CSV does not."""
+    base = "articles with text" if filters.window == "sentence" else "articles"
+    shown = (
+        f"All {pairs:,} pairs"
+        if len(frame) >= pairs
+        else f"The {len(frame):,} busiest of {pairs:,} pairs (the CSV has all of them)"
+    )
+    return (
+        f"{shown} with at least {filters.min_articles} article(s); Share ‰ is of the "
+        f"{int(frame['total_articles'].iloc[0]):,} {base} in the period."
+    )
 
 
 def _articles_help(row: pd.Series, filters: Filters) -> str:
