@@ -17,12 +17,7 @@ st.title("Tension Monitor")
 database = page.database_or_stop()
 articles = page.freshness(database)
 if articles == 0:
-    st.info(
-        "The database has no articles yet. Load some with `python -m etl load FILE` "
-        "(or `python -m etl sample`); the page picks them up on the next interaction.",
-        icon=":material/inbox:",
-    )
-    st.stop()
+    page.wait_for_articles(database)
 
 options = page.options(database)
 filters, notices = controls.filters(options)
