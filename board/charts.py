@@ -34,6 +34,9 @@ MATRIX_FONT_SIZE = 13
 """Cell labels as large as the axis labels: they are the figures being read."""
 MATRIX_ROW_PX = 34
 
+PAIR_MARGIN = {"l": 70, "r": 20, "t": 60}
+"""Fixed left and right margins for the pair's two charts: their plot areas line up."""
+
 MIN_NODE_SIZE = 10
 MAX_NODE_SIZE = 46
 MAX_EDGE_WIDTH = 8
@@ -88,8 +91,12 @@ def pair_volume(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         marker={"color": SPIKE_COLOUR, "size": 11, "symbol": "triangle-up"},
     )
     figure.update_layout(
-        title=title, yaxis_title=VALUE_LABELS[measure], legend={"orientation": "h", "y": -0.15}
+        title=title,
+        yaxis_title=VALUE_LABELS[measure],
+        legend={"orientation": "h", "y": -0.15},
+        margin=PAIR_MARGIN,
     )
+    figure.update_xaxes(range=bucket_range(frame["bucket"]))
     return figure
 
 
@@ -126,8 +133,20 @@ def pair_tone_conflict(frame: pd.DataFrame) -> go.Figure:
         row=2,
         col=1,
     )
-    figure.update_layout(height=460, showlegend=False)
+    figure.update_layout(height=460, showlegend=False, margin=PAIR_MARGIN)
+    # the same x range and margins as the volume chart above, so the dates line up (refs #11)
+    figure.update_xaxes(range=bucket_range(frame["bucket"]))
     return figure
+
+
+def bucket_range(buckets: pd.Series) -> list[pd.Timestamp] | None:
+    """The x range from half a bucket before the first to half a bucket after the last,
+    which is where plotly draws the first and last bars."""
+    days = pd.to_datetime(buckets).sort_values().reset_index(drop=True)
+    if days.empty:
+        return None
+    step = days.diff().min() if len(days) > 1 else pd.Timedelta(days=1)
+    return [days.iloc[0] - step / 2, days.iloc[-1] + step / 2]
 
 
 def third_countries_bar(frame: pd.DataFrame) -> go.Figure:

@@ -214,3 +214,14 @@ def test_the_map_ships_its_country_shapes_for_offline_use():
     topology = json.loads(base64.b64decode(url.removeprefix("data:application/json;base64,")[:-1]))
     ids = {shape.get("id") for shape in topology["objects"]["countries"]["geometries"]}
     assert {"PRK", "RUS", "USA", "UKR", "IDN"} <= ids
+
+
+def test_the_volume_and_tone_charts_share_one_x_range():
+    volume = charts.pair_volume(timeline(), "count", "")
+    tone = charts.pair_tone_conflict(timeline())
+    # weekly buckets: from half a week before the first to half a week after the last
+    expected = [pd.Timestamp("2023-12-28 12:00"), pd.Timestamp("2024-01-18 12:00")]
+    assert [pd.Timestamp(x) for x in volume.layout.xaxis.range] == expected
+    assert [pd.Timestamp(x) for x in tone.layout.xaxis.range] == expected
+    assert [pd.Timestamp(x) for x in tone.layout.xaxis2.range] == expected
+    assert volume.layout.margin.l == tone.layout.margin.l

@@ -530,3 +530,19 @@ def test_the_top_pairs_table_says_how_many_pairs_it_shows(on_tiny, synthetic_db,
     at = open_page()
     pairs = metric(at, "Pairs")
     assert f"The 25 busiest of {pairs} pairs (the CSV has all of them)" in shown_text(at)
+
+
+def test_faint_partial_buckets_are_explained(on_tiny):
+    # months from Jan 15 to Mar 2: January and March are cut by the dates
+    at = open_page(
+        view="pair", pair="PRK-RUS", bucket="month", start="2024-01-15", end="2024-03-02"
+    )
+    assert "Faint bars: the first and last months only partly fall between 2024-01-15 and" in (
+        shown_text(at)
+    )
+    volume, tone = plotly_figures(at)[:2]
+    assert volume["layout"]["xaxis"]["range"] == tone["layout"]["xaxis"]["range"]
+    whole = open_page(
+        view="pair", pair="PRK-RUS", bucket="month", start="2024-01-01", end="2024-03-31"
+    )
+    assert "Faint bars" not in shown_text(whole)

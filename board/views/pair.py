@@ -31,6 +31,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         charts.pair_volume(frame, filters.measure, f"{title}: articles per {filters.bucket}"),
         key="pair_volume_chart",
     )
+    if frame["is_partial"].any():
+        st.caption(_partial_note(frame, filters))
     st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
     panel.download_and_sql("pair", "timeline", frame, filters, timeline, summary)
     st.button(
@@ -77,6 +79,25 @@ def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
         f"spike is more than {settings.SPIKE_RATIO:g}x the mean of the previous buckets and at "
         f"least {settings.SPIKE_MIN_ARTICLES} articles."
     )
+
+
+def _partial_note(frame: pd.DataFrame, filters: Filters) -> str:
+    """Why some bars are faint (refs #11): the date range cuts their bucket."""
+    ends = [
+        name
+        for name, partial in (
+            ("first", frame["is_partial"].iloc[0]),
+            ("last", frame["is_partial"].iloc[-1]),
+        )
+        if partial
+    ]
+    if len(ends) == 1:
+        cut = f"the {ends[0]} {filters.bucket} only partly falls"
+        rest = "so it counts fewer days; it is never a spike and not part of a baseline"
+    else:
+        cut = f"the first and last {filters.bucket}s only partly fall"
+        rest = "so they count fewer days; they are never spikes and not part of a baseline"
+    return f"Faint bars: {cut} between {filters.start} and {filters.end}, {rest}."
 
 
 def _third_countries(database: Database, filters: Filters) -> None:
