@@ -37,6 +37,10 @@ MATRIX_ROW_PX = 34
 PAIR_MARGIN = {"l": 70, "r": 20, "t": 60}
 """Fixed left and right margins for the pair's two charts: their plot areas line up."""
 
+SELECTED_COLOUR = "#e45756"
+"""The selected countries in the network and the focus country on the map."""
+LABEL_GAP_PX = 7
+
 MIN_NODE_SIZE = 10
 MAX_NODE_SIZE = 46
 MAX_EDGE_WIDTH = 8
@@ -232,8 +236,9 @@ def _times(factor: float) -> str:
     return f"{factor:g}×" if factor >= 1 else f"1/{1 / factor:g}×"
 
 
-def network_graph(frame: pd.DataFrame, measure: str) -> go.Figure:
-    """Countries as nodes sized by their articles, edges as wide as the pair's count."""
+def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] = ()) -> go.Figure:
+    """Countries as nodes sized by their articles, edges as wide as the pair's count; the
+    selected countries stand out in colour and bold."""
     column = VALUE_COLUMNS[measure]
     nodes = _nodes(frame)
     positions = force_layout(
@@ -253,21 +258,35 @@ def network_graph(frame: pd.DataFrame, measure: str) -> go.Figure:
             showlegend=False,
         )
     biggest = nodes["volume"].max() or 1
+    sizes = MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * nodes["volume"] / biggest
+    is_selected = [code in selected for code in nodes.index]
     figure.add_scatter(
         x=[positions[code][0] for code in nodes.index],
         y=[positions[code][1] for code in nodes.index],
-        mode="markers+text",
-        text=list(nodes.index),
-        textposition="top center",
+        mode="markers",
+        customdata=list(nodes.index),
         hovertext=[f"{name}: {volume:,} articles" for name, volume in nodes.to_numpy()],
         hoverinfo="text",
         marker={
-            "size": MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * nodes["volume"] / biggest,
-            "color": STEADY_COLOUR,
+            "size": sizes,
+            "color": [SELECTED_COLOUR if chosen else STEADY_COLOUR for chosen in is_selected],
             "line": {"color": "white", "width": 1},
         },
         showlegend=False,
     )
+    # names as annotations: drawn above every marker and edge, and lifted clear of their own
+    # node, where a trace's text hid under large nodes (refs #11)
+    for code, size, chosen in zip(nodes.index, sizes, is_selected, strict=True):
+        name = nodes.at[code, "name"]
+        figure.add_annotation(
+            x=positions[code][0],
+            y=positions[code][1],
+            text=f"<b>{name}</b>" if chosen else name,
+            showarrow=False,
+            yshift=size / 2 + LABEL_GAP_PX,
+            font={"size": 12, "color": SELECTED_COLOUR if chosen else "#333"},
+            bgcolor="rgba(255, 255, 255, 0.7)",
+        )
     hidden = {"visible": False}
     figure.update_layout(height=620, xaxis=hidden, yaxis=hidden, plot_bgcolor="white")
     return figure

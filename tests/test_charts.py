@@ -153,11 +153,17 @@ def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
             "volume_b": [20, 40],
         }
     )
-    figure = charts.network_graph(edges, "count")
+    figure = charts.network_graph(edges, "count", selected=("RUS",))
     *lines, nodes = figure.data
     assert len(lines) == 2
-    assert list(nodes.text) == ["PRK", "RUS", "USA"]
-    sizes = dict(zip(nodes.text, nodes.marker.size, strict=True))
+    assert list(nodes.customdata) == ["PRK", "RUS", "USA"]
+    # names, above their nodes (the bigger the node, the higher), the selected one in bold
+    labels = {a.text: a for a in figure.layout.annotations}
+    assert set(labels) == {"North Korea", "<b>Russia</b>", "United States"}
+    assert labels["United States"].yshift > labels["North Korea"].yshift
+    colours = dict(zip(nodes.customdata, nodes.marker.color, strict=True))
+    assert colours["RUS"] == charts.SELECTED_COLOUR != colours["PRK"]
+    sizes = dict(zip(nodes.customdata, nodes.marker.size, strict=True))
     assert sizes["USA"] == charts.MAX_NODE_SIZE
     assert sizes["PRK"] < sizes["RUS"] < sizes["USA"]
     assert lines[1].line.width > lines[0].line.width

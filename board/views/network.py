@@ -19,7 +19,9 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     st.caption(
         f"The {len(edges.frame)} busiest pairs with at least {filters.min_articles} article(s) "
         f"(at most {settings.NETWORK_EDGES}); node size is the country's articles, edge width "
-        "the pair's."
+        "the pair's" + ("; the selected countries are in red." if filters.countries else ".")
     )
-    st.plotly_chart(charts.network_graph(edges.frame, filters.measure), key="network_chart")
+    st.plotly_chart(
+        charts.network_graph(edges.frame, filters.measure, filters.countries), key="network_chart"
+    )
     panel.download_and_sql("network", "edges", edges.frame, filters, edges)
