@@ -292,8 +292,12 @@ def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] =
     return figure
 
 
-def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
-    """A choropleth of the countries' values (ISO-3 codes in `country`)."""
+def world_map(
+    frame: pd.DataFrame, measure: str, title: str, focus: str | None = None, focus_name: str = ""
+) -> go.Figure:
+    """A choropleth of the countries' values (ISO-3 codes in `country`), zoomed to the
+    countries drawn. With a `focus` (whose partners these are): a dot on each partner, so that
+    small ones show at world scale, and the focus in its own colour, not the grey of no data."""
     column = VALUE_COLUMNS[measure]
     figure = px.choropleth(
         frame,
@@ -306,6 +310,23 @@ def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         labels={column: VALUE_LABELS[measure]},
         title=title,
     )
+    if focus:
+        # a partner such as Armenia is a few pixels at world scale: a dot at each partner's
+        # centre (for all mentions, a hundred dots would bury the map)
+        figure.add_scattergeo(
+            locations=frame["country"],
+            locationmode="ISO-3",
+            marker={
+                "size": 7,
+                "color": frame[column],
+                "coloraxis": "coloraxis",
+                "line": {"width": 1},
+            },
+            hovertext=frame["country_name"],
+            hoverinfo="text",
+            showlegend=False,
+        )
+        _mark_focus(figure, focus, focus_name)
     figure.update_geos(
         showframe=False,
         showcoastlines=False,
@@ -317,12 +338,30 @@ def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         # pinned: left to itself plotly.js centres the map on the data, and the Aleutians
         # (across the antimeridian) swing it to a Pacific-centred world
         projection_rotation_lon=0,
-        center={"lon": 0, "lat": 15},
-        lonaxis_range=[-180, 180],
-        lataxis_range=[-58, 84],
+        fitbounds="locations",
     )
     figure.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
     return figure
+
+
+def _mark_focus(figure: go.Figure, focus: str, name: str) -> None:
+    figure.add_choropleth(
+        locations=[focus],
+        locationmode="ISO-3",
+        z=[1],
+        colorscale=[[0, SELECTED_COLOUR], [1, SELECTED_COLOUR]],
+        showscale=False,
+        hovertext=[f"{name} (the focus country)"],
+        hoverinfo="text",
+        name="focus",
+    )
+    figure.add_scattergeo(
+        locations=[focus],
+        locationmode="ISO-3",
+        marker={"size": 11, "color": SELECTED_COLOUR, "symbol": "star"},
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 def _axis_names(frame: pd.DataFrame) -> list[str]:

@@ -199,6 +199,28 @@ def test_world_map_colours_countries_by_the_measure():
     assert list(choropleth.z) == [625.0, 125.0]
 
 
+def test_the_partner_map_marks_the_focus_and_dots_small_partners():
+    frame = pd.DataFrame(
+        {
+            "country": ["AZE", "RUS"],
+            "country_name": ["Azerbaijan", "Russia"],
+            "articles": [3, 5],
+            "total_articles": [8, 8],
+            "share_per_mille": [375.0, 625.0],
+        }
+    )
+    figure = charts.world_map(frame, "count", "Partners of Armenia", "ARM", "Armenia")
+    partners, dots, focus, star = figure.data
+    assert list(dots.locations) == ["AZE", "RUS"]
+    # the focus has its own colour, not the "no data" grey nor the partners' scale
+    assert list(focus.locations) == ["ARM"]
+    assert {colour for _, colour in focus.colorscale} == {charts.SELECTED_COLOUR}
+    assert star.marker.color == charts.SELECTED_COLOUR
+    assert figure.layout.geo.fitbounds == "locations"
+    # all mentions: no focus, no dots
+    assert len(charts.world_map(frame, "count", "Articles").data) == 1
+
+
 def test_third_countries_bar_shows_shares_busiest_on_top():
     frame = pd.DataFrame(
         {

@@ -546,3 +546,15 @@ def test_faint_partial_buckets_are_explained(on_tiny):
         view="pair", pair="PRK-RUS", bucket="month", start="2024-01-01", end="2024-03-31"
     )
     assert "Faint bars" not in shown_text(whole)
+
+
+@pytest.mark.parametrize(
+    "countries,caption",
+    [
+        ("", "Articles mentioning each country in the filters; select a country"),
+        ("PRK", "Articles naming North Korea (in red) together with each country"),
+    ],
+)
+def test_the_map_caption_describes_the_map_shown(on_tiny, countries, caption):
+    at = open_page(view="map", countries=countries) if countries else open_page(view="map")
+    assert caption in shown_text(at)

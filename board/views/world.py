@@ -18,15 +18,21 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         panel.empty(
             f"{found} with these filters. " + panel.what_to_change(filters, countries=False)
         )
-    title = f"Partners of {focus_name}" if focus else "Articles mentioning each country"
-    st.caption(
-        "Partners of the first selected country; select a country in the sidebar to map its "
-        "partners."
-        if not focus
-        else "Map of the first selected country's partners."
-    )
+    if focus:
+        title = f"Partners of {focus_name}"
+        caption = (
+            f"Articles naming {focus_name} (in red) together with each country; "
+            "the first selected country is the focus."
+        )
+    else:
+        title = "Articles mentioning each country"
+        caption = (
+            "Articles mentioning each country in the filters; select a country in the "
+            "sidebar to map its partners instead."
+        )
+    st.caption(caption)
     st.plotly_chart(
-        charts.world_map(countries.frame, filters.measure, title),
+        charts.world_map(countries.frame, filters.measure, title, focus, focus_name),
         key="map_chart",
         config=geo.plotly_config(),
     )
