@@ -96,8 +96,20 @@ def _connection(path: str, identity: tuple[int, int, int, int]) -> duckdb.DuckDB
     return con
 
 
+def run_uncached(database: Database, name: str, params: dict[str, Any]) -> pd.DataFrame:
+    """Run a query without keeping its result: for downloads of every matching row, which
+    can be far larger than what a page shows."""
+    return _query(str(database.path), database.identity, name, params)
+
+
 @st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
 def _cached_query(
+    path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
+) -> pd.DataFrame:
+    return _query(path, identity, name, params)
+
+
+def _query(
     path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
 ) -> pd.DataFrame:
     # the cached connection is shared by every session's thread: one cursor per query

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import pandas as pd
@@ -51,15 +52,23 @@ def what_to_change(filters: Filters, *first: str, countries: bool = True) -> str
 
 
 def download_and_sql(
-    view: str, part: str, shown: pd.DataFrame, filters: Filters, *results: Result
+    view: str,
+    part: str,
+    shown: pd.DataFrame,
+    filters: Filters,
+    *results: Result,
+    every_row: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
-    """A `Download CSV` of exactly `shown`, and the SQL with bound parameters behind it.
+    """A `Download CSV` of `shown`, and the SQL with bound parameters behind it.
 
-    `part` names the table within the view; it also keys the button.
+    `part` names the table within the view; it also keys the button. When the view shows
+    only the first rows (a page, the top 25), `every_row` returns all the matching rows in
+    the same columns: it runs when the button is clicked, so the rows are not kept for
+    every session and page view (refs #11).
     """
     st.download_button(
         DOWNLOAD_LABEL,
-        data=export.to_csv(shown),
+        data=export.to_csv(shown) if every_row is None else lambda: export.to_csv(every_row()),
         file_name=export.file_name(view, filters, part),
         mime="text/csv",
         key=f"download_{view}_{part}",

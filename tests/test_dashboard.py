@@ -249,7 +249,9 @@ def test_articles_view_marks_gdelt_rows_as_not_measured(on_tiny):
     at = open_page(view="articles", pair="PRK-RUS")
     table = at.dataframe[0].value
     assert list(table["pair_sentences"]) == ["1", "not measured", "0", "2", "1"]
-    assert "Articles 1–5 of 5 naming North Korea – Russia" in shown_text(at)
+    assert "Articles 1–5 of 5 naming North Korea – Russia, newest first; the CSV has all 5" in (
+        shown_text(at)
+    )
 
 
 @pytest.mark.parametrize(
@@ -558,3 +560,12 @@ def test_faint_partial_buckets_are_explained(on_tiny):
 def test_the_map_caption_describes_the_map_shown(on_tiny, countries, caption):
     at = open_page(view="map", countries=countries) if countries else open_page(view="map")
     assert caption in shown_text(at)
+
+
+def test_the_network_and_third_countries_say_how_many_they_show(on_tiny, synthetic_db, monkeypatch):
+    # PRK-RUS articles name two other countries (a2 USA, a8 UKR)
+    assert "All 2 countries named with the pair." in shown_text(open_page(view="pair"))
+    assert "All 6 pairs with at least 1 article(s)" in shown_text(open_page(view="network"))
+    monkeypatch.setenv("TENSION_DB", str(synthetic_db))
+    network = shown_text(open_page(view="network"))
+    assert "The 150 busiest of " in network and "(the CSV has all of them" in network

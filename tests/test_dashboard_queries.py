@@ -344,3 +344,18 @@ def _timeline_tables(daily: list[int]) -> duckdb.DuckDBPyConnection:
                 [day, count, count, count],
             )
     return con
+
+
+def test_listings_without_a_row_limit_return_every_matching_row(sample_con):
+    filters = default_filters(sample_con)
+    pairs = run(sample_con, requests.overview_totals(filters)).iloc[0]["pairs"]
+    assert len(run(sample_con, requests.overview_top_pairs(filters, row_limit=2))) == 2
+    assert len(run(sample_con, requests.overview_top_pairs(filters, row_limit=None))) == pairs
+    edges = run(sample_con, requests.network_edges(filters, row_limit=None))
+    assert len(edges) == pairs == edges["matching_pairs"].iloc[0]
+    limited = run(sample_con, requests.network_edges(filters, row_limit=3))
+    assert len(limited) == 3 and limited["matching_pairs"].iloc[0] == pairs
+    third = run(sample_con, requests.pair_third_countries(filters, ("PRK", "RUS"), row_limit=None))
+    assert len(third) == third["third_countries"].iloc[0]
+    articles = run(sample_con, requests.articles_list(replace(filters, scope="all"), 1, None))
+    assert len(articles) == articles["total_rows"].iloc[0] == 16

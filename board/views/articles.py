@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from board import controls, panel, requests, settings
-from board.data import Database, Result, run
+from board.data import Database, Result, run, run_uncached
 from board.state import SCOPES, Filters, Options
 from board.text import escape_markdown, highlight, highlight_spans, markdown_link, safe_url
 from board.views.pair import pair_title
@@ -66,7 +66,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     heading = f"naming {pair_title(pair, options)}" if pair else "matching the filters"
     st.caption(
         f"Articles {first:,}–{first + len(listing.frame) - 1:,} of {total:,} {heading}, "
-        "newest first."
+        f"newest first; the CSV has all {total:,}."
     )
     shown = _shown(listing.frame, pair)
     st.dataframe(
@@ -77,7 +77,16 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         placeholder=panel.MISSING,
         column_order=[column for column in ORDER if column in shown],
     )
-    panel.download_and_sql("articles", pair and "-".join(pair) or "all", shown, filters, listing)
+    panel.download_and_sql(
+        "articles",
+        pair and "-".join(pair) or "all",
+        shown,
+        filters,
+        listing,
+        every_row=lambda: _shown(
+            run_uncached(database, *requests.articles_list(filters, 1, row_limit=None)), pair
+        ),
+    )
     if pages > 1:
         st.pagination(pages, key=PAGE_KEY)
     if pair:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from board import charts, panel, requests, settings
-from board.data import Database, run
+from board.data import Database, run, run_uncached
 from board.state import Filters, Options
 
 
@@ -17,11 +18,28 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             + panel.what_to_change(filters, "lower the minimum articles per pair")
         )
     st.caption(
-        f"The {len(edges.frame)} busiest pairs with at least {filters.min_articles} article(s) "
-        f"(at most {settings.NETWORK_EDGES}); node size is the country's articles, edge width "
+        f"{_how_many(edges.frame, filters)}; node size is the country's articles, edge width "
         "the pair's" + ("; the selected countries are in red." if filters.countries else ".")
     )
     st.plotly_chart(
         charts.network_graph(edges.frame, filters.measure, filters.countries), key="network_chart"
     )
-    panel.download_and_sql("network", "edges", edges.frame, filters, edges)
+    panel.download_and_sql(
+        "network",
+        "edges",
+        edges.frame,
+        filters,
+        edges,
+        every_row=lambda: run_uncached(database, *requests.network_edges(filters, row_limit=None)),
+    )
+
+
+def _how_many(frame: pd.DataFrame, filters: Filters) -> str:
+    matching = int(frame["matching_pairs"].iloc[0])
+    minimum = f"with at least {filters.min_articles} article(s)"
+    if len(frame) >= matching:
+        return f"All {matching:,} pairs {minimum}"
+    return (
+        f"The {len(frame):,} busiest of {matching:,} pairs {minimum} (the CSV has all of them; "
+        f"more edges than {settings.NETWORK_EDGES} turn the drawing into a hairball)"
+    )

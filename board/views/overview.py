@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from board import charts, panel, requests, settings
-from board.data import Database, run
+from board.data import Database, run, run_uncached
 from board.state import Filters, Options
 
 TABLE_KEY = "top_pairs"
@@ -76,7 +76,17 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         selection_mode="single-row",
     )
     st.plotly_chart(charts.top_pairs_bar(pairs.frame, filters.measure), key="top_pairs_chart")
-    panel.download_and_sql("overview", "top-pairs", shown, filters, pairs, totals)
+    panel.download_and_sql(
+        "overview",
+        "top-pairs",
+        shown,
+        filters,
+        pairs,
+        totals,
+        every_row=lambda: _table(
+            run_uncached(database, *requests.overview_top_pairs(filters, row_limit=None)), filters
+        ),
+    )
 
 
 def _totals(row: pd.Series, filters: Filters) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from board import charts, panel, requests, settings
-from board.data import Database, run
+from board.data import Database, run, run_uncached
 from board.state import Filters, Options
 
 DASH = "–"
@@ -106,8 +106,23 @@ def _third_countries(database: Database, filters: Filters) -> None:
     if third.frame.empty:
         st.info("No other country is named in this pair's articles.", icon=":material/info:")
         return
+    total = int(third.frame["third_countries"].iloc[0])
+    st.caption(
+        f"All {total:,} countries named with the pair."
+        if len(third.frame) >= total
+        else f"The {len(third.frame):,} most named of {total:,} countries (the CSV has all)."
+    )
     st.plotly_chart(charts.third_countries_bar(third.frame), key="third_countries_chart")
-    panel.download_and_sql("pair", "third-countries", third.frame, filters, third)
+    panel.download_and_sql(
+        "pair",
+        "third-countries",
+        third.frame,
+        filters,
+        third,
+        every_row=lambda: run_uncached(
+            database, *requests.pair_third_countries(filters, filters.pair, row_limit=None)
+        ),
+    )
 
 
 def _open_articles() -> None:

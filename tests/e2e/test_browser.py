@@ -249,3 +249,31 @@ def test_back_after_opening_a_pair_from_the_overview_returns_to_the_overview(pag
     assert_no_exception(page)
     assert parse_qs(urlsplit(page.url).query)["view"] == ["overview"]
     page.get_by_role("heading", name="Top pairs").wait_for()
+
+
+@pytest.mark.parametrize(
+    "query,count_rows",
+    [
+        # the overview shows the top 25 pairs, the CSV every pair above the minimum
+        (
+            "view=overview",
+            "select count(*) from (select distinct country_a, country_b from pair_daily)",
+        ),
+        # the articles view shows a page of 50, the CSV every article
+        ("view=articles&scope=all", "select count(*) from articles"),
+        # the network draws the 150 busiest edges, the CSV every pair
+        (
+            "view=network",
+            "select count(*) from (select distinct country_a, country_b from pair_daily)",
+        ),
+    ],
+)
+def test_every_csv_holds_all_matching_rows_not_just_those_on_screen(
+    page, server, published_synthetic, query, count_rows
+):
+    open_view(page, server, query)
+    assert_no_exception(page)
+    _, rows = download_csv(page)
+    with duckdb.connect(str(published_synthetic), read_only=True) as con:
+        expected = con.execute(count_rows).fetchone()[0]
+    assert len(rows) == expected > 150
