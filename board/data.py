@@ -84,6 +84,15 @@ def run(database: Database, name: str, params: dict[str, Any] | None = None) -> 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, identity: tuple[int, int, int, int]) -> duckdb.DuckDBPyConnection:
     """One read-only connection per published file; `identity` only keys the cache."""
+    return connect_read_only(path)
+
+
+def connect_read_only(path: str) -> duckdb.DuckDBPyConnection:
+    """A new connection reading the file at `path` read-only (the caller closes it).
+
+    Raises:
+        DataUnavailable: the file cannot be opened.
+    """
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"attach $path as {CATALOG} (read_only)", {"path": path})

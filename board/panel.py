@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from functools import partial
 from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
 
-from board import export
-from board.data import Result
+from board import export, settings
+from board.data import Database, Result, run_uncached
+from board.listing import Listing
 from board.state import Filters
 
 DOWNLOAD_LABEL = "Download CSV"
@@ -57,30 +59,44 @@ def download_and_sql(
     shown: pd.DataFrame,
     filters: Filters,
     *results: Result,
-    every_row: Callable[[], pd.DataFrame] | None = None,
+    every_row: tuple[Database, Listing] | None = None,
 ) -> None:
     """A `Download CSV` of `shown`, and the SQL with bound parameters behind it.
 
     `part` names the table within the view; it also keys the button. When the view shows
-    only the first rows (a page, the top 25), `every_row` returns all the matching rows in
-    the same columns: it runs when the button is clicked, so the rows are not kept for
-    every session and page view (refs #11).
+    only the first rows (a page, the top 25), `every_row` gives the query for all of them
+    (refs #11): served by `serve.py`, the button links to a streamed download of any size
+    (board/stream.py); under a plain `streamlit run dashboard.py` the CSV is built in
+    memory when clicked.
     """
-    st.download_button(
-        DOWNLOAD_LABEL,
-        data=export.to_csv(shown) if every_row is None else lambda: export.to_csv(every_row()),
-        file_name=export.file_name(view, filters, part),
-        mime="text/csv",
-        key=f"download_{view}_{part}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    key = f"download_{view}_{part}"
+    if every_row is not None and os.environ.get(settings.STREAMED_CSV_ENV):
+        st.link_button(
+            DOWNLOAD_LABEL,
+            export.url(every_row[1].table, filters),
+            key=key,
+            icon=":material/download:",
+        )
+    else:
+        st.download_button(
+            DOWNLOAD_LABEL,
+            data=export.to_csv(shown) if every_row is None else partial(_every_row, *every_row),
+            file_name=export.file_name(view, filters, part),
+            mime="text/csv",
+            key=key,
+            icon=":material/download:",
+            on_click="ignore",
+        )
     with st.expander("SQL", icon=":material/code:"):
         for result in results:
             st.caption(f"queries/{result.name}.sql")
             st.code(result.sql, language="sql")
             st.caption("Bound parameters")
             st.code(_parameters(result.params), language="json")
+
+
+def _every_row(database: Database, listing: Listing) -> bytes:
+    return export.to_csv(listing.shape(run_uncached(database, *listing.request)))
 
 
 def _parameters(params: dict[str, Any]) -> str:

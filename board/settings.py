@@ -37,6 +37,9 @@ SPIKE_RATIO = 2.0
 SPIKE_MIN_ARTICLES = 5
 """... and has at least this many articles, so that 1 -> 3 articles is not a spike."""
 
+STREAMED_CSV_ENV = "TENSION_STREAMED_CSV"
+"""Set by serve.py, which mounts the streamed CSV route: the buttons then link to it."""
+
 EMPTY_POLL_SECONDS = 5.0
 """How often the empty-database page looks for a published file: a load takes seconds."""
 

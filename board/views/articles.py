@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from board import controls, panel, requests, settings
-from board.data import Database, Result, run, run_uncached
+from board.data import Database, Result, run
+from board.listing import Listing
 from board.state import SCOPES, Filters, Options
 from board.text import escape_markdown, highlight, highlight_spans, markdown_link, safe_url
 from board.views.pair import pair_title
@@ -77,20 +79,25 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         placeholder=panel.MISSING,
         column_order=[column for column in ORDER if column in shown],
     )
+    every = every_article(filters)
     panel.download_and_sql(
-        "articles",
-        pair and "-".join(pair) or "all",
-        shown,
-        filters,
-        listing,
-        every_row=lambda: _shown(
-            run_uncached(database, *requests.articles_list(filters, 1, row_limit=None)), pair
-        ),
+        "articles", every.part, shown, filters, listing, every_row=(database, every)
     )
     if pages > 1:
         st.pagination(pages, key=PAGE_KEY)
     if pair:
         _evidence_cards(listing.frame, pair, options)
+
+
+def every_article(filters: Filters) -> Listing:
+    """Every matching article in the table's columns (the CSV), not only the page."""
+    pair = filters.pair if filters.scope == "pair" else None
+    return Listing(
+        "articles",
+        pair and "-".join(pair) or "all",
+        requests.articles_list(filters, 1, row_limit=None),
+        partial(_shown, pair=pair),
+    )
 
 
 def _page(database: Database, filters: Filters) -> Result:

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from board import charts, panel, requests, settings
-from board.data import Database, run, run_uncached
+from board.data import Database, run
+from board.listing import Listing
 from board.state import Filters, Options
 
 
@@ -30,8 +31,13 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         edges.frame,
         filters,
         edges,
-        every_row=lambda: run_uncached(database, *requests.network_edges(filters, row_limit=None)),
+        every_row=(database, listing(filters)),
     )
+
+
+def listing(filters: Filters) -> Listing:
+    """Every pair above the minimum (the CSV), not only the edges drawn."""
+    return Listing("edges", "edges", requests.network_edges(filters, row_limit=None))
 
 
 def _how_many(frame: pd.DataFrame, filters: Filters) -> str:

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from board import charts, panel, requests, settings
-from board.data import Database, run, run_uncached
+from board.data import Database, run
+from board.listing import Listing
 from board.state import Filters, Options
 
 TABLE_KEY = "top_pairs"
@@ -83,9 +84,17 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         filters,
         pairs,
         totals,
-        every_row=lambda: _table(
-            run_uncached(database, *requests.overview_top_pairs(filters, row_limit=None)), filters
-        ),
+        every_row=(database, listing(filters)),
+    )
+
+
+def listing(filters: Filters) -> Listing:
+    """Every pair above the minimum, in the table's columns (the CSV)."""
+    return Listing(
+        "top-pairs",
+        "top-pairs",
+        requests.overview_top_pairs(filters, row_limit=None),
+        partial(_table, filters=filters),
     )
 
 

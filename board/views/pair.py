@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from board import charts, panel, requests, settings
-from board.data import Database, run, run_uncached
+from board.data import Database, run
+from board.listing import Listing
 from board.state import Filters, Options
 
 DASH = "–"
@@ -119,10 +120,14 @@ def _third_countries(database: Database, filters: Filters) -> None:
         third.frame,
         filters,
         third,
-        every_row=lambda: run_uncached(
-            database, *requests.pair_third_countries(filters, filters.pair, row_limit=None)
-        ),
+        every_row=(database, third_countries_listing(filters)),
     )
+
+
+def third_countries_listing(filters: Filters) -> Listing:
+    """Every third country named with the focus pair (the CSV)."""
+    request = requests.pair_third_countries(filters, filters.pair, row_limit=None)
+    return Listing("third-countries", "third-countries", request)
 
 
 def _open_articles() -> None:
