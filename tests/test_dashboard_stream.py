@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -50,7 +51,10 @@ def download(table: str, query: str) -> tuple[int, dict[str, str], list[bytes]]:
             async for chunk in response.body_iterator:
                 chunks.append(chunk if isinstance(chunk, bytes) else chunk.encode())
 
-        asyncio.run(collect())
+        # in a thread of its own: the browser tests' Playwright keeps an event loop running
+        # in this one
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            worker.submit(asyncio.run, collect()).result()
     else:
         chunks.append(response.body)
     return response.status_code, dict(response.headers), chunks
