@@ -50,6 +50,11 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
         ("", requests.filter_options()),
         ("", requests.busiest_pair()),
         ("all", requests.overview_totals(base)),
+        (f"countries={focus}", requests.overview_totals(selected)),
+        (
+            f"countries={focus}, sentence",
+            requests.overview_totals(replace(selected, window="sentence")),
+        ),
         ("all", requests.overview_top_pairs(base)),
         (
             f"countries={focus}, sentence",

@@ -569,3 +569,10 @@ def test_the_network_and_third_countries_say_how_many_they_show(on_tiny, synthet
     monkeypatch.setenv("TENSION_DB", str(synthetic_db))
     network = shown_text(open_page(view="network"))
     assert "The 150 busiest of " in network and "(the CSV has all of them" in network
+
+
+def test_with_countries_the_sentence_window_counts_their_articles_without_text(on_tiny):
+    # PRK is named in a1, a2, a3, a4, a8; a4 is the GDELT row without text
+    at = open_page(countries="PRK", window="sentence")
+    assert metric(at, "Articles") == "5"
+    assert "1 articles have no text (GDELT rows)" in shown_text(at)
