@@ -87,13 +87,21 @@ def _connection(path: str, identity: tuple[int, int, int, int]) -> duckdb.DuckDB
     return connect_read_only(path)
 
 
-def connect_read_only(path: str) -> duckdb.DuckDBPyConnection:
+def connect_read_only(
+    path: str, memory_limit: str | None = None, spill_to: Path | None = None
+) -> duckdb.DuckDBPyConnection:
     """A new connection reading the file at `path` read-only (the caller closes it).
+
+    `memory_limit` (DuckDB's form, '256MB') caps this connection's memory; a sort beyond it
+    spills to files in `spill_to`. Both are settings of the code, never user input.
 
     Raises:
         DataUnavailable: the file cannot be opened.
     """
-    con = duckdb.connect(":memory:")
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+    if spill_to is not None:
+        config["temp_directory"] = str(spill_to)
+    con = duckdb.connect(":memory:", config=config)
     try:
         con.execute(f"attach $path as {CATALOG} (read_only)", {"path": path})
     except duckdb.Error as err:

@@ -40,6 +40,13 @@ SPIKE_MIN_ARTICLES = 5
 STREAMED_CSV_ENV = "TENSION_STREAMED_CSV"
 """Set by serve.py, which mounts the streamed CSV route: the buttons then link to it."""
 
+EXPORT_MEMORY_LIMIT = "256MB"
+"""DuckDB memory for one streamed CSV (its sort); beyond it the sort spills to disk, so a
+download of any size fits (bench/export_memory.py)."""
+
+EXPORT_SPILL_DIR = "tension-export-spill"
+"""Under the system's temporary directory: where such a sort spills."""
+
 EMPTY_POLL_SECONDS = 5.0
 """How often the empty-database page looks for a published file: a load takes seconds."""
 

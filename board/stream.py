@@ -8,7 +8,9 @@ any size passes through a few thousand rows of memory (refs #11).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -16,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 import queries
-from board import data, export, requests, state
+from board import data, export, requests, settings, state
 from board.listing import Listing
 from board.page import build_options
 from board.views import LISTINGS
@@ -34,7 +36,7 @@ def csv_response(request: Request) -> Response:
         )
     try:
         # the page's checks (a file, a Tension Monitor database, a schema it knows) first
-        con = data.connect_read_only(str(data.open_database().path))
+        con = connect(data.open_database().path)
     except data.DataUnavailable as err:
         return PlainTextResponse(str(err), status_code=503)
     filters = _filters(con, dict(request.query_params))
@@ -44,6 +46,16 @@ def csv_response(request: Request) -> Response:
         _chunks(con, listing),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection of its own for one download, its memory capped: DuckDB sorts the rows
+    before the first one goes out, and spills that sort to disk rather than grow."""
+    return data.connect_read_only(
+        str(path),
+        memory_limit=settings.EXPORT_MEMORY_LIMIT,
+        spill_to=Path(tempfile.gettempdir()) / settings.EXPORT_SPILL_DIR,
     )
 
 
