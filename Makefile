@@ -8,7 +8,7 @@ PORT ?= 8501
 .PHONY: run test lint sample bench clean
 
 run: $(VENV)/.runtime | $(DB)
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 test: $(VENV)/.dev
 	$(PY) -m ruff check .

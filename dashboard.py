@@ -1,6 +1,9 @@
 """Tension Monitor: which country pairs are in the news together, how, and since when.
 
-    streamlit run dashboard.py        (or `make run`; TENSION_DB names the database)
+    streamlit run serve.py        (or `make run`; TENSION_DB names the database)
+
+serve.py runs this page and adds the streamed CSV downloads; `streamlit run dashboard.py`
+alone works too, with the CSVs built in memory instead.
 
 The page reads top to bottom: the database and its freshness, the filters (mirrored in the
 URL), then the chosen view. Queries live in queries/*.sql, the views in board/views/.
@@ -17,12 +20,7 @@ st.title("Tension Monitor")
 database = page.database_or_stop()
 articles = page.freshness(database)
 if articles == 0:
-    st.info(
-        "The database has no articles yet. Load some with `python -m etl load FILE` "
-        "(or `python -m etl sample`); the page picks them up on the next interaction.",
-        icon=":material/inbox:",
-    )
-    st.stop()
+    page.wait_for_articles(database)
 
 options = page.options(database)
 filters, notices = controls.filters(options)

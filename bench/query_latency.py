@@ -50,6 +50,11 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
         ("", requests.filter_options()),
         ("", requests.busiest_pair()),
         ("all", requests.overview_totals(base)),
+        (f"countries={focus}", requests.overview_totals(selected)),
+        (
+            f"countries={focus}, sentence",
+            requests.overview_totals(replace(selected, window="sentence")),
+        ),
         ("all", requests.overview_top_pairs(base)),
         (
             f"countries={focus}, sentence",
@@ -63,6 +68,7 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
             requests.pair_timeline(replace(sentence, bucket="day"), pair),
         ),
         (f"{'-'.join(pair)} week, lang={language.lang}", requests.pair_timeline(language, pair)),
+        (f"{'-'.join(pair)}", requests.pair_summary(base, pair)),
         (f"{'-'.join(pair)}", requests.pair_third_countries(base, pair)),
         ("top 20", requests.pair_matrix(base)),
         ("top 20, sentence", requests.pair_matrix(sentence)),

@@ -6,6 +6,7 @@ measure (raw count or share per mille) only picks a column from `VALUE_COLUMNS`.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -15,6 +16,7 @@ from board.layout import force_layout
 
 VALUE_COLUMNS = {"count": "articles", "share": "share_per_mille"}
 VALUE_LABELS = {"count": "Articles", "share": "Share of all articles (‰)"}
+COLUMN_LABELS = {VALUE_COLUMNS[measure]: label for measure, label in VALUE_LABELS.items()}
 ROLLING_COLUMNS = {"count": "rolling_articles", "share": "rolling_share_per_mille"}
 
 SPIKE_COLOUR = "#d62728"
@@ -25,8 +27,19 @@ CONFLICT_COLOUR = "#b279a2"
 SEQUENTIAL_SCALE = "Blues"
 LIFT_SCALE = "RdBu_r"
 """Lift is centred on 1 (as often as chance): blue below, red above."""
-LIFT_RANGE = (0.0, 2.0)
-"""Colours run from never (0) to twice chance (2) and saturate beyond; cells show the value."""
+LIFT_LOG2_RANGE = (-2, 2)
+"""Lift colours run from a quarter of chance to four times chance (log2) and saturate
+beyond; cells show the value."""
+MATRIX_FONT_SIZE = 13
+"""Cell labels as large as the axis labels: they are the figures being read."""
+MATRIX_ROW_PX = 34
+
+PAIR_MARGIN = {"l": 70, "r": 20, "t": 60}
+"""Fixed left and right margins for the pair's two charts: their plot areas line up."""
+
+SELECTED_COLOUR = "#e45756"
+"""The selected countries in the network and the focus country on the map."""
+LABEL_GAP_PX = 7
 
 MIN_NODE_SIZE = 10
 MAX_NODE_SIZE = 46
@@ -47,6 +60,9 @@ def top_pairs_bar(frame: pd.DataFrame, measure: str) -> go.Figure:
         labels={column: VALUE_LABELS[measure], "pair_name": "", "status": ""},
         hover_data={"previous_articles": True, "change": True, "mean_tone": ":.2f"},
     )
+    # each colour is its own trace, and plotly would stack the traces' categories one after
+    # the other (all spikes above all steady pairs): the axis is pinned to the rank (refs #11)
+    figure.update_yaxes(categoryorder="array", categoryarray=list(frame["pair_name"])[::-1])
     figure.update_layout(height=max(300, 24 * len(frame) + 80), margin={"l": 10, "r": 10})
     return figure
 
@@ -79,8 +95,12 @@ def pair_volume(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         marker={"color": SPIKE_COLOUR, "size": 11, "symbol": "triangle-up"},
     )
     figure.update_layout(
-        title=title, yaxis_title=VALUE_LABELS[measure], legend={"orientation": "h", "y": -0.15}
+        title=title,
+        yaxis_title=VALUE_LABELS[measure],
+        legend={"orientation": "h", "y": -0.15},
+        margin=PAIR_MARGIN,
     )
+    figure.update_xaxes(range=bucket_range(frame["bucket"]))
     return figure
 
 
@@ -117,8 +137,20 @@ def pair_tone_conflict(frame: pd.DataFrame) -> go.Figure:
         row=2,
         col=1,
     )
-    figure.update_layout(height=460, showlegend=False)
+    figure.update_layout(height=460, showlegend=False, margin=PAIR_MARGIN)
+    # the same x range and margins as the volume chart above, so the dates line up (refs #11)
+    figure.update_xaxes(range=bucket_range(frame["bucket"]))
     return figure
+
+
+def bucket_range(buckets: pd.Series) -> list[pd.Timestamp] | None:
+    """The x range from half a bucket before the first to half a bucket after the last,
+    which is where plotly draws the first and last bars."""
+    days = pd.to_datetime(buckets).sort_values().reset_index(drop=True)
+    if days.empty:
+        return None
+    step = days.diff().min() if len(days) > 1 else pd.Timedelta(days=1)
+    return [days.iloc[0] - step / 2, days.iloc[-1] + step / 2]
 
 
 def third_countries_bar(frame: pd.DataFrame) -> go.Figure:
@@ -147,22 +179,66 @@ def matrix_heatmap(frame: pd.DataFrame, value: str) -> go.Figure:
     )
     grid = both.pivot_table(index="row", columns="col", values=value, aggfunc="first")
     grid = grid.reindex(index=names, columns=names)
-    is_lift = value == "lift"
-    figure = px.imshow(
-        grid,
-        color_continuous_scale=LIFT_SCALE if is_lift else SEQUENTIAL_SCALE,
-        zmin=LIFT_RANGE[0] if is_lift else None,
-        zmax=LIFT_RANGE[1] if is_lift else None,
-        labels={"color": "Lift" if is_lift else value.replace("_", " ")},
-        text_auto=".2f" if is_lift or value == "share_per_mille" else True,
-        aspect="auto",
+    if value == "lift":
+        figure = _lift_heatmap(grid)
+    else:
+        figure = px.imshow(
+            grid,
+            color_continuous_scale=SEQUENTIAL_SCALE,
+            labels={"color": COLUMN_LABELS.get(value, value.replace("_", " "))},
+            text_auto=".2f" if value == "share_per_mille" else True,
+            aspect="auto",
+        )
+    figure.update_traces(textfont={"size": MATRIX_FONT_SIZE})
+    figure.update_layout(
+        height=max(420, MATRIX_ROW_PX * len(names) + 160), xaxis_title="", yaxis_title=""
     )
-    figure.update_layout(height=max(420, 28 * len(names) + 160), xaxis_title="", yaxis_title="")
     return figure
 
 
-def network_graph(frame: pd.DataFrame, measure: str) -> go.Figure:
-    """Countries as nodes sized by their articles, edges as wide as the pair's count."""
+def _lift_heatmap(grid: pd.DataFrame) -> go.Figure:
+    """Lift coloured on a log2 scale centred on 1 (2x and 0.5x equally far from neutral).
+
+    A pair never named together (lift 0) is left uncoloured and labelled 0: on a linear
+    scale it took the darkest colour, as if it were the strongest signal (refs #11).
+    """
+    values = grid.to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        colour = np.where(values > 0, np.log2(values), np.nan)
+    text = np.where(np.isnan(values), "", np.where(values > 0, np.char.mod("%.2f", values), "0"))
+    low, high = LIFT_LOG2_RANGE
+    ticks = list(range(low, high + 1))
+    figure = go.Figure(
+        go.Heatmap(
+            z=np.clip(colour, low, high),
+            x=list(grid.columns),
+            y=list(grid.index),
+            text=text,
+            texttemplate="%{text}",
+            customdata=values,
+            hovertemplate="%{y} – %{x}: lift %{customdata:.2f}<extra></extra>",
+            colorscale=LIFT_SCALE,
+            zmin=low,
+            zmax=high,
+            colorbar={
+                "title": {"text": "Lift"},
+                "tickvals": ticks,
+                "ticktext": [_times(2.0**tick) for tick in ticks],
+            },
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(plot_bgcolor="white")
+    return figure
+
+
+def _times(factor: float) -> str:
+    return f"{factor:g}×" if factor >= 1 else f"1/{1 / factor:g}×"
+
+
+def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] = ()) -> go.Figure:
+    """Countries as nodes sized by their articles, edges as wide as the pair's count; the
+    selected countries stand out in colour and bold."""
     column = VALUE_COLUMNS[measure]
     nodes = _nodes(frame)
     positions = force_layout(
@@ -182,28 +258,46 @@ def network_graph(frame: pd.DataFrame, measure: str) -> go.Figure:
             showlegend=False,
         )
     biggest = nodes["volume"].max() or 1
+    sizes = MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * nodes["volume"] / biggest
+    is_selected = [code in selected for code in nodes.index]
     figure.add_scatter(
         x=[positions[code][0] for code in nodes.index],
         y=[positions[code][1] for code in nodes.index],
-        mode="markers+text",
-        text=list(nodes.index),
-        textposition="top center",
+        mode="markers",
+        customdata=list(nodes.index),
         hovertext=[f"{name}: {volume:,} articles" for name, volume in nodes.to_numpy()],
         hoverinfo="text",
         marker={
-            "size": MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * nodes["volume"] / biggest,
-            "color": STEADY_COLOUR,
+            "size": sizes,
+            "color": [SELECTED_COLOUR if chosen else STEADY_COLOUR for chosen in is_selected],
             "line": {"color": "white", "width": 1},
         },
         showlegend=False,
     )
+    # names as annotations: drawn above every marker and edge, and lifted clear of their own
+    # node, where a trace's text hid under large nodes (refs #11)
+    for code, size, chosen in zip(nodes.index, sizes, is_selected, strict=True):
+        name = nodes.at[code, "name"]
+        figure.add_annotation(
+            x=positions[code][0],
+            y=positions[code][1],
+            text=f"<b>{name}</b>" if chosen else name,
+            showarrow=False,
+            yshift=size / 2 + LABEL_GAP_PX,
+            font={"size": 12, "color": SELECTED_COLOUR if chosen else "#333"},
+            bgcolor="rgba(255, 255, 255, 0.7)",
+        )
     hidden = {"visible": False}
     figure.update_layout(height=620, xaxis=hidden, yaxis=hidden, plot_bgcolor="white")
     return figure
 
 
-def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
-    """A choropleth of the countries' values (ISO-3 codes in `country`)."""
+def world_map(
+    frame: pd.DataFrame, measure: str, title: str, focus: str | None = None, focus_name: str = ""
+) -> go.Figure:
+    """A choropleth of the countries' values (ISO-3 codes in `country`), zoomed to the
+    countries drawn. With a `focus` (whose partners these are): a dot on each partner, so that
+    small ones show at world scale, and the focus in its own colour, not the grey of no data."""
     column = VALUE_COLUMNS[measure]
     figure = px.choropleth(
         frame,
@@ -216,6 +310,23 @@ def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         labels={column: VALUE_LABELS[measure]},
         title=title,
     )
+    if focus:
+        # a partner such as Armenia is a few pixels at world scale: a dot at each partner's
+        # centre (for all mentions, a hundred dots would bury the map)
+        figure.add_scattergeo(
+            locations=frame["country"],
+            locationmode="ISO-3",
+            marker={
+                "size": 7,
+                "color": frame[column],
+                "coloraxis": "coloraxis",
+                "line": {"width": 1},
+            },
+            hovertext=frame["country_name"],
+            hoverinfo="text",
+            showlegend=False,
+        )
+        _mark_focus(figure, focus, focus_name)
     figure.update_geos(
         showframe=False,
         showcoastlines=False,
@@ -227,12 +338,30 @@ def world_map(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
         # pinned: left to itself plotly.js centres the map on the data, and the Aleutians
         # (across the antimeridian) swing it to a Pacific-centred world
         projection_rotation_lon=0,
-        center={"lon": 0, "lat": 15},
-        lonaxis_range=[-180, 180],
-        lataxis_range=[-58, 84],
+        fitbounds="locations",
     )
     figure.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
     return figure
+
+
+def _mark_focus(figure: go.Figure, focus: str, name: str) -> None:
+    figure.add_choropleth(
+        locations=[focus],
+        locationmode="ISO-3",
+        z=[1],
+        colorscale=[[0, SELECTED_COLOUR], [1, SELECTED_COLOUR]],
+        showscale=False,
+        hovertext=[f"{name} (the focus country)"],
+        hoverinfo="text",
+        name="focus",
+    )
+    figure.add_scattergeo(
+        locations=[focus],
+        locationmode="ISO-3",
+        marker={"size": 11, "color": SELECTED_COLOUR, "symbol": "star"},
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 def _axis_names(frame: pd.DataFrame) -> list[str]:

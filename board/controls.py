@@ -1,6 +1,8 @@
 """The sidebar filters and the view switcher, kept in step with the URL's query string.
 
-On a session's first run the query string decides; afterwards the widgets do. Only values
+On a session's first run the query string decides; afterwards the widgets do, unless the
+URL is no longer the one this module wrote: then the browser went Back or Forward, and the
+URL decides again. Only values
 someone chose (in the URL or a widget) are kept as choices: the rest follow the data, so
 when a new database is published the default date range grows with it. Every run
 validates the choices against the data (`state.from_query`), seeds the widgets from the
@@ -15,12 +17,15 @@ from typing import Any
 import streamlit as st
 
 from board import settings, state
+from board.languages import language_label
 from board.state import Filters, Options
 
 CHOSEN = "_chosen"
 """Session key: the query-string form of the values someone chose."""
 SEEDED = "_seeded"
 """Session key: the widget values this module set on the previous run."""
+WRITTEN = "_written"
+"""Session key: the query string this module wrote on the previous run."""
 
 VIEW_LABELS = {
     "overview": "Overview",
@@ -40,8 +45,9 @@ _LATEST = date(settings.LATEST_DATE_YEAR, 12, 31)
 
 def filters(options: Options) -> tuple[Filters, list[str]]:
     """Render the sidebar and the view switcher; the state they show, and any notices."""
-    chosen = _chosen()
+    chosen, refused = _chosen()
     current, notices = state.from_query(chosen, options)
+    notices = refused + notices
     canonical = state.to_query(current)
     st.session_state[CHOSEN] = {key: canonical[key] for key in chosen if key in canonical}
     seeded = _widget_values(current)
@@ -51,14 +57,28 @@ def filters(options: Options) -> tuple[Filters, list[str]]:
     _sidebar(options)
     _view_switcher()
     if dict(st.query_params) != canonical:
+        # Streamlit pushes a browser history entry for each change, so Back returns here
         st.query_params.from_dict(canonical)
+    st.session_state[WRITTEN] = canonical
     return current, notices
 
 
-def _chosen() -> dict[str, str]:
-    """The query-string values chosen so far, updated with any widget the user changed."""
-    if CHOSEN not in st.session_state:
-        return {key: st.query_params.get(key) for key in st.query_params}
+def drop_from_url(name: str) -> None:
+    """Remove a value from the URL after the filters were written (a page past the end)."""
+    st.query_params.pop(name, None)
+    written = st.session_state.get(WRITTEN)
+    if written is not None:
+        written.pop(name, None)
+
+
+def _chosen() -> tuple[dict[str, str], list[str]]:
+    """The query-string values chosen so far, updated with any widget the user changed, and
+    a notice for a change that was refused."""
+    url = {key: st.query_params.get(key) for key in st.query_params}
+    # a URL this module did not write: the session's first run, or browser Back/Forward
+    # (which used to be overwritten by the widgets, so Back stayed on the pair, refs #11)
+    if CHOSEN not in st.session_state or url != st.session_state.get(WRITTEN, url):
+        return url, []
     chosen = dict(st.session_state[CHOSEN])
     seeded = st.session_state.get(SEEDED, {})
     changed = {
@@ -67,10 +87,27 @@ def _chosen() -> dict[str, str]:
         if key in st.session_state and st.session_state[key] != value
     }
     widgets = {key: st.session_state.get(key, seeded.get(key)) for key in seeded}
+    refused = _dates_crossed(widgets, changed)
     for name, value in _query_form(widgets).items():
+        if name in refused:
+            continue
         if name in changed or (name == "pair" and changed & {"pair_a", "pair_b"}):
             chosen[name] = value
-    return chosen
+    return chosen, [refused[name] for name in refused]
+
+
+def _dates_crossed(widgets: dict[str, Any], changed: set[str]) -> dict[str, str]:
+    """A date moved past the other one is refused (and said so), keeping the other date:
+    resetting both silently lost the user's other choice (refs #11)."""
+    start, end = widgets.get("start"), widgets.get("end")
+    if not (isinstance(start, date) and isinstance(end, date)) or start <= end:
+        return {}
+    moved = "end" if "end" in changed else "start"
+    if moved == "end":
+        message = f"“To” {end} is before “From” {start}: “To” is left as it was."
+    else:
+        message = f"“From” {start} is after “To” {end}: “From” is left as it was."
+    return {moved: message}
 
 
 def _widget_values(filters: Filters) -> dict[str, Any]:
@@ -89,6 +126,7 @@ def _widget_values(filters: Filters) -> dict[str, Any]:
         "min": filters.min_articles,
         "cell": filters.cell,
         "scope": filters.scope,
+        "page": filters.page,
     }
 
 
@@ -109,6 +147,7 @@ def _query_form(widgets: dict[str, Any]) -> dict[str, str]:
         "min": str(widgets.get("min") or ""),
         "cell": str(widgets.get("cell") or ""),
         "scope": str(widgets.get("scope") or ""),
+        "page": str(widgets.get("page") or ""),
     }
 
 
@@ -144,7 +183,7 @@ def _sidebar(options: Options) -> None:
             "Language",
             ["", *options.languages],
             key="lang",
-            format_func=lambda v: v or "All languages",
+            format_func=lambda v: language_label(v) if v else "All languages",
         )
         st.selectbox(
             "Source", ["", *options.sources], key="source", format_func=lambda v: v or "All sources"

@@ -84,7 +84,24 @@ def run(database: Database, name: str, params: dict[str, Any] | None = None) -> 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, identity: tuple[int, int, int, int]) -> duckdb.DuckDBPyConnection:
     """One read-only connection per published file; `identity` only keys the cache."""
-    con = duckdb.connect(":memory:")
+    return connect_read_only(path)
+
+
+def connect_read_only(
+    path: str, memory_limit: str | None = None, spill_to: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A new connection reading the file at `path` read-only (the caller closes it).
+
+    `memory_limit` (DuckDB's form, '256MB') caps this connection's memory; a sort beyond it
+    spills to files in `spill_to`. Both are settings of the code, never user input.
+
+    Raises:
+        DataUnavailable: the file cannot be opened.
+    """
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+    if spill_to is not None:
+        config["temp_directory"] = str(spill_to)
+    con = duckdb.connect(":memory:", config=config)
     try:
         con.execute(f"attach $path as {CATALOG} (read_only)", {"path": path})
     except duckdb.Error as err:
@@ -96,8 +113,20 @@ def _connection(path: str, identity: tuple[int, int, int, int]) -> duckdb.DuckDB
     return con
 
 
+def run_uncached(database: Database, name: str, params: dict[str, Any]) -> pd.DataFrame:
+    """Run a query without keeping its result: for downloads of every matching row, which
+    can be far larger than what a page shows."""
+    return _query(str(database.path), database.identity, name, params)
+
+
 @st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
 def _cached_query(
+    path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
+) -> pd.DataFrame:
+    return _query(path, identity, name, params)
+
+
+def _query(
     path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
 ) -> pd.DataFrame:
     # the cached connection is shared by every session's thread: one cursor per query

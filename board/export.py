@@ -8,11 +8,13 @@ Numbers are left as numbers: a negative tone is data, not a formula.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
-from board.state import Filters
+from board.state import Filters, to_query
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
@@ -36,6 +38,22 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         safe[column] = safe[column].map(_cell)
     return safe
+
+
+def csv_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[bytes]:
+    """The CSV of the frames one after the other (the same bytes as `to_csv` of them all
+    concatenated), one chunk per frame: a download of any size streams through memory."""
+    first = True
+    for frame in frames:
+        text = neutralised(frame).to_csv(index=False, header=first, lineterminator="\r\n")
+        yield text.encode("utf-8-sig" if first else "utf-8")
+        first = False
+
+
+def url(table: str, filters: Filters) -> str:
+    """The streamed download of every row of `table` (see board/stream.py), relative to the
+    page, for the filters in its query string."""
+    return f"export/{table}.csv?{urlencode(to_query(filters))}"
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

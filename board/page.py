@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
 
-from board import data, requests
+from board import data, requests, settings
 from board.data import Database, DataUnavailable
 from board.state import Options
 
@@ -33,6 +34,30 @@ def freshness(database: Database) -> int:
     )
     st.caption(f"{articles:,} articles · {run} · database `{database.path}`")
     return articles
+
+
+def wait_for_articles(database: Database) -> NoReturn:
+    """The empty database's page: what to run, a Reload button, and a check every few
+    seconds that reloads by itself once the ETL publishes (refs #11), then stop."""
+    st.info(
+        "The database has no articles yet. Load some with `python -m etl load FILE` "
+        "(or `python -m etl sample`): this page checks for them every "
+        f"{settings.EMPTY_POLL_SECONDS:g} seconds, or press Reload.",
+        icon=":material/inbox:",
+    )
+    st.button("Reload", key="reload", icon=":material/refresh:")
+    _reload_when_published(database)
+    st.stop()
+
+
+@st.fragment(run_every=settings.EMPTY_POLL_SECONDS)
+def _reload_when_published(database: Database) -> None:
+    try:
+        published = data.open_database(database.path)
+    except DataUnavailable:
+        return  # mid-publish or gone: the next check or the Reload button will tell
+    if published.identity != database.identity:
+        st.rerun(scope="app")
 
 
 def options(database: Database) -> Options:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+from functools import partial
 from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
 
-from board import export
-from board.data import Result
+from board import export, settings
+from board.data import Database, Result, run_uncached
+from board.listing import Listing
 from board.state import Filters
 
 DOWNLOAD_LABEL = "Download CSV"
+MISSING = "–"
+"""What a table shows for a missing value (no previous period, no web link); Streamlit would
+show the word "None" (refs #11). The CSV leaves such a field empty."""
 
 
 def empty(message: str) -> NoReturn:
@@ -21,28 +27,76 @@ def empty(message: str) -> NoReturn:
     st.stop()
 
 
-def download_and_sql(
-    view: str, part: str, shown: pd.DataFrame, filters: Filters, *results: Result
-) -> None:
-    """A `Download CSV` of exactly `shown`, and the SQL with bound parameters behind it.
+def what_to_change(filters: Filters, *first: str, countries: bool = True) -> str:
+    """The empty state's advice, naming only the filters that are set: 'Widen the dates,
+    clear the language, or switch the co-occurrence window to the same article.'
 
-    `part` names the table within the view; it also keys the button.
+    `first` are the view's own suggestions; `countries` whether the view uses that filter.
     """
-    st.download_button(
-        DOWNLOAD_LABEL,
-        data=export.to_csv(shown),
-        file_name=export.file_name(view, filters, part),
-        mime="text/csv",
-        key=f"download_{view}_{part}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    steps = [*first, "widen the dates"]
+    chosen = [
+        name
+        for name, value in (
+            ("language", filters.lang),
+            ("source", filters.source),
+            ("countries", filters.countries if countries else None),
+        )
+        if value
+    ]
+    if chosen:
+        steps.append("clear the " + ", ".join(chosen))
+    # few pairs share a sentence in a small corpus (French in the sample): say where the
+    # articles are rather than leave a bare "nothing here" (refs #11)
+    if filters.window == "sentence":
+        steps.append("switch the co-occurrence window to the same article")
+    advice = steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + ", or " + steps[-1]
+    return advice[0].upper() + advice[1:] + "."
+
+
+def download_and_sql(
+    view: str,
+    part: str,
+    shown: pd.DataFrame,
+    filters: Filters,
+    *results: Result,
+    every_row: tuple[Database, Listing] | None = None,
+) -> None:
+    """A `Download CSV` of `shown`, and the SQL with bound parameters behind it.
+
+    `part` names the table within the view; it also keys the button. When the view shows
+    only the first rows (a page, the top 25), `every_row` gives the query for all of them
+    (refs #11): served by `serve.py`, the button links to a streamed download of any size
+    (board/stream.py); under a plain `streamlit run dashboard.py` the CSV is built in
+    memory when clicked.
+    """
+    key = f"download_{view}_{part}"
+    if every_row is not None and os.environ.get(settings.STREAMED_CSV_ENV):
+        st.link_button(
+            DOWNLOAD_LABEL,
+            export.url(every_row[1].table, filters),
+            key=key,
+            icon=":material/download:",
+        )
+    else:
+        st.download_button(
+            DOWNLOAD_LABEL,
+            data=export.to_csv(shown) if every_row is None else partial(_every_row, *every_row),
+            file_name=export.file_name(view, filters, part),
+            mime="text/csv",
+            key=key,
+            icon=":material/download:",
+            on_click="ignore",
+        )
     with st.expander("SQL", icon=":material/code:"):
         for result in results:
             st.caption(f"queries/{result.name}.sql")
             st.code(result.sql, language="sql")
             st.caption("Bound parameters")
             st.code(_parameters(result.params), language="json")
+
+
+def _every_row(database: Database, listing: Listing) -> bytes:
+    return export.to_csv(listing.shape(run_uncached(database, *listing.request)))
 
 
 def _parameters(params: dict[str, Any]) -> str:

@@ -35,7 +35,8 @@ def overview_totals(filters: Filters) -> Request:
     }
 
 
-def overview_top_pairs(filters: Filters) -> Request:
+def overview_top_pairs(filters: Filters, row_limit: int | None = settings.TOP_PAIRS) -> Request:
+    """`row_limit` None: every pair (the CSV), as for the other listings below."""
     return "overview_top_pairs", {
         **_coverage(filters),
         "prev_start": previous_period(filters),
@@ -44,7 +45,7 @@ def overview_top_pairs(filters: Filters) -> Request:
         "min_articles": filters.min_articles,
         "spike_ratio": settings.SPIKE_RATIO,
         "spike_min_articles": settings.SPIKE_MIN_ARTICLES,
-        "row_limit": settings.TOP_PAIRS,
+        "row_limit": row_limit,
     }
 
 
@@ -60,12 +61,18 @@ def pair_timeline(filters: Filters, pair: tuple[str, str]) -> Request:
     }
 
 
-def pair_third_countries(filters: Filters, pair: tuple[str, str]) -> Request:
+def pair_summary(filters: Filters, pair: tuple[str, str]) -> Request:
+    return "pair_summary", {**_coverage(filters), **_pair(pair), "window": filters.window}
+
+
+def pair_third_countries(
+    filters: Filters, pair: tuple[str, str], row_limit: int | None = settings.THIRD_COUNTRIES
+) -> Request:
     return "pair_third_countries", {
         **_coverage(filters),
         **_pair(pair),
         "window": filters.window,
-        "row_limit": settings.THIRD_COUNTRIES,
+        "row_limit": row_limit,
     }
 
 
@@ -78,13 +85,13 @@ def pair_matrix(filters: Filters) -> Request:
     }
 
 
-def network_edges(filters: Filters) -> Request:
+def network_edges(filters: Filters, row_limit: int | None = settings.NETWORK_EDGES) -> Request:
     return "network_edges", {
         **_coverage(filters),
         "countries": list(filters.countries),
         "window": filters.window,
         "min_articles": filters.min_articles,
-        "row_limit": settings.NETWORK_EDGES,
+        "row_limit": row_limit,
     }
 
 
@@ -96,7 +103,10 @@ def map_countries(filters: Filters) -> Request:
     }
 
 
-def articles_list(filters: Filters, page: int = 1) -> Request:
+def articles_list(
+    filters: Filters, page: int = 1, row_limit: int | None = settings.ARTICLES_PER_PAGE
+) -> Request:
+    """One page of `row_limit` articles; `row_limit` None: every article (the CSV)."""
     pair = filters.pair if filters.scope == "pair" else None
     return "articles_list", {
         **_coverage(filters),
@@ -104,8 +114,8 @@ def articles_list(filters: Filters, page: int = 1) -> Request:
         "country_a": pair[0] if pair else None,
         "country_b": pair[1] if pair else None,
         "window": filters.window,
-        "row_limit": settings.ARTICLES_PER_PAGE,
-        "row_offset": (page - 1) * settings.ARTICLES_PER_PAGE,
+        "row_limit": row_limit,
+        "row_offset": (page - 1) * (row_limit or 0),
     }
 
 

@@ -37,6 +37,19 @@ SPIKE_RATIO = 2.0
 SPIKE_MIN_ARTICLES = 5
 """... and has at least this many articles, so that 1 -> 3 articles is not a spike."""
 
+STREAMED_CSV_ENV = "TENSION_STREAMED_CSV"
+"""Set by serve.py, which mounts the streamed CSV route: the buttons then link to it."""
+
+EXPORT_MEMORY_LIMIT = "256MB"
+"""DuckDB memory for one streamed CSV (its sort); beyond it the sort spills to disk, so a
+download of any size fits (bench/export_memory.py)."""
+
+EXPORT_SPILL_DIR = "tension-export-spill"
+"""Under the system's temporary directory: where such a sort spills."""
+
+EMPTY_POLL_SECONDS = 5.0
+"""How often the empty-database page looks for a published file: a load takes seconds."""
+
 EARLIEST_DATE_YEAR = 1900
 """Dates in the URL before this year are taken for typos and replaced by the default."""
 

@@ -3,7 +3,8 @@
 The query-string names are a contract (links in mails and scripts build them): `view`,
 `start`, `end` (YYYY-MM-DD), `countries` (comma-separated ISO-3), `pair` (`PRK-RUS`), `lang`,
 `source`, `window` (article|sentence), `measure` (count|share), `bucket` (day|week|month),
-`min`; plus `cell` (count|lift, the matrix) and `scope` (pair|all, the articles view).
+`min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view) and
+`page` (the articles view's page, from 1).
 Anything unknown or invalid falls back to its default with a notice the page shows; nothing
 here raises on user input.
 """
@@ -28,6 +29,7 @@ MAX_COUNTRIES = 40
 """More selected countries than this is a pasted list gone wrong, not an analysis."""
 
 MAX_MIN_ARTICLES = 1_000_000
+MAX_PAGE = 1_000_000
 
 _ISO3 = re.compile(r"[A-Z]{3}")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -67,6 +69,8 @@ class Filters:
     min_articles: int
     cell: str
     scope: str
+    page: int = 1
+    """The articles view's page; a page past the last shows the first."""
 
 
 def defaults(options: Options, today: date | None = None) -> Filters:
@@ -86,6 +90,7 @@ def defaults(options: Options, today: date | None = None) -> Filters:
         min_articles=1,
         cell=CELLS[0],
         scope=SCOPES[0],
+        page=1,
     )
 
 
@@ -107,9 +112,12 @@ def from_query(params: Mapping[str, object], options: Options) -> tuple[Filters,
         window=_choice("window", get("window"), WINDOWS, base.window, notices),
         measure=_choice("measure", get("measure"), MEASURES, base.measure, notices),
         bucket=_choice("bucket", get("bucket"), BUCKETS, base.bucket, notices),
-        min_articles=_min_articles(get("min"), base.min_articles, notices),
+        min_articles=_whole_number(
+            "minimum", get("min"), base.min_articles, MAX_MIN_ARTICLES, notices
+        ),
         cell=_choice("cell", get("cell"), CELLS, base.cell, notices),
         scope=_choice("scope", get("scope"), SCOPES, base.scope, notices),
+        page=_whole_number("page", get("page"), base.page, MAX_PAGE, notices),
     )
     return filters, notices
 
@@ -130,6 +138,7 @@ def to_query(filters: Filters) -> dict[str, str]:
         "min": str(filters.min_articles),
         "cell": "" if filters.cell == CELLS[0] else filters.cell,
         "scope": "" if filters.scope == SCOPES[0] else filters.scope,
+        "page": "" if filters.page == 1 else str(filters.page),
     }
     return {key: value for key, value in query.items() if value}
 
@@ -189,11 +198,14 @@ def _dates(
     first = _day("start", start, base.start, notices)
     last = _day("end", end, base.end, notices)
     if first > last:
+        # the start is kept (a link names its period by where it starts), with the
+        # default end when that comes after it
+        kept_end = base.end if base.end >= first else first
         notices.append(
             f"The start {first.isoformat()} is after the end {last.isoformat()}: "
-            "showing the whole date range."
+            f"showing {first.isoformat()} to {kept_end.isoformat()}."
         )
-        return base.start, base.end
+        return first, kept_end
     return first, last
 
 
@@ -251,12 +263,14 @@ def _pair(
     return first, second
 
 
-def _min_articles(value: str | None, default: int, notices: list[str]) -> int:
+def _whole_number(
+    name: str, value: str | None, default: int, largest: int, notices: list[str]
+) -> int:
     if not value:
         return default
-    if value.isdigit() and 1 <= int(value) <= MAX_MIN_ARTICLES:
+    if value.isdigit() and 1 <= int(value) <= largest:
         return int(value)
-    notices.append(f"Invalid minimum {_shown(value)} (a whole number from 1): using {default}.")
+    notices.append(f"Invalid {name} {_shown(value)} (a whole number from 1): using {default}.")
     return default
 
 

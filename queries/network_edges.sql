@@ -1,7 +1,8 @@
 -- one row per country pair (country_a < country_b) with at least $min_articles in the
 -- filters, touching a selected country when $countries is not empty, busiest $row_limit
--- first: the edge's articles, each country's articles (node sizes) and all articles (the
--- share's denominator). With $window = 'sentence' counts are over articles with text.
+-- first (null $row_limit: every pair): the edge's articles, each country's articles (node
+-- sizes), all articles (the share's denominator) and how many pairs match in all
+-- (matching_pairs, before $row_limit). With $window = 'sentence' counts are over articles with text.
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
 with
 
@@ -15,7 +16,9 @@ edges as (
         country_b,
         sum(
             case when $window = 'sentence' then sentence_articles else articles end
-        )::bigint as articles
+        )::bigint as articles,
+        -- window functions run before the limit: every pair above the minimum
+        count(*) over () as matching_pairs
     from pair_period($start, $end, $lang, $source)
     where
         len($countries) = 0
@@ -54,7 +57,8 @@ final as (
         volume_a.articles as volume_a,
         volume_b.articles as volume_b,
         totals.total_articles,
-        1000.0 * edges.articles / nullif(totals.total_articles, 0) as share_per_mille
+        1000.0 * edges.articles / nullif(totals.total_articles, 0) as share_per_mille,
+        edges.matching_pairs
     from edges
     cross join totals
     left join volumes as volume_a on edges.country_a = volume_a.country

@@ -1,5 +1,8 @@
 -- one row: the overview's totals for the filters (articles, text articles, countries
--- mentioned, pairs with at least $min_articles, first and last day, languages, sources);
+-- mentioned, pairs with at least $min_articles, first and last day, languages, sources).
+-- With $countries selected, articles, days and languages count the articles naming at least
+-- one of them (refs #11), all_articles keeps every article in the filters, and text articles
+-- are counted only for $window = 'sentence' (else they equal the articles).
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles
 with
 
@@ -22,6 +25,72 @@ coverage as (
         day between $start and $end
         and ($lang is null or lang = $lang)
         and ($source is null or source = $source)
+),
+
+-- country_articles and articles are read directly, not through import CTEs: DuckDB would
+-- materialise them
+selected_rows as (
+    select
+        article_id,
+        lang,
+        day
+    from country_articles
+    where
+        len($countries) > 0
+        and list_contains($countries, country)
+        and day between $start and $end
+        and ($lang is null or lang = $lang)
+        and ($source is null or source = $source)
+),
+
+selected_counts as (
+    select
+        -- measures
+        count(distinct article_id)::bigint as articles,
+        count(distinct lang) as languages,
+        -- timestamps
+        min(day) as first_day,
+        max(day) as last_day
+    from selected_rows
+),
+
+-- which of them have text matters only to the sentence window (its not-measured note), and
+-- looking it up in articles is most of this query's time (bench/query_latency.py)
+selected_text as (
+    select count(*)::bigint as text_articles
+    from articles
+    where
+        $window = 'sentence'
+        and sentence_count is not null
+        and article_id in (select article_id from selected_rows)
+),
+
+selected as (
+    select
+        selected_counts.*,
+        case
+            when $window = 'sentence' then selected_text.text_articles
+            else selected_counts.articles
+        end as text_articles
+    from selected_counts
+    cross join selected_text
+),
+
+in_view as (
+    select
+        case when len($countries) > 0 then selected.articles else coverage.articles end
+            as articles,
+        case
+            when len($countries) > 0 then selected.text_articles else coverage.text_articles
+        end as text_articles,
+        case when len($countries) > 0 then selected.languages else coverage.languages end
+            as languages,
+        case when len($countries) > 0 then selected.first_day else coverage.first_day end
+            as first_day,
+        case when len($countries) > 0 then selected.last_day else coverage.last_day end
+            as last_day
+    from coverage
+    cross join selected
 ),
 
 countries as (
@@ -56,15 +125,17 @@ pairs as (
 
 final as (
     select
-        coverage.articles,
-        coverage.text_articles,
+        in_view.articles,
+        in_view.text_articles,
+        coverage.articles as all_articles,
         countries.countries,
         pairs.pairs,
-        coverage.languages,
+        in_view.languages,
         coverage.sources,
-        coverage.first_day,
-        coverage.last_day
+        in_view.first_day,
+        in_view.last_day
     from coverage
+    cross join in_view
     cross join countries
     cross join pairs
 )

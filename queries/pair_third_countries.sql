@@ -1,7 +1,8 @@
 -- one row per third country named in the articles of the pair ($country_a < $country_b)
 -- in the filters, most articles first: its articles with the pair (numerator) out of the
--- pair's articles (denominator), as a percent. With $window = 'sentence' only articles
--- naming the pair in one sentence count.
+-- pair's articles (denominator), as a percent, and how many third countries there are in
+-- all (third_countries, before $row_limit; null $row_limit: every one). With $window =
+-- 'sentence' only articles naming the pair in one sentence count.
 -- params: $country_a, $country_b, $start, $end, $lang, $source, $window, $row_limit
 with
 
@@ -43,7 +44,8 @@ final as (
         -- measures
         third.articles,
         (select count(*) from in_filters) as pair_articles,
-        100.0 * third.articles / (select count(*) from in_filters) as share_pct
+        100.0 * third.articles / (select count(*) from in_filters) as share_pct,
+        count(*) over () as third_countries
     from third
     left join countries on third.country = countries.country
 )

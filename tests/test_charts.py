@@ -80,6 +80,25 @@ def test_top_pairs_bar_colours_spikes_and_puts_the_busiest_on_top():
     assert list(by_name["steady"].x) == [5]
 
 
+def test_top_pairs_bars_keep_the_rank_order_when_spikes_and_steady_pairs_mix():
+    # Q4 2024 in the sample: a steady pair (7) ranked above a spiking one (5) was drawn below it
+    frame = pd.DataFrame(
+        {
+            "pair_name": ["North Korea – Russia", "Israel – United States", "Indonesia – Peru"],
+            "articles": [23, 7, 5],
+            "share_per_mille": [300.0, 100.0, 70.0],
+            "previous_articles": [2, 6, 0],
+            "change": [21, 1, 5],
+            "mean_tone": [-1.0, -2.0, 0.5],
+            "is_spike": [True, False, True],
+        }
+    )
+    yaxis = charts.top_pairs_bar(frame, "count").layout.yaxis
+    # plotly draws the first category at the bottom
+    assert yaxis.categoryorder == "array"
+    assert list(yaxis.categoryarray)[::-1] == list(frame["pair_name"])
+
+
 def matrix() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -105,10 +124,20 @@ def test_matrix_heatmap_is_symmetric_in_rank_order():
     assert pd.isna(z.loc["Russia", "Russia"])
 
 
-def test_matrix_lift_colours_are_centred_on_one():
-    figure = charts.matrix_heatmap(matrix(), "lift")
-    # 0 (never together) to 2 (twice chance): 1, as often as chance, is the neutral middle
-    assert (figure.layout.coloraxis.cmin, figure.layout.coloraxis.cmax) == (0.0, 2.0)
+def test_matrix_lift_colours_are_centred_on_one_and_never_is_uncoloured():
+    frame = matrix().assign(lift=[0.5, 0.0, 2.0])
+    heatmap = charts.matrix_heatmap(frame, "lift").data[0]
+    colour = pd.DataFrame(heatmap.z, index=heatmap.y, columns=heatmap.x)
+    text = pd.DataFrame(heatmap.text, index=heatmap.y, columns=heatmap.x)
+    # 1 (as often as chance) is the neutral middle; half and twice chance equally far from it
+    assert (heatmap.zmin, heatmap.zmax) == (-2, 2)
+    assert colour.loc["Russia", "United States"] == -1.0
+    assert colour.loc["North Korea", "Russia"] == 1.0
+    # never named together: no colour (not the darkest one), and the label says 0
+    assert pd.isna(colour.loc["North Korea", "United States"])
+    assert text.loc["North Korea", "United States"] == "0"
+    assert text.loc["Russia", "United States"] == "0.50"
+    assert heatmap.textfont.size == charts.MATRIX_FONT_SIZE
 
 
 def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
@@ -124,11 +153,17 @@ def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
             "volume_b": [20, 40],
         }
     )
-    figure = charts.network_graph(edges, "count")
+    figure = charts.network_graph(edges, "count", selected=("RUS",))
     *lines, nodes = figure.data
     assert len(lines) == 2
-    assert list(nodes.text) == ["PRK", "RUS", "USA"]
-    sizes = dict(zip(nodes.text, nodes.marker.size, strict=True))
+    assert list(nodes.customdata) == ["PRK", "RUS", "USA"]
+    # names, above their nodes (the bigger the node, the higher), the selected one in bold
+    labels = {a.text: a for a in figure.layout.annotations}
+    assert set(labels) == {"North Korea", "<b>Russia</b>", "United States"}
+    assert labels["United States"].yshift > labels["North Korea"].yshift
+    colours = dict(zip(nodes.customdata, nodes.marker.color, strict=True))
+    assert colours["RUS"] == charts.SELECTED_COLOUR != colours["PRK"]
+    sizes = dict(zip(nodes.customdata, nodes.marker.size, strict=True))
     assert sizes["USA"] == charts.MAX_NODE_SIZE
     assert sizes["PRK"] < sizes["RUS"] < sizes["USA"]
     assert lines[1].line.width > lines[0].line.width
@@ -164,6 +199,28 @@ def test_world_map_colours_countries_by_the_measure():
     assert list(choropleth.z) == [625.0, 125.0]
 
 
+def test_the_partner_map_marks_the_focus_and_dots_small_partners():
+    frame = pd.DataFrame(
+        {
+            "country": ["AZE", "RUS"],
+            "country_name": ["Azerbaijan", "Russia"],
+            "articles": [3, 5],
+            "total_articles": [8, 8],
+            "share_per_mille": [375.0, 625.0],
+        }
+    )
+    figure = charts.world_map(frame, "count", "Partners of Armenia", "ARM", "Armenia")
+    partners, dots, focus, star = figure.data
+    assert list(dots.locations) == ["AZE", "RUS"]
+    # the focus has its own colour, not the "no data" grey nor the partners' scale
+    assert list(focus.locations) == ["ARM"]
+    assert {colour for _, colour in focus.colorscale} == {charts.SELECTED_COLOUR}
+    assert star.marker.color == charts.SELECTED_COLOUR
+    assert figure.layout.geo.fitbounds == "locations"
+    # all mentions: no focus, no dots
+    assert len(charts.world_map(frame, "count", "Articles").data) == 1
+
+
 def test_third_countries_bar_shows_shares_busiest_on_top():
     frame = pd.DataFrame(
         {
@@ -185,3 +242,14 @@ def test_the_map_ships_its_country_shapes_for_offline_use():
     topology = json.loads(base64.b64decode(url.removeprefix("data:application/json;base64,")[:-1]))
     ids = {shape.get("id") for shape in topology["objects"]["countries"]["geometries"]}
     assert {"PRK", "RUS", "USA", "UKR", "IDN"} <= ids
+
+
+def test_the_volume_and_tone_charts_share_one_x_range():
+    volume = charts.pair_volume(timeline(), "count", "")
+    tone = charts.pair_tone_conflict(timeline())
+    # weekly buckets: from half a week before the first to half a week after the last
+    expected = [pd.Timestamp("2023-12-28 12:00"), pd.Timestamp("2024-01-18 12:00")]
+    assert [pd.Timestamp(x) for x in volume.layout.xaxis.range] == expected
+    assert [pd.Timestamp(x) for x in tone.layout.xaxis.range] == expected
+    assert [pd.Timestamp(x) for x in tone.layout.xaxis2.range] == expected
+    assert volume.layout.margin.l == tone.layout.margin.l

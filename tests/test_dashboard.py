@@ -226,7 +226,7 @@ def test_pair_view_lists_third_countries(on_tiny):
 def test_matrix_lift_and_counts(on_tiny):
     lift = plotly_figures(open_page(view="matrix", countries="PRK,RUS,USA", cell="lift"))[0]
     labels = lift["data"][0]["x"]
-    z = dict(zip(labels, lift["data"][0]["z"][labels.index("Russia")], strict=True))
+    z = dict(zip(labels, lift["data"][0]["customdata"][labels.index("Russia")], strict=True))
     assert z["North Korea"] == pytest.approx(1.6)
 
 
@@ -249,7 +249,9 @@ def test_articles_view_marks_gdelt_rows_as_not_measured(on_tiny):
     at = open_page(view="articles", pair="PRK-RUS")
     table = at.dataframe[0].value
     assert list(table["pair_sentences"]) == ["1", "not measured", "0", "2", "1"]
-    assert "Articles 1–5 of 5 naming North Korea – Russia" in shown_text(at)
+    assert "Articles 1–5 of 5 naming North Korea – Russia, newest first; the CSV has all 5" in (
+        shown_text(at)
+    )
 
 
 @pytest.mark.parametrize(
@@ -323,15 +325,22 @@ def test_notices_go_away_after_the_next_interaction(on_tiny):
     assert at.query_params["bucket"] == "day"
 
 
-def test_a_newly_published_database_shows_on_the_next_interaction(tmp_path, monkeypatch):
+@pytest.mark.parametrize("interaction", ["rerun", "reload button"])
+def test_a_newly_published_database_shows_on_the_next_interaction(
+    tmp_path, monkeypatch, interaction
+):
     published = tmp_path / "tension.duckdb"
     build_empty_db(published)
     monkeypatch.setenv("TENSION_DB", str(published))
     at = open_page()
     assert "no articles yet" in at.info[0].value
+    assert "checks for them every 5 seconds, or press Reload" in at.info[0].value
     # the ETL's publish step: a finished file replaces the published one atomically
     os.replace(build_tiny_db(tmp_path / "next.duckdb"), published)
-    at.run()
+    if interaction == "rerun":
+        at.run()
+    else:
+        at.button(key="reload").click().run()
     assert_healthy(at)
     assert metric(at, "Articles") == "8"
 
@@ -401,3 +410,169 @@ def test_highlight_spans_escape_everything_and_skip_bad_spans():
         "The \\*:orange-background[**Kremlin**]\\* met :orange-background[**Pyongyang**] "
         "\\[x\\]\\(y\\)\\."
     )
+
+
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+def test_the_pairs_headline_tone_and_conflict_do_not_depend_on_the_bucket(on_tiny, bucket):
+    # PRK-RUS pair tones by hand: a1 -2.5, a2 -3.5, a4 -4.0, a8 -6.0 (a3 has none) -> -4.00;
+    # conflict: a1 0.05, a2 0.1, a8 0.2 -> 0.35 / 3 = 12%. The mean of monthly means would be
+    # -4.33 and 14%, of weekly means the same.
+    at = open_page(view="pair", pair="PRK-RUS", bucket=bucket)
+    assert_healthy(at)
+    assert (metric(at, "Articles"), metric(at, "Mean tone")) == ("5", "-4.00")
+    assert metric(at, "Conflict sentences") == "12%"
+
+
+def test_the_pairs_headline_tone_equals_the_overviews(on_tiny):
+    top = open_page(start="2024-01-01", end="2024-03-31").dataframe[0].value
+    row = top[top["pair_name"] == "North Korea – Russia"].iloc[0]
+    at = open_page(view="pair", pair="PRK-RUS", start="2024-01-01", end="2024-03-31")
+    assert metric(at, "Mean tone") == f"{row['mean_tone']:.2f}"
+    assert metric(at, "Conflict sentences") == f"{row['conflict_share']:.0%}"
+
+
+@pytest.mark.parametrize(
+    "countries,articles,of_all",
+    # by hand: CHN is named in a5 only; PRK or USA in a1, a2, a3, a4, a6, a8
+    [("CHN", "1", "out of 8"), ("PRK,USA", "6", "out of 8"), ("", "8", "Every article")],
+)
+def test_the_overview_articles_follow_the_countries_filter(on_tiny, countries, articles, of_all):
+    at = open_page(countries=countries) if countries else open_page()
+    card = next(m for m in at.metric if m.label == "Articles")
+    assert card.value == articles
+    assert of_all in card.help
+
+
+@pytest.mark.parametrize("query", [{}, {"view": "articles", "scope": "all"}])
+def test_missing_values_show_a_dash_not_none(on_tiny, query):
+    # the tiny database has no previous period (Previous, Change, Change % are null) and a6
+    # has a javascript: link, shown as no link
+    table = open_page(**query).dataframe[0]
+    assert table.value.isna().any().any()
+    assert table.proto.placeholder == "–"
+
+
+@pytest.mark.parametrize("measure,label", [("count", "Articles"), ("share", "Share ‰")])
+def test_the_matrix_cells_control_names_what_the_cells_show(on_tiny, measure, label):
+    at = open_page(view="matrix", measure=measure)
+    assert at.segmented_control(key="cell").options[0] == label
+    heatmap = plotly_figures(at)[0]
+    assert label.split()[0] in heatmap["layout"]["coloraxis"]["colorbar"]["title"]["text"]
+
+
+def test_languages_are_listed_by_name_and_code(on_tiny):
+    language = open_page().selectbox(key="lang")
+    assert language.options == ["All languages", "English (en)", "French (fr)", "Indonesian (id)"]
+    language.set_value("fr")
+    assert language.value == "fr"
+
+
+def test_a_to_date_before_the_from_date_is_refused_with_a_notice_and_keeps_from(on_tiny):
+    at = open_page(start="2024-02-01", end="2024-03-01")
+    at.date_input(key="end").set_value("2024-01-15").run()
+    assert_healthy(at)
+    assert any("“To” 2024-01-15 is before “From” 2024-02-01" in w.value for w in at.warning)
+    assert (at.query_params["start"], at.query_params["end"]) == ("2024-02-01", "2024-03-01")
+    assert str(at.date_input(key="end").value) == "2024-03-01"
+    at.date_input(key="start").set_value("2024-04-01").run()
+    assert any("“From” 2024-04-01 is after “To” 2024-03-01" in w.value for w in at.warning)
+    assert (at.query_params["start"], at.query_params["end"]) == ("2024-02-01", "2024-03-01")
+
+
+@pytest.mark.parametrize("view", ["overview", "pair", "network", "articles"])
+def test_a_same_sentence_empty_state_suggests_the_article_window(on_tiny, view):
+    # the tiny database's only French article (a7) names no country
+    at = open_page(view=view, pair="PRK-RUS", lang="fr", window="sentence")
+    assert_healthy(at)
+    advice = at.info[0].value
+    assert "clear the language" in advice
+    assert advice.endswith("or switch the co-occurrence window to the same article.")
+
+
+def test_the_articles_page_is_in_the_url(synthetic_db, monkeypatch):
+    monkeypatch.setenv("TENSION_DB", str(synthetic_db))
+    at = open_page(view="articles", scope="all")
+    at.pagination(key="page").set_value(3).run()
+    assert at.query_params["page"] == "3"
+    third_page = list(at.dataframe[0].value["title"])
+    # a shared link opens the same page
+    shared = open_page(view="articles", scope="all", page="3")
+    assert "Articles 101–150 of 2,000" in shown_text(shared)
+    assert list(shared.dataframe[0].value["title"]) == third_page
+    # a page past the end shows the first, and the URL says so
+    past = open_page(view="articles", scope="all", page="999")
+    assert "Articles 1–50 of 2,000" in shown_text(past)
+    assert "page" not in past.query_params
+
+
+def test_browser_back_after_opening_a_pair_returns_to_the_overview(on_tiny):
+    at = open_page()
+    overview = dict(at.query_params)
+    # what selecting a top-pairs row does (see board/views/overview.py::_open_pair)
+    at.session_state["view"] = "pair"
+    at.selectbox(key="pair_b").set_value("USA").run()
+    assert (at.query_params["view"], at.query_params["pair"]) == ("pair", "PRK-USA")
+    # Back: the browser puts the previous URL in place and reruns the script
+    at.query_params.clear()
+    at.query_params.update(overview)
+    at.run()
+    assert_healthy(at)
+    assert at.segmented_control(key="view").value == "overview"
+    assert dict(at.query_params) == overview
+    # and the widgets lead again afterwards
+    at.segmented_control(key="measure").set_value("share").run()
+    assert (at.query_params["view"], at.query_params["measure"]) == ("overview", "share")
+
+
+def test_the_top_pairs_table_says_how_many_pairs_it_shows(on_tiny, synthetic_db, monkeypatch):
+    assert "All 6 pairs with at least 1 article(s); Share ‰ is of the 8 articles" in shown_text(
+        open_page()
+    )
+    monkeypatch.setenv("TENSION_DB", str(synthetic_db))
+    at = open_page()
+    pairs = metric(at, "Pairs")
+    assert f"The 25 busiest of {pairs} pairs (the CSV has all of them)" in shown_text(at)
+
+
+def test_faint_partial_buckets_are_explained(on_tiny):
+    # months from Jan 15 to Mar 2: January and March are cut by the dates
+    at = open_page(
+        view="pair", pair="PRK-RUS", bucket="month", start="2024-01-15", end="2024-03-02"
+    )
+    assert "Faint bars: the first and last months only partly fall between 2024-01-15 and" in (
+        shown_text(at)
+    )
+    volume, tone = plotly_figures(at)[:2]
+    assert volume["layout"]["xaxis"]["range"] == tone["layout"]["xaxis"]["range"]
+    whole = open_page(
+        view="pair", pair="PRK-RUS", bucket="month", start="2024-01-01", end="2024-03-31"
+    )
+    assert "Faint bars" not in shown_text(whole)
+
+
+@pytest.mark.parametrize(
+    "countries,caption",
+    [
+        ("", "Articles mentioning each country in the filters; select a country"),
+        ("PRK", "Articles naming North Korea (in red) together with each country"),
+    ],
+)
+def test_the_map_caption_describes_the_map_shown(on_tiny, countries, caption):
+    at = open_page(view="map", countries=countries) if countries else open_page(view="map")
+    assert caption in shown_text(at)
+
+
+def test_the_network_and_third_countries_say_how_many_they_show(on_tiny, synthetic_db, monkeypatch):
+    # PRK-RUS articles name two other countries (a2 USA, a8 UKR)
+    assert "All 2 countries named with the pair." in shown_text(open_page(view="pair"))
+    assert "All 6 pairs with at least 1 article(s)" in shown_text(open_page(view="network"))
+    monkeypatch.setenv("TENSION_DB", str(synthetic_db))
+    network = shown_text(open_page(view="network"))
+    assert "The 150 busiest of " in network and "(the CSV has all of them" in network
+
+
+def test_with_countries_the_sentence_window_counts_their_articles_without_text(on_tiny):
+    # PRK is named in a1, a2, a3, a4, a8; a4 is the GDELT row without text
+    at = open_page(countries="PRK", window="sentence")
+    assert metric(at, "Articles") == "5"
+    assert "1 articles have no text (GDELT rows)" in shown_text(at)

@@ -48,6 +48,7 @@ DASHBOARD_QUERIES = {
         "conflict_share",
         "not_measured_articles",
     },
+    "pair_summary": {"articles", "not_measured_articles", "mean_tone", "conflict_share"},
     "pair_third_countries": {"country", "country_name", "articles", "pair_articles", "share_pct"},
     "pair_matrix": {"country_a", "country_b", "articles", "volume_a", "expected", "lift"},
     "network_edges": {"country_a", "country_b", "articles", "volume_a", "volume_b"},
@@ -82,6 +83,7 @@ def dashboard_requests(filters: state.Filters) -> list[requests.Request]:
         requests.overview_totals(filters),
         requests.overview_top_pairs(filters),
         requests.pair_timeline(filters, pair),
+        requests.pair_summary(filters, pair),
         requests.pair_third_countries(filters, pair),
         requests.pair_matrix(filters),
         requests.network_edges(filters),
@@ -342,3 +344,18 @@ def _timeline_tables(daily: list[int]) -> duckdb.DuckDBPyConnection:
                 [day, count, count, count],
             )
     return con
+
+
+def test_listings_without_a_row_limit_return_every_matching_row(sample_con):
+    filters = default_filters(sample_con)
+    pairs = run(sample_con, requests.overview_totals(filters)).iloc[0]["pairs"]
+    assert len(run(sample_con, requests.overview_top_pairs(filters, row_limit=2))) == 2
+    assert len(run(sample_con, requests.overview_top_pairs(filters, row_limit=None))) == pairs
+    edges = run(sample_con, requests.network_edges(filters, row_limit=None))
+    assert len(edges) == pairs == edges["matching_pairs"].iloc[0]
+    limited = run(sample_con, requests.network_edges(filters, row_limit=3))
+    assert len(limited) == 3 and limited["matching_pairs"].iloc[0] == pairs
+    third = run(sample_con, requests.pair_third_countries(filters, ("PRK", "RUS"), row_limit=None))
+    assert len(third) == third["third_countries"].iloc[0]
+    articles = run(sample_con, requests.articles_list(replace(filters, scope="all"), 1, None))
+    assert len(articles) == articles["total_rows"].iloc[0] == 16

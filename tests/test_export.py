@@ -93,3 +93,15 @@ def test_a_line_break_inside_a_cell_cannot_start_a_formula_row(title):
     data = to_csv(pd.DataFrame({"title": [title], "tone": [1.0]}))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows == [["title", "tone"], [title, "1.0"]]
+
+
+def test_missing_values_are_empty_fields_not_none():
+    frame = pd.DataFrame(
+        {
+            "pair_name": ["North Korea – Russia"],
+            "previous_articles": pd.array([None], dtype="Int64"),
+            "change_pct": [float("nan")],
+            "url": [None],
+        }
+    )
+    assert to_csv(frame).decode("utf-8-sig").splitlines()[1] == "North Korea – Russia,,,"

@@ -57,6 +57,7 @@ _DASHBOARD_QUERIES = {
     "overview_top_pairs",
     "overview_totals",
     "pair_matrix",
+    "pair_summary",
     "pair_third_countries",
     "pair_timeline",
 }

@@ -44,6 +44,7 @@ def test_every_contract_name_is_read():
         "min": "3",
         "cell": "lift",
         "scope": "all",
+        "page": "4",
     }
     filters, notices = from_query(query, OPTIONS)
     assert notices == []
@@ -61,6 +62,7 @@ def test_every_contract_name_is_read():
         min_articles=3,
         cell="lift",
         scope="all",
+        page=4,
     )
     assert to_query(filters) == {**query, "pair": "PRK-RUS"}
 
@@ -91,6 +93,8 @@ def test_round_trip_leaves_out_empty_filters_and_default_extras():
         ({"scope": "mine"}, "scope", "pair", "Unknown scope"),
         ({"min": "-1"}, "min_articles", 1, "Invalid minimum"),
         ({"min": "two"}, "min_articles", 1, "Invalid minimum"),
+        ({"page": "0"}, "page", 1, "Invalid page"),
+        ({"page": "2; drop"}, "page", 1, "Invalid page"),
         ({"lang": "xx"}, "lang", None, "No articles with lang"),
         ({"source": "unknown"}, "source", None, "No articles with source"),
         ({"start": "2024-13-01"}, "start", date(2024, 1, 10), "Invalid start date"),
@@ -109,10 +113,19 @@ def test_invalid_values_fall_back_to_defaults_with_a_notice(query, field, expect
     assert len(notices) == 1 and notices[0].startswith(notice)
 
 
-def test_a_start_after_the_end_shows_the_whole_range():
-    filters, notices = from_query({"start": "2024-06-01", "end": "2024-05-01"}, OPTIONS)
-    assert (filters.start, filters.end) == (OPTIONS.first_day, OPTIONS.last_day)
-    assert "after the end" in notices[0]
+@pytest.mark.parametrize(
+    "start,end,kept",
+    [
+        # the start is kept, the end falls back to the data's last day...
+        ("2024-06-01", "2024-05-01", (date(2024, 6, 1), OPTIONS.last_day)),
+        # ... or to the start itself when the start is after the data
+        ("2025-02-01", "2025-01-01", (date(2025, 2, 1), date(2025, 2, 1))),
+    ],
+)
+def test_a_start_after_the_end_keeps_the_start_and_says_so(start, end, kept):
+    filters, notices = from_query({"start": start, "end": end}, OPTIONS)
+    assert (filters.start, filters.end) == kept
+    assert f"The start {start} is after the end {end}: showing {start} to" in notices[0]
 
 
 def test_notices_show_user_values_as_code_spans_shortened():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from board.data import Database
+from board.listing import Listing
 from board.state import Filters, Options
 from board.views import articles, matrix, network, overview, pair, world
 
@@ -18,3 +19,11 @@ VIEWS: dict[str, View] = {
     "map": world.render,
     "articles": articles.render,
 }
+
+LISTINGS: dict[str, Callable[[Filters], Listing]] = {
+    "top-pairs": overview.listing,
+    "articles": articles.every_article,
+    "edges": network.listing,
+    "third-countries": pair.third_countries_listing,
+}
+"""The tables whose CSV holds more rows than the view shows, by the name in their URL."""

@@ -7,13 +7,16 @@ and in markdown only through `board.text`, which escapes them; links are http(s)
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from board import panel, requests, settings
+from board import controls, panel, requests, settings
 from board.data import Database, Result, run
+from board.listing import Listing
 from board.state import SCOPES, Filters, Options
 from board.text import escape_markdown, highlight, highlight_spans, markdown_link, safe_url
 from board.views.pair import pair_title
@@ -65,7 +68,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     heading = f"naming {pair_title(pair, options)}" if pair else "matching the filters"
     st.caption(
         f"Articles {first:,}–{first + len(listing.frame) - 1:,} of {total:,} {heading}, "
-        "newest first."
+        f"newest first; the CSV has all {total:,}."
     )
     shown = _shown(listing.frame, pair)
     st.dataframe(
@@ -73,32 +76,49 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         key="articles_table",
         hide_index=True,
         column_config=COLUMNS,
+        placeholder=panel.MISSING,
         column_order=[column for column in ORDER if column in shown],
     )
-    panel.download_and_sql("articles", pair and "-".join(pair) or "all", shown, filters, listing)
+    every = every_article(filters)
+    panel.download_and_sql(
+        "articles", every.part, shown, filters, listing, every_row=(database, every)
+    )
     if pages > 1:
         st.pagination(pages, key=PAGE_KEY)
     if pair:
         _evidence_cards(listing.frame, pair, options)
 
 
+def every_article(filters: Filters) -> Listing:
+    """Every matching article in the table's columns (the CSV), not only the page."""
+    pair = filters.pair if filters.scope == "pair" else None
+    return Listing(
+        "articles",
+        pair and "-".join(pair) or "all",
+        requests.articles_list(filters, 1, row_limit=None),
+        partial(_shown, pair=pair),
+    )
+
+
 def _page(database: Database, filters: Filters) -> Result:
-    """The current page; back to the first when the filters left fewer pages than that."""
-    page = max(1, int(st.session_state.get(PAGE_KEY) or 1))
-    listing = run(database, *requests.articles_list(filters, page))
-    if listing.frame.empty and page > 1:
+    """The page in the URL (`page`); the first when the filters left fewer pages than that."""
+    listing = run(database, *requests.articles_list(filters, filters.page))
+    if listing.frame.empty and filters.page > 1:
         st.session_state[PAGE_KEY] = 1
+        # the URL was written before the page was known to be past the end
+        controls.drop_from_url(PAGE_KEY)
         listing = run(database, *requests.articles_list(filters, 1))
     return listing
 
 
 def _nothing_found(filters: Filters, pair: tuple[str, str] | None, options: Options) -> str:
-    where = f"naming {pair_title(pair, options)} " if pair else ""
+    where = f" naming {pair_title(pair, options)}" if pair else ""
     window = " in one sentence" if pair and filters.window == "sentence" else ""
+    # without a pair the co-occurrence window changes nothing here, so it is not suggested
+    advice = panel.what_to_change(filters if pair else replace(filters, window="article"))
     return (
-        f"No articles {where}{window}between {filters.start} and {filters.end} with these "
-        "filters. Widen the dates, clear the language, source or countries, or switch the "
-        "co-occurrence window to the same article."
+        f"No articles{where}{window} between {filters.start} and {filters.end} with these "
+        f"filters. {advice}"
     )
 
 

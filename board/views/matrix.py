@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from board import charts, panel, requests, settings
+from board.controls import MEASURE_LABELS
 from board.data import Database, run
 from board.state import CELLS, Filters, Options
 
-CELL_LABELS = {"count": "Count", "lift": "Lift (observed / expected)"}
+LIFT_LABEL = "Lift (observed / expected)"
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
@@ -17,15 +18,16 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         CELLS,
         key="cell",
         required=True,
-        format_func=CELL_LABELS.get,
+        # the count cells show what the Measure chose (articles or share), and say so (refs #11)
+        format_func=lambda cell: LIFT_LABEL if cell == "lift" else MEASURE_LABELS[filters.measure],
         help="Lift divides each pair's count by what each country's own volume would predict, "
         "so that the busiest countries do not fill the whole matrix.",
     )
     matrix = run(database, *requests.pair_matrix(filters))
     if matrix.frame.empty:
         panel.empty(
-            "Fewer than two countries are mentioned with these filters. Widen the dates or "
-            "clear the language, source or countries."
+            "Fewer than two countries are mentioned with these filters. "
+            + panel.what_to_change(filters)
         )
     axis = (
         "the selected countries"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from board import charts, panel, requests, settings
 from board.data import Database, run
+from board.listing import Listing
 from board.state import Filters, Options
 
 
@@ -14,13 +16,36 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if edges.frame.empty:
         panel.empty(
             f"No pair has at least {filters.min_articles} article(s) with these filters. "
-            "Lower the minimum articles per pair, widen the dates, or clear the language, "
-            "source or countries."
+            + panel.what_to_change(filters, "lower the minimum articles per pair")
         )
     st.caption(
-        f"The {len(edges.frame)} busiest pairs with at least {filters.min_articles} article(s) "
-        f"(at most {settings.NETWORK_EDGES}); node size is the country's articles, edge width "
-        "the pair's."
+        f"{_how_many(edges.frame, filters)}; node size is the country's articles, edge width "
+        "the pair's" + ("; the selected countries are in red." if filters.countries else ".")
     )
-    st.plotly_chart(charts.network_graph(edges.frame, filters.measure), key="network_chart")
-    panel.download_and_sql("network", "edges", edges.frame, filters, edges)
+    st.plotly_chart(
+        charts.network_graph(edges.frame, filters.measure, filters.countries), key="network_chart"
+    )
+    panel.download_and_sql(
+        "network",
+        "edges",
+        edges.frame,
+        filters,
+        edges,
+        every_row=(database, listing(filters)),
+    )
+
+
+def listing(filters: Filters) -> Listing:
+    """Every pair above the minimum (the CSV), not only the edges drawn."""
+    return Listing("edges", "edges", requests.network_edges(filters, row_limit=None))
+
+
+def _how_many(frame: pd.DataFrame, filters: Filters) -> str:
+    matching = int(frame["matching_pairs"].iloc[0])
+    minimum = f"with at least {filters.min_articles} article(s)"
+    if len(frame) >= matching:
+        return f"All {matching:,} pairs {minimum}"
+    return (
+        f"The {len(frame):,} busiest of {matching:,} pairs {minimum} (the CSV has all of them; "
+        f"more edges than {settings.NETWORK_EDGES} turn the drawing into a hairball)"
+    )

@@ -9,27 +9,39 @@ import streamlit as st
 
 from board import charts, panel, requests, settings
 from board.data import Database, run
+from board.listing import Listing
 from board.state import Filters, Options
 
 TABLE_KEY = "top_pairs"
+COMPACT = 64
+"""Pixels for a numeric column: its header and a value like +1050% fit."""
 
 COLUMNS = {
-    "country_a": st.column_config.TextColumn("A"),
-    "country_b": st.column_config.TextColumn("B"),
-    "pair_name": st.column_config.TextColumn("Pair"),
-    "articles": st.column_config.NumberColumn("Articles", format="%d"),
-    "total_articles": st.column_config.NumberColumn("All articles", format="%d"),
-    "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f"),
-    "previous_articles": st.column_config.NumberColumn("Previous period", format="%d"),
-    "change": st.column_config.NumberColumn("Change", format="%+d"),
-    "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%"),
-    "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f"),
-    "conflict_share": st.column_config.NumberColumn(
-        "Conflict", format="percent", help="Share of the pair's sentences with conflict words"
+    "pair_name": st.column_config.TextColumn("Pair", pinned=True),
+    "articles": st.column_config.NumberColumn("Articles", format="%d", width=COMPACT),
+    "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f", width=COMPACT),
+    "change": st.column_config.NumberColumn(
+        "Change", format="%+d", width=COMPACT, help="Articles minus the previous period's"
     ),
-    "is_spike": st.column_config.CheckboxColumn("Spike"),
-    "not_measured_articles": st.column_config.NumberColumn("Not measured", format="%d"),
+    "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%", width=COMPACT),
+    "is_spike": st.column_config.CheckboxColumn("Spike", width=COMPACT),
+    "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f", width=COMPACT),
+    "conflict_share": st.column_config.NumberColumn(
+        "Conflict",
+        format="percent",
+        width=COMPACT,
+        help="Share of the pair's sentences with conflict words",
+    ),
+    "not_measured_articles": st.column_config.NumberColumn(
+        "No text", format="%d", width=COMPACT, help="Articles without text: not measured"
+    ),
+    "previous_articles": st.column_config.NumberColumn(
+        "Previous", format="%d", width=COMPACT, help="Articles in the previous period"
+    ),
 }
+"""Shown in this order: what moved first, then the previous period. The ISO-3 codes and the
+share's denominator (the same in every row, given in the caption) are in the CSV but not on
+screen, so that a 1280 px screen shows every column (refs #11)."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
@@ -39,7 +51,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if pairs.frame.empty:
         panel.empty(
             f"No country pair has at least {filters.min_articles} article(s) with these filters. "
-            "Widen the dates, clear the language, source or countries, or lower the minimum."
+            + panel.what_to_change(filters, "lower the minimum articles per pair")
         )
     st.subheader("Top pairs")
     compared = (
@@ -48,6 +60,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         else "No articles before this period, so no comparison"
     )
     st.caption(
+        f"{_how_many(pairs.frame, int(totals.frame['pairs'].iloc[0]), filters)} "
         f"{compared}. Select a row to open the pair; a spike is more than "
         f"{settings.SPIKE_RATIO:g}x the previous period with at least "
         f"{settings.SPIKE_MIN_ARTICLES} articles."
@@ -58,16 +71,36 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         key=TABLE_KEY,
         hide_index=True,
         column_config=COLUMNS,
+        column_order=[column for column in COLUMNS if column in shown],
+        placeholder=panel.MISSING,
         on_select=partial(_open_pair, shown),
         selection_mode="single-row",
     )
     st.plotly_chart(charts.top_pairs_bar(pairs.frame, filters.measure), key="top_pairs_chart")
-    panel.download_and_sql("overview", "top-pairs", shown, filters, pairs, totals)
+    panel.download_and_sql(
+        "overview",
+        "top-pairs",
+        shown,
+        filters,
+        pairs,
+        totals,
+        every_row=(database, listing(filters)),
+    )
+
+
+def listing(filters: Filters) -> Listing:
+    """Every pair above the minimum, in the table's columns (the CSV)."""
+    return Listing(
+        "top-pairs",
+        "top-pairs",
+        requests.overview_top_pairs(filters, row_limit=None),
+        partial(_table, filters=filters),
+    )
 
 
 def _totals(row: pd.Series, filters: Filters) -> None:
     columns = st.columns(5)
-    columns[0].metric("Articles", f"{int(row['articles']):,}")
+    columns[0].metric("Articles", f"{int(row['articles']):,}", help=_articles_help(row, filters))
     columns[1].metric("Countries", f"{int(row['countries']):,}")
     columns[2].metric("Pairs", f"{int(row['pairs']):,}", help="With at least the minimum")
     columns[3].metric("Days", _days(row), help="From the first to the last day with articles")
@@ -80,6 +113,29 @@ def _totals(row: pd.Series, filters: Filters) -> None:
             f"{not_measured:,} articles have no text (GDELT rows): not measured at sentence "
             "level, and left out of sentence counts and their denominators."
         )
+
+
+def _how_many(frame: pd.DataFrame, pairs: int, filters: Filters) -> str:
+    """'The 25 busiest of 993 pairs ...': the table stops at TOP_PAIRS rows, the CSV does not."""
+    base = "articles with text" if filters.window == "sentence" else "articles"
+    shown = (
+        f"All {pairs:,} pairs"
+        if len(frame) >= pairs
+        else f"The {len(frame):,} busiest of {pairs:,} pairs (the CSV has all of them)"
+    )
+    return (
+        f"{shown} with at least {filters.min_articles} article(s); Share ‰ is of the "
+        f"{int(frame['total_articles'].iloc[0]):,} {base} in the period."
+    )
+
+
+def _articles_help(row: pd.Series, filters: Filters) -> str:
+    if not filters.countries:
+        return "Every article in the dates, language and source chosen"
+    return (
+        f"Articles naming at least one of the selected countries, out of "
+        f"{int(row['all_articles']):,} in the dates, language and source chosen"
+    )
 
 
 def _days(row: pd.Series) -> str:

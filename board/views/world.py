@@ -14,22 +14,25 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     countries = run(database, *requests.map_countries(filters))
     focus_name = options.name(focus) if focus else ""
     if countries.frame.empty:
+        found = f"No country is named with {focus_name}" if focus else "No country is mentioned"
         panel.empty(
-            f"No country is named with {focus_name} with these filters. Widen the dates or "
-            "clear the language or source."
-            if focus
-            else "No country is mentioned with these filters. Widen the dates or clear the "
-            "language or source."
+            f"{found} with these filters. " + panel.what_to_change(filters, countries=False)
         )
-    title = f"Partners of {focus_name}" if focus else "Articles mentioning each country"
-    st.caption(
-        "Partners of the first selected country; select a country in the sidebar to map its "
-        "partners."
-        if not focus
-        else "Map of the first selected country's partners."
-    )
+    if focus:
+        title = f"Partners of {focus_name}"
+        caption = (
+            f"Articles naming {focus_name} (in red) together with each country; "
+            "the first selected country is the focus."
+        )
+    else:
+        title = "Articles mentioning each country"
+        caption = (
+            "Articles mentioning each country in the filters; select a country in the "
+            "sidebar to map its partners instead."
+        )
+    st.caption(caption)
     st.plotly_chart(
-        charts.world_map(countries.frame, filters.measure, title),
+        charts.world_map(countries.frame, filters.measure, title, focus, focus_name),
         key="map_chart",
         config=geo.plotly_config(),
     )

@@ -1,4 +1,5 @@
-"""A real `streamlit run dashboard.py` server and headless Chromium, shared by browser tests.
+"""A real `streamlit run serve.py` server (the dashboard and its streamed CSV route) and
+headless Chromium, shared by browser tests.
 
 The server reads a copy of `sample_db` (the real ETL over tests/fixtures/) through
 TENSION_DB, on a free port of 127.0.0.1. Chromium is Debian's /usr/bin/chromium driven by
@@ -61,7 +62,7 @@ def server(served_db: Path, chromium_path: Path) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        str(REPO / "dashboard.py"),
+        str(REPO / "serve.py"),
         "--server.port",
         str(port),
         "--server.address",

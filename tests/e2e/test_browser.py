@@ -10,12 +10,15 @@ import csv
 import io
 import os
 import shutil
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
 
+import queries
 from tests.e2e.browser import settle
 from tests.tiny_db import build_tiny_db
 
@@ -32,9 +35,16 @@ def open_view(page, server: str, query: str) -> None:
 
 
 def download_csv(page, index: int = 0) -> tuple[str, list[dict[str, str]]]:
-    """Click the index-th `Download CSV`; the file's name and rows."""
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download CSV").nth(index).click()
+    """Click the index-th `Download CSV`; the file's name and rows.
+
+    A table cut short (top 25, a page) links to its streamed CSV, which downloads in the
+    tab the link opens; the others are download buttons.
+    """
+    control = page.get_by_role("button", name="Download CSV").or_(
+        page.get_by_role("link", name="Download CSV")
+    )
+    with page.context.expect_event("download") as info:
+        control.nth(index).click()
     download = info.value
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     return download.suggested_filename, list(csv.DictReader(io.StringIO(text)))
@@ -167,3 +177,110 @@ def test_a_newly_published_database_shows_on_the_next_interaction(page, server, 
     settle(page)
     assert_no_exception(page)
     assert freshness_line(page).startswith(f"{served} articles")
+
+
+def test_at_1280_by_800_every_top_pairs_column_is_on_screen(page, server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for window in ("article", "sentence"):
+        open_view(page, server, f"view=overview&window={window}")
+        assert_no_exception(page)
+        headers = page.locator('[data-testid="stDataFrame"] [role="columnheader"]')
+        headers.filter(has_text="Spike").wait_for(state="attached")
+        assert {"Conflict", "Spike"} <= set(headers.all_inner_texts())
+        # nothing to scroll sideways: no column is off-screen
+        scroller = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
+        scroll, visible = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+        assert scroll <= visible, (window, scroll, visible)
+
+
+@pytest.fixture
+def published_synthetic(served_db: Path, tmp_path: Path) -> Iterator[Path]:
+    """Two years of synthetic articles (spikes among steady pairs) published over the
+    served database for one test, then the original put back."""
+    from bench.gen_synthetic import generate
+
+    synthetic = tmp_path / "synthetic.duckdb"
+    with duckdb.connect(str(synthetic)) as con:
+        generate(con, 2_000, seed=7)
+        con.execute("checkpoint")
+    original = served_db.with_name("before-synthetic.duckdb")
+    shutil.copyfile(served_db, original)
+    os.replace(synthetic, served_db)
+    try:
+        yield served_db
+    finally:
+        os.replace(original, served_db)
+
+
+def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synthetic):
+    # 2024 Q1 of the synthetic data mixes spiking (red) and steady (blue) pairs; bars were
+    # grouped by colour, so a steady pair ranked 2nd could be drawn below every spike
+    query = "view=overview&start=2024-01-01&end=2024-03-31"
+    open_view(page, server, query)
+    assert_no_exception(page)
+    chart = page.locator(".js-plotly-plot").first
+    chart.locator(".ytick text").first.wait_for()
+    labels = chart.locator(".ytick text").evaluate_all(
+        "ts => ts.map(t => [t.getBoundingClientRect().top, t.textContent])"
+    )
+    drawn = [name for _, name in sorted(labels)]
+    with duckdb.connect(str(published_synthetic), read_only=True) as con:
+        ranked = queries.run(
+            "overview_top_pairs",
+            con,
+            start=date(2024, 1, 1),
+            end=date(2024, 3, 31),
+            prev_start=date(2023, 10, 2),
+            lang=None,
+            source=None,
+            countries=[],
+            window="article",
+            min_articles=1,
+            spike_ratio=2.0,
+            spike_min_articles=5,
+            row_limit=25,
+        )
+    spikes = list(ranked["is_spike"])
+    assert any(not a and b for a, b in zip(spikes, spikes[1:], strict=False)), "mixed colours"
+    assert drawn == list(ranked["pair_name"])
+
+
+def test_back_after_opening_a_pair_from_the_overview_returns_to_the_overview(page, server):
+    open_view(page, server, "view=overview")
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)
+    settle(page)
+    assert parse_qs(urlsplit(page.url).query)["view"] == ["pair"]
+    page.go_back()
+    settle(page)
+    assert_no_exception(page)
+    assert parse_qs(urlsplit(page.url).query)["view"] == ["overview"]
+    page.get_by_role("heading", name="Top pairs").wait_for()
+
+
+@pytest.mark.parametrize(
+    "query,count_rows",
+    [
+        # the overview shows the top 25 pairs, the CSV every pair above the minimum
+        (
+            "view=overview",
+            "select count(*) from (select distinct country_a, country_b from pair_daily)",
+        ),
+        # the articles view shows a page of 50, the CSV every article
+        ("view=articles&scope=all", "select count(*) from articles"),
+        # the network draws the 150 busiest edges, the CSV every pair
+        (
+            "view=network",
+            "select count(*) from (select distinct country_a, country_b from pair_daily)",
+        ),
+    ],
+)
+def test_every_csv_holds_all_matching_rows_not_just_those_on_screen(
+    page, server, published_synthetic, query, count_rows
+):
+    open_view(page, server, query)
+    assert_no_exception(page)
+    _, rows = download_csv(page)
+    with duckdb.connect(str(published_synthetic), read_only=True) as con:
+        expected = con.execute(count_rows).fetchone()[0]
+    assert len(rows) == expected > 150

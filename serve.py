@@ -1,0 +1,18 @@
+"""Serve the dashboard with its streamed CSV downloads: `streamlit run serve.py` (`make run`).
+
+`streamlit run dashboard.py` still works; its CSVs are then built in memory when clicked
+instead of streamed (see board/panel.py).
+"""
+
+import os
+
+import streamlit as st
+from starlette.routing import Route
+
+from board import settings
+from board.stream import csv_response
+
+# read by board/panel.py in the script runs of this process: link to the route below
+os.environ[settings.STREAMED_CSV_ENV] = "1"
+
+app = st.App("dashboard.py", routes=[Route("/export/{table}.csv", csv_response)])

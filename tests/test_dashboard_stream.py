@@ -1,0 +1,126 @@
+"""The streamed CSV route (board/stream.py): every matching row, chunk by chunk, the same
+bytes as the in-memory download."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+from starlette.requests import Request
+
+import queries
+from board import export, stream
+from board.page import build_options
+from board.state import from_query
+from board.views import LISTINGS
+from tests.test_dashboard import DASHBOARD, main_module_restored  # noqa: F401 (autouse)
+from tests.tiny_db import build_tiny_db
+
+
+@pytest.fixture(scope="module")
+def many_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """More articles than one DuckDB vector (2,048 rows), so the download has several chunks."""
+    from bench.gen_synthetic import generate
+
+    path = tmp_path_factory.mktemp("stream") / "synthetic.duckdb"
+    with duckdb.connect(str(path)) as con:
+        generate(con, 5_000, seed=11)
+        con.execute("checkpoint")
+    return path
+
+
+def download(table: str, query: str) -> tuple[int, dict[str, str], list[bytes]]:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": f"/export/{table}.csv",
+        "path_params": {"table": table},
+        "query_string": query.encode(),
+        "headers": [],
+    }
+    response = stream.csv_response(Request(scope))
+    chunks: list[bytes] = []
+    if hasattr(response, "body_iterator"):
+
+        async def collect() -> None:
+            async for chunk in response.body_iterator:
+                chunks.append(chunk if isinstance(chunk, bytes) else chunk.encode())
+
+        # in a thread of its own: the browser tests' Playwright keeps an event loop running
+        # in this one
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            worker.submit(asyncio.run, collect()).result()
+    else:
+        chunks.append(response.body)
+    return response.status_code, dict(response.headers), chunks
+
+
+def in_memory(path: Path, table: str, query: dict[str, str]) -> bytes:
+    """What the download button builds when clicked (board/panel.py), for comparison."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        options = build_options(
+            queries.run("filter_options", con),
+            queries.run("dashboard_status", con),
+            queries.run("busiest_pair", con),
+        )
+        listing = LISTINGS[table](from_query(query, options)[0])
+        name, params = listing.request
+        return export.to_csv(listing.shape(queries.run(name, con, **params)))
+
+
+def test_every_article_streams_in_chunks_with_the_bytes_of_the_in_memory_csv(
+    many_articles, monkeypatch
+):
+    monkeypatch.setenv("TENSION_DB", str(many_articles))
+    monkeypatch.setattr(stream, "CHUNK_VECTORS", 1)
+    status, headers, chunks = download("articles", "view=articles&scope=all")
+    assert status == 200
+    assert headers["content-disposition"].startswith('attachment; filename="tension-articles-')
+    assert len(chunks) == 3  # 5,000 rows in batches of one DuckDB vector: 2,048, 2,048, 904
+    body = b"".join(chunks)
+    assert len(list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))) == 5_000
+    assert body == in_memory(many_articles, "articles", {"view": "articles", "scope": "all"})
+
+
+@pytest.mark.parametrize(
+    "table,query",
+    [
+        ("top-pairs", "view=overview&window=sentence"),
+        ("edges", "view=network&countries=PRK"),
+        ("third-countries", "view=pair&pair=PRK-RUS"),
+        ("articles", "view=articles&pair=PRK-RUS"),
+    ],
+)
+def test_each_table_streams_what_the_button_would_build(tmp_path, monkeypatch, table, query):
+    tiny = build_tiny_db(tmp_path / "tiny.duckdb")
+    monkeypatch.setenv("TENSION_DB", str(tiny))
+    status, _, chunks = download(table, query)
+    expected = in_memory(tiny, table, dict(pair.split("=") for pair in query.split("&")))
+    assert status == 200 and b"".join(chunks) == expected
+
+
+def test_an_unknown_table_or_a_missing_database_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TENSION_DB", str(tmp_path / "nowhere.duckdb"))
+    status, _, chunks = download("secrets", "")
+    assert status == 404 and b"one of top-pairs, articles" in b"".join(chunks)
+    status, _, chunks = download("articles", "")
+    assert status == 503 and b"No database at" in b"".join(chunks)
+
+
+def test_served_by_serve_py_the_button_links_to_the_stream(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TENSION_DB", str(build_tiny_db(tmp_path / "tiny.duckdb")))
+    monkeypatch.setenv("TENSION_STREAMED_CSV", "1")
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params.update({"view": "overview", "countries": "PRK"})
+    at.run()
+    (link,) = at.get("link_button")
+    assert link.proto.label == "Download CSV"
+    assert link.proto.url.startswith("export/top-pairs.csv?view=overview&")
+    assert "countries=PRK" in link.proto.url
