@@ -19,7 +19,7 @@ from etl.tag import context_rules
 from etl.tag.conflict_vocabulary import Surface
 from etl.tag.dateline import dateline_end
 from etl.tag.gazetteer import Entry, gazetteer, read_countries
-from etl.tag.textfold import blank_punctuation, fold_key, fold_with_chars, script_of
+from etl.tag.textfold import blank_punctuation, fold_key, fold_with_chars, text_scripts
 
 LANGUAGE_ALIASES = dict(
     pair.split(":")
@@ -152,7 +152,7 @@ def scan(text: str, lang: str | None = None, *, dateline: bool = True) -> TextSc
         return TextScan([], [])
     lang = normalise_language(lang)
     folded, wide_chars = fold_with_chars(text)
-    scripts = {"latin"} | {script_of(char) for char in wide_chars}
+    scripts = text_scripts(wide_chars)
     found = _candidates(text, folded, scripts, lang)
     hits = _longest_leftmost(found.candidates)
     if dateline and hits:
