@@ -146,8 +146,9 @@ def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) 
     return scan(text, lang, dateline=dateline).mentions
 
 
-def scan(text: str, lang: str | None = None, *, dateline: bool = True) -> TextScan:
-    """`find_mentions`, and the conflict-vocabulary keys met in the same automaton pass."""
+def scan(text: str, lang: str | None = None, *, dateline: bool = True, offset: int = 0) -> TextScan:
+    """`find_mentions`, and the conflict-vocabulary keys met in the same automaton pass; every
+    offset moved by `offset` (where `text` starts in a larger document)."""
     if not text:
         return TextScan([], [])
     lang = normalise_language(lang)
@@ -163,8 +164,11 @@ def scan(text: str, lang: str | None = None, *, dateline: bool = True) -> TextSc
     for start, end, iso3 in _apply_rules(hits, ctx):
         if text.startswith(".", end) and "." in text[start:end]:
             end += 1  # "U.S." keeps its final full stop, which folding dropped from the key
-        mentions.append(Mention(country=iso3, surface=text[start:end], start=start, end=end))
-    return TextScan(mentions, found.conflict)
+        mentions.append(Mention(iso3, text[start:end], start + offset, end + offset))
+    conflict = found.conflict
+    if offset:
+        conflict = [(end + offset, surfaces) for end, surfaces in conflict]
+    return TextScan(mentions, conflict)
 
 
 def to_iso3(value: str) -> str | None:

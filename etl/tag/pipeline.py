@@ -274,16 +274,13 @@ def _language(article: Article, document: str) -> tuple[str, bool]:
 def _scan_document(article: Article, lang: str) -> tuple[list[Mention], list[KeyHit]]:
     """The document's country mentions and conflict-vocabulary keys, title and body scanned
     apart (a dateline only leads a body), offsets into the document."""
-    title = scan(article.title, lang, dateline=False) if article.title else None
-    offset = len(article.title) + len(TITLE_SEPARATOR) if article.title else 0
-    body = scan(article.text, lang, dateline=True)
-    mentions = list(title.mentions) if title else []
-    mentions += [
-        Mention(m.country, m.surface, m.start + offset, m.end + offset) for m in body.mentions
-    ]
-    conflict = list(title.conflict) if title else []
-    conflict += [(end + offset, surfaces) for end, surfaces in body.conflict]
-    return mentions, conflict
+    if not article.title:
+        body = scan(article.text, lang, dateline=True)
+        return body.mentions, body.conflict
+    title = scan(article.title, lang, dateline=False)
+    offset = len(article.title) + len(TITLE_SEPARATOR)
+    body = scan(article.text, lang, dateline=True, offset=offset)
+    return title.mentions + body.mentions, title.conflict + body.conflict
 
 
 def _lead(count: int, has_title: bool) -> list[int]:
