@@ -78,14 +78,13 @@ def sentence_tones(sentences: list[str]) -> list[float]:
         One tone per sentence in [-10, +10], 0 neutral, negative = hostile.
     """
     texts = [prepare_sentence(s) for s in sentences]
-    wanted = [i for i, text in enumerate(texts) if text]
-    tones = [0.0] * len(texts)
-    if not wanted:
-        return tones
-    embeddings = embed([texts[i] for i in wanted])
-    for i, tone in zip(wanted, _score(embeddings), strict=True):
-        tones[i] = tone
-    return tones
+    # each distinct sentence is embedded once: wire copy repeats some within a batch
+    # (2.4% of the scored sentences of Reuters-21578, refs #20)
+    distinct = list(dict.fromkeys(text for text in texts if text))
+    if not distinct:
+        return [0.0] * len(texts)
+    scored = dict(zip(distinct, _score(embed(distinct)), strict=True))
+    return [scored[text] if text else 0.0 for text in texts]
 
 
 def prepare_sentence(sentence: str) -> str:

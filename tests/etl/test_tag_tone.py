@@ -172,3 +172,18 @@ def test_piece_tokenizer_gives_one_unknown_id_per_missing_character():
     for text in REFERENCE_SENTENCES[:3] + ["ዘጠኝ ግብ", "\u2060\u2060Mulai hari ini"]:
         expected = package.encode(text, out_type=int, add_bos=True, add_eos=True)
         assert ours.encode(text, out_type=int, add_bos=True, add_eos=True) == expected
+
+
+def test_a_sentence_repeated_in_a_batch_is_embedded_once(monkeypatch):
+    seen = []
+    real_embed = tone.embed
+
+    def counting_embed(texts):
+        seen.append(list(texts))
+        return real_embed(texts)
+
+    monkeypatch.setattr(tone, "embed", counting_embed)
+    war, peace = "War broke out at the border.", "The two leaders signed a peace treaty."
+    tones = sentence_tones([war, peace, war, "   "])
+    assert seen == [[war, peace]]
+    assert tones[0] == tones[2] and tones[3] == 0.0
