@@ -7,7 +7,16 @@ PATH is a JSONL file with gold countries. Three layouts are understood:
   pass --texts with the eval-data JSONL to join title/text/lang by id;
 - the LGL/TR-News file (rows with `toponyms`): gold = `gold_countries_named` plus the
   countries of toponyms whose GeoNames fcode is PPLC (capitals), alpha-2 converted;
-- any JSONL with a list field named by --gold-field (alpha-2, alpha-3 or names).
+- any JSONL with a list field named by --gold-field (alpha-2, alpha-3 or names), e.g.
+  Reuters-21578 (issue #20): `--gold-field gold_countries_modern` over
+  `$E/reuters21578/reuters21578.part1.jsonl` (and part2; PLACES, editor-assigned, historical
+  codes mapped to successors).
+
+With --named, only the gold countries the text names count: those with a gazetteer surface in
+the title or text as a whole word, in the row's case (exact rows such as "US" exactly, names
+with a capital), its language fitting, no context rule or dateline applied. Document-level
+"about" labels such as Reuters PLACES include countries a story never names; recall over the
+named ones is what a mention tagger can be held to.
 
 Our tagger runs beside geotext and a plain flashtext lookup built from the same gazetteer
 surfaces (no case, language or context rules), in the same run.
@@ -27,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from etl.tag.countries import find_mentions, to_iso3  # noqa: E402
 from etl.tag.gazetteer import read_rows  # noqa: E402
+from etl.tag.textfold import blank_punctuation, fold, fold_key  # noqa: E402
 
 
 @dataclass
@@ -100,6 +110,55 @@ def read_docs(path: Path, texts_path: Path | None, gold_field: str | None) -> li
                 title = ""  # LGL repeats the title as the text's first sentence
             docs.append(Doc(row["id"], source.get("lang") or "?", title, text, gold, phrases))
     return docs
+
+
+class NamedCheck:
+    """Which gold countries a document names: gazetteer surfaces, whole words, row case; a
+    longer blocker ("North America", "American Express") covers the names inside it."""
+
+    def __init__(self) -> None:
+        import ahocorasick
+
+        self.automaton = ahocorasick.Automaton()
+        keys: dict[str, list[tuple[str, str, str, str]]] = {}
+        for surface, iso3, langs, case, _rule in read_rows():
+            folded = fold_key(surface)
+            if folded:
+                keys.setdefault(f" {folded} ", []).append((iso3, langs.lstrip("!"), case, surface))
+        for key, rows in keys.items():
+            self.automaton.add_word(key, (len(key) - 2, rows))
+        self.automaton.make_automaton()
+
+    def named(self, doc: Doc) -> dict[str, str]:
+        """Gold-able countries the document names -> a snippet of the first place it does."""
+        found: dict[str, str] = {}
+        for text in (doc.title, doc.text):
+            hits = []
+            for last, (length, rows) in self.automaton.iter(f" {fold(text)} "):
+                start = last - length - 1  # the padded text is one longer at the front
+                fitting = [iso3 for iso3, *row in rows if _fits(doc, text, start, length, *row)]
+                if fitting:
+                    hits.append((start, start + length, fitting))
+            reached = 0
+            for start, end, fitting in sorted(hits, key=lambda hit: (hit[0], -hit[1])):
+                if start < reached:
+                    continue  # inside a longer name or blocker
+                reached = end
+                for iso3 in filter(None, fitting):
+                    found.setdefault(iso3, snippet(text, start, end))
+        return found
+
+
+def _fits(doc: Doc, text: str, start: int, length: int, langs: str, case: str, surface: str):
+    if langs and doc.lang not in langs.split(","):
+        return False
+    if case == "cap" and text[start].islower():
+        return False
+    return case != "exact" or _same_letters(text[start : start + length], surface)
+
+
+def _same_letters(text: str, surface: str) -> bool:
+    return blank_punctuation(text).strip() == blank_punctuation(surface).strip()
 
 
 def ours(doc: Doc) -> set[str]:
@@ -182,19 +241,33 @@ def print_table(scores: dict[tuple[str, str], Score]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", type=Path, help="JSONL with gold countries")
+    parser.add_argument("path", type=Path, nargs="+", help="JSONL files with gold countries")
     parser.add_argument("--texts", type=Path, help="JSONL with title/text/lang to join by id")
     parser.add_argument("--gold-field", help="list field holding the gold countries")
     parser.add_argument("--errors", type=int, default=0, help="print N of our FPs and FNs")
     parser.add_argument(
+        "--named", action="store_true", help="score only the gold countries the text names"
+    )
+    parser.add_argument(
         "--systems", default="ours,geotext,flashtext", help="comma-separated systems to run"
     )
     args = parser.parse_args()
-    docs = read_docs(args.path, args.texts, args.gold_field)
+    docs = []
+    for path in args.path:
+        docs += read_docs(path, args.texts, args.gold_field)
+    if args.named:
+        check = NamedCheck()
+        before = sum(len(doc.gold) for doc in docs)
+        for doc in docs:
+            named = check.named(doc)
+            doc.gold &= named.keys()
+            doc.gold_phrases = {iso3: [named[iso3]] for iso3 in doc.gold}
+        after = sum(len(doc.gold) for doc in docs)
+        print(f"--named: {after:,} of {before:,} gold labels are named in their text")
     available = {"ours": lambda: ours, "geotext": geotext_system, "flashtext": flashtext_system}
     systems = {name: available[name]() for name in args.systems.split(",")}
     result = evaluate(docs, systems)
-    print(f"{args.path}: {len(docs)} documents")
+    print(f"{', '.join(map(str, args.path))}: {len(docs)} documents")
     print_table(result["scores"])
     if args.errors and "ours" in systems:
         print_errors(docs, result["predictions"]["ours"], args.errors)

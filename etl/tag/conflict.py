@@ -13,83 +13,53 @@ How the product reads it (issue #3, item 6):
 A share, not a count, so long and short articles compare; 0.0 is "no conflict language",
 1.0 is "every sentence has some".
 
-Matching is one Aho-Corasick pass over a lower-cased copy of the text (same length, so
-offsets hold) with Unicode word boundaries: "war" never matches inside "award" or "Warsaw",
-nor "serang" inside "serangga". Overlapping hits keep the longest, so "trade war" is
-sanctions rather than war and a `_block` phrase ("heart attack", "Kota Serang") cancels the
-term inside it.
+Matching rides in the country gazetteer's Aho-Corasick pass over the folded text (terms are
+whole-word keys of that automaton, see conflict_vocabulary.py), so the tagger scans an
+article once for both (issue #20); a hit counts when the text's own characters, lower-cased,
+spell the term: "war" never matches inside "award" or "Warsaw", nor "serang" inside
+"serangga", and "cease fire" is not "cease-fire". Overlapping hits keep the longest, so
+"trade war" is sanctions rather than war and a `_block` phrase ("heart attack", "Kota
+Serang") cancels the term inside it.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable
 
-import ahocorasick
-
-TERMS_PATH = Path(__file__).parent / "data" / "conflict_terms.tsv"
-GROUPS = (
-    "war_threats",
-    "peace_threats",
-    "military_buildup",
-    "nuclear_threats",
-    "terror_threats",
-    "terror_acts",
-    "beginning_of_war",
-    "escalation_of_war",
-    "sanctions",
+from etl.tag.conflict_vocabulary import (
+    BLOCK,
+    GROUPS,
+    ID_ENCLITICS,
+    LANGS,
+    Surface,
+    Term,
+    VocabularyError,
+    fold_term,
+    load_terms,
 )
-BLOCK = "_block"
-"""Pseudo-group of phrases that contain a conflict term but are not conflict language."""
-LANGS = ("en", "id", "fr")
-"""Languages with a vocabulary; any other language (or None) is matched against all of them."""
-ID_ENCLITICS = ("nya", "lah", "kah", "pun")
-"""Indonesian clitics glue onto any word ("serangannya", "perangpun"): generated here rather
-than listed for every term."""
+from etl.tag.gazetteer import gazetteer
+from etl.tag.textfold import fold
+
+__all__ = [
+    "BLOCK",
+    "GROUPS",
+    "ID_ENCLITICS",
+    "LANGS",
+    "Term",
+    "VocabularyError",
+    "conflict_flags",
+    "conflict_share",
+    "conflict_terms",
+    "load_terms",
+    "select_terms",
+]
 
 Match = tuple[str, str, int, int]
 """(group, term, start, end): the vocabulary term as listed, and the surface's offsets."""
 
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    lang: str
-    group: str
-    term: str
-
-
-class VocabularyError(ValueError):
-    """The vocabulary file has a row this module cannot use."""
-
-
-def load_terms(path: Path = TERMS_PATH) -> list[Term]:
-    """Read the vocabulary, skipping comments, blank lines and the header row.
-
-    Raises:
-        VocabularyError: a row without three columns, or with an unknown language or group.
-    """
-    terms = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        for line_no, row in enumerate(rows, start=1):
-            if not row or not row[0].strip() or row[0].startswith("#") or row[0] == "lang":
-                continue
-            terms.append(_parse_row(row, f"{path.name}:{line_no}"))
-    return terms
-
-
-def _parse_row(row: list[str], where: str) -> Term:
-    if len(row) != 3:
-        raise VocabularyError(f"{where}: expected 3 tab-separated columns, got {len(row)}")
-    lang, group, term = (cell.strip() for cell in row)
-    if lang not in LANGS:
-        raise VocabularyError(f"{where}: unknown language {lang!r}; add it to LANGS first")
-    if group not in GROUPS and group != BLOCK:
-        raise VocabularyError(f"{where}: unknown group {group!r}; use one of {GROUPS}")
-    return Term(lang, group, _fold(term))
+KeyHit = tuple[int, tuple[Surface, ...]]
+"""What the gazetteer pass reports for a vocabulary key: the offset just past the word in the
+text, and the surfaces the key stands for."""
 
 
 def conflict_terms(text: str, lang: str | None = None) -> list[Match]:
@@ -103,10 +73,28 @@ def conflict_terms(text: str, lang: str | None = None) -> list[Match]:
     Returns:
         (group, term, start, end) per match, `text[start:end]` being the surface form.
     """
+    automaton = gazetteer().automata["latin"]
+    padded = f" {fold(text)} "
+    # a padded offset is the text's plus one, so a key's closing space, reported at
+    # `last`, lies just past the word: the word ends at text offset `last - 1`
+    hits = [(last - 1, key.conflict) for last, key in automaton.iter(padded) if key.conflict]
+    return select_terms(text, hits, lang)
+
+
+def select_terms(text: str, hits: Iterable[KeyHit], lang: str | None) -> list[Match]:
+    """The conflict terms among the vocabulary keys the gazetteer pass met in `text`."""
     langs = _active_langs(lang)
-    folded = _fold(text)
-    hits = list(_candidates(folded, langs))
-    return [hit for hit in _longest_first(hits) if hit[0] != BLOCK]
+    candidates = []
+    for end, surfaces in hits:
+        for surface, by_lang in surfaces:
+            start = end - len(surface)
+            if fold_term(text[start:end]) != surface:
+                continue
+            chosen = next((by_lang[lang] for lang in langs if lang in by_lang), None)
+            if chosen:
+                candidates.append((*chosen, start, end))
+            break
+    return [hit for hit in _longest_first(candidates) if hit[0] != BLOCK]
 
 
 def conflict_flags(sentences: list[str], lang: str | None = None) -> list[bool]:
@@ -124,37 +112,10 @@ def _active_langs(lang: str | None) -> tuple[str, ...]:
     return (primary,) if primary in LANGS else LANGS
 
 
-def _fold(text: str) -> str:
-    """Lower-case without changing the length, so offsets into `text` stay valid."""
-    folded = text.lower()
-    if len(folded) != len(text):
-        # a few characters lower-case to two ("İ"); keep those as they are
-        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    # typographic apostrophes as in the vocabulary ("l’invasion" in French news); two
-    # str.replace calls, as str.translate with a dict costs ~0.4 ms on a 4 KB article
-    return folded.replace("\u2019", "'").replace("\u02bc", "'")
-
-
-def _candidates(folded: str, langs: tuple[str, ...]) -> Iterator[Match]:
-    for last, (length, by_lang) in _automaton().iter(folded):
-        start, end = last - length + 1, last + 1
-        if not _on_word_boundaries(folded, start, end):
-            continue
-        for lang in langs:
-            if lang in by_lang:
-                group, term = by_lang[lang]
-                yield group, term, start, end
-                break
-
-
-def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or after.isalnum())
-
-
 def _longest_first(hits: list[Match]) -> list[Match]:
     """Keep the longest of overlapping hits (the earlier one on a tie), in text order."""
+    if len(hits) < 2:
+        return hits
     kept: list[Match] = []
     taken: list[tuple[int, int]] = []
     for hit in sorted(hits, key=lambda h: (h[2] - h[3], h[2])):
@@ -162,24 +123,3 @@ def _longest_first(hits: list[Match]) -> list[Match]:
             kept.append(hit)
             taken.append((hit[2], hit[3]))
     return sorted(kept, key=lambda h: h[2])
-
-
-@functools.cache
-def _automaton() -> ahocorasick.Automaton:
-    """Built once per process (each pool worker builds its own; it takes milliseconds)."""
-    by_surface: dict[str, dict[str, tuple[str, str]]] = {}
-    for term in load_terms():
-        for surface in _surfaces(term):
-            by_surface.setdefault(surface, {}).setdefault(term.lang, (term.group, term.term))
-    automaton = ahocorasick.Automaton()
-    for surface, by_lang in by_surface.items():
-        automaton.add_word(surface, (len(surface), by_lang))
-    automaton.make_automaton()
-    return automaton
-
-
-def _surfaces(term: Term) -> Iterator[str]:
-    yield term.term
-    if term.lang == "id":
-        for clitic in ID_ENCLITICS:
-            yield term.term + clitic

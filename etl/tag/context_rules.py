@@ -68,15 +68,20 @@ _NAME_STOPWORDS = _words(
 )
 """Capitalised words that may stand next to a country name without making it a person's."""
 
-_PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]+$")
-_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+_GAP = r"(?:[ \t]+\n?|\n)[ \t]*"
+"""Between two words of a name: spaces, or one line break (wire copy wraps lines: "Maurice\nMann,
+chairman", Reuters-21578)."""
+_PREVIOUS_WORD = re.compile(rf"([^\W\d_][\w'’.-]*){_GAP}$")
+_NEXT_WORD = re.compile(rf"{_GAP}([^\W\d_][\w'’-]*)")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(\n])\s*$")
 
 
 def _is_name_word(word: str) -> bool:
-    """Capitalised, not a function word or title, and not an acronym (UNESCO, NATO)."""
+    """Capitalised, not a function word or title, and not in capitals throughout: an acronym
+    (UNESCO, NATO) or a word of an all-caps headline ("TO MEET IN MOSCOW", "SELLS JORDAN TWO
+    CARGOES", Reuters-21578, refs #20), where capitals say nothing of names."""
     bare = word.rstrip(".")
-    acronym = len(bare) >= 3 and bare.isupper()
+    acronym = len(bare) >= 2 and bare.isupper()
     return word[0].isupper() and bare not in _NAME_STOPWORDS and not acronym
 
 
@@ -126,10 +131,36 @@ def not_in_caps(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None
 
 
 def person(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
-    """Jordan, Chad, Holland, Maurice: not next to another name, and the country's context."""
+    """Dominique, Maurice, Salvador (French or Spanish country names), Hollande: not next to
+    another name, and only with a word of the country's context."""
     if name_like(ctx.text, start, end):
         return None
     return cue(ctx, start, end, iso3)
+
+
+def first_name(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
+    """Jordan, Chad, Holland, a country's own name and a person's: not next to another name;
+    the country with a word of its context, or beside other countries when the text never
+    writes the word as part of a person's name ("Jordan and Sudan signed a barter trade
+    agreement", "loans for Turkey, Morocco and Jordan": Reuters-21578, refs #20)."""
+    if name_like(ctx.text, start, end):
+        return None
+    if ctx.cues(iso3):
+        return iso3
+    if ctx.found - {iso3} and not _ever_a_name(ctx.text, ctx.text[start:end]):
+        return iso3
+    return None
+
+
+def _ever_a_name(text: str, word: str) -> bool:
+    """Whether `word` stands next to another name anywhere in `text` ("Michael Jordan" makes
+    every later bare "Jordan" the player)."""
+    start = text.find(word)
+    while start >= 0:
+        if name_like(text, start, start + len(word)):
+            return True
+        start = text.find(word, start + len(word))
+    return False
 
 
 def cue(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
@@ -215,7 +246,9 @@ def us_homonym(ctx: RuleContext, start: int, end: int, iso3: str) -> str | None:
         return None
     if iso3 in ctx.found:
         return iso3
-    return None if ctx.cues("us_local") else iso3
+    if ctx.cues("us_local"):
+        return None
+    return None if ctx.cues("us_state") and not ctx.found - {"USA"} else iso3
 
 
 def _one_side(ctx: RuleContext, a: str, b: str, cues_a: str, cues_b: str) -> str | None:
@@ -265,6 +298,7 @@ IMMEDIATE: dict[str, Rule] = {
     "not_sentence_initial_id": not_sentence_initial_id,
 }
 DEFERRED: dict[str, Rule] = {
+    "first_name": first_name,
     "korea": korea,
     "congo": congo,
     "needs_country": needs_country,

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from etl.records import Mention
 from etl.tag import context_rules
+from etl.tag.conflict_vocabulary import Surface
 from etl.tag.dateline import dateline_end
 from etl.tag.gazetteer import Entry, gazetteer, read_countries
-from etl.tag.textfold import blank_punctuation, fold_key, fold_with_chars, script_of
+from etl.tag.textfold import blank_punctuation, fold_key, fold_with_chars, text_scripts
 
 LANGUAGE_ALIASES = dict(
     pair.split(":")
@@ -62,26 +64,36 @@ def _case_fits(entry: Entry, text: str, start: int, end: int) -> bool:
     return True
 
 
-def _candidates(
-    text: str, folded: str, scripts: set[str], lang: str | None
-) -> tuple[list[tuple[int, int, Entry]], list[str]]:
-    """Every whole-word hit whose row fits the text's case and language, and the cue groups
-    of the context words met on the way."""
+class _Pass(NamedTuple):
+    """What one pass of the gazetteer automata over a text found."""
+
+    candidates: list[tuple[int, int, Entry]]
+    """Every whole-word hit whose row fits the text's case and language."""
+    cue_hits: list[str]
+    """The cue groups of the context words met on the way, one per occurrence."""
+    conflict: list[tuple[int, tuple[Surface, ...]]]
+    """Conflict-vocabulary keys met: (end offset, surfaces), for conflict.select_terms."""
+
+
+def _candidates(text: str, folded: str, scripts: set[str], lang: str | None) -> _Pass:
     found = []
     cue_hits: list[str] = []
+    conflict = []
     padded = f" {folded} "
     automata = gazetteer().automata
     for script in scripts & automata.keys():
-        for end_index, (back, length, entries, cues) in automata[script].iter(padded):
+        for end_index, (back, length, entries, cues, terms) in automata[script].iter(padded):
             if cues:
                 cue_hits += cues
+            if terms:
+                conflict.append((end_index - 1, terms))  # the word ends before the pad
             start = end_index - back
             end = start + length
             for entry in entries:
                 if entry.applies_to(lang) and _case_fits(entry, text, start, end):
                     found.append((start, end, entry))
                     break
-    return found, cue_hits
+    return _Pass(found, cue_hits, conflict)
 
 
 def _longest_leftmost(candidates: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
@@ -112,6 +124,14 @@ def _apply_rules(
     return [(start, end, iso3) for (start, end, _), iso3 in zip(hits, decided, strict=True) if iso3]
 
 
+class TextScan(NamedTuple):
+    mentions: list[Mention]
+    """Country mentions, sorted by start, with offsets into the text."""
+    conflict: list[tuple[int, tuple[Surface, ...]]]
+    """Conflict-vocabulary keys the same pass met (dateline included), for
+    conflict.select_terms."""
+
+
 def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) -> list[Mention]:
     """Country mentions in `text`, sorted by start, with offsets into `text`.
 
@@ -123,23 +143,32 @@ def find_mentions(text: str, lang: str | None = None, *, dateline: bool = True) 
         dateline: ignore a dateline lead at the very start ("SEOUL (Reuters) -"); pass False
             for titles.
     """
+    return scan(text, lang, dateline=dateline).mentions
+
+
+def scan(text: str, lang: str | None = None, *, dateline: bool = True, offset: int = 0) -> TextScan:
+    """`find_mentions`, and the conflict-vocabulary keys met in the same automaton pass; every
+    offset moved by `offset` (where `text` starts in a larger document)."""
     if not text:
-        return []
+        return TextScan([], [])
     lang = normalise_language(lang)
     folded, wide_chars = fold_with_chars(text)
-    scripts = {"latin"} | {script_of(char) for char in wide_chars}
-    candidates, cue_hits = _candidates(text, folded, scripts, lang)
-    hits = _longest_leftmost(candidates)
+    scripts = text_scripts(wide_chars)
+    found = _candidates(text, folded, scripts, lang)
+    hits = _longest_leftmost(found.candidates)
     if dateline and hits:
         cut = dateline_end(text)
         hits = [hit for hit in hits if hit[0] >= cut]
-    ctx = context_rules.RuleContext(text=text, folded=folded, lang=lang, cue_hits=cue_hits)
+    ctx = context_rules.RuleContext(text=text, folded=folded, lang=lang, cue_hits=found.cue_hits)
     mentions = []
     for start, end, iso3 in _apply_rules(hits, ctx):
         if text.startswith(".", end) and "." in text[start:end]:
             end += 1  # "U.S." keeps its final full stop, which folding dropped from the key
-        mentions.append(Mention(country=iso3, surface=text[start:end], start=start, end=end))
-    return mentions
+        mentions.append(Mention(iso3, text[start:end], start + offset, end + offset))
+    conflict = found.conflict
+    if offset:
+        conflict = [(end + offset, surfaces) for end, surfaces in conflict]
+    return TextScan(mentions, conflict)
 
 
 def to_iso3(value: str) -> str | None:

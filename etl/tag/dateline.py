@@ -35,10 +35,19 @@ def dateline_end(text: str) -> int:
     match = _DATELINE.match(text)
     if not match or match.end() > MAX_DATELINE_CHARS:
         return 0
+    dash = match.end() - len(match.group("space")) - 1
+    if text[dash - 1 : dash].isalnum() and text[dash + 1 : dash + 2].isalnum():
+        # "Rolls Royce, the U.K.'s state-owned", "New Zealand's ... adjusted M-3": a hyphen
+        # inside a word is no dateline dash (Reuters-21578, refs #20)
+        return 0
     place, rest = match.group("place"), match.group("rest").strip()
     if rest:
         # "JAKARTA (Pos Kota) –Komisi": an outlet part makes it a dateline, space or not
         return match.end()
     if match.group("space") and place.upper() == place and len(place) >= 2:
-        return match.end()
+        # a dateline leads into the story's first sentence; "U.S. DIVIDEND MEETINGS - MARCH 3"
+        # is a headline line in capitals throughout (Reuters-21578, refs #20)
+        line_end = text.find("\n", match.end())
+        after = text[match.end() : line_end if line_end >= 0 else len(text)]
+        return match.end() if after.upper() != after else 0
     return 0

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from etl.tag.conflict_vocabulary import Surface, VocabularyError, vocabulary_keys
 from etl.tag.context_rules import cue_key, read_cues
 from etl.tag.textfold import blank_punctuation, fold_key, is_unspaced, script_of
 
@@ -56,12 +57,14 @@ class Entry:
 
 class Key(NamedTuple):
     """Automaton value: where the name starts relative to the match end, its length, rows,
-    and the context-rule groups the key is a cue word of."""
+    the context-rule groups the key is a cue word of, and the conflict-vocabulary surfaces
+    it stands for (conflict.py)."""
 
     back: int
     length: int
     entries: tuple[Entry, ...]
     cues: tuple[str, ...] = ()
+    conflict: tuple[Surface, ...] = ()
 
 
 class Gazetteer(NamedTuple):
@@ -151,13 +154,18 @@ def gazetteer() -> Gazetteer:
     for group, words in read_cues().items():
         for word in words:
             cues.setdefault(cue_key(word), []).append(group)
+    conflict = vocabulary_keys()
     automata: dict[str, ahocorasick.Automaton] = {}
-    for key in grouped.keys() | cues.keys():
+    for key in grouped.keys() | cues.keys() | conflict.keys():
         # exact-case rows first: "US" is more specific than any row it shares a key with
         entries = sorted(grouped.get(key, []), key=lambda entry: entry.case != "exact")
         back, length = offsets.get(key, (0, 0))
-        automaton = automata.setdefault(script_of(key.strip()[0]), ahocorasick.Automaton())
-        automaton.add_word(key, Key(back, length, tuple(entries), tuple(cues.get(key, ()))))
+        script = script_of(key.strip()[0])
+        if key in conflict and script != "latin":
+            raise VocabularyError(f"conflict term {key.strip()!r}: only Latin script is scanned")
+        automaton = automata.setdefault(script, ahocorasick.Automaton())
+        value = Key(back, length, tuple(entries), tuple(cues.get(key, ())), conflict.get(key, ()))
+        automaton.add_word(key, value)
     for automaton in automata.values():
         automaton.make_automaton()
     return Gazetteer(automata, _name_index(rows, read_countries()))

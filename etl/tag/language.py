@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import ahocorasick
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 LANGUAGES = (
@@ -110,6 +111,16 @@ never answered for the others, which go to lingua (Indonesian vs Malay needs it)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+MALAY_FAMILY_WORDS = frozenset(
+    """yang dan di ini itu dengan untuk dari dalam akan pada ke juga tidak oleh ada atau telah
+    sudah kata bagi lebih mereka kami saat para tersebut sebagai""".split()  # noqa: SIM905
+)
+"""Words Indonesian and Malay share and use most. Where they make up a tenth of the opening,
+three times the English and French function words, and the spellings below tell the two apart,
+lingua (~300 us an article) is not asked: on 83,473 eval-data texts in eight languages it only
+ever chose between the two for such openings (issue #20)."""
+
+
 def _by_function_words(sample: str) -> str | None:
     words = _WORD.findall(sample.lower())
     if len(words) < 20:
@@ -121,6 +132,9 @@ def _by_function_words(sample: str) -> str | None:
         return "en"
     if hits["fr"] >= 0.12 * len(words) and hits["en"] <= 0.02 * len(words):
         return "fr"
+    family = sum(w in MALAY_FAMILY_WORDS for w in words)
+    if family >= 0.1 * len(words) and hits["en"] + hits["fr"] <= family / 3:
+        return "id|ms"
     return None
 
 
@@ -172,10 +186,32 @@ for Malay. Day names: Kamis/Khamis, Jumat/Jumaat, Minggu/Ahad."""
 MARKER_CHARS = 3000
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@cache
+def _spellings() -> ahocorasick.Automaton:
+    """The spellings only one of the two uses, in an automaton: one C pass over 3,000
+    characters instead of a Python loop over each of their words (~120 us an article, issue
+    #20), or of a regex per spelling (~70 us)."""
+    automaton = ahocorasick.Automaton()
+    for word in INDONESIAN_SPELLINGS ^ MALAY_SPELLINGS:
+        automaton.add_word(word, (len(word), word in INDONESIAN_SPELLINGS))
+    automaton.make_automaton()
+    return automaton
+
+
 def _indonesian_or_malay(text: str, guess: str) -> str:
-    words = _WORD.findall(text[:MARKER_CHARS].lower())
-    indonesian = sum(w in INDONESIAN_SPELLINGS and w not in MALAY_SPELLINGS for w in words)
-    malay = sum(w in MALAY_SPELLINGS and w not in INDONESIAN_SPELLINGS for w in words)
+    opening = text[:MARKER_CHARS].lower()
+    indonesian = malay = 0
+    for last, (length, is_indonesian) in _spellings().iter(opening):
+        start = last - length + 1
+        if (start and _LETTER.match(opening, start - 1)) or _LETTER.match(opening, last + 1):
+            continue  # part of a longer word: the spellings count as whole words only
+        if is_indonesian:
+            indonesian += 1
+        else:
+            malay += 1
     if indonesian > malay:
         return "id"
     if malay > indonesian:
@@ -183,9 +219,12 @@ def _indonesian_or_malay(text: str, guess: str) -> str:
     return guess
 
 
+MALAY_FAMILY = ("id", "ms")
+
+
 @cache
-def _detector(low_accuracy: bool) -> LanguageDetector:
-    codes = [getattr(IsoCode639_1, code.upper()) for code in LANGUAGES]
+def _detector(low_accuracy: bool, languages: tuple[str, ...] = LANGUAGES) -> LanguageDetector:
+    codes = [getattr(IsoCode639_1, code.upper()) for code in languages]
     builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
     return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
@@ -196,9 +235,16 @@ def detect_language(text: str) -> str:
     if not any(ch.isalpha() for ch in sample):
         return UNDETERMINED
     quick = _by_function_words(sample)
-    if quick:
+    if quick and quick != "id|ms":
         return quick
+    if quick:
+        told = _indonesian_or_malay(text, quick)
+        if told != quick:
+            return told
+    # an Indonesian or Malay opening that spells like both asks lingua to choose between the
+    # two only: a tenth of the cost of weighing all twenty languages
+    languages = MALAY_FAMILY if quick else LANGUAGES
     low_accuracy = len(sample.strip()) >= SHORT_TEXT_CHARS
-    language = _detector(low_accuracy).detect_language_of(sample)
+    language = _detector(low_accuracy, languages).detect_language_of(sample)
     code = language.iso_code_639_1.name.lower() if language else UNDETERMINED
-    return _indonesian_or_malay(text, code) if code in ("id", "ms") else code
+    return _indonesian_or_malay(text, code) if code in MALAY_FAMILY else code

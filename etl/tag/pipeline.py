@@ -21,8 +21,8 @@ from etl.records import (
     TaggedArticle,
     ToneFields,
 )
-from etl.tag.conflict import conflict_terms
-from etl.tag.countries import find_mentions, to_iso3
+from etl.tag.conflict import KeyHit, conflict_terms, select_terms
+from etl.tag.countries import scan, to_iso3
 from etl.tag.language import UNDETERMINED, detect_language
 from etl.tag.sentences import split_sentences
 
@@ -70,6 +70,9 @@ class _Prepared:
     first_offsets: dict[str, int | None]
     has_text_pairs: bool
     tone_sentences: list[int]
+    conflict_keys: list[KeyHit] | None = None
+    """Conflict-vocabulary keys the country pass met in the document; None when the
+    document was not scanned (pre-tagged), so conflict needs a pass of its own."""
     tones: dict[int, float] | None = None
     mention_starts: list[int] = field(init=False)
     """Mentions are in text order: a sentence's mentions are one bisect away."""
@@ -80,7 +83,7 @@ class _Prepared:
     def finish(self, options: TagOptions) -> TaggedArticle:
         flags = self._conflict_flags()
         article_tone = self._article_tone()
-        article_conflict = _share(flags, range(len(flags))) if flags else None
+        article_conflict = sum(flags) / len(flags) if flags else None
         tone_value = article_tone.tone if article_tone else None
         return TaggedArticle(
             article=self.article,
@@ -98,26 +101,28 @@ class _Prepared:
         """Which sentences use the conflict vocabulary: one scan of the whole document."""
         flags = [False] * len(self.sentences)
         starts = [start for start, _ in self.sentences]
-        for _group, _term, start, _end in conflict_terms(self.document, self.lang):
+        if self.conflict_keys is None:
+            terms = conflict_terms(self.document, self.lang)
+        else:
+            terms = select_terms(self.document, self.conflict_keys, self.lang)
+        for _group, _term, start, _end in terms:
             index = bisect_right(starts, start) - 1
             if index >= 0:
                 flags[index] = True
         return flags
 
     def _article_tone(self) -> ToneFields | None:
-        words = len(self.document.split())
+        # words are counted only for a tone to go with: the split costs ~10 us an article
         if self.article.tone is not None and not self.tones:
             pre = self.article.tone
-            return ToneFields(
-                pre.tone,
-                pre.positive,
-                pre.negative,
-                pre.polarity,
-                pre.word_count if pre.word_count is not None else words or None,
-            )
+            words = pre.word_count if pre.word_count is not None else self._words() or None
+            return ToneFields(pre.tone, pre.positive, pre.negative, pre.polarity, words)
         if not self.tones:
             return None
-        return ToneFields(tone=fmean(self.tones.values()), word_count=words)
+        return ToneFields(tone=fmean(self.tones.values()), word_count=self._words())
+
+    def _words(self) -> int:
+        return len(self.document.split())
 
     def _country_tags(self) -> list[CountryTag]:
         return [
@@ -185,7 +190,7 @@ def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
     sentences = split_sentences(document, lang) if document.strip() else []
     if article.is_pretagged and not options.retag:
         return _prepare_pretagged(article, lang, detected, document, sentences)
-    mentions = _find_all_mentions(article, lang)
+    mentions, conflict_keys = _scan_document(article, lang)
     starts = [start for start, _ in sentences]
     country_sentences: dict[str, list[int]] = {}
     counts: dict[str, int] = {}
@@ -208,7 +213,10 @@ def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
         counts,
         first,
         has_text_pairs=True,
-        tone_sentences=_tone_selection(len(sentences), country_sentences, bool(article.title)),
+        tone_sentences=_tone_selection(len(sentences), country_sentences, bool(article.title))
+        if options.with_tone
+        else [],
+        conflict_keys=conflict_keys,
     )
 
 
@@ -263,14 +271,16 @@ def _language(article: Article, document: str) -> tuple[str, bool]:
     return detect_language(document), True
 
 
-def _find_all_mentions(article: Article, lang: str) -> list[Mention]:
-    title_mentions = find_mentions(article.title, lang, dateline=False) if article.title else []
-    offset = len(article.title) + len(TITLE_SEPARATOR) if article.title else 0
-    body = [
-        Mention(m.country, m.surface, m.start + offset, m.end + offset)
-        for m in find_mentions(article.text, lang, dateline=True)
-    ]
-    return title_mentions + body
+def _scan_document(article: Article, lang: str) -> tuple[list[Mention], list[KeyHit]]:
+    """The document's country mentions and conflict-vocabulary keys, title and body scanned
+    apart (a dateline only leads a body), offsets into the document."""
+    if not article.title:
+        body = scan(article.text, lang, dateline=True)
+        return body.mentions, body.conflict
+    title = scan(article.title, lang, dateline=False)
+    offset = len(article.title) + len(TITLE_SEPARATOR)
+    body = scan(article.text, lang, dateline=True, offset=offset)
+    return title.mentions + body.mentions, title.conflict + body.conflict
 
 
 def _lead(count: int, has_title: bool) -> list[int]:

