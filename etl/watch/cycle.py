@@ -69,9 +69,7 @@ def run_cycle(
             break
         started = time.monotonic()
         attempt_at = ctx.now()
-        known = read_known(
-            settings.db_path, source.name, gdelt_source.batches_since(source, attempt_at)
-        )
+        known = read_known(settings.db_path, source.name)
         delivery = FINDERS[source.kind](source, known, ctx)
         outcome = Outcome(source, delivery, Counts(0), attempt_at, 0.0)
         if not delivery.files:

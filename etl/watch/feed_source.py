@@ -66,9 +66,12 @@ def find_new(source: SourceConfig, known: Known, ctx: WatchContext) -> Delivery:
         if fetched.body is None:
             counts["not modified"] += 1
             continue
-        written = _new_items(fetched.body, url, number, source, known, ctx, delivery)
-        counts["new items"] += written[0]
-        counts["deferred"] += written[1]
+        written, deferred = _new_items(fetched.body, url, number, source, known, ctx, delivery)
+        counts["new items"] += written
+        counts["deferred"] += deferred
+        if deferred:
+            # keep the old validators: a 304 next time would hide the items left for later
+            delivery.feeds[-1] = FeedState(url, state.etag, state.last_modified)
     delivery.notes = [f"{value} {name}" for name, value in counts.items() if value]
     if failures:
         delivery.error = f"{len(failures)} of {len(source.urls)} feeds failing; {failures[0]}"

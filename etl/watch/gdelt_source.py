@@ -31,6 +31,10 @@ def newest_batch(text: str) -> datetime | None:
     return None
 
 
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%d%H%M%S")
+
+
 def window_start(newest: datetime, catch_up: int) -> datetime:
     return newest - (catch_up - 1) * BATCH
 
@@ -50,7 +54,8 @@ def find_new(source: SourceConfig, known: Known, ctx: WatchContext) -> Delivery:
         if newest is None:
             delivery.error = f"{LASTUPDATE[translation]} names no GKG batch"
             continue
-        wanted += _due(newest, translation, source.catch_up, known.batches)
+        handled = known.batches_since(stamp(window_start(newest, source.catch_up)))
+        wanted += _due(newest, translation, source.catch_up, handled)
     if not wanted:
         delivery.notes.append("no new batch")
         return delivery
@@ -84,10 +89,3 @@ def _due(newest: datetime, translation: bool, catch_up: int, handled: set[str]) 
 
 def _stream(names: list[str], translation: bool) -> list[str]:
     return [n for n in names if (".translation." in n) == translation]
-
-
-def batches_since(source: SourceConfig, now: datetime) -> str:
-    """The oldest batch name a cycle may need to know about (the catch-up window's start)."""
-    # a day of slack: lastupdate.txt can lag the clock, and the clock can be off
-    start = now.replace(tzinfo=None) - (source.catch_up + 96) * BATCH
-    return start.strftime("%Y%m%d%H%M%S")

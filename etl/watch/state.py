@@ -7,6 +7,8 @@ loses both or neither: a cycle killed half-way is simply fetched and loaded agai
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -47,7 +49,9 @@ class Known:
     feeds: dict[str, FeedState] = field(default_factory=dict)
     items: set[str] = field(default_factory=set)
     files: dict[str, SeenFile] = field(default_factory=dict)
-    batches: set[str] = field(default_factory=set)
+    batches_since: Callable[[str], set[str]] = lambda _since: set()
+    """GDELT batch names handled at or after a name, plus the first ever: asked only once
+    lastupdate.txt says where the catch-up window starts."""
 
 
 @dataclass
@@ -80,7 +84,7 @@ class Counts:
     seconds: float = 0.0
 
 
-def read_known(db_path: Path, source: str, batches_since: str = "") -> Known:
+def read_known(db_path: Path, source: str) -> Known:
     """The state of `source` in the published database (empty before its first cycle)."""
     known = Known()
     if not db_path.exists():
@@ -100,10 +104,13 @@ def read_known(db_path: Path, source: str, batches_since: str = "") -> Known:
         known.items = set(queries.run("watch_items", con, source=source)["item_key"])
         for row in queries.run("watch_files", con, source=source).itertuples(index=False):
             known.files[row.path] = SeenFile(row.path, row.sha256, row.size, row.mtime_ns)
-        known.batches = set(
-            queries.run("watch_batches", con, source=source, since=batches_since)["name"]
-        )
+    known.batches_since = functools.partial(_batches_since, db_path, source)
     return known
+
+
+def _batches_since(db_path: Path, source: str, since: str) -> set[str]:
+    with reading_published(db_path) as con:
+        return set(queries.run("watch_batches", con, source=source, since=since)["name"])
 
 
 def write_delivery(
