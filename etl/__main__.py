@@ -300,9 +300,14 @@ def watch(
     ] = False,
     workers: WorkersOption = None,
     tone: ToneOption = True,
+    cache: Annotated[
+        Path | None,
+        typer.Option(help="Download folder, emptied as loads publish [default: data/cache/watch]."),
+    ] = None,
 ) -> None:
     """Keep the database current from the configured sources until SIGTERM/SIGINT."""
     from etl.watch.config import ConfigError, load_config
+    from etl.watch.context import WATCH_CACHE, WatchContext
     from etl.watch.schedule import watch as run_watch
 
     try:
@@ -311,7 +316,10 @@ def watch(
         _say(f"error: {err}")
         raise typer.Exit(2) from None
     settings = _settings(db, workers=workers, with_tone=tone)
-    failed = run_watch(monitor, settings, once=once, say=_say, command=_command_line())
+    context = WatchContext(cache=cache or WATCH_CACHE)
+    failed = run_watch(monitor, settings, once=once, ctx=context, say=_say, command=_command_line())
+    if not once:
+        _say("watch stopped: every published cycle is complete")
     if once and failed:
         raise typer.Exit(1)
 

@@ -117,7 +117,7 @@ def _source(table: dict[str, Any], index: int, where: _Lines) -> SourceConfig:
     def fail(key: str, message: str) -> ConfigError:
         return ConfigError(f"{where.key(index, key)}: {message}")
 
-    for key in ("name", "kind", "every"):
+    for key in ("name", "kind"):
         if key not in table:
             raise ConfigError(f"{where.table(index)}: [[source]] needs {key!r}")
     name, kind = table["name"], table["kind"]
@@ -125,10 +125,13 @@ def _source(table: dict[str, Any], index: int, where: _Lines) -> SourceConfig:
         raise fail("name", "name must be a non-empty string")
     if kind not in KINDS:
         raise fail("kind", f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    # unknown keys first: a misspelt `every` is reported as the typo it is
     for key in table:
         if key not in COMMON_KEYS | KIND_KEYS[kind]:
             allowed = ", ".join(sorted(COMMON_KEYS | KIND_KEYS[kind]))
             raise fail(key, f"unknown key {key!r} for kind {kind!r}; allowed: {allowed}")
+    if "every" not in table:
+        raise ConfigError(f"{where.table(index)}: [[source]] needs 'every'")
     try:
         every = parse_interval(table["every"])
         options = _KIND_OPTIONS[kind](table)
