@@ -20,10 +20,10 @@ from etl.settings import REPO_ROOT, Settings
 from etl.watch.config import load_config
 from etl.watch.context import WatchContext
 from etl.watch.schedule import watch
+from tests.etl.concurrent_reader import reading_throughout
 from tests.etl.local_http import serve
 from tests.etl.watch_world import BATCH, World
 
-READER = Path(__file__).parent / "concurrent_reader.py"
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 CONFIG = """\
@@ -165,24 +165,11 @@ def test_a_dashboard_style_reader_sees_no_failed_read_through_several_cycles(wor
     context = WatchContext(cache=tmp_path / "cache")
     step(world, 0)
     watch(load_config(path), settings, once=True, ctx=context)
-    stop = tmp_path / "stop"
-    reader = subprocess.Popen(
-        [sys.executable, str(READER), str(db), str(stop)],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with reading_throughout(db, tmp_path / "stop") as result:
         for number in range(1, 5):
             step(world, number)
             watch(load_config(path), settings, once=True, ctx=context)
         time.sleep(1.0)  # the reader's last reads come after the last publish
-    finally:
-        stop.touch()
-        out, err = reader.communicate(timeout=60)
-    assert reader.returncode == 0, err
-    result = json.loads(out)
     assert result["failures"] == []
     assert result["reads"] >= 8
     assert result["counts"][-1] == 5 * 8
