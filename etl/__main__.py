@@ -293,7 +293,9 @@ def gdelt(
 
 @app.command()
 def watch(
-    config: Annotated[Path, typer.Option(help="The monitor configuration (TOML).")],
+    config: Annotated[
+        Path, typer.Option(help="The monitor configuration (see monitor.example.toml).")
+    ] = Path("monitor.toml"),
     db: DbOption = None,
     once: Annotated[
         bool, typer.Option("--once", help="Run every source once and exit (cron, tests).")

@@ -89,7 +89,9 @@ def load_config(path: Path) -> MonitorConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+        raise ConfigError(
+            f"{path}: cannot read: {err.strerror}; copy monitor.example.toml or pass --config"
+        ) from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

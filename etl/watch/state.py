@@ -20,6 +20,7 @@ import pyarrow as pa
 import queries
 from etl.database import reading_published
 from etl.load import utc_now
+from etl.watch.config import SourceConfig
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _batches_since(db_path: Path, source: str, since: str) -> set[str]:
 
 def write_delivery(
     con: duckdb.DuckDBPyConnection,
-    source,
+    source: SourceConfig,
     delivery: Delivery,
     counts: Counts,
     attempt_at: datetime,

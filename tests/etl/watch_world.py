@@ -37,15 +37,16 @@ class World:
         self.items: dict[str, list[dict]] = {}
         self._tick = 0
 
-    def gdelt_batch(self, moment: datetime, translation: bool = False) -> str:
-        """Write the batch of `moment` (the six fixture records, made new); its file name."""
+    def gdelt_batch(self, moment: datetime, translation: bool = False, copies: int = 1) -> str:
+        """Write the batch of `moment` (the six fixture records `copies` times, each made new
+        with its own id, time and URL); its file name."""
         name = f"{stamp(moment)}.{'translation.' if translation else ''}gkg.csv.zip"
         lines = []
-        for number, line in enumerate(GKG_LINES):
+        for number, line in enumerate(GKG_LINES * copies):
             fields = line.split("\t")
             fields[0] = f"{stamp(moment)}-{'T' if translation else ''}{number}"
             fields[1] = stamp(moment)
-            fields[4] = f"{fields[4]}/{name}"
+            fields[4] = f"{fields[4]}/{name}" + (f"/{number}" if copies > 1 else "")
             lines.append("\t".join(fields))
         with zipfile.ZipFile(self.gdelt / name, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(name.removesuffix(".zip"), "".join(f"{x}\n" for x in lines))
