@@ -110,9 +110,10 @@ def _new_items(
         return 0, 0
     feed = parsed.feed
     entries, deferred = [], 0
+    seen = known.seen_items([item_key(entry) for entry in parsed.entries])
     for entry in parsed.entries:
         key = item_key(entry)
-        if key in known.items or key in delivery.items:
+        if key in seen or key in delivery.items:
             continue
         text = item_text(entry)
         if source.fetch_full:

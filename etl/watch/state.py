@@ -48,7 +48,8 @@ class Known:
     """What the published database says a source has already seen."""
 
     feeds: dict[str, FeedState] = field(default_factory=dict)
-    items: set[str] = field(default_factory=set)
+    seen_items: Callable[[list[str]], set[str]] = lambda _keys: set()
+    """Which of these feed item keys the source has already loaded."""
     files: dict[str, SeenFile] = field(default_factory=dict)
     batches_since: Callable[[str], set[str]] = lambda _since: set()
     """GDELT batch names handled at or after a name, plus the first ever: asked only once
@@ -102,11 +103,16 @@ def read_known(db_path: Path, source: str) -> Known:
                 None if _or_none(row.retry_at) is None else row.retry_at.to_pydatetime(),
                 _or_none(row.last_error),
             )
-        known.items = set(queries.run("watch_items", con, source=source)["item_key"])
         for row in queries.run("watch_files", con, source=source).itertuples(index=False):
             known.files[row.path] = SeenFile(row.path, row.sha256, row.size, row.mtime_ns)
     known.batches_since = functools.partial(_batches_since, db_path, source)
+    known.seen_items = functools.partial(_seen_items, db_path, source)
     return known
+
+
+def _seen_items(db_path: Path, source: str, keys: list[str]) -> set[str]:
+    with reading_published(db_path) as con:
+        return set(queries.run("watch_items", con, source=source, item_keys=keys)["item_key"])
 
 
 def _batches_since(db_path: Path, source: str, since: str) -> set[str]:
