@@ -21,9 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,6 +130,9 @@ def main() -> None:
     db = folder / "tension.duckdb"
     settings = Settings(db_path=db, workers=1, with_tone=False)
     seconds, sizes, rss = [], [], []
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _sig, _frame: stop.set())
     with serve(world.root) as (base, _requests):
         config = monitor(base, args.feeds, folder)
         ctx = WatchContext(cache=folder / "cache")
@@ -135,9 +140,11 @@ def main() -> None:
         watch(config, settings, once=True, ctx=ctx)
         with reading_throughout(db, folder / "stop") as reads:
             for number in range(1, args.cycles):
+                if stop.is_set():
+                    break  # Ctrl-C or SIGTERM: report the cycles run so far
                 publish_world(world, base, number, args.feeds, args.copies)
                 started = time.perf_counter()
-                failed = watch(config, settings, once=True, ctx=ctx)
+                failed = watch(config, settings, once=True, ctx=ctx, stop=stop)
                 seconds.append(time.perf_counter() - started)
                 if failed:
                     raise SystemExit(f"cycle {number} failed")
@@ -151,14 +158,14 @@ def main() -> None:
                     )
         base_s = baseline_seconds(world, db, folder, args.feeds, args.copies)
     counted = accounting(db)
-    published = args.cycles * (6 * args.copies + args.feeds)
+    published = (len(seconds) + 1) * (6 * args.copies + args.feeds)
     first_day = rss[min(CYCLES_PER_DAY, len(rss)) - 1]
     later = rss[CYCLES_PER_DAY:] or rss[-1:]
     p50, p95 = statistics.median(seconds), percentile(seconds, 0.95)
     print(
         json.dumps(
             {
-                "cycles": args.cycles,
+                "cycles": len(seconds) + 1,
                 "feeds": args.feeds,
                 "records_per_batch": 6 * args.copies,
                 "cycle_seconds_p50": round(p50, 2),
