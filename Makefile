@@ -1,11 +1,13 @@
-# Two commands: `make run` (dashboard on the bundled sample) and `make test`.
+# Two commands: `make run` (dashboard on the bundled sample) and `make test`; `make monitor`
+# runs the watcher (`etl watch`, MONITOR_CONFIG) and the dashboard together.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DB := $(or $(TENSION_DB),data/tension.duckdb)
 PORT ?= 8501
+MONITOR_CONFIG ?= monitor.toml
 
-.PHONY: run test lint sample bench clean
+.PHONY: run test lint sample bench clean monitor
 
 run: $(VENV)/.runtime | $(DB)
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
@@ -14,6 +16,17 @@ test: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+# the watcher and the dashboard together; Ctrl-C (or either one ending) stops both. No sample
+# is built: the dashboard shows the first cycle's data once the watcher publishes it
+monitor: SHELL := /bin/bash
+monitor: $(VENV)/.runtime
+	@test -f "$(MONITOR_CONFIG)" || { echo "no $(MONITOR_CONFIG): cp monitor.example.toml \
+	$(MONITOR_CONFIG) and edit its sources, or pass MONITOR_CONFIG=FILE" >&2; exit 2; }
+	@trap 'kill $$watcher $$dashboard 2>/dev/null; wait' INT TERM EXIT; \
+	$(PY) -m etl watch --config "$(MONITOR_CONFIG)" & watcher=$$!; \
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true & \
+	dashboard=$$!; wait -n
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

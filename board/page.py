@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import NoReturn
 
 import pandas as pd
@@ -33,6 +33,8 @@ def freshness(database: Database) -> int:
         else f"last ETL run {finished:%Y-%m-%d %H:%M} UTC (run {int(status['last_run_id'])})"
     )
     st.caption(f"{articles:,} articles · {run} · database `{database.path}`")
+    if sources := _sources_line(database):
+        st.caption(sources)
     return articles
 
 
@@ -58,6 +60,30 @@ def _reload_when_published(database: Database) -> None:
         return  # mid-publish or gone: the next check or the Reload button will tell
     if published.identity != database.identity:
         st.rerun(scope="app")
+
+
+def _sources_line(database: Database) -> str | None:
+    """When each watched source (`etl watch`) last delivered, flagging failing or stale ones."""
+    if data.run(database, "table_exists", {"table_name": "source_state"}).frame.empty:
+        return None
+    # to the minute: one cached result per minute, not one per rerun
+    now = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    health = data.run(database, "source_health", {"now": now}).frame
+    parts = []
+    for row in health.itertuples(index=False):
+        delivered = (
+            "never delivered"
+            if pd.isna(row.last_delivery_at)
+            else f"delivered {row.last_delivery_at:%Y-%m-%d %H:%M} UTC"
+        )
+        if row.is_failing:
+            flag = f" · ⚠ failing ({row.consecutive_failures}×: {row.last_error})"
+        elif row.is_stale:
+            flag = " · ⚠ stale"
+        else:
+            flag = ""
+        parts.append(f"**{row.source}** {delivered}{flag}")
+    return "Sources: " + "; ".join(parts) if parts else None
 
 
 def options(database: Database) -> Options:

@@ -296,6 +296,61 @@ def gdelt(
 
 
 @app.command()
+def watch(
+    config: Annotated[
+        Path, typer.Option(help="The monitor configuration (see monitor.example.toml).")
+    ] = Path("monitor.toml"),
+    db: DbOption = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run every source once and exit (cron, tests).")
+    ] = False,
+    workers: WorkersOption = None,
+    tone: ToneOption = True,
+    cache: Annotated[
+        Path | None,
+        typer.Option(help="Download folder, emptied as loads publish [default: data/cache/watch]."),
+    ] = None,
+) -> None:
+    """Keep the database current from the configured sources until SIGTERM/SIGINT."""
+    from etl.watch.config import ConfigError, load_config
+    from etl.watch.context import WATCH_CACHE, WatchContext
+    from etl.watch.schedule import watch as run_watch
+
+    try:
+        monitor = load_config(config)
+    except ConfigError as err:
+        _say(f"error: {err}")
+        raise typer.Exit(2) from None
+    settings = _settings(db, workers=workers, with_tone=tone)
+    context = WatchContext(cache=cache or WATCH_CACHE)
+    failed = run_watch(monitor, settings, once=once, ctx=context, say=_say, command=_command_line())
+    if not once:
+        _say("watch stopped: every published cycle is complete")
+    if once and failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Print each watched source's health: last success and delivery, failures, 24 h articles."""
+    from etl.load import utc_now
+    from etl.watch.health import health_line
+    from etl.watch.state import source_health
+
+    rows = source_health(_settings(db).db_path, utc_now())
+    for row in rows:
+        if as_json:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+        else:
+            typer.echo(health_line(row))
+    if not rows:
+        _say("no watched sources yet; start one with `python -m etl watch --config FILE`")
+
+
+@app.command()
 def sample(db: DbOption = None, workers: WorkersOption = None) -> None:
     """(Re)build the database from the bundled sample corpus."""
     from etl.cli_progress import progress_for_terminal

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
+import duckdb
+
 import queries
 from etl import publish
 from etl.database import connect_working
@@ -54,6 +56,10 @@ class RunSummary:
         return f"{counts}; see why: python -m etl rejects --run {self.run_id}{db}"
 
 
+BeforePublish = Callable[[duckdb.DuckDBPyConnection, RunSummary], None]
+"""A hook of `load_inputs`: writes more in the run's transaction (see its docstring)."""
+
+
 class Progress:
     """What a run reports while it works; the CLI draws it, tests ignore it."""
 
@@ -76,11 +82,15 @@ def load_inputs(
     command: str = "",
     progress: Progress | None = None,
     say: Callable[[str], None] | None = None,
+    before_publish: BeforePublish | None = None,
 ) -> RunSummary:
     """Load the given files/folders into the published database, atomically.
 
     Args:
         fresh: start from an empty database instead of a copy of the published one.
+        before_publish: called with the working connection and the run's counts after the
+            articles are written and before the run is recorded and published, so what it
+            writes (the watcher's source state) is published with them or not at all.
 
     Raises:
         SourceError, LockedError, DatabaseError: expected failures, with a message to show.
@@ -99,6 +109,8 @@ def load_inputs(
             summary = _run(con, files, options, settings, command, progress)
             summary.skipped_files = skipped
             summary.seconds = time.monotonic() - started
+            if before_publish is not None:
+                before_publish(con, summary)
             _finish(con, summary)
         finally:
             con.close()

@@ -59,7 +59,7 @@ def test_every_month_has_news(records):
 def test_the_bad_records_show_each_kind_of_reject():
     items = list(read_jsonl(BAD, OPTIONS))
     reasons = {item.reason for item in items if not isinstance(item, Article)}
-    assert {"missing date", "empty text and no pre-tagged countries"} <= reasons
+    assert {"missing date", "no title, no text and no pre-tagged countries"} <= reasons
     assert any(reason.startswith("unparseable date") for reason in reasons)
 
 

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,6 +52,16 @@ class FetchError(Exception):
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """A conditional GET's answer, with the validators to send next time."""
+
+    body: bytes | None
+    """None: 304 Not Modified."""
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
 class Fetcher:
     """How to fetch: tests shorten the timeout and the backoff."""
 
@@ -66,10 +77,32 @@ class Fetcher:
         Raises:
             FetchError: a 4xx at once, anything transient after the last retry.
         """
+        return self._get(url, on_bytes, {})[0]
+
+    def get_if_changed(
+        self, url: str, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
+        """A conditional GET: the body, or None when the server answers 304 Not Modified.
+
+        Raises:
+            FetchError: as `get`.
+        """
+        asked = (("If-None-Match", etag), ("If-Modified-Since", last_modified))
+        try:
+            body, headers = self._get(url, None, {name: value for name, value in asked if value})
+        except FetchError as err:
+            if err.status == 304:
+                return Fetched(None, etag, last_modified)
+            raise
+        return Fetched(body, headers.get("ETag"), headers.get("Last-Modified"))
+
+    def _get(
+        self, url: str, on_bytes: Callable[[int], None] | None, headers: dict[str, str]
+    ) -> tuple[bytes, Message]:
         attempt = 1
         while True:
             try:
-                return self._get_once(url, on_bytes)
+                return self._get_once(url, on_bytes, headers)
             except FetchError as err:
                 transient = err.status is None or err.status >= 500 or err.status == 429
                 if not transient or attempt >= self.retries:
@@ -77,14 +110,17 @@ class Fetcher:
             time.sleep(self.backoff * 2 ** (attempt - 1))
             attempt += 1
 
-    def _get_once(self, url: str, on_bytes: Callable[[int], None] | None) -> bytes:
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+    def _get_once(
+        self, url: str, on_bytes: Callable[[int], None] | None, headers: dict[str, str]
+    ) -> tuple[bytes, Message]:
+        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, **headers})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(url, f"response of {int(declared)} bytes is over the limit")
                 body = _read_capped(response, url, self.max_bytes, on_bytes)
+                received = response.headers
         except urllib.error.HTTPError as err:
             raise FetchError(url, f"HTTP {err.code} {err.reason}", err.code) from None
         except (
@@ -98,7 +134,7 @@ class Fetcher:
         if declared and declared.isdigit() and len(body) != int(declared):
             # a dropped connection can end the body early without an exception
             raise FetchError(url, f"truncated response: {len(body)} of {declared} bytes")
-        return body
+        return body, received
 
 
 def _read_capped(

@@ -36,6 +36,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 """Accepted spellings per field, first match wins; matching ignores case."""
 
 REPLACEMENT_NOTE = "invalid UTF-8 replaced"
+NOTHING_TO_TAG = "no title, no text and no pre-tagged countries"
 
 MAX_MENTION_COUNT = 1_000_000
 """No article names a country a million times; a bigger pre-tagged count is a data error
@@ -108,8 +109,9 @@ def article_from_record(
         tone = parse_tone(pick(record, "tone"))
     except ValueError as err:
         return reject(str(err))
-    if not text.strip() and countries is None:
-        return reject("empty text and no pre-tagged countries")
+    # a headline is an article: feeds, alerts and wire briefs often carry nothing else, refs #14
+    if not text.strip() and not title.strip() and countries is None:
+        return reject(NOTHING_TO_TAG)
     if any("\ufffd" in part for part in (title, text)) and REPLACEMENT_NOTE not in notes:
         notes = (*notes, REPLACEMENT_NOTE)
     return Article(

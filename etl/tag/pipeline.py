@@ -94,7 +94,10 @@ class _Prepared:
             mentions=self.mentions,
             tone=article_tone,
             conflict=article_conflict,
-            sentence_count=len(self.sentences) if self.article.text.strip() else None,
+            # a headline-only article is tagged from its title: one sentence, refs #14
+            sentence_count=len(self.sentences)
+            if self.article.text.strip() or self.has_text_pairs
+            else None,
         )
 
     def _conflict_flags(self) -> list[bool]:

@@ -11,7 +11,10 @@ STOP_FILE exists. Prints one JSON object: reads, failures, article counts seen i
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -66,6 +69,26 @@ def read_counts(con: duckdb.DuckDBPyConnection) -> int:
     if int(status["articles"].iloc[0]) != articles:
         raise AssertionError(f"status says {status['articles'].iloc[0]}, table has {articles}")
     return articles
+
+
+@contextmanager
+def reading_throughout(db: Path, stop: Path) -> Iterator[dict]:
+    """Run this reader in its own process for the block; the dict gets its JSON result."""
+    result: dict = {}
+    reader = subprocess.Popen(
+        [sys.executable, __file__, str(db), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield result
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    if reader.returncode != 0:
+        raise AssertionError(f"the reader failed: {err}")
+    result.update(json.loads(out))
 
 
 def main() -> None:

@@ -26,7 +26,25 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         if pending:
             self.send_error(pending.pop(0))
             return
+        self._etag = _etag(Path(self.translate_path(self.path)))
+        if self._etag and self.headers.get("If-None-Match") == self._etag:
+            # conditional GET, as news sites answer it (the watcher's feeds, refs #14)
+            self.send_response(304)
+            self.end_headers()
+            return
         super().do_GET()
+
+    def end_headers(self) -> None:
+        if getattr(self, "_etag", None):
+            self.send_header("ETag", self._etag)
+        super().end_headers()
+
+
+def _etag(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
 
 
 @contextmanager

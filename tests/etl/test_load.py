@@ -94,7 +94,7 @@ def test_rejects_keep_run_locator_reason_and_excerpt(tmp_path):
     assert [(r[0], r[1], r[2]) for r in rows] == [
         (summary.run_id, f"{bad}:1", "missing date"),
         (summary.run_id, f"{bad}:2", f"unparseable date '31/31/2023'; accepted: {ACCEPTED_FORMS}"),
-        (summary.run_id, f"{bad}:3", "empty text and no pre-tagged countries"),
+        (summary.run_id, f"{bad}:3", "no title, no text and no pre-tagged countries"),
         (summary.run_id, f"{bad}:4", "invalid JSON: Expecting value at column 39"),
     ]
     assert '"b2"' in rows[1][3]

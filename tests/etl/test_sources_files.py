@@ -73,8 +73,8 @@ def test_source_and_language_come_from_the_record_or_the_defaults(tmp_path):
             f"unparseable date '31/31/2023'; accepted: {ACCEPTED_FORMS}",
         ),
         (
-            '{"date": "2024-01-01", "text": "  ", "title": "only a title"}',
-            "empty text and no pre-tagged countries",
+            '{"date": "2024-01-01", "text": "  ", "title": " "}',
+            "no title, no text and no pre-tagged countries",
         ),
         (
             '{"date": "2024-01-01", "text": "x", "tone": "very bad"}',
