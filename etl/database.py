@@ -18,6 +18,14 @@ REBUILD_HINT = (
     "`python -m etl sample` or `python -m etl load`"
 )
 
+WORKING_MEMORY_LIMIT = "512MB"
+"""DuckDB's memory cap for the ETL's writes: a load's memory stays flat whatever the database
+holds (bigger joins spill to a temporary folder beside the file), refs #13."""
+
+AGGREGATES_REBUILT_AT = (3,)
+"""Schema versions whose migration ends with a rebuild of the aggregates and their macros
+(queries/refresh_aggregates.sql)."""
+
 _DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 # duckdb reports a failed write as text ('Could not write file "x": File too large'), so the
 # OS messages are matched in it
@@ -35,7 +43,7 @@ def connect_working(path: Path, published: Path | None = None) -> duckdb.DuckDBP
     """
     shown = published or path
     try:
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config={"memory_limit": WORKING_MEMORY_LIMIT})
     except duckdb.Error as err:
         raise DatabaseError(f"cannot open {shown}: {one_line(err)}; {REBUILD_HINT}") from err
     try:
@@ -100,10 +108,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     check_version(version, path)
     if version is None:
         queries.execute("schema", con)
+        queries.execute("refresh_aggregates", con)
         queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
         return
     for target in range(version + 1, queries.SCHEMA_VERSION + 1):
         queries.execute(f"migrate_to_{target}", con)
+        if target in AGGREGATES_REBUILT_AT:
+            queries.execute("refresh_aggregates", con)
         queries.execute("set_meta", con, key="schema_version", value=str(target))
 
 

@@ -1,4 +1,4 @@
-"""A load run: read inputs, drop duplicates, tag in a process pool, write, publish.
+"""A load run: read inputs, drop duplicates, tag in a process pool, stage, apply, publish.
 
 `load_inputs` is what `python -m etl load` and `python -m etl sample` call.
 """
@@ -16,10 +16,10 @@ from itertools import islice
 from pathlib import Path
 
 import queries
-from etl import publish
+from etl import publish, stage
 from etl.database import connect_working
 from etl.faults import crash_point
-from etl.load import Loader, utc_now, write_countries
+from etl.load import Loader, utc_now
 from etl.parent_watch import exit_with_parent
 from etl.records import Article, Reject, TaggedArticle
 from etl.settings import Settings
@@ -90,6 +90,7 @@ def load_inputs(
     ):
         con = connect_working(work, published=settings.db_path)
         try:
+            stage.start(con, publish.new_stage_path(settings.db_path), replaces=settings.retag)
             summary = _run(con, files, options, settings, command, progress)
             summary.skipped_files = skipped
             summary.seconds = time.monotonic() - started
@@ -121,7 +122,6 @@ def _run(
     )
     summary = RunSummary(run_id=run_id)
     loader = Loader(con, run_id)
-    write_countries(con)
     input_bytes = sum(f.path.stat().st_size for f in files)
     progress.start(input_bytes)
     tag_options = TagOptions(
@@ -135,14 +135,13 @@ def _run(
     for batch, results in _tagged(fresh_batches, tag_options, workers):
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         rejects = [r for r in results if isinstance(r, Reject)]
-        loader.write(tagged, replace=settings.retag)
+        loader.write(tagged)
         crash_point("write")
         loader.write_rejects(rejects)
         summary.loaded += len(tagged)
         summary.rejected += len(rejects)
         pending.difference_update(a.article_id for a in batch)
         progress.counts(summary)
-    queries.execute("refresh_aggregates", con)
     return summary
 
 
@@ -230,5 +229,6 @@ def _finish(con, summary: RunSummary) -> None:
         rejected=summary.rejected,
         seconds=summary.seconds,
     )
+    stage.finish(con, summary.run_id)
     crash_point("checkpoint")
     con.execute("checkpoint")
