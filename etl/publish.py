@@ -152,7 +152,7 @@ def publish(work: Path, db_path: Path) -> None:
 def _reuse_spare(db_path: Path, work: Path) -> bool:
     """Make the spare the working file and apply the kept stage; False if it cannot be."""
     spare, stage = spare_path(db_path), stage_path(db_path)
-    if not (spare.exists() and stage.exists()):
+    if not (spare.exists() and stage.exists() and _has_publish_id(spare)):
         return False
     os.replace(spare, work)
     try:
@@ -171,6 +171,21 @@ def _reuse_spare(db_path: Path, work: Path) -> bool:
     if not caught_up:
         _remove_database_files(work)
     return caught_up
+
+
+def _has_publish_id(spare: Path) -> bool:
+    """Whether the spare was published by a load that stages (so a stage can fit it); a
+    file from before schema 3 would only be migrated to find out that none does."""
+    try:
+        con = duckdb.connect(str(spare), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return publish_id(con) is not None
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
 
 
 def _discard_spare(db_path: Path) -> None:

@@ -177,3 +177,33 @@ def test_a_kill_around_publishing_leaves_no_half_spare_behind(tmp_path, phase):
         assert con.execute("select count(*) from articles").fetchone()[0] == expected
     finally:
         con.close()
+
+
+def test_a_reader_still_holding_the_spare_makes_the_load_copy_instead(tmp_path):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    load_inputs([write_articles(tmp_path / "a.jsonl", 50, prefix="a")], settings(db))
+    # a dashboard session still reading the file that was published before the last one:
+    # DuckDB will not let the load lock it for writing, so the load copies as before
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_READ_ONLY, str(publish.spare_path(db))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        summary = load_inputs([write_articles(tmp_path / "b.jsonl", 50, prefix="b")], settings(db))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert summary.loaded == 50
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+HOLD_READ_ONLY = """
+import sys, time, duckdb
+con = duckdb.connect(":memory:")
+con.execute("attach $path as spare (read_only)", {"path": sys.argv[1]})
+print("holding", flush=True)
+time.sleep(120)
+"""
