@@ -18,10 +18,6 @@ REBUILD_HINT = (
     "`python -m etl sample` or `python -m etl load`"
 )
 
-WORKING_MEMORY_LIMIT = "512MB"
-"""DuckDB's memory cap for the ETL's writes: a load's memory stays flat whatever the database
-holds (bigger joins spill to a temporary folder beside the file), refs #13."""
-
 AGGREGATES_REBUILT_AT = (3,)
 """Schema versions whose migration ends with a rebuild of the aggregates and their macros
 (queries/refresh_aggregates.sql)."""
@@ -32,18 +28,22 @@ _DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 _DISK_FULL_MESSAGES = tuple(os.strerror(code) for code in _DISK_FULL_ERRNOS)
 
 
-def connect_working(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_working(
+    path: Path, published: Path | None = None, *, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the private working copy read-write and bring its schema up to date.
 
     Args:
         published: the database the working file copies, named in error messages.
+        memory_limit: DuckDB's memory_limit (None: DuckDB's default, 80% of the machine).
 
     Raises:
         DatabaseError: the copy is not a DuckDB database, or its schema is newer than ours.
     """
     shown = published or path
     try:
-        con = duckdb.connect(str(path), config={"memory_limit": WORKING_MEMORY_LIMIT})
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        con = duckdb.connect(str(path), config=config)
     except duckdb.Error as err:
         raise DatabaseError(f"cannot open {shown}: {one_line(err)}; {REBUILD_HINT}") from err
     try:

@@ -96,7 +96,9 @@ def exclusive_lock(
 
 
 @contextlib.contextmanager
-def working_copy(db_path: Path, *, fresh: bool = False) -> Iterator[Path]:
+def working_copy(
+    db_path: Path, *, fresh: bool = False, memory_limit: str | None = None
+) -> Iterator[Path]:
     """A private working file equal to the published database; published on clean exit.
 
     Call inside `exclusive_lock`. The caller must close every connection to the working file
@@ -110,7 +112,7 @@ def working_copy(db_path: Path, *, fresh: bool = False) -> Iterator[Path]:
     work = work_path(db_path)
     for stale in (work, new_stage_path(db_path), _new_spare_path(db_path)):
         _remove_database_files(stale)
-    if db_path.exists() and not fresh and not _reuse_spare(db_path, work):
+    if db_path.exists() and not fresh and not _reuse_spare(db_path, work, memory_limit):
         _copy(db_path, work)
     _discard_spare(db_path)
     crash_point("copy")
@@ -149,7 +151,7 @@ def publish(work: Path, db_path: Path) -> None:
     _fsync_folder(db_path.parent)
 
 
-def _reuse_spare(db_path: Path, work: Path) -> bool:
+def _reuse_spare(db_path: Path, work: Path, memory_limit: str | None) -> bool:
     """Make the spare the working file and apply the kept stage; False if it cannot be."""
     spare, stage = spare_path(db_path), stage_path(db_path)
     if not (spare.exists() and stage.exists() and _has_publish_id(spare)):
@@ -158,7 +160,7 @@ def _reuse_spare(db_path: Path, work: Path) -> bool:
     try:
         with reading_published(db_path) as published:
             published_id = publish_id(published)
-        con = connect_working(work, published=db_path)
+        con = connect_working(work, published=db_path, memory_limit=memory_limit)
         try:
             caught_up = catch_up(con, stage, published_id)
             con.execute("checkpoint")

@@ -86,9 +86,11 @@ def load_inputs(
     started = time.monotonic()
     with (
         publish.exclusive_lock(settings.db_path, wait=settings.wait_for_lock, say=say),
-        publish.working_copy(settings.db_path, fresh=fresh) as work,
+        publish.working_copy(
+            settings.db_path, fresh=fresh, memory_limit=settings.memory_limit
+        ) as work,
     ):
-        con = connect_working(work, published=settings.db_path)
+        con = connect_working(work, published=settings.db_path, memory_limit=settings.memory_limit)
         try:
             stage.start(con, publish.new_stage_path(settings.db_path), replaces=settings.retag)
             summary = _run(con, files, options, settings, command, progress)

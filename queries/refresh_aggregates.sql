@@ -199,11 +199,10 @@ select
     columns(lambda c: not is_measure(c)),
     sum(columns(lambda c: is_measure(c)))
 from (
+    -- a join on the key columns, so DuckDB prunes the table by the delta's days
     select *
     from query_table(table_of)
-    where
-        row(*columns(lambda c: not is_measure(c)))
-        in (select row(*columns(lambda c: not is_measure(c))) from query_table(delta_of))
+    natural semi join (select columns(lambda c: not is_measure(c)) from query_table(delta_of))
     union all by name
     select * from query_table(delta_of)
 )
