@@ -29,6 +29,10 @@ from etl.tag.pipeline import TagOptions, resolve_pretags, tag_batch
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
 
+DEDUP_WINDOW_BATCHES = 8
+"""Batches whose ids are checked against the loaded ones in one query: the check scans every
+loaded id (0.45 s at 10M articles), so a 1,000-article load checks once, not four times."""
+
 
 @dataclass
 class RunSummary:
@@ -159,22 +163,30 @@ def _fresh_batches(
     `pending` holds the ids handed to tagging but not yet written, so a duplicate inside the
     run is caught even before its first copy reaches the database.
     """
-    while chunk := list(islice(items, settings.batch_size)):
-        summary.read += len(chunk)
-        crash_point("read")
-        if not settings.retag:
-            chunk = [resolve_pretags(item) if isinstance(item, Article) else item for item in chunk]
-        rejects = [item for item in chunk if isinstance(item, Reject)]
-        loader.write_rejects(rejects)
-        summary.rejected += len(rejects)
-        articles = _unique([item for item in chunk if isinstance(item, Article)], pending)
+    window_size = settings.batch_size * DEDUP_WINDOW_BATCHES
+    while window := list(islice(items, window_size)):
+        read: list[Article] = []
+        for start in range(0, len(window), settings.batch_size):
+            read += _read_batch(window[start : start + settings.batch_size], settings, loader)
+        summary.read += len(window)
+        summary.rejected += len(window) - len(read)
+        articles = _unique(read, pending)
         # a re-tagging run replaces what is loaded, but still loads an input repeat only once
         known = loader.existing_ids((a.article_id for a in articles), this_run_only=settings.retag)
         fresh = [a for a in articles if a.article_id not in known]
-        summary.duplicates += len(chunk) - len(rejects) - len(fresh)
+        summary.duplicates += len(read) - len(fresh)
         pending.update(a.article_id for a in fresh)
-        if fresh:
-            yield fresh
+        for start in range(0, len(fresh), settings.batch_size):
+            yield fresh[start : start + settings.batch_size]
+
+
+def _read_batch(chunk: list[Article | Reject], settings: Settings, loader: Loader) -> list[Article]:
+    """A batch's articles (pre-tags resolved unless re-tagging); its rejects are written."""
+    crash_point("read")
+    if not settings.retag:
+        chunk = [resolve_pretags(item) if isinstance(item, Article) else item for item in chunk]
+    loader.write_rejects([item for item in chunk if isinstance(item, Reject)])
+    return [item for item in chunk if isinstance(item, Article)]
 
 
 def _unique(articles: list[Article], pending: set[str]) -> list[Article]:
