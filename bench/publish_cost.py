@@ -83,7 +83,13 @@ def timed_load(code: Path, db: Path, source: Path) -> dict:
         raise SystemExit(f"load failed:\n{out}")
     line = next((x for x in out.splitlines() if x.startswith("run ")), "")
     run_seconds = float(line.rsplit(",", 1)[-1].split()[0]) if line else float("nan")
-    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "run_seconds": run_seconds}
+    return {
+        "wall": wall,
+        # CPU seconds do not grow when other work shares the cores, wall seconds do
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "run_seconds": run_seconds,
+    }
 
 
 def reader(db: Path, stop: Path, out: Path) -> None:
@@ -156,8 +162,8 @@ def main() -> None:
     scratch.mkdir(parents=True, exist_ok=True)
     codes = [("baseline", args.baseline, args.data / "baseline")] if args.baseline else []
     codes.append(("this", REPO, args.data))
-    print("| articles | code | publish | wall s | run s | peak RSS MB | longest read s |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| articles | code | publish | wall s | CPU s | run s | peak RSS MB | longest read s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in args.sizes:
         steady = {}
         for label, code, data in codes:
@@ -165,16 +171,22 @@ def main() -> None:
             results = measure(code, base, scratch, args.articles, args.publishes)
             for number, r in enumerate(results, 1):
                 print(
-                    f"| {size:,} | {label} | {number} | {r['wall']:.2f} | {r['run_seconds']:.1f} "
+                    f"| {size:,} | {label} | {number} | {r['wall']:.2f} | {r['cpu']:.2f} "
+                    f"| {r['run_seconds']:.1f} "
                     f"| {r['rss_mb']:.0f} | {r['longest_read']:.3f} |",
                     flush=True,
                 )
             # the first two publishes into a generated file copy it (no spare to catch up)
-            steady[label] = statistics.median(r["wall"] for r in results[2:] or results)
-        line = ", ".join(f"{label} {wall:.2f} s" for label, wall in steady.items())
+            steady[label] = [
+                statistics.median(r[key] for r in results[2:] or results) for key in ("wall", "cpu")
+            ]
+        line = ", ".join(
+            f"{label} {w:.2f} s wall, {c:.2f} s CPU" for label, (w, c) in steady.items()
+        )
         if args.baseline:
-            line += f", ratio {steady['this'] / steady['baseline']:.2f}"
-        print(f"\n{size:,} articles, median wall of publishes 3+: {line}\n", flush=True)
+            line += f"; ratio {steady['this'][0] / steady['baseline'][0]:.2f} (wall)"
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"\n{size:,} articles, median of publishes 3+: {line} (load average {load})\n")
 
 
 if __name__ == "__main__":
