@@ -32,8 +32,15 @@ def start(con: duckdb.DuckDBPyConnection, path: Path, *, replaces: bool) -> None
     Args:
         replaces: the load re-tags, so its articles replace loaded ones.
     """
+    home = con.execute("select current_database()").fetchone()[0]
     con.execute(f"attach $path as {CATALOG}", {"path": str(path)})
-    queries.execute("create_stage", con)
+    # the stage gets the real schema, defaults included: a column a newer schema adds with
+    # a default must get it in rows the load stages, not an explicit null
+    con.execute(f"use {CATALOG}")
+    try:
+        queries.execute("schema", con)
+    finally:
+        con.execute(f"use {_identifier(home)}")
     base = _meta(con, "get_meta", "publish_id")
     queries.execute("set_stage_meta", con, key="base_publish_id", value=base or "")
     queries.execute("set_stage_meta", con, key="publish_id", value=uuid.uuid4().hex)
@@ -83,6 +90,11 @@ def catch_up(con: duckdb.DuckDBPyConnection, stage: Path, published_id: str | No
 def publish_id(con: duckdb.DuckDBPyConnection) -> str | None:
     """The id of the published version `con` has open (None before issue #13's stages)."""
     return _meta(con, "get_meta", "publish_id")
+
+
+def _identifier(name: str) -> str:
+    """A catalog name DuckDB gave (from a file name) as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _meta(con: duckdb.DuckDBPyConnection, query: str, key: str) -> str | None:
