@@ -217,8 +217,9 @@ def main() -> None:
     parser.add_argument(
         "--memory-limit",
         default="4GB",
-        help="DuckDB memory_limit: a 10M-article build spills to disk instead of taking the "
-        "machine's memory (shared with other work)",
+        help="DuckDB memory_limit, so a big build spills to disk instead of taking the "
+        "machine's memory (shared with other work); the primary-key indexes of the one big "
+        "insert must fit: 10M articles need 10GB (4GB fails), 3M fit the default",
     )
     args = parser.parse_args()
     args.out.unlink(missing_ok=True)
