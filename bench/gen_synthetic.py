@@ -214,10 +214,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1_000_000, help="articles to generate")
     parser.add_argument("--out", type=Path, required=True, help="database file to (re)write")
     parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same db)")
+    parser.add_argument(
+        "--memory-limit",
+        default="4GB",
+        help="DuckDB memory_limit, so a big build spills to disk instead of taking the "
+        "machine's memory (shared with other work); the primary-key indexes of the one big "
+        "insert must fit: 10M articles need 10GB (4GB fails), 3M fit the default",
+    )
     args = parser.parse_args()
     args.out.unlink(missing_ok=True)
     started = time.monotonic()
-    con = duckdb.connect(str(args.out))
+    con = duckdb.connect(str(args.out), config={"memory_limit": args.memory_limit})
     try:
         generate(con, args.articles, args.seed)
         con.execute("checkpoint")

@@ -18,24 +18,32 @@ REBUILD_HINT = (
     "`python -m etl sample` or `python -m etl load`"
 )
 
+AGGREGATES_REBUILT_AT = (3,)
+"""Schema versions whose migration ends with a rebuild of the aggregates and their macros
+(queries/refresh_aggregates.sql)."""
+
 _DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 # duckdb reports a failed write as text ('Could not write file "x": File too large'), so the
 # OS messages are matched in it
 _DISK_FULL_MESSAGES = tuple(os.strerror(code) for code in _DISK_FULL_ERRNOS)
 
 
-def connect_working(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_working(
+    path: Path, published: Path | None = None, *, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the private working copy read-write and bring its schema up to date.
 
     Args:
         published: the database the working file copies, named in error messages.
+        memory_limit: DuckDB's memory_limit (None: DuckDB's default, 80% of the machine).
 
     Raises:
         DatabaseError: the copy is not a DuckDB database, or its schema is newer than ours.
     """
     shown = published or path
     try:
-        con = duckdb.connect(str(path))
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        con = duckdb.connect(str(path), config=config)
     except duckdb.Error as err:
         raise DatabaseError(f"cannot open {shown}: {one_line(err)}; {REBUILD_HINT}") from err
     try:
@@ -100,10 +108,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     check_version(version, path)
     if version is None:
         queries.execute("schema", con)
+        queries.execute("refresh_aggregates", con)
         queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
         return
     for target in range(version + 1, queries.SCHEMA_VERSION + 1):
         queries.execute(f"migrate_to_{target}", con)
+        if target in AGGREGATES_REBUILT_AT:
+            queries.execute("refresh_aggregates", con)
         queries.execute("set_meta", con, key="schema_version", value=str(target))
 
 

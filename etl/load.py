@@ -1,16 +1,19 @@
-"""Write tagged articles and rejects into the (working copy of the) DuckDB database.
+"""Stage tagged articles and rejects for the (working copy of the) DuckDB database.
 
 The `*_table` converters turn tagged articles into Arrow tables with the columns of the
 schema; the Dask engine (etl/engines) writes the same tables to Parquet.
 
-Write mode per table, declared here rather than implied by the code:
+A run's rows go to its stage (etl/stage.py), which is applied to the database at the end
+of the run. Write mode per table, declared here rather than implied by the code:
 - articles: merge on article_id. New ids are inserted; an id already present is a duplicate
   and left alone, unless the run re-tags (--retag), which replaces it.
 - mentions, article_pairs, evidence: owned by their article; written and replaced with it.
 - rejects: append, one row per rejected input row, tagged with the run id.
 - ingest_runs: append one row per run, completed when the run finishes.
 - countries: replaced from the gazetteer on every run.
-- pair_daily, country_daily, daily_totals: rebuilt from the tables above after every run.
+- daily aggregates, rollups, pair_articles, country_articles: merged with the signed rows of
+  what the run added and replaced (queries/apply_stage.sql); rebuilt whole only by
+  queries/refresh_aggregates.sql (new database, migration, attach).
 """
 
 from __future__ import annotations
@@ -36,25 +39,25 @@ def _naive_utc(moment: datetime) -> datetime:
 
 
 class Loader:
-    """Writes one run's batches; each batch is one transaction."""
+    """Stages one run's batches; each batch is one transaction."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         self.con = con
         self.run_id = run_id
 
     def existing_ids(self, ids: Iterable[str], *, this_run_only: bool = False) -> set[str]:
-        """Which of these article ids are already in the database (or, for a re-tagging run,
-        were already written by this run)."""
+        """Which of these article ids are already in the database or staged (or, for a
+        re-tagging run, were already staged by this run)."""
         table = pa.table({"article_id": pa.array(list(ids), pa.string())})
         with _registered(self.con, batch_ids=table):
             if this_run_only:
-                found = queries.run("existing_article_ids_in_run", self.con, run_id=self.run_id)
+                found = queries.run("existing_article_ids_in_run", self.con)
             else:
                 found = queries.run("existing_article_ids", self.con)
         return set(found["article_id"])
 
-    def write(self, tagged: list[TaggedArticle], *, replace: bool = False) -> None:
-        """Insert a batch of tagged articles with their mentions, pairs and evidence."""
+    def write(self, tagged: list[TaggedArticle]) -> None:
+        """Stage a batch of tagged articles with their mentions, pairs and evidence."""
         if not tagged:
             return
         tables = {
@@ -64,8 +67,6 @@ class Loader:
             "batch_evidence": evidence_table(tagged),
         }
         with _registered(self.con, **tables), _transaction(self.con):
-            if replace:
-                queries.execute("delete_batch_articles", self.con)
             queries.execute("insert_batch", self.con)
 
     def write_rejects(self, rejects: list[Reject]) -> None:

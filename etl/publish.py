@@ -1,11 +1,17 @@
 """Publish a database atomically: the ETL never writes the file the dashboard reads.
 
-Under an exclusive lock file the ETL copies the published database to a private working file
-(or starts an empty one), writes there, checkpoints and closes it, then `os.replace`s it over
-the published path. A crash at any moment leaves the published file exactly as it was; the
-next run removes the stale working file. DuckDB allows one writer or many readers per file
-(and a read-write open blocks even read-only opens), which is why readers never share a file
-with a writer.
+Under an exclusive lock file the ETL prepares a private working file, writes there,
+checkpoints and closes it, then `os.replace`s it over the published path. A crash at any
+moment leaves the published file exactly as it was; the next run removes the stale working
+file. DuckDB allows one writer or many readers per file (and a read-write open blocks even
+read-only opens), which is why readers never share a file with a writer.
+
+The working file costs what the load adds, not what the database holds (issue #13): each
+publish keeps the file it replaces as a hard-linked *spare*, together with the load's stage
+(etl/stage.py). The next load renames the spare to its working file and applies the kept
+stage, which makes it the published database again, instead of copying the whole file. When
+that is not possible (no spare yet, a crash in between, a reader still holding the spare, a
+stage made against another file) it copies the published file as before.
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ from pathlib import Path
 
 import duckdb
 
-from etl.database import is_disk_full, write_failure
+from etl.database import connect_working, is_disk_full, reading_published, write_failure
 from etl.errors import DatabaseError, LockedError
 from etl.faults import crash_point
+from etl.stage import catch_up, publish_id
 
 LOCK_POLL_SECONDS = 0.5
 """How often a waiting run retries the lock: short enough to start promptly, cheap enough
@@ -36,6 +43,21 @@ def lock_path(db_path: Path) -> Path:
 
 def work_path(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.work")
+
+
+def spare_path(db_path: Path) -> Path:
+    """The previously published file, kept to become the next working file."""
+    return db_path.with_name(f".{db_path.name}.spare")
+
+
+def stage_path(db_path: Path) -> Path:
+    """The last load's stage: what turns the spare into the published file."""
+    return db_path.with_name(f".{db_path.name}.stage")
+
+
+def new_stage_path(db_path: Path) -> Path:
+    """The stage the running load writes."""
+    return db_path.with_name(f".{db_path.name}.stage.new")
 
 
 @contextlib.contextmanager
@@ -74,20 +96,25 @@ def exclusive_lock(
 
 
 @contextlib.contextmanager
-def working_copy(db_path: Path, *, fresh: bool = False) -> Iterator[Path]:
-    """A private copy of the published database to write; published on clean exit.
+def working_copy(
+    db_path: Path, *, fresh: bool = False, memory_limit: str | None = None
+) -> Iterator[Path]:
+    """A private working file equal to the published database; published on clean exit.
 
     Call inside `exclusive_lock`. The caller must close every connection to the working file
-    before the block ends. On an exception the working file is removed and nothing is
-    published.
+    before the block ends. A caller that staged its changes at `new_stage_path` gets that
+    stage kept with a spare for the next load. On an exception the working file is removed
+    and nothing is published.
 
     Raises:
         DatabaseError: the disk filled up, or the copy of a damaged database failed to read.
     """
     work = work_path(db_path)
-    _remove_database_files(work)
-    if db_path.exists() and not fresh:
+    for stale in (work, new_stage_path(db_path), _new_spare_path(db_path)):
+        _remove_database_files(stale)
+    if db_path.exists() and not fresh and not _reuse_spare(db_path, work, memory_limit):
         _copy(db_path, work)
+    _discard_spare(db_path)
     crash_point("copy")
     try:
         yield work
@@ -104,15 +131,72 @@ def working_copy(db_path: Path, *, fresh: bool = False) -> Iterator[Path]:
 
 
 def publish(work: Path, db_path: Path) -> None:
-    """Atomically replace `db_path` by the closed, checkpointed file `work`."""
+    """Atomically replace `db_path` by the closed, checkpointed file `work`; keep the file
+    it replaces as the spare when the load left a stage that brings it up to date."""
     wal = work.with_name(work.name + ".wal")
     if wal.exists():
         raise DatabaseError(f"{work} still has a write-ahead log; close it before publishing")
     _fsync(work)
+    staged = new_stage_path(db_path).exists() and db_path.exists()
+    if staged:
+        _fsync(new_stage_path(db_path))
+        os.link(db_path, _new_spare_path(db_path))
     crash_point("publish")
     os.replace(work, db_path)
     crash_point("published")
+    if staged:
+        os.replace(new_stage_path(db_path), stage_path(db_path))
+        os.replace(_new_spare_path(db_path), spare_path(db_path))
+    _remove_database_files(new_stage_path(db_path))
     _fsync_folder(db_path.parent)
+
+
+def _reuse_spare(db_path: Path, work: Path, memory_limit: str | None) -> bool:
+    """Make the spare the working file and apply the kept stage; False if it cannot be."""
+    spare, stage = spare_path(db_path), stage_path(db_path)
+    if not (spare.exists() and stage.exists() and _has_publish_id(spare)):
+        return False
+    os.replace(spare, work)
+    try:
+        with reading_published(db_path) as published:
+            published_id = publish_id(published)
+        con = connect_working(work, published=db_path, memory_limit=memory_limit)
+        try:
+            caught_up = catch_up(con, stage, published_id)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+    # the spare is only a shortcut: whatever keeps it from being used (a reader still has it
+    # open, so DuckDB refuses to lock it; a damaged or migrated file), copying is right
+    except (duckdb.Error, DatabaseError):
+        caught_up = False
+    if not caught_up:
+        _remove_database_files(work)
+    return caught_up
+
+
+def _has_publish_id(spare: Path) -> bool:
+    """Whether the spare was published by a load that stages (so a stage can fit it); a
+    file from before schema 3 would only be migrated to find out that none does."""
+    try:
+        con = duckdb.connect(str(spare), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return publish_id(con) is not None
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+def _discard_spare(db_path: Path) -> None:
+    for path in (spare_path(db_path), stage_path(db_path)):
+        _remove_database_files(path)
+
+
+def _new_spare_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.spare.new")
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -43,3 +43,7 @@ class Settings:
     """Re-tag articles that are already loaded (and pre-tagged ones) instead of skipping."""
     wait_for_lock: bool = True
     """A second concurrent load waits for the first; False fails fast."""
+    memory_limit: str = "1GB"
+    """DuckDB's memory cap while a load writes: a load's memory stays flat whatever the
+    database holds (refs #13); joins and sorts beyond it spill to disk. Only the keys a
+    single load inserts must fit (about 2M articles per GB)."""

@@ -1,5 +1,10 @@
--- one row per id of the registered relation batch_ids that is already loaded; no parameters
-select articles.article_id
-from articles
-semi join batch_ids
-    on articles.article_id = batch_ids.article_id
+-- one row per id of the registered relation batch_ids that is already loaded or staged by
+-- this run; no parameters
+select batch_ids.article_id
+from batch_ids
+semi join (
+    select article_id from articles
+    union all
+    select article_id from stage.articles
+) as known
+    on batch_ids.article_id = known.article_id

@@ -1,7 +1,6 @@
--- one row per id of the registered relation batch_ids already written by this run;
--- params: $run_id
-select articles.article_id
-from articles
-semi join batch_ids
-    on articles.article_id = batch_ids.article_id
-where articles.run_id = $run_id
+-- one row per id of the registered relation batch_ids already staged by this run (a
+-- re-tagging run replaces loaded articles, but loads an input repeat once); no parameters
+select batch_ids.article_id
+from batch_ids
+semi join stage.articles
+    on batch_ids.article_id = stage.articles.article_id

@@ -1,3 +1,4 @@
--- appends the registered batch_rejects (one row per rejected input row); no parameters
-insert into rejects by name
+-- stages the registered batch_rejects (one row per rejected input row) in the attached
+-- database `stage`; no parameters
+insert into stage.rejects by name
 select * from batch_rejects

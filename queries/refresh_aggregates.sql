@@ -1,45 +1,66 @@
--- rebuilds the dashboard-facing aggregates from the tagged tables; no parameters.
+-- rebuilds the dashboard-facing aggregates from the tagged tables and (re)defines the macros
+-- that build them; no parameters.
 -- every daily aggregate keeps lang, source and origin so the dashboard filters without the
 -- base tables, and daily_totals is the denominator for every share of coverage.
 -- The *_all rollups (every language and source together, by day, month and year) and
 -- pair_articles exist for speed: at 1M articles every dashboard query must answer within
 -- 100 ms (issue #4, bench/query_latency.py). The *_period table macros pick the cheapest
 -- rollups for a period and filter, so the queries say what they sum, not where it is kept.
+-- Each aggregate is one *_rows macro over named relations and a sign: this file applies
+-- them to every article (sign 1); apply_stage.sql to a load's new articles (1) and to the
+-- versions they replace (-1), then merges the signed rows (issue #13). Every measure is a
+-- count or a sum, so adding signed rows gives what a rebuild gives.
+
+-- the measures of the aggregates: what a merge adds up, everything else is the key
+create or replace macro is_measure(column_name) as column_name in (
+    'articles',
+    'text_articles',
+    'sentence_articles',
+    'sentences',
+    'mentions',
+    'tone_sum',
+    'tone_n',
+    'conflict_sum',
+    'conflict_n'
+);
+
+-- the counts among the measures (kept as bigint in the rollups); the others are sums
+create or replace macro is_count(column_name) as is_measure(column_name)
+and column_name not like '%_sum'
+and column_name != 'sentences';
 
 -- one row per day x lang x source x origin: all articles, tagged with a country or not
-create or replace table daily_totals as
+create or replace macro daily_totals_rows(articles_of, sign) as table
 select
     published_date as day,
     lang,
     source,
     origin,
-    count(*) as articles,
+    count(*) * sign as articles,
     -- articles with text to split: the denominator of sentence-level measures
-    count(sentence_count) as text_articles
-from articles
-group by all
-order by day;
+    count(sentence_count) * sign as text_articles
+from query_table(articles_of)
+group by all;
 
 -- one row per day x lang x source x origin x country
-create or replace table country_daily as
+create or replace macro country_daily_rows(articles_of, mentions_of, sign) as table
 select
     a.published_date as day,
     a.lang,
     a.source,
     a.origin,
     m.country,
-    count(*) as articles,
-    count(a.sentence_count) as text_articles,
-    sum(m.mention_count) as mentions,
-    sum(m.tone) as tone_sum,
-    count(m.tone) as tone_n
-from mentions as m
-inner join articles as a on m.article_id = a.article_id
-group by all
-order by lang, source, day;
+    count(*) * sign as articles,
+    count(a.sentence_count) * sign as text_articles,
+    sum(m.mention_count) * sign as mentions,
+    sum(m.tone) * sign as tone_sum,
+    count(m.tone) * sign as tone_n
+from query_table(mentions_of) as m
+inner join query_table(articles_of) as a on m.article_id = a.article_id
+group by all;
 
 -- one row per day x lang x source x origin x pair (country_a < country_b)
-create or replace table pair_daily as
+create or replace macro pair_daily_rows(articles_of, pairs_of, sign) as table
 select
     a.published_date as day,
     a.lang,
@@ -47,133 +68,70 @@ select
     a.origin,
     p.country_a,
     p.country_b,
-    count(*) as articles,
-    count(*) filter (where p.sentence_count > 0) as sentence_articles,
-    count(p.sentence_count) as text_articles,
-    sum(p.sentence_count) as sentences,
-    sum(p.tone) as tone_sum,
-    count(p.tone) as tone_n,
-    sum(p.conflict) as conflict_sum,
-    count(p.conflict) as conflict_n
-from article_pairs as p
-inner join articles as a on p.article_id = a.article_id
-group by all
-order by lang, source, day;
+    count(*) * sign as articles,
+    count(*) filter (where p.sentence_count > 0) * sign as sentence_articles,
+    count(p.sentence_count) * sign as text_articles,
+    sum(p.sentence_count) * sign as sentences,
+    sum(p.tone) * sign as tone_sum,
+    count(p.tone) * sign as tone_n,
+    sum(p.conflict) * sign as conflict_sum,
+    count(p.conflict) * sign as conflict_n
+from query_table(pairs_of) as p
+inner join query_table(articles_of) as a on p.article_id = a.article_id
+group by all;
 
--- rollups of every language and source together, by day, month and year: a period's sum
--- reads whole years, then whole months, then the days at either end (the *_period macros)
--- one row per day x country
-create or replace table country_daily_all as
+-- rollups of every language and source together: a period's sum reads whole years, then
+-- whole months, then the days at either end (the *_period macros). The countries or the
+-- pair are the columns named country*; pair_daily's sentences stay in pair_daily.
+-- one row per period (day, month or year) x country (or pair) of daily rows
+create or replace macro rollup_rows(daily_of, period) as table
 select
-    day,
-    date_trunc('month', day)::date as month,
-    last_day(day) as month_end,
-    country,
-    sum(articles)::bigint as articles,
-    sum(text_articles)::bigint as text_articles,
-    sum(mentions)::bigint as mentions
-from country_daily
-group by all
-order by day, country;
+    date_trunc(period, day)::date as period_start,
+    columns(lambda c: c like 'country%'),
+    sum(columns(lambda c: is_count(c)))::bigint,
+    sum(columns(lambda c: c in ('tone_sum', 'conflict_sum')))
+from query_table(daily_of)
+group by all;
 
--- one row per month x country
-create or replace table country_monthly_all as
+-- one row per day x country (or pair)
+create or replace macro daily_all_rows(daily_of) as table
 select
-    month,
-    month_end,
-    date_trunc('year', month)::date as year,
-    (date_trunc('year', month) + interval 1 year - interval 1 day)::date as year_end,
-    country,
-    sum(articles)::bigint as articles,
-    sum(text_articles)::bigint as text_articles,
-    sum(mentions)::bigint as mentions
-from country_daily_all
-group by all
-order by month, country;
+    period_start as day,
+    date_trunc('month', period_start)::date as month,
+    last_day(period_start) as month_end,
+    * exclude (period_start)
+from rollup_rows(daily_of, 'day');
 
--- one row per year x country
-create or replace table country_yearly_all as
+-- one row per month x country (or pair)
+create or replace macro monthly_all_rows(daily_of) as table
 select
-    year,
-    year_end,
-    country,
-    sum(articles)::bigint as articles,
-    sum(text_articles)::bigint as text_articles,
-    sum(mentions)::bigint as mentions
-from country_monthly_all
-group by all
-order by year, country;
+    period_start as month,
+    last_day(period_start) as month_end,
+    date_trunc('year', period_start)::date as year,
+    (date_trunc('year', period_start) + interval 1 year - interval 1 day)::date as year_end,
+    * exclude (period_start)
+from rollup_rows(daily_of, 'month');
 
--- one row per day x pair; in day order, so that a period's first and last days are a few
--- row groups
-create or replace table pair_daily_all as
+-- one row per year x country (or pair)
+create or replace macro yearly_all_rows(daily_of) as table
 select
-    day,
-    date_trunc('month', day)::date as month,
-    last_day(day) as month_end,
-    country_a,
-    country_b,
-    sum(articles)::bigint as articles,
-    sum(sentence_articles)::bigint as sentence_articles,
-    sum(text_articles)::bigint as text_articles,
-    sum(tone_sum) as tone_sum,
-    sum(tone_n)::bigint as tone_n,
-    sum(conflict_sum) as conflict_sum,
-    sum(conflict_n)::bigint as conflict_n
-from pair_daily
-group by all
-order by day, country_a, country_b;
-
--- one row per month x pair
-create or replace table pair_monthly_all as
-select
-    month,
-    month_end,
-    date_trunc('year', month)::date as year,
-    (date_trunc('year', month) + interval 1 year - interval 1 day)::date as year_end,
-    country_a,
-    country_b,
-    sum(articles)::bigint as articles,
-    sum(sentence_articles)::bigint as sentence_articles,
-    sum(text_articles)::bigint as text_articles,
-    sum(tone_sum) as tone_sum,
-    sum(tone_n)::bigint as tone_n,
-    sum(conflict_sum) as conflict_sum,
-    sum(conflict_n)::bigint as conflict_n
-from pair_daily_all
-group by all
-order by month, country_a, country_b;
-
--- one row per year x pair
-create or replace table pair_yearly_all as
-select
-    year,
-    year_end,
-    country_a,
-    country_b,
-    sum(articles)::bigint as articles,
-    sum(sentence_articles)::bigint as sentence_articles,
-    sum(text_articles)::bigint as text_articles,
-    sum(tone_sum) as tone_sum,
-    sum(tone_n)::bigint as tone_n,
-    sum(conflict_sum) as conflict_sum,
-    sum(conflict_n)::bigint as conflict_n
-from pair_monthly_all
-group by all
-order by year, country_a, country_b;
+    period_start as year,
+    (period_start + interval 1 year - interval 1 day)::date as year_end,
+    * exclude (period_start)
+from rollup_rows(daily_of, 'year');
 
 -- one row per article x pair: what the articles view and the third countries show for a
--- pair, sorted by pair and time so that one pair's newest articles are a short read.
--- countries lists every country the article names; evidence the pair's sentences in order,
--- evidence_highlights where the pair's countries are named in each of them.
-create or replace table pair_articles as
+-- pair. countries lists every country the article names; evidence the pair's sentences in
+-- order, evidence_highlights where the pair's countries are named in each of them.
+create or replace macro pair_articles_rows(articles_of, mentions_of, pairs_of, evidence_of)
+as table
 with
 
 named as (
     select
         article_id,
         list(country order by country) as countries
-    from mentions
+    from query_table(mentions_of)
     group by article_id
 ),
 
@@ -184,7 +142,7 @@ sentences as (
         country_b,
         list(sentence order by sentence_no) as evidence,
         list(highlights order by sentence_no) as evidence_highlights
-    from evidence
+    from query_table(evidence_of)
     group by all
 )
 
@@ -209,19 +167,18 @@ select
     -- timestamps
     a.published_date as day,
     a.published_at
-from article_pairs as p
-inner join articles as a on p.article_id = a.article_id
+from query_table(pairs_of) as p
+inner join query_table(articles_of) as a on p.article_id = a.article_id
 left join named on p.article_id = named.article_id
 left join sentences
     on
         p.article_id = sentences.article_id
         and p.country_a = sentences.country_a
-        and p.country_b = sentences.country_b
-order by p.country_a, p.country_b, a.published_at;
+        and p.country_b = sentences.country_b;
 
--- one row per article x country it names, by country and time: the articles view's
--- lookup when countries are selected
-create or replace table country_articles as
+-- one row per article x country it names: the articles view's lookup when countries are
+-- selected
+create or replace macro country_articles_rows(articles_of, mentions_of) as table
 select
     -- ids
     m.country,
@@ -232,172 +189,153 @@ select
     -- timestamps
     a.published_date as day,
     a.published_at
-from mentions as m
-inner join articles as a on m.article_id = a.article_id
-order by m.country, a.published_at;
+from query_table(mentions_of) as m
+inner join query_table(articles_of) as a on m.article_id = a.article_id;
+
+-- the rows of an aggregate `table_of` whose key a signed `delta_of` touches, summed with
+-- the delta: what those keys hold after the merge (0 articles: the key is gone)
+create or replace macro merged_rows(table_of, delta_of) as table
+select
+    columns(lambda c: not is_measure(c)),
+    sum(columns(lambda c: is_measure(c)))
+from (
+    -- a join on the key columns, so DuckDB prunes the table by the delta's days
+    select *
+    from query_table(table_of)
+    natural semi join (select columns(lambda c: not is_measure(c)) from query_table(delta_of))
+    union all by name
+    select * from query_table(delta_of)
+)
+group by all;
+
+-- the daily tables in day order, so that the days a load touches are a few row groups
+create or replace table daily_totals as
+from daily_totals_rows('articles', 1)
+order by day;
+
+create or replace table country_daily as
+from country_daily_rows('articles', 'mentions', 1)
+order by day, lang, source;
+
+create or replace table pair_daily as
+from pair_daily_rows('articles', 'article_pairs', 1)
+order by day, lang, source;
+
+create or replace table country_daily_all as
+from daily_all_rows('country_daily')
+order by day, country;
+
+create or replace table country_monthly_all as
+from monthly_all_rows('country_daily_all')
+order by month, country;
+
+create or replace table country_yearly_all as
+from yearly_all_rows('country_daily_all')
+order by year, country;
+
+create or replace table pair_daily_all as
+from daily_all_rows('pair_daily')
+order by day, country_a, country_b;
+
+create or replace table pair_monthly_all as
+from monthly_all_rows('pair_daily_all')
+order by month, country_a, country_b;
+
+create or replace table pair_yearly_all as
+from yearly_all_rows('pair_daily_all')
+order by year, country_a, country_b;
+
+-- sorted by pair and time so that one pair's newest articles are a short read
+create or replace table pair_articles as
+from pair_articles_rows('articles', 'mentions', 'article_pairs', 'evidence')
+order by country_a, country_b, published_at;
+
+-- by country and time
+create or replace table country_articles as
+from country_articles_rows('articles', 'mentions')
+order by country, published_at;
+
+-- one pair-day row per day in [period_start, period_end] for the filters (null = all)
+create or replace macro pair_days(period_start, period_end, lang_filter, source_filter) as table
+select columns(lambda c: c in ('day', 'country_a', 'country_b') or is_count(c) or c like '%_sum')
+from (
+    from pair_daily_all
+    where
+        lang_filter is null
+        and source_filter is null
+        and day between period_start and period_end
+    union all by name
+    from pair_daily
+    where
+        (lang_filter is not null or source_filter is not null)
+        and day between period_start and period_end
+        and (lang_filter is null or lang = lang_filter)
+        and (source_filter is null or source = source_filter)
+);
 
 -- the pairs' sums over the days [period_start, period_end] (dates), in one row per rollup
 -- row (group them by pair): whole years, whole months, then the days at either end; with
 -- a language or source chosen (null = all), the detailed daily aggregate
 create or replace macro pair_period(period_start, period_end, lang_filter, source_filter)
 as table
-select
-    country_a,
-    country_b,
-    articles,
-    sentence_articles,
-    text_articles,
-    tone_sum,
-    tone_n,
-    conflict_sum,
-    conflict_n
-from pair_yearly_all
-where
-    lang_filter is null
-    and source_filter is null
-    and year >= period_start
-    and year_end <= period_end
-union all
-select
-    country_a,
-    country_b,
-    articles,
-    sentence_articles,
-    text_articles,
-    tone_sum,
-    tone_n,
-    conflict_sum,
-    conflict_n
-from pair_monthly_all
-where
-    lang_filter is null
-    and source_filter is null
-    and month >= period_start
-    and month_end <= period_end
-    and not (year >= period_start and year_end <= period_end)
-union all
-select
-    country_a,
-    country_b,
-    articles,
-    sentence_articles,
-    text_articles,
-    tone_sum,
-    tone_n,
-    conflict_sum,
-    conflict_n
-from pair_daily_all
-where
-    lang_filter is null
-    and source_filter is null
-    and day between period_start and period_end
-    and not (month >= period_start and month_end <= period_end)
-union all
-select
-    country_a,
-    country_b,
-    articles,
-    sentence_articles,
-    text_articles,
-    tone_sum,
-    tone_n,
-    conflict_sum,
-    conflict_n
-from pair_daily
-where
-    (lang_filter is not null or source_filter is not null)
-    and day between period_start and period_end
-    and (lang_filter is null or lang = lang_filter)
-    and (source_filter is null or source = source_filter);
+select columns(lambda c: c like 'country_%' or (is_measure(c) and c != 'sentences'))
+from (
+    from pair_yearly_all
+    where
+        lang_filter is null
+        and source_filter is null
+        and year >= period_start
+        and year_end <= period_end
+    union all by name
+    from pair_monthly_all
+    where
+        lang_filter is null
+        and source_filter is null
+        and month >= period_start
+        and month_end <= period_end
+        and not (year >= period_start and year_end <= period_end)
+    union all by name
+    from pair_days(period_start, period_end, lang_filter, source_filter)
+    where
+        lang_filter is not null
+        or source_filter is not null
+        or not (date_trunc('month', day) >= period_start and last_day(day) <= period_end)
+);
 
 -- the countries' sums over the days [period_start, period_end], as pair_period for pairs
 create or replace macro country_period(period_start, period_end, lang_filter, source_filter)
 as table
-select
-    country,
-    articles,
-    text_articles,
-    mentions
-from country_yearly_all
-where
-    lang_filter is null
-    and source_filter is null
-    and year >= period_start
-    and year_end <= period_end
-union all
-select
-    country,
-    articles,
-    text_articles,
-    mentions
-from country_monthly_all
-where
-    lang_filter is null
-    and source_filter is null
-    and month >= period_start
-    and month_end <= period_end
-    and not (year >= period_start and year_end <= period_end)
-union all
-select
-    country,
-    articles,
-    text_articles,
-    mentions
-from country_daily_all
-where
-    lang_filter is null
-    and source_filter is null
-    and day between period_start and period_end
-    and not (month >= period_start and month_end <= period_end)
-union all
-select
-    country,
-    articles,
-    text_articles,
-    mentions
-from country_daily
-where
-    (lang_filter is not null or source_filter is not null)
-    and day between period_start and period_end
-    and (lang_filter is null or lang = lang_filter)
-    and (source_filter is null or source = source_filter);
-
--- one pair-day row per day in [period_start, period_end] for the filters (null = all)
-create or replace macro pair_days(period_start, period_end, lang_filter, source_filter) as table
-select
-    day,
-    country_a,
-    country_b,
-    articles,
-    sentence_articles,
-    text_articles,
-    tone_sum,
-    tone_n,
-    conflict_sum,
-    conflict_n
-from pair_daily_all
-where
-    lang_filter is null
-    and source_filter is null
-    and day between period_start and period_end
-union all
-select
-    day,
-    country_a,
-    country_b,
-    articles,
-    sentence_articles,
-    text_articles,
-    tone_sum,
-    tone_n,
-    conflict_sum,
-    conflict_n
-from pair_daily
-where
-    (lang_filter is not null or source_filter is not null)
-    and day between period_start and period_end
-    and (lang_filter is null or lang = lang_filter)
-    and (source_filter is null or source = source_filter);
+select columns(lambda c: c = 'country' or is_measure(c))
+from (
+    from country_yearly_all
+    where
+        lang_filter is null
+        and source_filter is null
+        and year >= period_start
+        and year_end <= period_end
+    union all by name
+    from country_monthly_all
+    where
+        lang_filter is null
+        and source_filter is null
+        and month >= period_start
+        and month_end <= period_end
+        and not (year >= period_start and year_end <= period_end)
+    union all by name
+    from country_daily_all
+    where
+        lang_filter is null
+        and source_filter is null
+        and day between period_start and period_end
+        and not (month >= period_start and month_end <= period_end)
+    union all by name
+    from country_daily
+    where
+        (lang_filter is not null or source_filter is not null)
+        and day between period_start and period_end
+        and (lang_filter is null or lang = lang_filter)
+        and (source_filter is null or source = source_filter)
+);
 
 -- one row: the articles of a period and filters (null = all) that a share is taken of; for
 -- the sentence window only articles with text, since only they can name a pair in a sentence

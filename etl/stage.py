@@ -1,0 +1,102 @@
+"""A load's changes, staged in a small DuckDB file and applied to a database (issue #13).
+
+A load writes its new articles (with their mentions, pairs and evidence), rejects and run
+into a stage file attached as `stage`, then applies the stage to the working database:
+base rows inserted, the aggregates merged with the signed rows of what was added and
+replaced (queries/apply_stage.sql). The stage is kept after publishing, so the next load
+can bring the previous published file (the spare, see etl/publish.py) up to date by
+applying it there too, instead of copying the whole database.
+
+Each published file carries a `publish_id`; a stage records the id it produces and the id
+of the database it applies to (`base_publish_id`), so a stage is only ever applied to the
+exact file it was made against.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import duckdb
+
+import queries
+from etl.load import write_countries
+
+CATALOG = "stage"
+"""Name of the attached stage inside the working connection (the queries use it)."""
+
+
+def start(con: duckdb.DuckDBPyConnection, path: Path, *, replaces: bool) -> None:
+    """Attach a new, empty stage at `path` to the working connection.
+
+    Args:
+        replaces: the load re-tags, so its articles replace loaded ones.
+    """
+    home = con.execute("select current_database()").fetchone()[0]
+    con.execute(f"attach $path as {CATALOG}", {"path": str(path)})
+    # the stage gets the real schema, defaults included: a column a newer schema adds with
+    # a default must get it in rows the load stages, not an explicit null
+    con.execute(f"use {CATALOG}")
+    try:
+        queries.execute("schema", con)
+    finally:
+        con.execute(f"use {_identifier(home)}")
+    base = _meta(con, "get_meta", "publish_id")
+    queries.execute("set_stage_meta", con, key="base_publish_id", value=base or "")
+    queries.execute("set_stage_meta", con, key="publish_id", value=uuid.uuid4().hex)
+    queries.execute("set_stage_meta", con, key="replaces", value="true" if replaces else "")
+
+
+def finish(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Record the finished run in the stage, apply the stage here and detach it."""
+    queries.execute("stage_run", con, run_id=run_id)
+    apply(con)
+    con.execute(f"detach {CATALOG}")
+
+
+def apply(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the attached stage to the database `con` has open, in one transaction."""
+    con.begin()
+    try:
+        write_countries(con)
+        if _meta(con, "get_stage_meta", "replaces"):
+            queries.execute("replace_staged_articles", con)
+        queries.execute("apply_stage", con)
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+def catch_up(con: duckdb.DuckDBPyConnection, stage: Path, published_id: str | None) -> bool:
+    """Apply a kept stage to `con`'s database if it turns exactly that file into the
+    published one (`published_id`); False, with nothing changed, when it does not.
+    """
+    current = _meta(con, "get_meta", "publish_id")
+    con.execute(f"attach $path as {CATALOG} (read_only)", {"path": str(stage)})
+    try:
+        fits = (
+            current is not None
+            and _meta(con, "get_stage_meta", "base_publish_id") == current
+            and _meta(con, "get_stage_meta", "publish_id") == published_id
+        )
+        if fits:
+            apply(con)
+    finally:
+        con.execute(f"detach {CATALOG}")
+    return fits
+
+
+def publish_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id of the published version `con` has open (None before issue #13's stages)."""
+    return _meta(con, "get_meta", "publish_id")
+
+
+def _identifier(name: str) -> str:
+    """A catalog name DuckDB gave (from a file name) as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _meta(con: duckdb.DuckDBPyConnection, query: str, key: str) -> str | None:
+    rows = queries.run(query, con, key=key)
+    return None if rows.empty or rows["value"].iloc[0] == "" else str(rows["value"].iloc[0])

@@ -1,0 +1,209 @@
+"""Loads publish what they add (issue #13): aggregates merged, not rebuilt; no whole copy.
+
+Each load stages its rows and merges their signed aggregate rows into the published tables;
+the file it replaces is kept as a spare that the next load brings up to date instead of
+copying the database. These tests hold that to what a rebuild from scratch gives, after
+loads, re-loads, re-tags (which move articles to other days and countries) and a
+crash-and-rerun.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import queries
+from etl import publish
+from etl.faults import CRASH_ENV
+from etl.run import load_inputs
+from etl.settings import REPO_ROOT, Settings
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+AGGREGATES = (
+    "daily_totals",
+    "country_daily",
+    "pair_daily",
+    "country_daily_all",
+    "country_monthly_all",
+    "country_yearly_all",
+    "pair_daily_all",
+    "pair_monthly_all",
+    "pair_yearly_all",
+    "pair_articles",
+    "country_articles",
+)
+COUNTRIES = ["Russia", "China", "Iran", "Japan", "France", "Indonesia", "Brazil"]
+
+
+def settings(db: Path, **overrides) -> Settings:
+    return Settings(db_path=db, workers=1, with_tone=False, **overrides)
+
+
+def write_articles(path: Path, count: int, *, prefix: str, shift: int = 0) -> Path:
+    """`count` articles; the same prefix gives the same urls, `shift` other days and
+    countries (what a re-tag of changed sources sees)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            a = COUNTRIES[(i + shift) % 7]
+            b = COUNTRIES[(i + 1 + i // 7 + 2 * shift) % 7]
+            record = {
+                "url": f"https://example.org/{prefix}/{i}",
+                "published": f"2024-{1 + (i + shift) % 3:02d}-{1 + (i * 5 + shift) % 28:02d}",
+                "lang": ["en", "id"][i % 2] if not shift else "en",
+                "source": f"wire-{i % 3}",
+                "title": f"{a} and {b}, item {i}",
+                "text": f"Officials from {a} met {b} envoys. Trade was discussed. " * 2
+                if (i + shift) % 5
+                else f"{a} is in the news.",
+            }
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """A table's rows in a fixed order, sums rounded (adding in another order can change
+    the last bits of a float sum)."""
+    columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+    shown = [
+        f"round({c}, 9)" if c.endswith("_sum") or c in ("tone", "conflict") else c for c in columns
+    ]
+    return con.execute(f"select {', '.join(shown)} from {table} order by all").fetchall()
+
+
+def aggregates(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {table: rows(con, table) for table in AGGREGATES}
+    finally:
+        con.close()
+
+
+def rebuilt(db: Path, folder: Path) -> dict[str, list[tuple]]:
+    """The aggregates refresh_aggregates.sql builds from scratch over `db`'s tagged tables."""
+    copy = folder / "rebuilt.duckdb"
+    shutil.copyfile(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        queries.execute("refresh_aggregates", con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return aggregates(copy)
+
+
+def killed_load(db: Path, new: Path, phase: str) -> None:
+    env = {**os.environ, CRASH_ENV: phase}
+    command = [sys.executable, "-m", "etl", "--db", str(db), "load", str(new), "--no-tone"]
+    code = subprocess.call([*command, "--workers", "1"], cwd=REPO_ROOT, env=env, timeout=300)
+    assert code == -signal.SIGKILL
+
+
+def test_aggregates_kept_up_by_loads_equal_a_rebuild_from_scratch(tmp_path):
+    db = tmp_path / "tension.duckdb"
+    first = write_articles(tmp_path / "first.jsonl", 300, prefix="a")
+    second = write_articles(tmp_path / "second.jsonl", 300, prefix="b", shift=0)
+    changed = write_articles(tmp_path / "changed.jsonl", 150, prefix="a", shift=3)
+    third = write_articles(tmp_path / "third.jsonl", 600, prefix="c", shift=1)
+    load_inputs([FIXTURES / "articles.jsonl", FIXTURES / "bad.jsonl"], settings(db))
+    load_inputs([first], settings(db))
+    assert load_inputs([first], settings(db)).duplicates == 300
+    load_inputs([second, first], settings(db))
+    # half of the first articles come back changed: other days, countries and languages
+    assert load_inputs([changed], settings(db, retag=True)).loaded == 150
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db, retag=True))
+    killed_load(db, third, "write:2")
+    assert load_inputs([third], settings(db)).loaded == 600
+
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+def test_a_load_after_a_load_does_not_copy_the_database(tmp_path, monkeypatch):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    load_inputs([write_articles(tmp_path / "a.jsonl", 50, prefix="a")], settings(db))
+    assert publish.spare_path(db).exists() and publish.stage_path(db).exists()
+
+    def no_copy(source: Path, target: Path) -> None:
+        raise AssertionError(f"copied {source}: the spare should have been brought up to date")
+
+    monkeypatch.setattr(publish, "_copy", no_copy)
+    summary = load_inputs([write_articles(tmp_path / "b.jsonl", 50, prefix="b")], settings(db))
+    assert summary.loaded == 50
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from articles").fetchone()[0] == 16 + 100
+        assert con.execute("select sum(articles) from daily_totals").fetchone()[0] == 116
+    finally:
+        con.close()
+
+
+def test_a_spare_made_for_another_file_is_not_used(tmp_path):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    load_inputs([write_articles(tmp_path / "a.jsonl", 50, prefix="a")], settings(db))
+    # someone replaced the published file behind the ETL's back (a restore from backup)
+    other = tmp_path / "other.duckdb"
+    load_inputs([write_articles(tmp_path / "o.jsonl", 20, prefix="o")], settings(other))
+    shutil.copyfile(other, db)
+    summary = load_inputs([write_articles(tmp_path / "b.jsonl", 30, prefix="b")], settings(db))
+    assert summary.loaded == 30
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from articles").fetchone()[0] == 20 + 30
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("phase", ["checkpoint", "published"])
+def test_a_kill_around_publishing_leaves_no_half_spare_behind(tmp_path, phase):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    load_inputs([write_articles(tmp_path / "a.jsonl", 40, prefix="a")], settings(db))
+    killed_load(db, write_articles(tmp_path / "b.jsonl", 40, prefix="b"), phase)
+    summary = load_inputs([write_articles(tmp_path / "c.jsonl", 40, prefix="c")], settings(db))
+    assert summary.loaded == 40
+    expected = 16 + 40 + (40 if phase == "published" else 0) + 40
+    assert aggregates(db) == rebuilt(db, tmp_path)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from articles").fetchone()[0] == expected
+    finally:
+        con.close()
+
+
+def test_a_reader_still_holding_the_spare_makes_the_load_copy_instead(tmp_path):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    load_inputs([write_articles(tmp_path / "a.jsonl", 50, prefix="a")], settings(db))
+    # a dashboard session still reading the file that was published before the last one:
+    # DuckDB will not let the load lock it for writing, so the load copies as before
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_READ_ONLY, str(publish.spare_path(db))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        summary = load_inputs([write_articles(tmp_path / "b.jsonl", 50, prefix="b")], settings(db))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert summary.loaded == 50
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+HOLD_READ_ONLY = """
+import sys, time, duckdb
+con = duckdb.connect(":memory:")
+con.execute("attach $path as spare (read_only)", {"path": sys.argv[1]})
+print("holding", flush=True)
+time.sleep(120)
+"""
