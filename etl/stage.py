@@ -15,6 +15,8 @@ exact file it was made against.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -32,19 +34,27 @@ def start(con: duckdb.DuckDBPyConnection, path: Path, *, replaces: bool) -> None
     Args:
         replaces: the load re-tags, so its articles replace loaded ones.
     """
-    home = con.execute("select current_database()").fetchone()[0]
     con.execute(f"attach $path as {CATALOG}", {"path": str(path)})
     # the stage gets the real schema, defaults included: a column a newer schema adds with
     # a default must get it in rows the load stages, not an explicit null
-    con.execute(f"use {CATALOG}")
-    try:
+    with using_stage(con):
         queries.execute("schema", con)
-    finally:
-        con.execute(f"use {_identifier(home)}")
     base = _meta(con, "get_meta", "publish_id")
     queries.execute("set_stage_meta", con, key="base_publish_id", value=base or "")
     queries.execute("set_stage_meta", con, key="publish_id", value=uuid.uuid4().hex)
     queries.execute("set_stage_meta", con, key="replaces", value="true" if replaces else "")
+
+
+@contextmanager
+def using_stage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Unqualified table names mean the attached stage's tables inside the block: a writer
+    that must reach the spare too (the watcher's state) runs its queries here as well."""
+    home = con.execute("select current_database()").fetchone()[0]
+    con.execute(f"use {CATALOG}")
+    try:
+        yield
+    finally:
+        con.execute(f"use {_identifier(home)}")
 
 
 def finish(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
@@ -62,6 +72,9 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
         if _meta(con, "get_stage_meta", "replaces"):
             queries.execute("replace_staged_articles", con)
         queries.execute("apply_stage", con)
+        if not queries.run("stage_table_exists", con, table_name="source_state").empty:
+            queries.execute("source_state_schema", con)
+            queries.execute("apply_stage_sources", con)
     except BaseException:
         con.rollback()
         raise

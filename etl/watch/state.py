@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 import queries
+from etl import stage
 from etl.database import reading_published
 from etl.load import utc_now
 from etl.watch.config import SourceConfig
@@ -127,8 +128,12 @@ def write_delivery(
     counts: Counts,
     attempt_at: datetime,
 ) -> None:
-    """Record one source's cycle (health, counts, what it has now seen) on `con`."""
+    """Record one source's cycle (health, counts, what it has now seen) on `con`, and the
+    same rows in the load's stage, which is all the next load brings the spare up to date
+    from (etl/stage.py)."""
     queries.execute("source_state_schema", con)
+    with stage.using_stage(con):
+        queries.execute("source_state_schema", con)
     queries.execute(
         "upsert_source_state",
         con,
@@ -159,8 +164,12 @@ def write_delivery(
             con.register(name, table)
             try:
                 queries.execute(_WRITERS[name], con)
+                with stage.using_stage(con):
+                    queries.execute(_WRITERS[name], con)
             finally:
                 con.unregister(name)
+    queries.execute("stage_source_state", con, source=source.name)
+    queries.execute("stage_source_cycle", con, source=source.name, run_id=counts.run_id)
 
 
 _WRITERS = {
