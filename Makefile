@@ -22,9 +22,12 @@ lint: $(VENV)/.dev
 sample: $(VENV)/.runtime
 	$(PY) -m etl sample
 
-# the database is built only when missing; `make sample` rebuilds it
+# the database is built only when missing; `make sample` rebuilds it. Said out loud, because
+# a TENSION_DB pointing at a mistyped path would otherwise show the sample as if it were yours
 $(DB): | $(VENV)/.runtime
+	@echo "no database at $(DB): building the bundled sample there (make sample rebuilds it)" >&2
 	$(PY) -m etl sample
+	@echo "built the bundled sample at $(DB)" >&2
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -9,16 +9,37 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from etl.errors import EtlError
 from etl.settings import DB_ENV, Settings, default_db_path
 from etl.sources.base import MAX_UNZIPPED_BYTES
 
+if TYPE_CHECKING:
+    from etl.run import RunSummary
+
+
+class _EtlGroup(TyperGroup):
+    """The one place an expected failure becomes a one-line message and exit status 1."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except EtlError as err:
+            if state.debug:
+                raise
+            # one line, whatever the message: duckdb's can span several
+            typer.echo(f"error: {' '.join(str(err).split())}", err=True)
+            raise typer.Exit(1) from None
+
+
 app = typer.Typer(
+    cls=_EtlGroup,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -38,6 +59,14 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help=f"Database path [default: ${DB_ENV} or data/tension.duckdb]."),
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1, help="Tagging processes [default: one per core; one for inputs under 8 MB]."
+    ),
+]
+WaitOption = Annotated[bool, typer.Option(help="Wait for a concurrent run instead of failing.")]
+ToneOption = Annotated[bool, typer.Option(help="Score tone (the slow part of tagging).")]
 
 
 @app.callback()
@@ -50,16 +79,33 @@ def main(
     state.debug = debug
 
 
-def _settings(**overrides) -> Settings:
-    return replace(Settings(db_path=state.db), **overrides)
+def _settings(db: Path | None, **overrides) -> Settings:
+    """The run's settings; a command's own --db wins over the one given before it."""
+    return replace(Settings(db_path=db or state.db), **overrides)
 
 
-def _fail(err: Exception) -> None:
-    if state.debug:
-        raise err
-    # one line, whatever the message: duckdb's can span several
-    typer.echo(f"error: {' '.join(str(err).split())}", err=True)
-    raise typer.Exit(1)
+def _command_line() -> str:
+    return " ".join(sys.argv)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _echo_summary(summary: RunSummary, rejects_in: Path | None) -> None:
+    """Warnings for the files skipped (empty, unknown type), then the summary line."""
+    for path, reason in summary.skipped_files:
+        _say(f"skipped {path}: {reason}")
+    typer.echo(summary.line(rejects_in=rejects_in))
+
+
+def _publication_date(value: str | None) -> datetime | None:
+    from etl.dates import DateError, parse_published
+
+    try:
+        return parse_published(value) if value else None
+    except DateError as err:
+        raise typer.BadParameter(str(err), param_hint="--date") from None
 
 
 @app.command()
@@ -67,37 +113,39 @@ def load(
     paths: Annotated[
         list[str], typer.Argument(help="Files, folders, or feed URLs (http/https) to load.")
     ],
+    db: DbOption = None,
     fmt: Annotated[
         str,
         typer.Option(
             "--format",
-            help="Input format: auto (from the file name), jsonl, csv, parquet, gkg, rss, html "
-            "or text.",
+            help="Input format: auto (from the file name), jsonl, json, csv, parquet, gkg, rss, "
+            "html or text.",
         ),
     ] = "auto",
     source: Annotated[str | None, typer.Option(help="Outlet name for records without one.")] = None,
     date: Annotated[
         str | None,
         typer.Option(
-            help="Publication date (YYYY-MM-DD) of text pages; HTML uses it if it has none."
+            help="Publication date (YYYY-MM-DD) of text pages and undated feed items; HTML uses "
+            "it if it has none."
         ),
     ] = None,
+    encoding: Annotated[
+        str,
+        typer.Option(
+            help="Text encoding of the inputs: auto (UTF-8, else Windows-1252/Latin-1, noted "
+            "per article) or a codec name such as cp1251 or shift_jis."
+        ),
+    ] = "auto",
     fetch_full: Annotated[
         bool, typer.Option(help="Fetch each feed item's page for its full text.")
     ] = False,
     retag: Annotated[
         bool, typer.Option(help="Tag again, replacing loaded articles and ignoring pre-tags.")
     ] = False,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            min=1, help="Tagging processes [default: one per core; one for inputs under 8 MB]."
-        ),
-    ] = None,
-    tone: Annotated[bool, typer.Option(help="Score tone (the slow part of tagging).")] = True,
-    wait: Annotated[
-        bool, typer.Option(help="Wait for a concurrent run instead of failing.")
-    ] = True,
+    workers: WorkersOption = None,
+    tone: ToneOption = True,
+    wait: WaitOption = True,
     follow_symlinks: Annotated[
         bool, typer.Option(help="Follow symlinks out of input folders.")
     ] = False,
@@ -127,15 +175,20 @@ def load(
 ) -> None:
     """Load articles from files into the database; prints a summary line."""
     from etl.cli_progress import progress_for_terminal
-    from etl.run import load_inputs
-    from etl.sources import ReadOptions, format_names
+    from etl.load_command import Engine, load_with_engine
+    from etl.sources import ReadOptions, check_encoding, format_names
 
     if fmt not in format_names():
         raise typer.BadParameter(
             f"choose one of {', '.join(format_names())}", param_hint="--format"
         )
-    _check_engine(engine, out, scheduler)
+    chosen = Engine(engine, out, scheduler)
+    if problem := chosen.problem():
+        raise typer.BadParameter(problem, param_hint="--engine")
+    if problem := check_encoding(encoding):
+        raise typer.BadParameter(problem, param_hint="--encoding")
     settings = _settings(
+        db,
         retag=retag,
         with_tone=tone,
         wait_for_lock=wait,
@@ -147,49 +200,28 @@ def load(
         settings.max_article_bytes,
         settings.max_line_bytes,
         source=source,
-        date=date,
+        date=_publication_date(date),
+        encoding=encoding,
         fetch_full=fetch_full,
         follow_symlinks=follow_symlinks,
         max_unzipped_bytes=int(max_unzipped_mb * 2**20),
     )
-    try:
-        if engine == "dask":
-            from etl.engines.dask_engine import DaskOptions, load_to_lake
-
-            summary = load_to_lake(
-                paths,
-                settings,
-                DaskOptions(out, scheduler, workers),
-                fmt=fmt,
-                read_options=options,
-                command=" ".join(sys.argv),
-                say=lambda message: typer.echo(message, err=True),
-            )
-        else:
-            summary = load_inputs(
-                paths,
-                settings,
-                fmt=fmt,
-                read_options=options,
-                command=" ".join(sys.argv),
-                progress=progress_for_terminal(),
-            )
-    except EtlError as err:
-        _fail(err)
-    for path, reason in summary.skipped_files:
-        typer.echo(f"skipped {path}: {reason}", err=True)
-    typer.echo(summary.line())
-    if engine == "dask":
+    summary = load_with_engine(
+        chosen,
+        paths,
+        settings,
+        options,
+        fmt=fmt,
+        command=_command_line(),
+        progress=None if chosen.writes_lake else progress_for_terminal(),
+        say=_say,
+    )
+    if chosen.writes_lake:
+        # the rejects are in the lake until `attach` publishes it: no `rejects` hint yet
+        _echo_summary(summary, None)
         typer.echo(summary.layout_line())
-
-
-def _check_engine(engine: str, out: str | None, scheduler: str | None) -> None:
-    if engine not in ("local", "dask"):
-        raise typer.BadParameter("choose local or dask", param_hint="--engine")
-    if engine == "dask" and not out:
-        raise typer.BadParameter("--engine dask writes a Parquet lake: pass --out PATH|URL")
-    if engine == "local" and (out or scheduler):
-        raise typer.BadParameter("--out and --scheduler go with --engine dask")
+    else:
+        _echo_summary(summary, settings.db_path)
 
 
 @app.command()
@@ -204,24 +236,15 @@ def attach(
             "--as-views", help="Views over the lake's files instead of tables copied from them."
         ),
     ] = False,
-    wait: Annotated[
-        bool, typer.Option(help="Wait for a concurrent run instead of failing.")
-    ] = True,
+    wait: WaitOption = True,
 ) -> None:
     """Publish the database from a Parquet lake: same schema and aggregates, same dashboard."""
     from etl.engines.attach import attach_lake
     from etl.engines.lake import Lake
 
-    settings = replace(_settings(wait_for_lock=wait), db_path=db or state.db)
-    try:
-        summary = attach_lake(
-            Lake(lake),
-            settings,
-            as_views=as_views,
-            say=lambda message: typer.echo(message, err=True),
-        )
-    except EtlError as err:
-        _fail(err)
+    summary = attach_lake(
+        Lake(lake), _settings(db, wait_for_lock=wait), as_views=as_views, say=_say
+    )
     typer.echo(summary.line())
 
 
@@ -229,6 +252,7 @@ def attach(
 def gdelt(
     start: Annotated[str, typer.Option(help="First batch time, UTC: YYYY-MM-DD[THH:MM].")],
     end: Annotated[str, typer.Option(help="End of the range, UTC, exclusive.")],
+    db: DbOption = None,
     translation: Annotated[
         bool, typer.Option(help="Also fetch GDELT's translated (non-English) stream.")
     ] = False,
@@ -241,7 +265,7 @@ def gdelt(
     base_url: Annotated[
         str | None, typer.Option(help="GDELT v2 file server [default: data.gdeltproject.org].")
     ] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Tagging processes.")] = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Download GDELT GKG 2.1 files for a time range and load them."""
     from etl.cli_progress import progress_for_terminal
@@ -253,58 +277,53 @@ def gdelt(
         names = plan_files(parse_date(start), parse_date(end), every, translation)
     except ValueError as err:  # DateError included
         raise typer.BadParameter(str(err)) from None
-    try:
-        downloaded, loaded = fetch_and_load(
-            names,
-            _settings(workers=workers),
-            cache=cache or GDELT_CACHE,
-            base_url=base_url or BASE_URL,
-            command=" ".join(sys.argv),
-            download_progress=download_progress_for_terminal(),
-            load_progress=progress_for_terminal(),
-            say=lambda message: typer.echo(message, err=True),
-        )
-    except EtlError as err:
-        _fail(err)
+    settings = _settings(db, workers=workers)
+    downloaded, loaded = fetch_and_load(
+        names,
+        settings,
+        cache=cache or GDELT_CACHE,
+        base_url=base_url or BASE_URL,
+        command=_command_line(),
+        download_progress=download_progress_for_terminal(),
+        load_progress=progress_for_terminal(),
+        say=_say,
+    )
     typer.echo(downloaded.line())
-    typer.echo(loaded.line() if loaded else "nothing to load")
+    if loaded:
+        _echo_summary(loaded, settings.db_path)
+    else:
+        typer.echo("nothing to load")
 
 
 @app.command()
-def sample(
-    workers: Annotated[int | None, typer.Option(min=1, help="Tagging processes.")] = None,
-) -> None:
+def sample(db: DbOption = None, workers: WorkersOption = None) -> None:
     """(Re)build the database from the bundled sample corpus."""
     from etl.cli_progress import progress_for_terminal
     from etl.run import load_inputs
 
-    settings = _settings(workers=workers)
-    try:
-        summary = load_inputs(
-            [settings.sample_corpus],
-            settings,
-            fresh=True,
-            command=" ".join(sys.argv),
-            progress=progress_for_terminal(),
-        )
-    except EtlError as err:
-        _fail(err)
-    typer.echo(summary.line())
+    settings = _settings(db, workers=workers)
+    summary = load_inputs(
+        [settings.sample_corpus],
+        settings,
+        fresh=True,
+        command=_command_line(),
+        progress=progress_for_terminal(),
+    )
+    _echo_summary(summary, settings.db_path)
 
 
 @app.command()
-def stats() -> None:
+def stats(db: DbOption = None) -> None:
     """Print JSON: rows per table, date span, languages, origins, the last run."""
     from etl.report import database_stats
 
-    try:
-        typer.echo(json.dumps(database_stats(state.db), indent=2, ensure_ascii=False))
-    except EtlError as err:
-        _fail(err)
+    stats = database_stats(_settings(db).db_path)
+    typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
 
 
 @app.command()
 def rejects(
+    db: DbOption = None,
     run: Annotated[int | None, typer.Option("--run", help="Only this run [default: all].")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
@@ -312,36 +331,34 @@ def rejects(
     """List rejected input rows with their reasons, newest run first."""
     from etl.report import reject_rows
 
-    try:
-        rows = reject_rows(state.db, run, limit)
-    except EtlError as err:
-        _fail(err)
+    rows = reject_rows(_settings(db).db_path, run, limit)
     for row in rows:
         if as_json:
             typer.echo(json.dumps(row, ensure_ascii=False, default=str))
         else:
             typer.echo(f"run {row['run_id']}  {row['locator']}  {row['reason']}")
     if not rows:
-        typer.echo("no rejects", err=True)
+        _say("no rejects")
 
 
 @app.command()
 def tag(
     path: Annotated[str, typer.Argument(help="A file, or - for standard input.")] = "-",
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Accepted like every command's; tagging never opens it."),
+    ] = None,
     fmt: Annotated[
         str,
         typer.Option("--format", help="Input format [default: from the name; jsonl for stdin]."),
     ] = "auto",
-    tone: Annotated[bool, typer.Option(help="Score tone.")] = True,
+    tone: ToneOption = True,
 ) -> None:
     """Tag records without loading them: one JSON object per input record on stdout."""
     from etl.tag_command import tag_records
 
-    try:
-        for line in tag_records(path, fmt, with_tone=tone):
-            typer.echo(line)
-    except EtlError as err:
-        _fail(err)
+    for line in tag_records(path, fmt, with_tone=tone):
+        typer.echo(line)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
+
+from etl import clock
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 """Dates outside this window are data errors (epoch milliseconds read as seconds, year 0001),
 not news; fixed bounds keep the verdict independent of the clock."""
+
+FUTURE_SLACK = timedelta(days=1)
+"""A publication date may lead our clock by this much (a feed in UTC+14, a clock a little
+slow); more is a data error that would move the dashboard's end date years ahead."""
+
+ACCEPTED_FORMS = (
+    "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM], RFC 2822 (Tue, 16 Sep 2025 08:00:00 +0000), "
+    "YYYYMMDD[HHMMSS] or epoch seconds"
+)
 
 _EPOCH = re.compile(r"^-?\d{9,11}(\.\d+)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?$")
@@ -30,13 +41,32 @@ def parse_date(value: object) -> datetime:
         raise DateError("missing date")
     parsed = _parse_any(value)
     if parsed is None:
-        raise DateError(f"unparseable date {_show(value)}")
+        raise DateError(f"unparseable date {_show(value)}; accepted: {ACCEPTED_FORMS}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     parsed = parsed.astimezone(UTC)
     if not EARLIEST <= parsed < LATEST:
         raise DateError(f"date out of range {_show(value)} (expected 1900-2099)")
     return parsed
+
+
+def parse_published(value: object) -> datetime:
+    """A publication date: `parse_date`, and not more than FUTURE_SLACK ahead of now.
+
+    Raises:
+        DateError: as `parse_date`, or "date in the future: 2031-01-01".
+    """
+    published = parse_date(value)
+    if reason := future_reason(published):
+        raise DateError(reason)
+    return published
+
+
+def future_reason(published: datetime) -> str | None:
+    """The reject reason for a publication date too far ahead of `etl.clock`, else None."""
+    if published > clock.utc_now() + FUTURE_SLACK:
+        return f"date in the future: {published.date().isoformat()}"
+    return None
 
 
 def _parse_any(value: object) -> datetime | None:

@@ -22,11 +22,13 @@ import duckdb
 import pyarrow as pa
 
 import queries
+from etl import clock
 from etl.records import Reject, TaggedArticle
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now as the database stores times: naive UTC."""
+    return clock.utc_now().replace(tzinfo=None)
 
 
 def _naive_utc(moment: datetime) -> datetime:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shlex
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +23,7 @@ from etl.faults import crash_point
 from etl.load import Loader, utc_now, write_countries
 from etl.parent_watch import exit_with_parent
 from etl.records import Article, Reject, TaggedArticle
-from etl.settings import Settings
+from etl.settings import Settings, default_db_path
 from etl.sources import InputFile, ReadOptions, plan_inputs, read_inputs
 from etl.tag.pipeline import TagOptions, resolve_pretags, tag_batch
 
@@ -40,12 +41,17 @@ class RunSummary:
     seconds: float = 0.0
     skipped_files: list[tuple[Path, str]] = field(default_factory=list)
 
-    def line(self) -> str:
-        return (
+    def line(self, rejects_in: Path | None = None) -> str:
+        """The run's counts; with the database the run wrote, how to list its rejects."""
+        counts = (
             f"run {self.run_id}: read {self.read}, loaded {self.loaded}, "
             f"duplicates {self.duplicates}, rejected {self.rejected}, "
             f"{self.seconds:.1f} seconds"
         )
+        if not self.rejected or rejects_in is None:
+            return counts
+        db = "" if rejects_in == default_db_path() else f" --db {shlex.quote(str(rejects_in))}"
+        return f"{counts}; see why: python -m etl rejects --run {self.run_id}{db}"
 
 
 class Progress:

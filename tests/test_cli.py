@@ -3,12 +3,21 @@ import subprocess
 import sys
 
 import pytest
+import typer
+from typer.core import TyperOption
 from typer.testing import CliRunner
 
 from etl.__main__ import app
 from etl.settings import REPO_ROOT
 
-COMMANDS = ["load", "sample", "stats", "rejects", "tag"]
+GROUP = typer.main.get_command(app)
+COMMANDS = sorted(GROUP.commands)
+ARGUMENTS = {
+    "load": ["in.jsonl"],
+    "attach": ["lake"],
+    "gdelt": ["--start", "2024-01-01", "--end", "2024-01-02"],
+}
+"""What each command needs besides --db, so its command line parses."""
 runner = CliRunner()
 
 
@@ -23,18 +32,41 @@ def etl(*args: str, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+def test_the_command_list_is_the_apps_own():
+    # a guard on the parametrisation below: the app's list, not one typed here
+    assert {"load", "attach", "gdelt", "sample", "stats", "rejects", "tag"} <= set(COMMANDS)
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_and_option_has_help(command):
     result = runner.invoke(app, [command, "--help"])
-    assert result.exit_code == 0
-    lines = [line for line in result.output.splitlines() if line.strip().startswith("--")]
-    assert lines, result.output
-    for line in lines:
-        # an option line is '--name  TYPE  help'; the help part must not be empty
-        name = line.split()[0]
-        if name != "--help":
-            assert len(line.split(maxsplit=2)) >= 2, f"{command} {name} has no help"
-    assert app.registered_commands[COMMANDS.index(command)].callback.__doc__
+    assert result.exit_code == 0, result.output
+    click_command = GROUP.commands[command]
+    assert click_command.help and click_command.help.strip()
+    options = [p for p in click_command.params if isinstance(p, TyperOption)]
+    assert options
+    for option in options:
+        assert option.help and option.help.strip(), f"{command} {option.opts[0]} has no help"
+        assert option.opts[0] in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_every_command_takes_db_before_or_after_its_name(command, position, tmp_path):
+    db = ["--db", str(tmp_path / "x.duckdb")]
+    args = [command, *ARGUMENTS.get(command, [])]
+    line = [*db, *args] if position == "before" else [*args, *db]
+    parsed = GROUP.make_context("etl", line)
+    sub = GROUP.commands[command].make_context(command, line[line.index(command) + 1 :])
+    given = parsed.params["db"] if position == "before" else sub.params["db"]
+    assert given == tmp_path / "x.duckdb"
+
+
+@pytest.mark.parametrize("command", ["stats", "rejects"])
+def test_db_after_the_command_name_is_the_database_read(command, tmp_path):
+    result = etl("--db", str(tmp_path / "other.duckdb"), command, "--db", str(tmp_path / "x"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: no database at {tmp_path / 'x'}")
 
 
 def test_usage_errors_exit_2():

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from etl.sources import InputFile, Item, ReadOptions, read_inputs
-from etl.sources.files import csv_rows, jsonl_lines
+from etl.sources.encoding import DecodedLines
+from etl.sources.files import csv_rows, file_delimiter, jsonl_lines
 
 SPLIT_BYTES = 64 * 2**20
 """Target input bytes per split: ~16k 4 KB articles, tens of seconds of tagging per task, so
@@ -32,11 +32,9 @@ SCAN_BLOCK_BYTES = 8 * 2**20
 
 SPLITTABLE = ("jsonl", "csv")
 
+
 # csv reads a file opened with newline="", which also ends a line at a bare carriage return;
 # the boundary scan splits lines the same way so its line numbers agree
-_BARE_CR = re.compile(rb"(?<=\r)(?!\n)")
-
-
 @dataclass(frozen=True)
 class Boundary:
     """Where a split starts: a byte offset on a record boundary and that record's line."""
@@ -106,9 +104,9 @@ def read_split(split: Split, options: ReadOptions) -> Iterator[Item]:
             yield from jsonl_lines(stream, split.path, options, split.first_line)
             return
         csv.field_size_limit(options.max_line_bytes)
-        text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+        text = DecodedLines(stream, options.encoding)
         reader = _NumberedFrom(csv.reader(text, delimiter=_delimiter(split.path)), split.first_line)
-        yield from csv_rows(reader, list(split.header), split.path, options)
+        yield from csv_rows(reader, list(split.header), split.path, options, text)
 
 
 def _line_boundaries(path: Path, split_bytes: int) -> list[Boundary]:
@@ -169,34 +167,23 @@ def _header(reader) -> tuple[str, ...] | None:
 
 
 def _delimiter(path: Path) -> str:
-    return "\t" if path.name.removesuffix(".gz").endswith(".tsv") else ","
+    # sniffed from the header as the local engine does, so both read a file alike
+    return file_delimiter(path)
 
 
-class _CountedLines:
+class _CountedLines(DecodedLines):
     """Decoded lines for csv.reader, counting the lines and bytes handed out so far."""
 
     def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-        self._pending: list[bytes] = []
+        super().__init__(raw)
         self.offset = 0
         self.count = 0
 
-    def __iter__(self) -> _CountedLines:
-        return self
-
-    def __next__(self) -> str:
-        if not self._pending:
-            line = self._raw.readline()
-            if not line:
-                raise StopIteration
-            self._pending = [piece for piece in _BARE_CR.split(line) if piece][::-1]
-        piece = self._pending.pop()
-        text = piece.decode("utf-8", "replace")
-        if self.offset == 0:
-            text = text.removeprefix("\ufeff")
+    def _next_line(self) -> bytes:
+        piece = super()._next_line()
         self.offset += len(piece)
         self.count += 1
-        return text
+        return piece
 
 
 class _NumberedFrom:

@@ -14,10 +14,12 @@ from pathlib import Path
 from etl.errors import SourceError
 from etl.records import Reject
 from etl.sources.base import Item, Reader, ReadOptions, UnreadableRest
+from etl.sources.encoding import check_encoding
 from etl.sources.feeds import read_feed
 from etl.sources.fetch import FetchError, is_url, snapshot_url
 from etl.sources.files import read_csv, read_jsonl, read_parquet
 from etl.sources.gkg import read_gkg
+from etl.sources.json_file import read_json
 from etl.sources.pages import read_html, read_text
 
 
@@ -37,6 +39,8 @@ def register(fmt: Format) -> None:
 
 
 register(Format("jsonl", read_jsonl, (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")))
+# an array of records (or JSON Lines saved as .json), read item by item
+register(Format("json", read_json, (".json", ".json.gz")))
 register(Format("csv", read_csv, (".csv", ".tsv", ".csv.gz", ".tsv.gz")))
 register(Format("parquet", read_parquet, (".parquet", ".pq")))
 register(
@@ -81,8 +85,8 @@ def plan_inputs(
     An http(s) URL is fetched once into data/cache/urls/ and read from there as a feed (or
     as --format says), so the run reads one snapshot whose size the progress bar knows.
 
-    Returns the files to read, and the files skipped with the reason (no format claims
-    them, or a symlink leads outside the folder given).
+    Returns the files to read, and the files skipped with the reason (empty, no format
+    claims them, or a symlink leads outside the folder given): the CLI warns of each.
 
     Raises:
         SourceError: a path does not exist or a URL cannot be fetched, or --format names an
@@ -106,6 +110,8 @@ def plan_inputs(
                 skipped.append((file, "unknown file type"))
             elif chosen is None:
                 raise SourceError(file, "cannot tell its format from the name; pass --format")
+            elif file.is_file() and file.stat().st_size == 0:
+                skipped.append((file, "empty file, nothing to read"))
             else:
                 planned.append(InputFile(file, chosen))
     return planned, skipped
@@ -155,6 +161,7 @@ __all__ = [
     "InputFile",
     "Item",
     "ReadOptions",
+    "check_encoding",
     "detect_format",
     "format_names",
     "plan_inputs",

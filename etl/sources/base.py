@@ -8,11 +8,13 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from etl.errors import SourceError
 from etl.records import Article, Reject
+from etl.sources.encoding import AUTO
 
 Item = Article | Reject
 Reader = Callable[[Path, "ReadOptions"], Iterator[Item]]
@@ -40,8 +42,10 @@ class ReadOptions:
     """--source NAME: the outlet name for records that carry none."""
     on_bytes: Callable[[int], None] | None = None
     """Called with the number of input bytes consumed since the last call (progress bar)."""
-    date: str | None = None
-    """--date: publication date for inputs that carry none (plain text pages)."""
+    date: datetime | None = None
+    """--date: publication date for inputs that carry none (text pages, undated feed items)."""
+    encoding: str = AUTO
+    """--encoding: auto (UTF-8, else Windows-1252, see etl.sources.encoding) or a codec."""
     fetch_full: bool = False
     """--fetch-full: fetch each feed item's page for its full text."""
     follow_symlinks: bool = False
@@ -175,11 +179,3 @@ def size_text(count: int) -> str:
     if count < MB_SHOWN_FROM:
         return f"{count} bytes"
     return f"{round(count / 2**20, 3):g} MB"
-
-
-def decode(data: bytes) -> tuple[str, bool]:
-    """UTF-8 text (a leading BOM dropped) and whether invalid bytes had to be replaced."""
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff"), False
-    except UnicodeDecodeError:
-        return data.decode("utf-8", "replace").removeprefix("\ufeff"), True

@@ -32,6 +32,7 @@ PAGE_FETCHER = Fetcher(timeout=20.0, retries=2)
 """Pages fail fast: one slow site must not hold up a whole feed."""
 
 LENIENT_NOTE = "feed is not well-formed XML; read leniently"
+NO_DATE = "no date; pass --date"
 
 _BLOCK_TAGS = frozenset(
     [
@@ -104,8 +105,9 @@ def entry_to_item(
         "source": (entry.get("source") or {}).get("title") or feed.get("title"),
         "lang": _language(entry, feed),
     }
+    record["published_at"] = record["published_at"] or options.date
     if record["published_at"] is None:
-        return _reject(record, path, locator, "no date")
+        return _reject(record, path, locator, NO_DATE)
     if options.fetch_full and pages is not None:
         failure = _fetch_full_text(record, pages)
         if failure:

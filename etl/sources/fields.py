@@ -7,9 +7,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from etl.dates import DateError, parse_date
+from etl.dates import DateError, parse_published
 from etl.records import Article, Reject, ToneFields, storable
 from etl.sources.base import size_text
+from etl.sources.encoding import decode_text
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "published_at": (
@@ -39,6 +40,27 @@ REPLACEMENT_NOTE = "invalid UTF-8 replaced"
 MAX_MENTION_COUNT = 1_000_000
 """No article names a country a million times; a bigger pre-tagged count is a data error
 (and 1e308 would overflow the database's integer column, found by fuzzing, refs #7)."""
+
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": FIELD_NAMES["published_at"],
+    "text": FIELD_NAMES["text"] + FIELD_NAMES["title"] + FIELD_NAMES["countries"],
+}
+"""A table (CSV) needs one column of each group: without it, no row can be an article."""
+
+
+def missing_columns(header: list[str]) -> str | None:
+    """The reject reason for every row of a table whose header lacks a required column."""
+    found = {name.strip().lower() for name in header}
+    lacking = [
+        group
+        for group, names in REQUIRED_COLUMNS.items()
+        if not found & {name.lower() for name in names}
+    ]
+    if not lacking:
+        return None
+    shown = ", ".join(repr(name) for name in header[:20]) + (", ..." if len(header) > 20 else "")
+    return f"no {' or '.join(lacking)} column; columns found: {shown}"
 
 
 def pick(record: Mapping[str, Any], field: str) -> Any:
@@ -73,7 +95,7 @@ def article_from_record(
         )
 
     try:
-        published_at = parse_date(pick(record, "published_at"))
+        published_at = parse_published(pick(record, "published_at"))
     except DateError as err:
         return reject(str(err))
     title = _text(pick(record, "title"))
@@ -161,7 +183,7 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return storable(value).replace("\x00", "")
     if isinstance(value, bytes):
-        return value.decode("utf-8", "replace").replace("\x00", "")
+        return decode_text(value)[0].replace("\x00", "")
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -19,19 +19,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from etl.dates import DateError, parse_date
+from etl.dates import DateError, parse_published
 from etl.identity import article_id_for
 from etl.records import Article, Reject, ToneFields
 from etl.sources.base import (
     MAX_UNZIPPED_BYTES,
     Item,
     ReadOptions,
-    decode,
     lines,
     open_binary,
     size_text,
 )
-from etl.sources.fields import REPLACEMENT_NOTE
+from etl.sources.encoding import decode_text
 from etl.sources.fips import fips_to_iso3, is_known
 from etl.sources.iso639 import iso639_1
 
@@ -177,14 +176,15 @@ def _records(stream: BinaryIO, prefix: str, path: Path, options: ReadOptions) ->
             limit = options.max_line_bytes / 2**20
             yield Reject(str(path), locator, f"line over {limit:g} MB")
             continue
-        # the GKG is not UTF-8-clean everywhere (titles from mis-declared pages)
-        text, replaced = decode(line)
+        # the GKG is UTF-8 by GDELT's spec but not clean everywhere (titles from mis-declared
+        # pages), whatever --encoding says for the other inputs of the run
+        text, note = decode_text(line)
         if text.strip():
-            yield record_to_item(text, str(path), locator, options, replaced)
+            yield record_to_item(text, str(path), locator, options, note)
 
 
 def record_to_item(
-    line: str, source_path: str, locator: str, options: ReadOptions, replaced: bool = False
+    line: str, source_path: str, locator: str, options: ReadOptions, note: str | None = None
 ) -> Item:
     """One GKG line (without its line ending) as an Article, or a Reject with the reason."""
     fields = line.split("\t")
@@ -193,7 +193,7 @@ def record_to_item(
         reason = f"expected {len(COLUMNS)} tab-separated columns, got {len(fields)}"
         return Reject(source_path, locator, reason, line, record_id)
     try:
-        published_at = parse_date(fields[COL["DATE"]])
+        published_at = parse_published(fields[COL["DATE"]])
         tone = parse_v2tone(fields[COL["V2Tone"]])
     except ValueError as err:  # DateError is a ValueError
         return Reject(source_path, locator, _reason(err), line, record_id)
@@ -210,7 +210,7 @@ def record_to_item(
         record_id=record_id,
         countries=countries,
         tone=tone,
-        notes=_notes(unmapped, replaced),
+        notes=_notes(unmapped, note),
         article_id=_article_id(fields),
     )
 
@@ -287,7 +287,7 @@ def _article_id(fields: list[str]) -> str:
     return article_id_for(_url(fields), "", "", key)
 
 
-def _notes(unmapped: list[str], replaced: bool) -> tuple[str, ...]:
+def _notes(unmapped: list[str], note: str | None) -> tuple[str, ...]:
     notes = []
     unknown = [code for code in unmapped if not is_known(code)]
     no_country = [code for code in unmapped if is_known(code)]
@@ -295,8 +295,8 @@ def _notes(unmapped: list[str], replaced: bool) -> tuple[str, ...]:
         notes.append(f"unknown FIPS codes skipped: {', '.join(unknown)}")
     if no_country:
         notes.append(f"FIPS codes naming no ISO country skipped: {', '.join(no_country)}")
-    if replaced:
-        notes.append(REPLACEMENT_NOTE)
+    if note:
+        notes.append(note)
     return tuple(notes)
 
 

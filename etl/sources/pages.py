@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from etl.dates import DateError, parse_date
+from etl.dates import DateError, future_reason, parse_date
 from etl.records import Article, Reject, excerpt
-from etl.sources.base import Item, ReadOptions, decode, strip_suffixes
-from etl.sources.fields import REPLACEMENT_NOTE
+from etl.sources.base import Item, ReadOptions, strip_suffixes
+from etl.sources.encoding import decode_text, undecodable_reason
 from etl.sources.page_text import clean_page, first_full_date
 
 NO_DATE = "no date found; pass --date"
@@ -41,12 +41,17 @@ def read_text(path: Path, options: ReadOptions) -> Iterator[Item]:
     if isinstance(data, Reject):
         yield data
         return
-    text, replaced = decode(data)
+    try:
+        text, note = decode_text(data, options.encoding)
+    except UnicodeDecodeError as err:
+        raw = data.decode(options.encoding, "backslashreplace")
+        yield _reject(path, undecodable_reason(err, options.encoding), raw)
+        return
     page = clean_page(text)
     if not page.text.strip():
         yield _reject(path, "no text left after dropping page chrome", text)
         return
-    when = _given_date(options.date) or page.date or first_full_date(page.text) or NO_DATE
+    when = _first_date(options.date, page.date, first_full_date(page.text))
     if isinstance(when, str):
         yield _reject(path, when, text)
         return
@@ -58,7 +63,7 @@ def read_text(path: Path, options: ReadOptions) -> Iterator[Item]:
         source=options.default_source(path),
         origin="text",
         locator=str(path),
-        notes=(REPLACEMENT_NOTE,) if replaced else (),
+        notes=(note,) if note else (),
     )
 
 
@@ -72,7 +77,7 @@ def read_html(path: Path, options: ReadOptions) -> Iterator[Item]:
     if page is None:
         yield _reject(path, "no main text found in the page", data)
         return
-    when = _metadata_date(page.date) or _given_date(options.date) or NO_DATE
+    when = _first_date(_metadata_date(page.date), options.date)
     if isinstance(when, str):
         yield _reject(path, when, data)
         return
@@ -126,14 +131,12 @@ def page_language(data: bytes) -> str | None:
     return re.split("[-_]", match.group(1).decode("ascii"))[0].lower() if match else None
 
 
-def _given_date(value: str | None) -> datetime | str | None:
-    """--date parsed, the reject reason when it does not parse, None when not given."""
-    if not value:
-        return None
-    try:
-        return parse_date(value)
-    except DateError as err:
-        return f"--date: {err}"
+def _first_date(*candidates: datetime | None) -> datetime | str:
+    """The first of the dates found, or the reject reason: NO_DATE, or a date in the future."""
+    when = next((found for found in candidates if found is not None), None)
+    if when is None:
+        return NO_DATE
+    return future_reason(when) or when
 
 
 def _metadata_date(value: str | None) -> datetime | None:

@@ -2,7 +2,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from etl.dates import DateError, parse_date
+from etl.dates import ACCEPTED_FORMS, DateError, parse_date
+
+UNPARSEABLE = "unparseable date {}; accepted: " + ACCEPTED_FORMS
 
 
 @pytest.mark.parametrize(
@@ -33,15 +35,15 @@ def test_dates_are_read_in_utc(value, expected):
     [
         (None, "missing date"),
         ("  ", "missing date"),
-        ("31/31/2023", "unparseable date '31/31/2023'"),
-        ("yesterday", "unparseable date 'yesterday'"),
-        (True, "unparseable date True"),
-        ([2024], "unparseable date [2024]"),
+        ("31/31/2023", UNPARSEABLE.format("'31/31/2023'")),
+        ("yesterday", UNPARSEABLE.format("'yesterday'")),
+        (True, UNPARSEABLE.format("True")),
+        ([2024], UNPARSEABLE.format("[2024]")),
         # epoch milliseconds read as seconds would land in the year 55000
-        (1700000000000, "unparseable date 1700000000000"),
+        (1700000000000, UNPARSEABLE.format("1700000000000")),
         ("1066-10-14", "date out of range '1066-10-14' (expected 1900-2099)"),
         ("2999-01-01T00:00:00Z", "date out of range '2999-01-01T00:00:00Z' (expected 1900-2099)"),
-        (float("nan"), "unparseable date nan"),
+        (float("nan"), UNPARSEABLE.format("nan")),
     ],
 )
 def test_bad_dates_have_a_reason(value, reason):

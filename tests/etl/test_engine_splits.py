@@ -62,6 +62,17 @@ def csv_file(folder: Path) -> Path:
     return path
 
 
+def excel_csv_file(folder: Path) -> Path:
+    """Semicolons and Windows-1252, as a spreadsheet saves a CSV in much of Europe."""
+    path = folder / "excel.csv"
+    rows = [
+        f"https://example.org/e{i};Caf\xe9 {i};Fran\xe7a e Brasil {i};2024-02-03"
+        for i in range(200)
+    ]
+    path.write_bytes("\r\n".join(["url;title;text;published", *rows]).encode("cp1252"))
+    return path
+
+
 def described(items) -> list[tuple]:
     return [
         (
@@ -73,7 +84,9 @@ def described(items) -> list[tuple]:
     ]
 
 
-@pytest.mark.parametrize("make,fmt", [(jsonl_file, "jsonl"), (csv_file, "csv")])
+@pytest.mark.parametrize(
+    "make,fmt", [(jsonl_file, "jsonl"), (csv_file, "csv"), (excel_csv_file, "csv")]
+)
 @pytest.mark.parametrize("split_bytes", [1, 97, 1000, 4096, 10**9])
 def test_splits_read_the_records_of_the_whole_file_with_its_line_numbers(
     tmp_path, make, fmt, split_bytes
@@ -83,6 +96,9 @@ def test_splits_read_the_records_of_the_whole_file_with_its_line_numbers(
     splits = make_splits([file], {0: scan_boundaries(file, split_bytes, MAX_LINE)})
     assert described(item for split in splits for item in read_split(split, OPTIONS)) == whole
     assert [s.index for s in splits] == list(range(len(splits)))
+    if make is excel_csv_file:
+        first = next(read_split(splits[-1], OPTIONS))
+        assert first.title.startswith("Café ") and first.text.startswith("França e Brasil")
 
 
 def test_a_small_file_stays_one_split_read_by_its_reader(tmp_path):

@@ -185,7 +185,9 @@ def read_bytes(name: str, data: bytes, options: ReadOptions = OPTIONS) -> list:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        files, _ = plan_inputs([path])
+        files, skipped = plan_inputs([path])
+        # an empty file is not read at all: the CLI warns of it instead (issue #11)
+        assert (skipped == [(path, "empty file, nothing to read")]) == (data == b"")
         items = list(read_inputs(files, options))
     for item in items:
         assert_sound(item)
@@ -463,7 +465,7 @@ def test_rss_reader_yields_one_item_per_feed_item(items):
 @FUZZ
 @given(st.binary(max_size=2000) | st.text(max_size=300).map(encode))
 def test_rss_reader_survives_arbitrary_bytes(data):
-    assert len(read_bytes("fuzz.rss", data)) >= 1
+    assert len(read_bytes("fuzz.rss", data)) >= (1 if data else 0)
 
 
 @st.composite
@@ -481,5 +483,5 @@ def pages(draw) -> bytes:
 @settings(FUZZ, max_examples=25)
 @given(pages() | st.binary(max_size=1000))
 def test_html_and_text_pages_are_one_item_each(data):
-    assert len(read_bytes("fuzz.html", data)) == 1
-    assert len(read_bytes("fuzz.txt", data)) == 1
+    assert len(read_bytes("fuzz.html", data)) == (1 if data else 0)
+    assert len(read_bytes("fuzz.txt", data)) == (1 if data else 0)

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from etl import publish
+from etl.dates import ACCEPTED_FORMS
 from etl.errors import LockedError
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
@@ -92,7 +93,7 @@ def test_rejects_keep_run_locator_reason_and_excerpt(tmp_path):
     bad = str(FIXTURES / "bad.jsonl")
     assert [(r[0], r[1], r[2]) for r in rows] == [
         (summary.run_id, f"{bad}:1", "missing date"),
-        (summary.run_id, f"{bad}:2", "unparseable date '31/31/2023'"),
+        (summary.run_id, f"{bad}:2", f"unparseable date '31/31/2023'; accepted: {ACCEPTED_FORMS}"),
         (summary.run_id, f"{bad}:3", "empty text and no pre-tagged countries"),
         (summary.run_id, f"{bad}:4", "invalid JSON: Expecting value at column 39"),
     ]

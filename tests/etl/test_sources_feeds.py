@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,9 +54,11 @@ def test_an_item_without_a_date_is_rejected_and_the_rest_of_the_feed_loads():
     items = list(read_feed(WORLD, OPTIONS))
     assert [type(i).__name__ for i in items] == ["Article", "Article", "Reject", "Article"]
     undated = items[2]
-    assert (undated.reason, undated.locator) == ("no date", f"{WORLD}:item 3")
+    assert (undated.reason, undated.locator) == ("no date; pass --date", f"{WORLD}:item 3")
     assert undated.record_id == "wire-undated-03"
     assert "An item the publisher forgot to date" in undated.raw
+    dated = replace(OPTIONS, date=datetime(2024, 6, 20, tzinfo=UTC))
+    assert list(read_feed(WORLD, dated))[2].published_at == datetime(2024, 6, 20, tzinfo=UTC)
 
 
 def test_atom_entries_take_language_from_xml_lang_and_fall_back_to_the_update_time():

@@ -7,9 +7,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from etl.dates import ACCEPTED_FORMS
 from etl.errors import SourceError
 from etl.records import RAW_EXCERPT_BYTES, Article, Reject
 from etl.sources import ReadOptions, detect_format, plan_inputs, read_inputs
+from etl.sources.encoding import FALLBACK_NOTE
 from etl.sources.files import read_csv, read_jsonl, read_parquet
 
 OPTIONS = ReadOptions(max_text_bytes=1024 * 1024, max_line_bytes=4 * 1024 * 1024)
@@ -66,7 +68,10 @@ def test_source_and_language_come_from_the_record_or_the_defaults(tmp_path):
     "line,reason",
     [
         ('{"title": "t", "text": "x"}', "missing date"),
-        ('{"date": "31/31/2023", "text": "x"}', "unparseable date '31/31/2023'"),
+        (
+            '{"date": "31/31/2023", "text": "x"}',
+            f"unparseable date '31/31/2023'; accepted: {ACCEPTED_FORMS}",
+        ),
         (
             '{"date": "2024-01-01", "text": "  ", "title": "only a title"}',
             "empty text and no pre-tagged countries",
@@ -112,12 +117,35 @@ def test_an_overlong_line_is_rejected_without_losing_the_next_one(tmp_path):
     assert second.locator.endswith(":2")
 
 
-def test_invalid_utf8_is_replaced_and_noted_never_a_crash(tmp_path):
+def test_latin1_is_read_as_windows_1252_and_noted_never_a_replacement_character(tmp_path):
     path = tmp_path / "latin1.jsonl"
-    path.write_bytes('{"date": "2024-01-01", "text": "Fran\xe7ais"}\n'.encode("latin-1"))
-    article = only(read_jsonl(path, OPTIONS))
-    assert article.text == "Fran\ufffdais"
-    assert "invalid UTF-8 replaced" in article.notes
+    path.write_bytes(
+        '{"date": "2024-01-01", "title": "Caf\xe9", "text": "Fran\xe7ais \u20ac"}\n'.encode(
+            "cp1252"
+        )
+        + b'{"date": "2024-01-02", "text": "Caf\xc3\xa9 in UTF-8, \xe9"}\n'
+    )
+    latin, mixed = read_jsonl(path, OPTIONS)
+    assert (latin.title, latin.text) == ("Café", "Français €")
+    assert latin.notes == (FALLBACK_NOTE,)
+    # a stray Latin-1 byte in a UTF-8 line: each part read as what it is
+    assert mixed.text == "Café in UTF-8, é" and mixed.notes == (FALLBACK_NOTE,)
+
+
+def test_a_named_encoding_is_used_and_bytes_invalid_in_it_are_a_reject(tmp_path):
+    path = tmp_path / "ru.jsonl"
+    path.write_bytes(
+        '{"date": "2024-01-01", "text": "Путин и Ким"}\n'.encode("cp1251")
+        # 0x98 is the one byte cp1251 leaves undefined
+        + b'{"date": "2024-01-01", "text": "\x98"}\n'
+    )
+    options = ReadOptions(OPTIONS.max_text_bytes, OPTIONS.max_line_bytes, encoding="koi8-u")
+    assert next(read_jsonl(path, options)).text != "Путин и Ким"
+    options = ReadOptions(OPTIONS.max_text_bytes, OPTIONS.max_line_bytes, encoding="cp1251")
+    article, reject = read_jsonl(path, options)
+    assert article.text == "Путин и Ким" and article.notes == ()
+    assert reject.reason.startswith("not cp1251 text (") and "check --encoding" in reject.reason
+    assert "\ufffd" not in reject.raw
 
 
 def test_bom_crlf_and_blank_lines_are_tolerated(tmp_path):
@@ -162,7 +190,10 @@ def test_csv_rows_with_tolerant_headers(tmp_path):
     first, second = read_csv(path, OPTIONS)
     # the first of 'headline' and 'title' in FIELD_NAMES order wins: title, then headline
     assert first.title == "second" and first.text == "Body with\nnewline"
-    assert isinstance(second, Reject) and second.reason == "unparseable date '31/31/2023'"
+    assert (
+        isinstance(second, Reject)
+        and second.reason == f"unparseable date '31/31/2023'; accepted: {ACCEPTED_FORMS}"
+    )
     assert second.locator == f"{path}:5"
 
 

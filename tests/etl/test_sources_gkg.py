@@ -6,9 +6,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.dates import ACCEPTED_FORMS
 from etl.records import Article, Reject
 from etl.settings import Settings
 from etl.sources import ReadOptions, detect_format, plan_inputs, read_inputs
+from etl.sources.encoding import FALLBACK_NOTE
 from etl.sources.gkg import COLUMNS, read_gkg, read_gkg_zip, record_to_item, zip_problem
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -131,7 +133,10 @@ def test_a_document_identifier_that_is_not_a_url_gives_no_url_but_a_stable_id():
 @pytest.mark.parametrize(
     "change,reason",
     [
-        ({"DATE": "20231345000000"}, "bad DATE: unparseable date '20231345000000'"),
+        (
+            {"DATE": "20231345000000"},
+            f"bad DATE: unparseable date '20231345000000'; accepted: {ACCEPTED_FORMS}",
+        ),
         ({"DATE": ""}, "bad DATE: missing date"),
         ({"V2Tone": "-1.5,2,3"}, "V2Tone needs 7 finite numbers, got '-1.5,2,3'"),
         ({"V2Tone": "a,b,c,d,e,f,g"}, "V2Tone is not numeric: 'a,b,c,d,e,f,g'"),
@@ -156,13 +161,13 @@ def test_a_record_with_the_wrong_number_of_columns_is_rejected(tmp_path):
     assert items[1].locator == f"{path}:2"
 
 
-def test_invalid_utf8_is_replaced_and_noted(tmp_path):
+def test_latin1_in_a_title_is_read_as_windows_1252_and_noted(tmp_path):
     line = with_fields(excerpt_lines()[0], Extras="<PAGE_TITLE>Caf\udce9</PAGE_TITLE>")
     path = tmp_path / "latin1.gkg.csv"
     path.write_bytes(line.encode("utf-8", "surrogateescape") + b"\n")
     article = next(read_gkg(path, OPTIONS))
-    assert article.title == "Caf\ufffd"
-    assert "invalid UTF-8 replaced" in article.notes
+    assert article.title == "Café"
+    assert FALLBACK_NOTE in article.notes
 
 
 def test_a_zip_reads_like_the_csv_it_contains(tmp_path):

@@ -4,6 +4,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl import clock
+from etl.dates import parse_date
 from etl.records import Article, Reject
 from etl.settings import Settings
 from etl.sources import ReadOptions, detect_format, plan_inputs, read_inputs
@@ -20,7 +22,7 @@ OPTIONS = ReadOptions(max_text_bytes=5 * 2**20, max_line_bytes=16 * 2**20)
 
 
 def with_date(date: str) -> ReadOptions:
-    return ReadOptions(OPTIONS.max_text_bytes, OPTIONS.max_line_bytes, date=date)
+    return ReadOptions(OPTIONS.max_text_bytes, OPTIONS.max_line_bytes, date=parse_date(date))
 
 
 def only(items):
@@ -153,9 +155,11 @@ def test_a_page_without_a_full_date_is_rejected_asking_for_the_date_option(tmp_p
     assert isinstance(only(read_text(path, with_date("2024-01-01"))), Article)
 
 
-def test_an_unreadable_date_option_is_the_reject_reason(tmp_path):
-    reject = only(read_text(SEED_LIKE, with_date("kemarin")))
-    assert reject.reason == "--date: unparseable date 'kemarin'"
+def test_a_page_dated_more_than_a_day_ahead_is_rejected(tmp_path, monkeypatch):
+    monkeypatch.setattr(clock, "utc_now", lambda: datetime(2024, 2, 14, 12, tzinfo=UTC))
+    assert only(read_text(SEED_LIKE, with_date("2024-02-15"))).published_at.day == 15
+    reject = only(read_text(SEED_LIKE, with_date("2024-02-16")))
+    assert reject.reason == "date in the future: 2024-02-16"
 
 
 def test_a_page_of_nothing_but_chrome_is_rejected(tmp_path):
