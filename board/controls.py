@@ -88,11 +88,9 @@ def _chosen() -> tuple[dict[str, str], list[str]]:
     }
     widgets = {key: st.session_state.get(key, seeded.get(key)) for key in seeded}
     refused = _dates_crossed(widgets, changed)
-    for name, value in _query_form(widgets).items():
-        if name in refused:
-            continue
-        if name in changed or (name == "pair" and changed & {"pair_a", "pair_b"}):
-            chosen[name] = value
+    for url in state.FIELDS.values():
+        if url.name not in refused and changed & set(url.keys):
+            chosen[url.name] = url.query_text(widgets)
     return chosen, [refused[name] for name in refused]
 
 
@@ -111,48 +109,10 @@ def _dates_crossed(widgets: dict[str, Any], changed: set[str]) -> dict[str, str]
 
 
 def _widget_values(filters: Filters) -> dict[str, Any]:
-    return {
-        "view": filters.view,
-        "start": filters.start,
-        "end": filters.end,
-        "countries": list(filters.countries),
-        "pair_a": filters.pair[0] if filters.pair else None,
-        "pair_b": filters.pair[1] if filters.pair else None,
-        "lang": filters.lang or "",
-        "source": filters.source or "",
-        "window": filters.window,
-        "measure": filters.measure,
-        "bucket": filters.bucket,
-        "min": filters.min_articles,
-        "cell": filters.cell,
-        "scope": filters.scope,
-        "page": filters.page,
-    }
-
-
-def _query_form(widgets: dict[str, Any]) -> dict[str, str]:
-    """Widget values as query-string values (the inverse of `_widget_values`)."""
-    pair = (widgets.get("pair_a"), widgets.get("pair_b"))
-    return {
-        "view": str(widgets.get("view") or ""),
-        "start": _iso(widgets.get("start")),
-        "end": _iso(widgets.get("end")),
-        "countries": ",".join(widgets.get("countries") or []),
-        "pair": "-".join(pair) if all(pair) else "",
-        "lang": str(widgets.get("lang") or ""),
-        "source": str(widgets.get("source") or ""),
-        "window": str(widgets.get("window") or ""),
-        "measure": str(widgets.get("measure") or ""),
-        "bucket": str(widgets.get("bucket") or ""),
-        "min": str(widgets.get("min") or ""),
-        "cell": str(widgets.get("cell") or ""),
-        "scope": str(widgets.get("scope") or ""),
-        "page": str(widgets.get("page") or ""),
-    }
-
-
-def _iso(value: object) -> str:
-    return value.isoformat() if isinstance(value, date) else ""
+    values: dict[str, Any] = {}
+    for attr, url in state.FIELDS.items():
+        values.update(url.widget_values(getattr(filters, attr)))
+    return values
 
 
 def _sidebar(options: Options) -> None:
