@@ -10,26 +10,19 @@ countries as (
 ),
 
 mentioned as (
-    select
-        country,
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as articles
-    from country_period($start, $end, $lang, $source)
+    select * from country_volumes($start, $end, $lang, $source, $window)
     where $focus is null
-    group by country
 ),
 
 partners as (
     select
+        -- each pair with the focus is one partner
         case when country_a = $focus then country_b else country_a end as country,
-        sum(
-            case when $window = 'sentence' then sentence_articles else articles end
-        )::bigint as articles
-    from pair_period($start, $end, $lang, $source)
+        articles
+    from pair_volumes($start, $end, $lang, $source, $window)
     where
         $focus is not null
         and (country_a = $focus or country_b = $focus)
-    group by 1
 ),
 
 totals as (

@@ -2,7 +2,8 @@
 -- filters, touching a selected country when $countries is not empty, busiest $row_limit
 -- first (null $row_limit: every pair): the edge's articles, each country's articles (node
 -- sizes), all articles (the share's denominator) and how many pairs match in all
--- (matching_pairs, before $row_limit). With $window = 'sentence' counts are over articles with text.
+-- (matching_pairs, before $row_limit). With $window = 'sentence' counts are over articles
+-- with text.
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
 with
 
@@ -14,29 +15,19 @@ edges as (
     select
         country_a,
         country_b,
-        sum(
-            case when $window = 'sentence' then sentence_articles else articles end
-        )::bigint as articles,
+        articles,
         -- window functions run before the limit: every pair above the minimum
         count(*) over () as matching_pairs
-    from pair_period($start, $end, $lang, $source)
+    from pair_volumes($start, $end, $lang, $source, $window)
     where
-        len($countries) = 0
-        or list_contains($countries, country_a)
-        or list_contains($countries, country_b)
-    group by country_a, country_b
-    having articles >= $min_articles
+        involves($countries, country_a, country_b)
+        and articles >= $min_articles
     order by articles desc, country_a, country_b
     limit $row_limit
 ),
 
 volumes as (
-    select
-        country,
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as articles
-    from country_period($start, $end, $lang, $source)
-    group by country
+    select * from country_volumes($start, $end, $lang, $source, $window)
 ),
 
 totals as (

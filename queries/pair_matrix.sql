@@ -12,12 +12,7 @@ countries as (
 ),
 
 volumes as (
-    select
-        country,
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as articles
-    from country_period($start, $end, $lang, $source)
-    group by country
+    select * from country_volumes($start, $end, $lang, $source, $window)
 ),
 
 axis as (
@@ -50,14 +45,11 @@ observed as (
     select
         country_a,
         country_b,
-        sum(
-            case when $window = 'sentence' then sentence_articles else articles end
-        )::bigint as articles
-    from pair_period($start, $end, $lang, $source)
+        articles
+    from pair_volumes($start, $end, $lang, $source, $window)
     where
         country_a in (select country from axis)
         and country_b in (select country from axis)
-    group by country_a, country_b
 ),
 
 totals as (
