@@ -10,14 +10,14 @@ PORT ?= 8501
 run: $(VENV)/.runtime | $(DB)
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
-test: $(VENV)/.dev
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+test: lint
 	$(PY) -m pytest
 
+# sqlfluff reads .sqlfluff (the house style) and skips what .sqlfluffignore names
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m sqlfluff lint queries
 
 sample: $(VENV)/.runtime
 	$(PY) -m etl sample
