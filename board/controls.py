@@ -148,36 +148,32 @@ def _sidebar(options: Options) -> None:
         st.selectbox(
             "Source", ["", *options.sources], key="source", format_func=lambda v: v or "All sources"
         )
-        st.segmented_control(
+        _segments(
             "Co-occurrence window",
+            "window",
             state.WINDOWS,
-            key="window",
-            required=True,
-            format_func=WINDOW_LABELS.get,
+            WINDOW_LABELS,
             help="Both countries in the same article, or in the same sentence.",
         )
-        st.segmented_control(
+        _segments(
             "Measure",
+            "measure",
             state.MEASURES,
-            key="measure",
-            required=True,
-            format_func=MEASURE_LABELS.get,
+            MEASURE_LABELS,
             help="Raw article counts, or per mille of all articles in the period.",
         )
-        st.segmented_control(
-            "Time bucket", state.BUCKETS, key="bucket", required=True, format_func=BUCKET_LABELS.get
-        )
+        _segments("Time bucket", "bucket", state.BUCKETS, BUCKET_LABELS)
         st.number_input(
             "Minimum articles per pair", key="min", min_value=1, max_value=state.MAX_MIN_ARTICLES
         )
 
 
 def _view_switcher() -> None:
-    st.segmented_control(
-        "View",
-        state.VIEWS,
-        key="view",
-        required=True,
-        format_func=VIEW_LABELS.get,
-        label_visibility="collapsed",
-    )
+    _segments("View", "view", state.VIEWS, VIEW_LABELS, label_visibility="collapsed")
+
+
+def _segments(
+    label: str, key: str, values: tuple[str, ...], labels: dict[str, str], **shown: Any
+) -> None:
+    """One of a field's fixed values, as labelled segments (one is always chosen)."""
+    st.segmented_control(label, values, key=key, required=True, format_func=labels.get, **shown)
