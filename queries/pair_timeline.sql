@@ -32,13 +32,10 @@ buckets as (
 pair_buckets as (
     select
         cast(date_trunc($bucket, day) as date) as bucket,
-        sum(articles)::bigint as all_articles,
-        sum(sentence_articles)::bigint as sentence_articles,
-        sum(text_articles)::bigint as text_articles,
-        sum(tone_sum) as tone_sum,
-        sum(tone_n)::bigint as tone_n,
-        sum(conflict_sum) as conflict_sum,
-        sum(conflict_n)::bigint as conflict_n
+        -- each measure summed under its own name: counts as whole numbers, tone and conflict
+        -- sums as they are
+        sum(columns('^(articles|sentence_articles|text_articles|tone_n|conflict_n)$'))::bigint,
+        sum(columns('_sum$'))
     from pair_days($start, $end, $lang, $source)
     where
         country_a = $country_a
@@ -74,7 +71,7 @@ measured as (
                 when coalesce(total_buckets.text_articles, 0) > 0
                     then coalesce(pair_buckets.sentence_articles, 0)
             end,
-            coalesce(pair_buckets.all_articles, 0)
+            coalesce(pair_buckets.articles, 0)
         ) as articles,
         by_window(
             $window,
@@ -83,7 +80,7 @@ measured as (
         ) as total_articles,
         by_window(
             $window,
-            coalesce(pair_buckets.all_articles, 0) - coalesce(pair_buckets.text_articles, 0),
+            coalesce(pair_buckets.articles, 0) - coalesce(pair_buckets.text_articles, 0),
             0
         ) as not_measured_articles,
         pair_buckets.tone_sum / nullif(pair_buckets.tone_n, 0) as mean_tone,
