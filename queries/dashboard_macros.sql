@@ -9,6 +9,10 @@ and (source_filter is null or source = source_filter);
 create or replace temp macro by_window(window_kind, sentence_value, article_value) as
 case when window_kind = 'sentence' then sentence_value else article_value end;
 
+-- a share of coverage, null where there was no coverage
+create or replace temp macro per_mille(part, whole) as
+1000.0 * part / nullif(whole, 0);
+
 -- no selected countries means every pair
 create or replace temp macro involves(selected, country_a, country_b) as
 len(selected) = 0

@@ -25,11 +25,6 @@ partners as (
         and (country_a = $focus or country_b = $focus)
 ),
 
-totals as (
-    select total_articles
-    from period_total($start, $end, $lang, $source, $window)
-),
-
 counted as (
     select * from mentioned
     union all
@@ -45,9 +40,9 @@ final as (
         -- measures
         counted.articles,
         totals.total_articles,
-        1000.0 * counted.articles / nullif(totals.total_articles, 0) as share_per_mille
+        per_mille(counted.articles, totals.total_articles) as share_per_mille
     from counted
-    cross join totals
+    cross join period_total($start, $end, $lang, $source, $window) as totals
     left join countries on counted.country = countries.country
     where counted.articles > 0
 )

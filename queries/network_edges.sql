@@ -30,11 +30,6 @@ volumes as (
     select * from country_volumes($start, $end, $lang, $source, $window)
 ),
 
-totals as (
-    select total_articles
-    from period_total($start, $end, $lang, $source, $window)
-),
-
 final as (
     select
         -- ids
@@ -48,10 +43,10 @@ final as (
         volume_a.articles as volume_a,
         volume_b.articles as volume_b,
         totals.total_articles,
-        1000.0 * edges.articles / nullif(totals.total_articles, 0) as share_per_mille,
+        per_mille(edges.articles, totals.total_articles) as share_per_mille,
         edges.matching_pairs
     from edges
-    cross join totals
+    cross join period_total($start, $end, $lang, $source, $window) as totals
     left join volumes as volume_a on edges.country_a = volume_a.country
     left join volumes as volume_b on edges.country_b = volume_b.country
     left join countries as name_a on edges.country_a = name_a.country

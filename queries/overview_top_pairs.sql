@@ -65,7 +65,7 @@ final as (
         -- measures
         measured.articles,
         measured.total_articles,
-        1000.0 * measured.articles / nullif(measured.total_articles, 0) as share_per_mille,
+        per_mille(measured.articles, measured.total_articles) as share_per_mille,
         -- before the data starts there is nothing to compare with: null, not zero
         case
             when measured.previous_total_articles > 0 then measured.previous_articles

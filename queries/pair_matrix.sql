@@ -52,11 +52,6 @@ observed as (
         and country_b in (select country from axis)
 ),
 
-totals as (
-    select total_articles
-    from period_total($start, $end, $lang, $source, $window)
-),
-
 final as (
     select
         -- ids
@@ -72,14 +67,14 @@ final as (
         cells.volume_a,
         cells.volume_b,
         totals.total_articles,
-        1000.0 * coalesce(observed.articles, 0) / nullif(totals.total_articles, 0)
+        per_mille(coalesce(observed.articles, 0), totals.total_articles)
             as share_per_mille,
         1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0) as expected,
         coalesce(observed.articles, 0)
         / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)
             as lift
     from cells
-    cross join totals
+    cross join period_total($start, $end, $lang, $source, $window) as totals
     left join observed
         on cells.country_a = observed.country_a and cells.country_b = observed.country_b
     left join countries as name_a on cells.country_a = name_a.country

@@ -93,13 +93,13 @@ measured as (
 with_baseline as (
     select
         *,
-        1000.0 * articles / nullif(total_articles, 0) as share_per_mille,
+        per_mille(articles, total_articles) as share_per_mille,
         avg(articles) over (
             order by bucket
             -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
             rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
         ) as rolling_articles,
-        avg(1000.0 * articles / nullif(total_articles, 0)) over (
+        avg(per_mille(articles, total_articles)) over (
             order by bucket
             -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
             rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
