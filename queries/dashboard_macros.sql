@@ -13,6 +13,17 @@ case when window_kind = 'sentence' then sentence_value else article_value end;
 create or replace temp macro per_mille(part, whole) as
 1000.0 * part / nullif(whole, 0);
 
+-- a country's name, or its code where the data has no name for it
+create or replace temp macro country_name(code) as
+coalesce(
+    (
+        select name
+        from countries
+        where country = code
+    ),
+    code
+);
+
 -- no selected countries means every pair
 create or replace temp macro involves(selected, country_a, country_b) as
 len(selected) = 0

@@ -7,10 +7,6 @@
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
 with
 
-countries as (
-    select * from countries
-),
-
 edges as (
     select
         country_a,
@@ -36,8 +32,8 @@ final as (
         edges.country_a,
         edges.country_b,
         -- dimensions
-        coalesce(name_a.name, edges.country_a) as name_a,
-        coalesce(name_b.name, edges.country_b) as name_b,
+        country_name(edges.country_a) as name_a,
+        country_name(edges.country_b) as name_b,
         -- measures
         edges.articles,
         volume_a.articles as volume_a,
@@ -49,8 +45,6 @@ final as (
     cross join period_total($start, $end, $lang, $source, $window) as totals
     left join volumes as volume_a on edges.country_a = volume_a.country
     left join volumes as volume_b on edges.country_b = volume_b.country
-    left join countries as name_a on edges.country_a = name_a.country
-    left join countries as name_b on edges.country_b = name_b.country
 )
 
 select * from final

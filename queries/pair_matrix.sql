@@ -7,10 +7,6 @@
 -- params: $start, $end, $lang, $source, $countries, $window, $top_n
 with
 
-countries as (
-    select * from countries
-),
-
 volumes as (
     select * from country_volumes($start, $end, $lang, $source, $window)
 ),
@@ -58,8 +54,8 @@ final as (
         cells.country_a,
         cells.country_b,
         -- dimensions
-        coalesce(name_a.name, cells.country_a) as name_a,
-        coalesce(name_b.name, cells.country_b) as name_b,
+        country_name(cells.country_a) as name_a,
+        country_name(cells.country_b) as name_b,
         cells.rank_a,
         cells.rank_b,
         -- measures
@@ -77,8 +73,6 @@ final as (
     cross join period_total($start, $end, $lang, $source, $window) as totals
     left join observed
         on cells.country_a = observed.country_a and cells.country_b = observed.country_b
-    left join countries as name_a on cells.country_a = name_a.country
-    left join countries as name_b on cells.country_b = name_b.country
 )
 
 select * from final
