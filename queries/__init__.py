@@ -99,14 +99,15 @@ def start(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> duckdb
     """Run queries/<name>.sql as `run` does, leaving its rows pending on `con` to be fetched
     in batches (a download of every row)."""
     check_parameters(name, params)
-    if _uses_macros(name) and con not in _WITH_MACROS:
+    if uses_macros(name) and con not in _WITH_MACROS:
         con.execute(sql(MACROS))
         _WITH_MACROS.add(con)
     return con.execute(sql(name), params)
 
 
 @cache
-def _uses_macros(name: str) -> bool:
+def uses_macros(name: str) -> bool:
+    """Whether queries/<name>.sql calls the shared macros of `MACROS`."""
     # the table macros bind to the published *_period macros when created, so they are
     # created only for the dashboard's queries, never on the ETL's working database
     macros = re.findall(r"create or replace temp macro (\w+)", sql(MACROS))
