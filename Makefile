@@ -12,9 +12,7 @@ MONITOR_CONFIG ?= monitor.toml
 run: $(VENV)/.runtime | $(DB)
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
-test: $(VENV)/.dev
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+test: lint
 	$(PY) -m pytest
 
 # the watcher and the dashboard together; Ctrl-C (or either one ending) stops both. No sample
@@ -25,12 +23,14 @@ monitor: $(VENV)/.runtime
 	$(MONITOR_CONFIG) and edit its sources, or pass MONITOR_CONFIG=FILE" >&2; exit 2; }
 	@trap 'kill $$watcher $$dashboard 2>/dev/null; wait' INT TERM EXIT; \
 	$(PY) -m etl watch --config "$(MONITOR_CONFIG)" & watcher=$$!; \
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true & \
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true & \
 	dashboard=$$!; wait -n
 
+# sqlfluff reads .sqlfluff (the house style) and skips what .sqlfluffignore names
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m sqlfluff lint queries
 
 sample: $(VENV)/.runtime
 	$(PY) -m etl sample

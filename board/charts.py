@@ -116,27 +116,22 @@ def pair_tone_conflict(frame: pd.DataFrame) -> go.Figure:
             "Sentences with conflict vocabulary (%)",
         ),
     )
-    figure.add_scatter(
-        x=frame["bucket"],
-        y=frame["mean_tone"],
-        name="Tone",
-        mode="lines+markers",
-        line={"color": TONE_COLOUR},
-        connectgaps=False,
-        row=1,
-        col=1,
+    lines = (
+        ("Tone", frame["mean_tone"], TONE_COLOUR),
+        ("Conflict", frame["conflict_share"] * 100, CONFLICT_COLOUR),
     )
+    for row, (name, values, colour) in enumerate(lines, start=1):
+        figure.add_scatter(
+            x=frame["bucket"],
+            y=values,
+            name=name,
+            mode="lines+markers",
+            line={"color": colour},
+            connectgaps=False,
+            row=row,
+            col=1,
+        )
     figure.add_hline(y=0, line={"color": "#999", "dash": "dot"}, row=1, col=1)
-    figure.add_scatter(
-        x=frame["bucket"],
-        y=frame["conflict_share"] * 100,
-        name="Conflict",
-        mode="lines+markers",
-        line={"color": CONFLICT_COLOUR},
-        connectgaps=False,
-        row=2,
-        col=1,
-    )
     figure.update_layout(height=460, showlegend=False, margin=PAIR_MARGIN)
     # the same x range and margins as the volume chart above, so the dates line up (refs #11)
     figure.update_xaxes(range=bucket_range(frame["bucket"]))

@@ -88,11 +88,9 @@ def _chosen() -> tuple[dict[str, str], list[str]]:
     }
     widgets = {key: st.session_state.get(key, seeded.get(key)) for key in seeded}
     refused = _dates_crossed(widgets, changed)
-    for name, value in _query_form(widgets).items():
-        if name in refused:
-            continue
-        if name in changed or (name == "pair" and changed & {"pair_a", "pair_b"}):
-            chosen[name] = value
+    for url in state.FIELDS.values():
+        if url.name not in refused and changed & set(url.keys):
+            chosen[url.name] = url.query_text(widgets)
     return chosen, [refused[name] for name in refused]
 
 
@@ -111,48 +109,10 @@ def _dates_crossed(widgets: dict[str, Any], changed: set[str]) -> dict[str, str]
 
 
 def _widget_values(filters: Filters) -> dict[str, Any]:
-    return {
-        "view": filters.view,
-        "start": filters.start,
-        "end": filters.end,
-        "countries": list(filters.countries),
-        "pair_a": filters.pair[0] if filters.pair else None,
-        "pair_b": filters.pair[1] if filters.pair else None,
-        "lang": filters.lang or "",
-        "source": filters.source or "",
-        "window": filters.window,
-        "measure": filters.measure,
-        "bucket": filters.bucket,
-        "min": filters.min_articles,
-        "cell": filters.cell,
-        "scope": filters.scope,
-        "page": filters.page,
-    }
-
-
-def _query_form(widgets: dict[str, Any]) -> dict[str, str]:
-    """Widget values as query-string values (the inverse of `_widget_values`)."""
-    pair = (widgets.get("pair_a"), widgets.get("pair_b"))
-    return {
-        "view": str(widgets.get("view") or ""),
-        "start": _iso(widgets.get("start")),
-        "end": _iso(widgets.get("end")),
-        "countries": ",".join(widgets.get("countries") or []),
-        "pair": "-".join(pair) if all(pair) else "",
-        "lang": str(widgets.get("lang") or ""),
-        "source": str(widgets.get("source") or ""),
-        "window": str(widgets.get("window") or ""),
-        "measure": str(widgets.get("measure") or ""),
-        "bucket": str(widgets.get("bucket") or ""),
-        "min": str(widgets.get("min") or ""),
-        "cell": str(widgets.get("cell") or ""),
-        "scope": str(widgets.get("scope") or ""),
-        "page": str(widgets.get("page") or ""),
-    }
-
-
-def _iso(value: object) -> str:
-    return value.isoformat() if isinstance(value, date) else ""
+    values: dict[str, Any] = {}
+    for attr, url in state.FIELDS.items():
+        values.update(url.widget_values(getattr(filters, attr)))
+    return values
 
 
 def _sidebar(options: Options) -> None:
@@ -188,36 +148,32 @@ def _sidebar(options: Options) -> None:
         st.selectbox(
             "Source", ["", *options.sources], key="source", format_func=lambda v: v or "All sources"
         )
-        st.segmented_control(
+        _segments(
             "Co-occurrence window",
+            "window",
             state.WINDOWS,
-            key="window",
-            required=True,
-            format_func=WINDOW_LABELS.get,
+            WINDOW_LABELS,
             help="Both countries in the same article, or in the same sentence.",
         )
-        st.segmented_control(
+        _segments(
             "Measure",
+            "measure",
             state.MEASURES,
-            key="measure",
-            required=True,
-            format_func=MEASURE_LABELS.get,
+            MEASURE_LABELS,
             help="Raw article counts, or per mille of all articles in the period.",
         )
-        st.segmented_control(
-            "Time bucket", state.BUCKETS, key="bucket", required=True, format_func=BUCKET_LABELS.get
-        )
+        _segments("Time bucket", "bucket", state.BUCKETS, BUCKET_LABELS)
         st.number_input(
             "Minimum articles per pair", key="min", min_value=1, max_value=state.MAX_MIN_ARTICLES
         )
 
 
 def _view_switcher() -> None:
-    st.segmented_control(
-        "View",
-        state.VIEWS,
-        key="view",
-        required=True,
-        format_func=VIEW_LABELS.get,
-        label_visibility="collapsed",
-    )
+    _segments("View", "view", state.VIEWS, VIEW_LABELS, label_visibility="collapsed")
+
+
+def _segments(
+    label: str, key: str, values: tuple[str, ...], labels: dict[str, str], **shown: Any
+) -> None:
+    """One of a field's fixed values, as labelled segments (one is always chosen)."""
+    st.segmented_control(label, values, key=key, required=True, format_func=labels.get, **shown)

@@ -12,6 +12,9 @@ that ATTACHes the file read-only, which opens whatever the path names now.
 
 from __future__ import annotations
 
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,10 +84,35 @@ def run(database: Database, name: str, params: dict[str, Any] | None = None) -> 
     return Result(name, params, frame)
 
 
+class _Cursors:
+    """Cursors on one connection, each lent to one query at a time.
+
+    The cached connection is shared by every session's thread, so each query runs on a
+    cursor; a cursor is a connection of its own (its `use`, its temporary macros), so
+    cursors are kept and reused rather than set up again for every query (refs #12).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+
+    @contextmanager
+    def lend(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            cursor = self._idle.get_nowait()
+        except queue.Empty:
+            cursor = self._con.cursor()
+            cursor.execute(f"use {CATALOG}")
+        try:
+            yield cursor
+        finally:
+            self._idle.put(cursor)
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _connection(path: str, identity: tuple[int, int, int, int]) -> duckdb.DuckDBPyConnection:
+def _connection(path: str, identity: tuple[int, int, int, int]) -> _Cursors:
     """One read-only connection per published file; `identity` only keys the cache."""
-    return connect_read_only(path)
+    return _Cursors(connect_read_only(path))
 
 
 def connect_read_only(
@@ -129,13 +157,8 @@ def _cached_query(
 def _query(
     path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
 ) -> pd.DataFrame:
-    # the cached connection is shared by every session's thread: one cursor per query
-    cursor = _connection(path, identity).cursor()
-    try:
-        cursor.execute(f"use {CATALOG}")
+    with _connection(path, identity).lend() as cursor:
         return queries.run(name, cursor, **params)
-    finally:
-        cursor.close()
 
 
 def _check_schema(database: Database) -> None:

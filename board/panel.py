@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 import pandas as pd
 import streamlit as st
 
+import queries
 from board import export, settings
 from board.data import Database, Result, run_uncached
 from board.listing import Listing
@@ -93,6 +94,10 @@ def download_and_sql(
             st.code(result.sql, language="sql")
             st.caption("Bound parameters")
             st.code(_parameters(result.params), language="json")
+        if any(queries.uses_macros(result.name) for result in results):
+            # the macros the queries above call, so that the SQL shown can be run elsewhere
+            st.caption(f"queries/{queries.MACROS}.sql")
+            st.code(queries.sql(queries.MACROS), language="sql")
 
 
 def _every_row(database: Database, listing: Listing) -> bytes:

@@ -28,9 +28,7 @@ def busiest_pair() -> Request:
 
 def overview_totals(filters: Filters) -> Request:
     return "overview_totals", {
-        **_coverage(filters),
-        "countries": list(filters.countries),
-        "window": filters.window,
+        **_selection(filters),
         "min_articles": filters.min_articles,
     }
 
@@ -78,18 +76,14 @@ def pair_third_countries(
 
 def pair_matrix(filters: Filters) -> Request:
     return "pair_matrix", {
-        **_coverage(filters),
-        "countries": list(filters.countries),
-        "window": filters.window,
+        **_selection(filters),
         "top_n": settings.MATRIX_COUNTRIES,
     }
 
 
 def network_edges(filters: Filters, row_limit: int | None = settings.NETWORK_EDGES) -> Request:
     return "network_edges", {
-        **_coverage(filters),
-        "countries": list(filters.countries),
-        "window": filters.window,
+        **_selection(filters),
         "min_articles": filters.min_articles,
         "row_limit": row_limit,
     }
@@ -125,6 +119,15 @@ def _coverage(filters: Filters) -> dict[str, Any]:
         "end": filters.end,
         "lang": filters.lang,
         "source": filters.source,
+    }
+
+
+def _selection(filters: Filters) -> dict[str, Any]:
+    """The coverage, the selected countries and the co-occurrence window."""
+    return {
+        **_coverage(filters),
+        "countries": list(filters.countries),
+        "window": filters.window,
     }
 
 

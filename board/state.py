@@ -5,6 +5,9 @@ The query-string names are a contract (links in mails and scripts build them): `
 `source`, `window` (article|sentence), `measure` (count|share), `bucket` (day|week|month),
 `min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view) and
 `page` (the articles view's page, from 1).
+Each is declared once, as an attribute of `Filters` carrying its `UrlField` (name, parse,
+format, default, widget keys): the URL codec here and the widgets (`board.controls`) iterate
+`FIELDS`, so a new filter is one attribute plus its widget (refs #12).
 Anything unknown or invalid falls back to its default with a notice the page shows; nothing
 here raises on user input.
 """
@@ -12,9 +15,10 @@ here raises on user input.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
+from typing import Any
 
 from board import settings
 
@@ -53,45 +57,220 @@ class Options:
         return self.countries.get(code, code).removesuffix(f" ({code})")
 
 
+Parser = Callable[[str, str, Any, Options, list[str]], Any]
+"""(noun for notices, the URL's non-empty text, the default, options, notices) -> value."""
+
+
+def _text(value: object) -> str:
+    return str(value or "")
+
+
+def _one(values: tuple[Any, ...]) -> Any:
+    return values[0]
+
+
+@dataclass(frozen=True)
+class UrlField:
+    """One query-string parameter: how it is read, written and defaulted, and its widgets."""
+
+    name: str
+    """The contract name in the query string."""
+    parse: Parser
+    default: Any
+    """A value, or a function of (Options, today) for defaults that follow the data."""
+    format: Callable[[Any], str] = _text
+    """Value (or a widget's value) -> query-string text; '' leaves it out."""
+    extra: bool = False
+    """Left out of the URL at its (fixed) default: a view's own setting."""
+    noun: str = ""
+    """What notices call it; the name when empty."""
+    widget_keys: tuple[str, ...] = ()
+    """The session-state keys of its widgets; the name when empty."""
+    to_widgets: Callable[[Any], tuple[Any, ...]] = lambda value: (value,)
+    from_widgets: Callable[[tuple[Any, ...]], Any] = _one
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.widget_keys or (self.name,)
+
+    def widget_values(self, value: Any) -> dict[str, Any]:
+        """The widgets' session-state values showing `value`."""
+        return dict(zip(self.keys, self.to_widgets(value), strict=True))
+
+    def query_text(self, widgets: Mapping[str, Any]) -> str:
+        """The query-string text of what its widgets hold (the inverse of `widget_values`)."""
+        return self.format(self.from_widgets(tuple(widgets.get(key) for key in self.keys)))
+
+    def default_for(self, options: Options, today: date) -> Any:
+        return self.default(options, today) if callable(self.default) else self.default
+
+
+def _url(name: str, parse: Parser, default: Any, **declared: Any) -> Any:
+    """A `Filters` attribute read from and written to the query-string parameter `name`."""
+    url_field = UrlField(name, parse, default, **declared)
+    if url_field.extra:
+        return field(default=default, metadata={"url": url_field})
+    return field(metadata={"url": url_field})
+
+
+def _choice(allowed: tuple[str, ...]) -> Parser:
+    def parse(noun: str, value: str, default: str, options: Options, notices: list[str]) -> str:
+        if value.lower() in allowed:
+            return value.lower()
+        notices.append(
+            f"Unknown {noun} {_shown(value)}: showing {default} (one of {', '.join(allowed)})."
+        )
+        return default
+
+    return parse
+
+
+def _member(known: Callable[[Options], tuple[str, ...]]) -> Parser:
+    def parse(noun: str, value: str, default: None, options: Options, notices: list[str]):
+        if value in known(options):
+            return value
+        notices.append(f"No articles with {noun} {_shown(value)}: showing every {noun}.")
+        return default
+
+    return parse
+
+
+def _whole_number(largest: int) -> Parser:
+    def parse(noun: str, value: str, default: int, options: Options, notices: list[str]) -> int:
+        if value.isdigit() and 1 <= int(value) <= largest:
+            return int(value)
+        notices.append(f"Invalid {noun} {_shown(value)} (a whole number from 1): using {default}.")
+        return default
+
+    return parse
+
+
+def _day(noun: str, value: str, default: date, options: Options, notices: list[str]) -> date:
+    parsed = None
+    if _DAY.fullmatch(value):
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            parsed = None
+    if (
+        parsed is None
+        or not settings.EARLIEST_DATE_YEAR <= parsed.year <= settings.LATEST_DATE_YEAR
+    ):
+        notices.append(f"Invalid {noun} date {_shown(value)} (use YYYY-MM-DD): using {default}.")
+        return default
+    return parsed
+
+
+def _countries(
+    noun: str, value: str, default: tuple[str, ...], options: Options, notices: list[str]
+) -> tuple[str, ...]:
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    known = [code for code in dict.fromkeys(codes) if code in options.countries]
+    unknown = [code for code in codes if code not in options.countries]
+    if unknown:
+        shown = ", ".join(_shown(code) for code in unknown[:5])
+        notices.append(f"Ignored countries not in the data (ISO-3 codes expected): {shown}.")
+    if len(known) > MAX_COUNTRIES:
+        notices.append(f"Only the first {MAX_COUNTRIES} selected countries are used.")
+    return tuple(known[:MAX_COUNTRIES])
+
+
+def _pair(
+    noun: str,
+    value: str,
+    default: tuple[str, str] | None,
+    options: Options,
+    notices: list[str],
+) -> tuple[str, str] | None:
+    parts = [part.strip().upper() for part in value.split("-")]
+    valid = (
+        len(parts) == 2
+        and all(_ISO3.fullmatch(part) and part in options.countries for part in parts)
+        and parts[0] != parts[1]
+    )
+    if not valid:
+        fallback = "-".join(default) if default else "none"
+        notices.append(
+            f"Unknown {noun} {_shown(value)} (two different countries in the data, like "
+            f"PRK-RUS): showing {fallback}."
+        )
+        return default
+    first, second = sorted(parts)
+    return first, second
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else ""
+
+
+def _joined(separator: str) -> Callable[[Any], str]:
+    # a widget left empty (a pair with one side unset) writes nothing
+    return lambda values: separator.join(values) if values and all(values) else ""
+
+
+def _first_day(options: Options, today: date) -> date:
+    return options.first_day or today
+
+
+def _last_day(options: Options, today: date) -> date:
+    return options.last_day or today
+
+
+def _default_bucket(options: Options, today: date | None = None) -> str:
+    """Days for a few months of data, weeks up to two years, months beyond."""
+    if options.first_day is None or options.last_day is None:
+        return "day"
+    span = (options.last_day - options.first_day).days
+    if span <= 120:
+        return "day"
+    return "week" if span <= 730 else "month"
+
+
+def _some_or_blank(value: str | None) -> tuple[str]:
+    # the selectboxes offer '' for "all languages/sources"
+    return (value or "",)
+
+
 @dataclass(frozen=True)
 class Filters:
-    view: str
-    start: date
-    end: date
-    countries: tuple[str, ...]
-    pair: tuple[str, str] | None
+    view: str = _url("view", _choice(VIEWS), VIEWS[0])
+    start: date = _url("start", _day, _first_day, format=_iso)
+    end: date = _url("end", _day, _last_day, format=_iso)
+    countries: tuple[str, ...] = _url(
+        "countries", _countries, (), format=_joined(","), to_widgets=lambda v: (list(v),)
+    )
+    pair: tuple[str, str] | None = _url(
+        "pair",
+        _pair,
+        lambda options, today: options.busiest_pair,
+        format=_joined("-"),
+        widget_keys=("pair_a", "pair_b"),
+        to_widgets=lambda pair: pair or (None, None),
+        from_widgets=tuple,
+    )
     """Canonical order: pair[0] < pair[1]."""
-    lang: str | None
-    source: str | None
-    window: str
-    measure: str
-    bucket: str
-    min_articles: int
-    cell: str
-    scope: str
-    page: int = 1
+    lang: str | None = _url("lang", _member(lambda o: o.languages), None, to_widgets=_some_or_blank)
+    source: str | None = _url(
+        "source", _member(lambda o: o.sources), None, to_widgets=_some_or_blank
+    )
+    window: str = _url("window", _choice(WINDOWS), WINDOWS[0])
+    measure: str = _url("measure", _choice(MEASURES), MEASURES[0])
+    bucket: str = _url("bucket", _choice(BUCKETS), _default_bucket)
+    min_articles: int = _url("min", _whole_number(MAX_MIN_ARTICLES), 1, noun="minimum")
+    cell: str = _url("cell", _choice(CELLS), CELLS[0], extra=True)
+    scope: str = _url("scope", _choice(SCOPES), SCOPES[0], extra=True)
+    page: int = _url("page", _whole_number(MAX_PAGE), 1, extra=True)
     """The articles view's page; a page past the last shows the first."""
+
+
+FIELDS: dict[str, UrlField] = {f.name: f.metadata["url"] for f in fields(Filters)}
+"""Filters attribute -> its query-string declaration, in the page's order."""
 
 
 def defaults(options: Options, today: date | None = None) -> Filters:
     """The state of a URL without parameters: all the data, the busiest pair."""
-    fallback_day = today or date.today()
-    return Filters(
-        view=VIEWS[0],
-        start=options.first_day or fallback_day,
-        end=options.last_day or fallback_day,
-        countries=(),
-        pair=options.busiest_pair,
-        lang=None,
-        source=None,
-        window=WINDOWS[0],
-        measure=MEASURES[0],
-        bucket=_default_bucket(options),
-        min_articles=1,
-        cell=CELLS[0],
-        scope=SCOPES[0],
-        page=1,
-    )
+    today = today or date.today()
+    return Filters(**{attr: url.default_for(options, today) for attr, url in FIELDS.items()})
 
 
 def from_query(params: Mapping[str, object], options: Options) -> tuple[Filters, list[str]]:
@@ -99,47 +278,24 @@ def from_query(params: Mapping[str, object], options: Options) -> tuple[Filters,
     base = defaults(options)
     notices: list[str] = []
     get = _getter(params)
-    start, end = _dates(get("start"), get("end"), base, notices)
-    filters = replace(
-        base,
-        view=_choice("view", get("view"), VIEWS, base.view, notices),
-        start=start,
-        end=end,
-        countries=_countries(get("countries"), options, notices),
-        pair=_pair(get("pair"), options, base.pair, notices),
-        lang=_member("lang", get("lang"), options.languages, notices),
-        source=_member("source", get("source"), options.sources, notices),
-        window=_choice("window", get("window"), WINDOWS, base.window, notices),
-        measure=_choice("measure", get("measure"), MEASURES, base.measure, notices),
-        bucket=_choice("bucket", get("bucket"), BUCKETS, base.bucket, notices),
-        min_articles=_whole_number(
-            "minimum", get("min"), base.min_articles, MAX_MIN_ARTICLES, notices
-        ),
-        cell=_choice("cell", get("cell"), CELLS, base.cell, notices),
-        scope=_choice("scope", get("scope"), SCOPES, base.scope, notices),
-        page=_whole_number("page", get("page"), base.page, MAX_PAGE, notices),
-    )
-    return filters, notices
+    values = {}
+    for attr, url in FIELDS.items():
+        text = get(url.name)
+        default = getattr(base, attr)
+        values[attr] = (
+            url.parse(url.noun or url.name, text, default, options, notices) if text else default
+        )
+    values["start"], values["end"] = _dates_in_order(values["start"], values["end"], base, notices)
+    return Filters(**values), notices
 
 
 def to_query(filters: Filters) -> dict[str, str]:
     """The query string of a state; empty filters and default extras are left out."""
-    query = {
-        "view": filters.view,
-        "start": filters.start.isoformat(),
-        "end": filters.end.isoformat(),
-        "countries": ",".join(filters.countries),
-        "pair": "-".join(filters.pair) if filters.pair else "",
-        "lang": filters.lang or "",
-        "source": filters.source or "",
-        "window": filters.window,
-        "measure": filters.measure,
-        "bucket": filters.bucket,
-        "min": str(filters.min_articles),
-        "cell": "" if filters.cell == CELLS[0] else filters.cell,
-        "scope": "" if filters.scope == SCOPES[0] else filters.scope,
-        "page": "" if filters.page == 1 else str(filters.page),
-    }
+    query = {}
+    for attr, url in FIELDS.items():
+        value = getattr(filters, attr)
+        if not (url.extra and value == url.default):
+            query[url.name] = url.format(value)
     return {key: value for key, value in query.items() if value}
 
 
@@ -170,33 +326,9 @@ def _shown(value: str) -> str:
     return f"`{flat}`"
 
 
-def _choice(
-    name: str, value: str | None, allowed: tuple[str, ...], default: str, notices: list[str]
-) -> str:
-    if not value:
-        return default
-    if value.lower() in allowed:
-        return value.lower()
-    notices.append(
-        f"Unknown {name} {_shown(value)}: showing {default} (one of {', '.join(allowed)})."
-    )
-    return default
-
-
-def _member(name: str, value: str | None, known: tuple[str, ...], notices: list[str]) -> str | None:
-    if not value:
-        return None
-    if value in known:
-        return value
-    notices.append(f"No articles with {name} {_shown(value)}: showing every {name}.")
-    return None
-
-
-def _dates(
-    start: str | None, end: str | None, base: Filters, notices: list[str]
+def _dates_in_order(
+    first: date, last: date, base: Filters, notices: list[str]
 ) -> tuple[date, date]:
-    first = _day("start", start, base.start, notices)
-    last = _day("end", end, base.end, notices)
     if first > last:
         # the start is kept (a link names its period by where it starts), with the
         # default end when that comes after it
@@ -207,78 +339,3 @@ def _dates(
         )
         return first, kept_end
     return first, last
-
-
-def _day(name: str, value: str | None, default: date, notices: list[str]) -> date:
-    if not value:
-        return default
-    parsed = None
-    if _DAY.fullmatch(value):
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            parsed = None
-    if (
-        parsed is None
-        or not settings.EARLIEST_DATE_YEAR <= parsed.year <= settings.LATEST_DATE_YEAR
-    ):
-        notices.append(f"Invalid {name} date {_shown(value)} (use YYYY-MM-DD): using {default}.")
-        return default
-    return parsed
-
-
-def _countries(value: str | None, options: Options, notices: list[str]) -> tuple[str, ...]:
-    if not value:
-        return ()
-    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
-    known = [code for code in dict.fromkeys(codes) if code in options.countries]
-    unknown = [code for code in codes if code not in options.countries]
-    if unknown:
-        shown = ", ".join(_shown(code) for code in unknown[:5])
-        notices.append(f"Ignored countries not in the data (ISO-3 codes expected): {shown}.")
-    if len(known) > MAX_COUNTRIES:
-        notices.append(f"Only the first {MAX_COUNTRIES} selected countries are used.")
-    return tuple(known[:MAX_COUNTRIES])
-
-
-def _pair(
-    value: str | None, options: Options, default: tuple[str, str] | None, notices: list[str]
-) -> tuple[str, str] | None:
-    if not value:
-        return default
-    parts = [part.strip().upper() for part in value.split("-")]
-    valid = (
-        len(parts) == 2
-        and all(_ISO3.fullmatch(part) and part in options.countries for part in parts)
-        and parts[0] != parts[1]
-    )
-    if not valid:
-        fallback = "-".join(default) if default else "none"
-        notices.append(
-            f"Unknown pair {_shown(value)} (two different countries in the data, like "
-            f"PRK-RUS): showing {fallback}."
-        )
-        return default
-    first, second = sorted(parts)
-    return first, second
-
-
-def _whole_number(
-    name: str, value: str | None, default: int, largest: int, notices: list[str]
-) -> int:
-    if not value:
-        return default
-    if value.isdigit() and 1 <= int(value) <= largest:
-        return int(value)
-    notices.append(f"Invalid {name} {_shown(value)} (a whole number from 1): using {default}.")
-    return default
-
-
-def _default_bucket(options: Options) -> str:
-    """Days for a few months of data, weeks up to two years, months beyond."""
-    if options.first_day is None or options.last_day is None:
-        return "day"
-    span = (options.last_day - options.first_day).days
-    if span <= 120:
-        return "day"
-    return "week" if span <= 730 else "month"

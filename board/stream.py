@@ -71,8 +71,7 @@ def _chunks(con: duckdb.DuckDBPyConnection, listing: Listing) -> Iterator[bytes]
     """The listing's CSV, one chunk per batch of rows; closes the connection at the end."""
     try:
         name, params = listing.request
-        queries.check_parameters(name, params)
-        con.execute(queries.sql(name), params)
+        queries.start(name, con, **params)
         yield from export.csv_chunks(listing.shape(frame) for frame in _frames(con))
     finally:
         con.close()

@@ -8,6 +8,7 @@ Values are never formatted into SQL text.
 from __future__ import annotations
 
 import re
+import weakref
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,15 @@ a version N-1 database; readers refuse databases newer than they know."""
 # a literal or a comment is not taken for a parameter
 _STRIPPABLE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.DOTALL)
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+MACROS = "dashboard_macros"
+"""The file of temporary macros the dashboard queries share; `run` creates them once per
+connection, before the first query that uses them."""
+
+# connections that already have the macros; a temporary macro belongs to one connection
+# (a cursor is a connection of its own), and creating them costs about a millisecond
+_WITH_MACROS: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
 
 
 class QueryParameterError(ValueError):
@@ -82,8 +92,27 @@ def run(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> pd.DataF
     Runs on `con` itself, so relations registered on it are visible; a caller sharing one
     connection across threads passes a `con.cursor()` per query instead.
     """
+    return start(name, con, **params).df()
+
+
+def start(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> duckdb.DuckDBPyConnection:
+    """Run queries/<name>.sql as `run` does, leaving its rows pending on `con` to be fetched
+    in batches (a download of every row)."""
     check_parameters(name, params)
-    return con.execute(sql(name), params).df()
+    if uses_macros(name) and con not in _WITH_MACROS:
+        con.execute(sql(MACROS))
+        _WITH_MACROS.add(con)
+    return con.execute(sql(name), params)
+
+
+@cache
+def uses_macros(name: str) -> bool:
+    """Whether queries/<name>.sql calls the shared macros of `MACROS`."""
+    # the table macros bind to the published *_period macros when created, so they are
+    # created only for the dashboard's queries, never on the ETL's working database
+    macros = re.findall(r"create or replace temp macro (\w+)", sql(MACROS))
+    text = _STRIPPABLE.sub(" ", sql(name))
+    return name != MACROS and any(re.search(rf"\b{macro}\(", text) for macro in macros)
 
 
 def execute(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> None:

@@ -20,8 +20,7 @@ of_pair as not materialized (
         and country_b = $country_b
         and ($window = 'article' or sentence_count > 0)
         and day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        and in_filters(lang, source, $lang, $source)
         and (len($countries) = 0 or list_has_any(countries, $countries))
 ),
 
@@ -32,8 +31,7 @@ of_dates as not materialized (
         $country_a is null
         and len($countries) = 0
         and published_date between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        and in_filters(lang, source, $lang, $source)
 ),
 
 of_countries as not materialized (
@@ -45,73 +43,35 @@ of_countries as not materialized (
         $country_a is null
         and list_contains($countries, country)
         and day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        and in_filters(lang, source, $lang, $source)
 ),
 
+-- each page keeps its source's columns: `union all by name` below lines them up by name and
+-- leaves what one of them lacks (the pair's evidence) null, and the final list picks what
+-- is shown, so only those columns of the 50 rows are read
 pair_page as (
     select
-        article_id,
-        published_at,
-        source,
-        lang,
-        origin,
-        title,
-        url,
-        evidence,
-        evidence_highlights,
-        tone,
-        conflict,
+        *,
         sentence_count as pair_sentences
     from of_pair
     order by published_at desc, article_id
-    limit $row_limit
-    offset $row_offset
+    limit $row_limit offset $row_offset
 ),
 
 dates_page as (
-    select
-        article_id,
-        published_at,
-        source,
-        lang,
-        origin,
-        title,
-        url,
-        null::varchar [] as evidence,
-        null::struct(country varchar, start_offset integer, end_offset integer) [] [] as evidence_highlights,
-        tone,
-        conflict,
-        null::integer as pair_sentences
-    from of_dates
+    select * from of_dates
     order by published_at desc, article_id
-    limit $row_limit
-    offset $row_offset
+    limit $row_limit offset $row_offset
 ),
 
 countries_page_ids as (
-    select article_id
-    from of_countries
+    select article_id from of_countries
     order by published_at desc, article_id
-    limit $row_limit
-    offset $row_offset
+    limit $row_limit offset $row_offset
 ),
 
 countries_page as (
-    select
-        article_id,
-        published_at,
-        source,
-        lang,
-        origin,
-        title,
-        url,
-        null::varchar [] as evidence,
-        null::struct(country varchar, start_offset integer, end_offset integer) [] [] as evidence_highlights,
-        tone,
-        conflict,
-        null::integer as pair_sentences
-    from articles
+    select * from articles
     where article_id in (select article_id from countries_page_ids)
 ),
 
@@ -124,13 +84,24 @@ matches as (
 
 final as (
     select
-        page.*,
+        page.article_id,
+        page.published_at,
+        page.source,
+        page.lang,
+        page.origin,
+        page.title,
+        page.url,
+        page.evidence,
+        page.evidence_highlights,
+        page.tone,
+        page.conflict,
+        page.pair_sentences,
         matches.total_rows
     from (
         select * from pair_page
-        union all
+        union all by name
         select * from dates_page
-        union all
+        union all by name
         select * from countries_page
     ) as page
     cross join matches

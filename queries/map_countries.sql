@@ -10,31 +10,19 @@ countries as (
 ),
 
 mentioned as (
-    select
-        country,
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as articles
-    from country_period($start, $end, $lang, $source)
+    select * from country_volumes($start, $end, $lang, $source, $window)
     where $focus is null
-    group by country
 ),
 
 partners as (
     select
+        -- each pair with the focus is one partner
         case when country_a = $focus then country_b else country_a end as country,
-        sum(
-            case when $window = 'sentence' then sentence_articles else articles end
-        )::bigint as articles
-    from pair_period($start, $end, $lang, $source)
+        articles
+    from pair_volumes($start, $end, $lang, $source, $window)
     where
         $focus is not null
         and (country_a = $focus or country_b = $focus)
-    group by 1
-),
-
-totals as (
-    select total_articles
-    from period_total($start, $end, $lang, $source, $window)
 ),
 
 counted as (
@@ -52,9 +40,9 @@ final as (
         -- measures
         counted.articles,
         totals.total_articles,
-        1000.0 * counted.articles / nullif(totals.total_articles, 0) as share_per_mille
+        per_mille(counted.articles, totals.total_articles) as share_per_mille
     from counted
-    cross join totals
+    cross join period_total($start, $end, $lang, $source, $window) as totals
     left join countries on counted.country = countries.country
     where counted.articles > 0
 )

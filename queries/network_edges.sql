@@ -2,46 +2,28 @@
 -- filters, touching a selected country when $countries is not empty, busiest $row_limit
 -- first (null $row_limit: every pair): the edge's articles, each country's articles (node
 -- sizes), all articles (the share's denominator) and how many pairs match in all
--- (matching_pairs, before $row_limit). With $window = 'sentence' counts are over articles with text.
+-- (matching_pairs, before $row_limit). With $window = 'sentence' counts are over articles
+-- with text.
 -- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
 with
-
-countries as (
-    select * from countries
-),
 
 edges as (
     select
         country_a,
         country_b,
-        sum(
-            case when $window = 'sentence' then sentence_articles else articles end
-        )::bigint as articles,
+        articles,
         -- window functions run before the limit: every pair above the minimum
         count(*) over () as matching_pairs
-    from pair_period($start, $end, $lang, $source)
+    from pair_volumes($start, $end, $lang, $source, $window)
     where
-        len($countries) = 0
-        or list_contains($countries, country_a)
-        or list_contains($countries, country_b)
-    group by country_a, country_b
-    having articles >= $min_articles
+        involves($countries, country_a, country_b)
+        and articles >= $min_articles
     order by articles desc, country_a, country_b
     limit $row_limit
 ),
 
 volumes as (
-    select
-        country,
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as articles
-    from country_period($start, $end, $lang, $source)
-    group by country
-),
-
-totals as (
-    select total_articles
-    from period_total($start, $end, $lang, $source, $window)
+    select * from country_volumes($start, $end, $lang, $source, $window)
 ),
 
 final as (
@@ -50,21 +32,19 @@ final as (
         edges.country_a,
         edges.country_b,
         -- dimensions
-        coalesce(name_a.name, edges.country_a) as name_a,
-        coalesce(name_b.name, edges.country_b) as name_b,
+        country_name(edges.country_a) as name_a,
+        country_name(edges.country_b) as name_b,
         -- measures
         edges.articles,
         volume_a.articles as volume_a,
         volume_b.articles as volume_b,
         totals.total_articles,
-        1000.0 * edges.articles / nullif(totals.total_articles, 0) as share_per_mille,
+        per_mille(edges.articles, totals.total_articles) as share_per_mille,
         edges.matching_pairs
     from edges
-    cross join totals
+    cross join period_total($start, $end, $lang, $source, $window) as totals
     left join volumes as volume_a on edges.country_a = volume_a.country
     left join volumes as volume_b on edges.country_b = volume_b.country
-    left join countries as name_a on edges.country_a = name_a.country
-    left join countries as name_b on edges.country_b = name_b.country
 )
 
 select * from final

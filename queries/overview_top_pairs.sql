@@ -9,10 +9,6 @@
 -- $min_articles, $spike_ratio, $spike_min_articles, $row_limit
 with
 
-daily_totals as (
-    select * from daily_totals
-),
-
 countries as (
     select * from countries
 ),
@@ -21,16 +17,12 @@ current_pairs as (
     select
         country_a,
         country_b,
-        sum(articles)::bigint as all_articles,
-        sum(text_articles)::bigint as text_articles,
-        sum(sentence_articles)::bigint as sentence_articles,
+        sum(by_window($window, sentence_articles, articles))::bigint as articles,
+        sum(by_window($window, articles - text_articles, 0))::bigint as not_measured_articles,
         sum(tone_sum) / nullif(sum(tone_n), 0) as mean_tone,
         sum(conflict_sum) / nullif(sum(conflict_n), 0) as conflict_share
     from pair_period($start, $end, $lang, $source)
-    where
-        len($countries) = 0
-        or list_contains($countries, country_a)
-        or list_contains($countries, country_b)
+    where involves($countries, country_a, country_b)
     group by country_a, country_b
 ),
 
@@ -38,70 +30,27 @@ previous_pairs as (
     select
         country_a,
         country_b,
-        sum(articles)::bigint as all_articles,
-        sum(sentence_articles)::bigint as sentence_articles
-    from pair_period($prev_start, cast($start - interval 1 day as date), $lang, $source)
-    where
-        len($countries) = 0
-        or list_contains($countries, country_a)
-        or list_contains($countries, country_b)
-    group by country_a, country_b
+        articles
+    from pair_volumes($prev_start, cast($start - interval 1 day as date), $lang, $source, $window)
+    where involves($countries, country_a, country_b)
 ),
 
-by_pair as (
+measured as (
     select
         current_pairs.*,
-        coalesce(previous_pairs.all_articles, 0) as previous_all_articles,
-        coalesce(previous_pairs.sentence_articles, 0) as previous_sentence_articles
+        coalesce(previous_pairs.articles, 0) as previous_articles,
+        coalesce(totals.total_articles, 0) as total_articles,
+        coalesce(previous_totals.total_articles, 0) as previous_total_articles
     from current_pairs
     left join previous_pairs
         on
             current_pairs.country_a = previous_pairs.country_a
             and current_pairs.country_b = previous_pairs.country_b
-),
-
-totals as (
-    select
-        coalesce(sum(articles) filter (where day >= $start), 0)::bigint as all_articles,
-        coalesce(sum(text_articles) filter (where day >= $start), 0)::bigint as text_articles,
-        coalesce(sum(articles) filter (where day < $start), 0)::bigint as previous_all_articles,
-        coalesce(sum(text_articles) filter (where day < $start), 0)::bigint
-            as previous_text_articles
-    from daily_totals
-    where
-        day between $prev_start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
-),
-
-measured as (
-    select
-        by_pair.country_a,
-        by_pair.country_b,
-        case
-            when $window = 'sentence' then by_pair.sentence_articles
-            else by_pair.all_articles
-        end as articles,
-        case
-            when $window = 'sentence' then totals.text_articles
-            else totals.all_articles
-        end as total_articles,
-        case
-            when $window = 'sentence' then by_pair.previous_sentence_articles
-            else by_pair.previous_all_articles
-        end as previous_articles,
-        case
-            when $window = 'sentence' then totals.previous_text_articles
-            else totals.previous_all_articles
-        end as previous_total_articles,
-        case
-            when $window = 'sentence' then by_pair.all_articles - by_pair.text_articles
-            else 0
-        end as not_measured_articles,
-        by_pair.mean_tone,
-        by_pair.conflict_share
-    from by_pair
-    cross join totals
+    cross join period_total($start, $end, $lang, $source, $window) as totals
+    cross join
+        period_total(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $window
+        ) as previous_totals
 ),
 
 final as (
@@ -116,7 +65,7 @@ final as (
         -- measures
         measured.articles,
         measured.total_articles,
-        1000.0 * measured.articles / nullif(measured.total_articles, 0) as share_per_mille,
+        per_mille(measured.articles, measured.total_articles) as share_per_mille,
         -- before the data starts there is nothing to compare with: null, not zero
         case
             when measured.previous_total_articles > 0 then measured.previous_articles

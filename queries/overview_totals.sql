@@ -23,8 +23,7 @@ coverage as (
     from daily_totals
     where
         day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        and in_filters(lang, source, $lang, $source)
 ),
 
 -- country_articles and articles are read directly, not through import CTEs: DuckDB would
@@ -39,8 +38,7 @@ selected_rows as (
         len($countries) > 0
         and list_contains($countries, country)
         and day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        and in_filters(lang, source, $lang, $source)
 ),
 
 selected_counts as (
@@ -68,10 +66,8 @@ selected_text as (
 selected as (
     select
         selected_counts.*,
-        case
-            when $window = 'sentence' then selected_text.text_articles
-            else selected_counts.articles
-        end as text_articles
+        by_window($window, selected_text.text_articles, selected_counts.articles)
+            as text_articles
     from selected_counts
     cross join selected_text
 ),
@@ -109,9 +105,7 @@ pair_counts as (
         sum(sentence_articles) as sentence_articles
     from pair_period($start, $end, $lang, $source)
     where
-        len($countries) = 0
-        or list_contains($countries, country_a)
-        or list_contains($countries, country_b)
+        involves($countries, country_a, country_b)
     group by country_a, country_b
 ),
 
@@ -119,7 +113,7 @@ pairs as (
     select count(*) as pairs
     from pair_counts
     where
-        case when $window = 'sentence' then sentence_articles else articles end
+        by_window($window, sentence_articles, articles)
         >= $min_articles
 ),
 

@@ -7,17 +7,8 @@
 -- params: $start, $end, $lang, $source, $countries, $window, $top_n
 with
 
-countries as (
-    select * from countries
-),
-
 volumes as (
-    select
-        country,
-        sum(case when $window = 'sentence' then text_articles else articles end)::bigint
-            as articles
-    from country_period($start, $end, $lang, $source)
-    group by country
+    select * from country_volumes($start, $end, $lang, $source, $window)
 ),
 
 axis as (
@@ -50,19 +41,11 @@ observed as (
     select
         country_a,
         country_b,
-        sum(
-            case when $window = 'sentence' then sentence_articles else articles end
-        )::bigint as articles
-    from pair_period($start, $end, $lang, $source)
+        articles
+    from pair_volumes($start, $end, $lang, $source, $window)
     where
         country_a in (select country from axis)
         and country_b in (select country from axis)
-    group by country_a, country_b
-),
-
-totals as (
-    select total_articles
-    from period_total($start, $end, $lang, $source, $window)
 ),
 
 final as (
@@ -71,8 +54,8 @@ final as (
         cells.country_a,
         cells.country_b,
         -- dimensions
-        coalesce(name_a.name, cells.country_a) as name_a,
-        coalesce(name_b.name, cells.country_b) as name_b,
+        country_name(cells.country_a) as name_a,
+        country_name(cells.country_b) as name_b,
         cells.rank_a,
         cells.rank_b,
         -- measures
@@ -80,18 +63,16 @@ final as (
         cells.volume_a,
         cells.volume_b,
         totals.total_articles,
-        1000.0 * coalesce(observed.articles, 0) / nullif(totals.total_articles, 0)
+        per_mille(coalesce(observed.articles, 0), totals.total_articles)
             as share_per_mille,
         1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0) as expected,
         coalesce(observed.articles, 0)
         / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)
             as lift
     from cells
-    cross join totals
+    cross join period_total($start, $end, $lang, $source, $window) as totals
     left join observed
         on cells.country_a = observed.country_a and cells.country_b = observed.country_b
-    left join countries as name_a on cells.country_a = name_a.country
-    left join countries as name_b on cells.country_b = name_b.country
 )
 
 select * from final

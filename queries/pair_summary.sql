@@ -22,14 +22,8 @@ pair_sums as (
 final as (
     select
         -- measures
-        case
-            when $window = 'sentence' then sentence_articles
-            else all_articles
-        end as articles,
-        case
-            when $window = 'sentence' then all_articles - text_articles
-            else 0
-        end as not_measured_articles,
+        by_window($window, sentence_articles, all_articles) as articles,
+        by_window($window, all_articles - text_articles, 0) as not_measured_articles,
         mean_tone,
         conflict_share
     from pair_sums

@@ -14,7 +14,7 @@ countries as (
     select * from countries
 ),
 
-in_filters as (
+filtered as (
     select countries as named
     from pair_articles
     where
@@ -22,15 +22,14 @@ in_filters as (
         and country_b = $country_b
         and ($window = 'article' or sentence_count > 0)
         and day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        and in_filters(lang, source, $lang, $source)
 ),
 
 third as (
     select
         country,
         count(*) as articles
-    from (select unnest(named) as country from in_filters)
+    from (select unnest(named) as country from filtered) as named_countries
     where country not in ($country_a, $country_b)
     group by country
 ),
@@ -43,8 +42,8 @@ final as (
         coalesce(countries.name, third.country) as country_name,
         -- measures
         third.articles,
-        (select count(*) from in_filters) as pair_articles,
-        100.0 * third.articles / (select count(*) from in_filters) as share_pct,
+        (select count(*) from filtered) as pair_articles,
+        100.0 * third.articles / (select count(*) from filtered) as share_pct,
         count(*) over () as third_countries
     from third
     left join countries on third.country = countries.country

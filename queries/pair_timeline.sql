@@ -17,27 +17,25 @@ daily_totals as (
 
 buckets as (
     select cast(generate_series as date) as bucket
-    from generate_series(
-        cast(date_trunc($bucket, cast($start as date)) as timestamp),
-        cast($end as timestamp),
-        case $bucket
-            when 'day' then interval 1 day
-            when 'week' then interval 7 day
-            else interval 1 month
-        end
-    )
+    from
+        generate_series(
+            cast(date_trunc($bucket, cast($start as date)) as timestamp),
+            cast($end as timestamp),
+            case $bucket
+                when 'day' then interval 1 day
+                when 'week' then interval 7 day
+                else interval 1 month
+            end
+        )
 ),
 
 pair_buckets as (
     select
         cast(date_trunc($bucket, day) as date) as bucket,
-        sum(articles)::bigint as all_articles,
-        sum(sentence_articles)::bigint as sentence_articles,
-        sum(text_articles)::bigint as text_articles,
-        sum(tone_sum) as tone_sum,
-        sum(tone_n)::bigint as tone_n,
-        sum(conflict_sum) as conflict_sum,
-        sum(conflict_n)::bigint as conflict_n
+        -- each measure summed under its own name: counts as whole numbers, tone and conflict
+        -- sums as they are
+        sum(columns('^(articles|sentence_articles|text_articles|tone_n|conflict_n)$'))::bigint,
+        sum(columns('_sum$'))
     from pair_days($start, $end, $lang, $source)
     where
         country_a = $country_a
@@ -53,8 +51,7 @@ total_buckets as (
     from daily_totals
     where
         day between $start and $end
-        and ($lang is null or lang = $lang)
-        and ($source is null or source = $source)
+        and in_filters(lang, source, $lang, $source)
     group by bucket
 ),
 
@@ -67,25 +64,25 @@ measured as (
             when 'week' then buckets.bucket + 6
             else last_day(buckets.bucket)
         end > cast($end as date) as is_partial,
-        case
-            when $window = 'sentence'
-                then case
-                    when coalesce(total_buckets.text_articles, 0) > 0
-                        then coalesce(pair_buckets.sentence_articles, 0)
-                end
-            else coalesce(pair_buckets.all_articles, 0)
-        end as articles,
-        case
-            when $window = 'sentence' then coalesce(total_buckets.text_articles, 0)
-            else coalesce(total_buckets.all_articles, 0)
-        end as total_articles,
-        case
-            when $window = 'sentence'
-                then
-                    coalesce(pair_buckets.all_articles, 0)
-                    - coalesce(pair_buckets.text_articles, 0)
-            else 0
-        end as not_measured_articles,
+        by_window(
+            $window,
+            -- a bucket without any text is not measured (null), not zero
+            case
+                when coalesce(total_buckets.text_articles, 0) > 0
+                    then coalesce(pair_buckets.sentence_articles, 0)
+            end,
+            coalesce(pair_buckets.articles, 0)
+        ) as articles,
+        by_window(
+            $window,
+            coalesce(total_buckets.text_articles, 0),
+            coalesce(total_buckets.all_articles, 0)
+        ) as total_articles,
+        by_window(
+            $window,
+            coalesce(pair_buckets.articles, 0) - coalesce(pair_buckets.text_articles, 0),
+            0
+        ) as not_measured_articles,
         pair_buckets.tone_sum / nullif(pair_buckets.tone_n, 0) as mean_tone,
         pair_buckets.conflict_sum / nullif(pair_buckets.conflict_n, 0) as conflict_share
     from buckets
@@ -96,15 +93,20 @@ measured as (
 with_baseline as (
     select
         *,
-        1000.0 * articles / nullif(total_articles, 0) as share_per_mille,
+        per_mille(articles, total_articles) as share_per_mille,
         avg(articles) over (
-            order by bucket rows between $rolling_buckets - 1 preceding and current row
+            order by bucket
+            -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
+            rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
         ) as rolling_articles,
-        avg(1000.0 * articles / nullif(total_articles, 0)) over (
-            order by bucket rows between $rolling_buckets - 1 preceding and current row
+        avg(per_mille(articles, total_articles)) over (
+            order by bucket
+            -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
+            rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
         ) as rolling_share_per_mille,
         avg(case when not is_partial then articles end) over (
-            order by bucket rows between $rolling_buckets preceding and 1 preceding
+            order by bucket
+            rows between $rolling_buckets preceding and 1 preceding
         ) as baseline_articles
     from measured
 ),

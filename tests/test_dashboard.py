@@ -352,6 +352,15 @@ def test_the_sql_expander_shows_the_query_and_its_bound_parameters(on_tiny):
     assert '"country_a": "PRK"' in code and '"lang": "en"' in code
 
 
+def test_the_sql_expander_shows_the_shared_macros_the_query_calls(on_tiny):
+    # refs #12: the queries call by_window() and in_filters(); without their definitions
+    # the SQL shown could not be run anywhere else
+    at = open_page(view="pair", pair="PRK-RUS")
+    code = "\n".join(c.value for c in at.code)
+    assert "by_window($window," in code
+    assert "create or replace temp macro by_window(" in code
+
+
 @pytest.fixture(scope="module")
 def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2,000 synthetic articles over two years (bench/gen_synthetic.py): pages, many pairs."""

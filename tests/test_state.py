@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
-from board.state import Filters, Options, defaults, from_query, previous_period, to_query
+from board.state import (
+    FIELDS,
+    Filters,
+    Options,
+    defaults,
+    from_query,
+    previous_period,
+    to_query,
+)
 
 OPTIONS = Options(
     first_day=date(2024, 1, 10),
@@ -160,3 +169,20 @@ def test_empty_database_defaults_to_today():
 def test_country_names_drop_the_code():
     assert OPTIONS.name("PRK") == "North Korea"
     assert OPTIONS.name("FRA") == "FRA"
+
+
+def test_each_filter_is_declared_once_and_its_widgets_write_back_its_query_text():
+    # refs #12: the URL codec and the sidebar's widgets both read state.FIELDS, so the
+    # widgets seeded from a state give back that state's query string, field by field
+    filters = dataclasses.replace(
+        defaults(OPTIONS), countries=("PRK", "USA"), lang="id", source="wire-b", cell="lift", page=4
+    )
+    query = to_query(filters)
+    assert list(FIELDS) == [field.name for field in dataclasses.fields(Filters)]
+    assert {url.name for url in FIELDS.values()} == set(query) | {"scope"}
+    widgets = {}
+    for attr, url in FIELDS.items():
+        widgets.update(url.widget_values(getattr(filters, attr)))
+    assert (widgets["pair_a"], widgets["pair_b"]) == ("PRK", "RUS")
+    written = {url.name: url.query_text(widgets) for url in FIELDS.values()}
+    assert written == {**query, "scope": "pair"}
