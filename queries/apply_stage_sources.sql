@@ -10,9 +10,9 @@ insert or ignore into source_batches by name from stage.source_batches;
 insert into source_cycles by name
 from stage.source_cycles as staged
 where not exists (
-    select 1
-    from source_cycles as cycles
-    where
-        cycles.run_id = staged.run_id
-        and cycles.source = staged.source
-);
+        select 1
+        from source_cycles as cycles
+        where
+            cycles.run_id = staged.run_id
+            and cycles.source = staged.source
+    );

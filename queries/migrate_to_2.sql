@@ -2,4 +2,4 @@
 -- countries are named (for highlighting); no parameters. Older rows get no highlights.
 alter table evidence add column if not exists highlights struct(
     country varchar, start_offset integer, end_offset integer
-) [];
+)[];

@@ -31,321 +31,324 @@ and column_name != 'sentences';
 
 -- one row per day x lang x source x origin: all articles, tagged with a country or not
 create or replace macro daily_totals_rows(articles_of, sign) as table
-select
-    published_date as day,
-    lang,
-    source,
-    origin,
-    count(*) * sign as articles,
-    -- articles with text to split: the denominator of sentence-level measures
-    count(sentence_count) * sign as text_articles
-from query_table(articles_of)
-group by all;
+    select
+        published_date as day,
+        lang,
+        source,
+        origin,
+        count(*) * sign as articles,
+        -- articles with text to split: the denominator of sentence-level measures
+        count(sentence_count) * sign as text_articles
+    from query_table(articles_of)
+    group by all;
 
 -- one row per day x lang x source x origin x country
 create or replace macro country_daily_rows(articles_of, mentions_of, sign) as table
-select
-    a.published_date as day,
-    a.lang,
-    a.source,
-    a.origin,
-    m.country,
-    count(*) * sign as articles,
-    count(a.sentence_count) * sign as text_articles,
-    sum(m.mention_count) * sign as mentions,
-    sum(m.tone) * sign as tone_sum,
-    count(m.tone) * sign as tone_n
-from query_table(mentions_of) as m
-inner join query_table(articles_of) as a on m.article_id = a.article_id
-group by all;
+    select
+        a.published_date as day,
+        a.lang,
+        a.source,
+        a.origin,
+        m.country,
+        count(*) * sign as articles,
+        count(a.sentence_count) * sign as text_articles,
+        sum(m.mention_count) * sign as mentions,
+        sum(m.tone) * sign as tone_sum,
+        count(m.tone) * sign as tone_n
+    from query_table(mentions_of) as m
+    inner join query_table(articles_of) as a on m.article_id = a.article_id
+    group by all;
 
 -- one row per day x lang x source x origin x pair (country_a < country_b)
 create or replace macro pair_daily_rows(articles_of, pairs_of, sign) as table
-select
-    a.published_date as day,
-    a.lang,
-    a.source,
-    a.origin,
-    p.country_a,
-    p.country_b,
-    count(*) * sign as articles,
-    count(*) filter (where p.sentence_count > 0) * sign as sentence_articles,
-    count(p.sentence_count) * sign as text_articles,
-    sum(p.sentence_count) * sign as sentences,
-    sum(p.tone) * sign as tone_sum,
-    count(p.tone) * sign as tone_n,
-    sum(p.conflict) * sign as conflict_sum,
-    count(p.conflict) * sign as conflict_n
-from query_table(pairs_of) as p
-inner join query_table(articles_of) as a on p.article_id = a.article_id
-group by all;
+    select
+        a.published_date as day,
+        a.lang,
+        a.source,
+        a.origin,
+        p.country_a,
+        p.country_b,
+        count(*) * sign as articles,
+        count(*) filter (where p.sentence_count > 0) * sign as sentence_articles,
+        count(p.sentence_count) * sign as text_articles,
+        sum(p.sentence_count) * sign as sentences,
+        sum(p.tone) * sign as tone_sum,
+        count(p.tone) * sign as tone_n,
+        sum(p.conflict) * sign as conflict_sum,
+        count(p.conflict) * sign as conflict_n
+    from query_table(pairs_of) as p
+    inner join query_table(articles_of) as a on p.article_id = a.article_id
+    group by all;
 
 -- rollups of every language and source together: a period's sum reads whole years, then
 -- whole months, then the days at either end (the *_period macros). The countries or the
 -- pair are the columns named country*; pair_daily's sentences stay in pair_daily.
 -- one row per period (day, month or year) x country (or pair) of daily rows
 create or replace macro rollup_rows(daily_of, period) as table
-select
-    date_trunc(period, day)::date as period_start,
-    columns(lambda c: c like 'country%'),
-    sum(columns(lambda c: is_count(c)))::bigint,
-    sum(columns(lambda c: c in ('tone_sum', 'conflict_sum')))
-from query_table(daily_of)
-group by all;
+    select
+        date_trunc(period, day)::date as period_start,
+        columns(lambda c: c like 'country%'),
+        sum(columns(lambda c: is_count(c)))::bigint,
+        sum(columns(lambda c: c in ('tone_sum', 'conflict_sum')))
+    from query_table(daily_of)
+    group by all;
 
 -- one row per day x country (or pair)
 create or replace macro daily_all_rows(daily_of) as table
-select
-    period_start as day,
-    date_trunc('month', period_start)::date as month,
-    last_day(period_start) as month_end,
-    * exclude (period_start)
-from rollup_rows(daily_of, 'day');
+    select
+        period_start as day,
+        date_trunc('month', period_start)::date as month,
+        last_day(period_start) as month_end,
+        * exclude (period_start)
+    from rollup_rows(daily_of, 'day');
 
 -- one row per month x country (or pair)
 create or replace macro monthly_all_rows(daily_of) as table
-select
-    period_start as month,
-    last_day(period_start) as month_end,
-    date_trunc('year', period_start)::date as year,
-    (date_trunc('year', period_start) + interval 1 year - interval 1 day)::date as year_end,
-    * exclude (period_start)
-from rollup_rows(daily_of, 'month');
+    select
+        period_start as month,
+        last_day(period_start) as month_end,
+        date_trunc('year', period_start)::date as year,
+        (date_trunc('year', period_start) + interval 1 year - interval 1 day)::date as year_end,
+        * exclude (period_start)
+    from rollup_rows(daily_of, 'month');
 
 -- one row per year x country (or pair)
 create or replace macro yearly_all_rows(daily_of) as table
-select
-    period_start as year,
-    (period_start + interval 1 year - interval 1 day)::date as year_end,
-    * exclude (period_start)
-from rollup_rows(daily_of, 'year');
+    select
+        period_start as year,
+        (period_start + interval 1 year - interval 1 day)::date as year_end,
+        * exclude (period_start)
+    from rollup_rows(daily_of, 'year');
 
 -- one row per article x pair: what the articles view and the third countries show for a
 -- pair. countries lists every country the article names; evidence the pair's sentences in
 -- order, evidence_highlights where the pair's countries are named in each of them.
 create or replace macro pair_articles_rows(articles_of, mentions_of, pairs_of, evidence_of)
 as table
-with
+    with
 
-named as (
+    named as (
+        select
+            article_id,
+            list(country order by country) as countries
+        from query_table(mentions_of)
+        group by article_id
+    ),
+
+    sentences as (
+        select
+            article_id,
+            country_a,
+            country_b,
+            list(sentence order by sentence_no) as evidence,
+            list(highlights order by sentence_no) as evidence_highlights
+        from query_table(evidence_of)
+        group by all
+    )
+
     select
-        article_id,
-        list(country order by country) as countries
-    from query_table(mentions_of)
-    group by article_id
-),
-
-sentences as (
-    select
-        article_id,
-        country_a,
-        country_b,
-        list(sentence order by sentence_no) as evidence,
-        list(highlights order by sentence_no) as evidence_highlights
-    from query_table(evidence_of)
-    group by all
-)
-
-select
     -- ids
-    p.country_a,
-    p.country_b,
-    p.article_id,
-    -- dimensions
-    a.lang,
-    a.source,
-    a.origin,
-    a.title,
-    a.url,
-    named.countries,
-    sentences.evidence,
-    sentences.evidence_highlights,
-    -- measures
-    p.sentence_count,
-    a.tone,
-    a.conflict,
-    -- timestamps
-    a.published_date as day,
-    a.published_at
-from query_table(pairs_of) as p
-inner join query_table(articles_of) as a on p.article_id = a.article_id
-left join named on p.article_id = named.article_id
-left join sentences
-    on
-        p.article_id = sentences.article_id
-        and p.country_a = sentences.country_a
-        and p.country_b = sentences.country_b;
+        p.country_a,
+        p.country_b,
+        p.article_id,
+        -- dimensions
+        a.lang,
+        a.source,
+        a.origin,
+        a.title,
+        a.url,
+        named.countries,
+        sentences.evidence,
+        sentences.evidence_highlights,
+        -- measures
+        p.sentence_count,
+        a.tone,
+        a.conflict,
+        -- timestamps
+        a.published_date as day,
+        a.published_at
+    from query_table(pairs_of) as p
+    inner join query_table(articles_of) as a on p.article_id = a.article_id
+    left join named on p.article_id = named.article_id
+    left join sentences
+        on
+            p.article_id = sentences.article_id
+            and p.country_a = sentences.country_a
+            and p.country_b = sentences.country_b;
 
 -- one row per article x country it names: the articles view's lookup when countries are
 -- selected
 create or replace macro country_articles_rows(articles_of, mentions_of) as table
-select
+    select
     -- ids
-    m.country,
-    m.article_id,
-    -- dimensions
-    a.lang,
-    a.source,
-    -- timestamps
-    a.published_date as day,
-    a.published_at
-from query_table(mentions_of) as m
-inner join query_table(articles_of) as a on m.article_id = a.article_id;
+        m.country,
+        m.article_id,
+        -- dimensions
+        a.lang,
+        a.source,
+        -- timestamps
+        a.published_date as day,
+        a.published_at
+    from query_table(mentions_of) as m
+    inner join query_table(articles_of) as a on m.article_id = a.article_id;
 
 -- the rows of an aggregate `table_of` whose key a signed `delta_of` touches, summed with
 -- the delta: what those keys hold after the merge (0 articles: the key is gone)
 create or replace macro merged_rows(table_of, delta_of) as table
-select
-    columns(lambda c: not is_measure(c)),
-    sum(columns(lambda c: is_measure(c)))
-from (
-    -- a join on the key columns, so DuckDB prunes the table by the delta's days
-    select *
-    from query_table(table_of)
-    natural semi join (select columns(lambda c: not is_measure(c)) from query_table(delta_of))
-    union all by name
-    select * from query_table(delta_of)
-)
-group by all;
+    select
+        columns(lambda c: not is_measure(c)),
+        sum(columns(lambda c: is_measure(c)))
+    from (  -- noqa: PRS
+        -- a join on the key columns, so DuckDB prunes the table by the delta's days
+        select *
+        from query_table(table_of)
+        natural semi join (select columns(lambda c: not is_measure(c)) from query_table(delta_of))
+        union all by name
+        select * from query_table(delta_of)
+    ) as keyed
+    group by all;
 
 -- the daily tables in day order, so that the days a load touches are a few row groups
 create or replace table daily_totals as
-from daily_totals_rows('articles', 1)
+select * from daily_totals_rows('articles', 1)
 order by day;
 
 create or replace table country_daily as
-from country_daily_rows('articles', 'mentions', 1)
+select * from country_daily_rows('articles', 'mentions', 1)
 order by day, lang, source;
 
 create or replace table pair_daily as
-from pair_daily_rows('articles', 'article_pairs', 1)
+select * from pair_daily_rows('articles', 'article_pairs', 1)
 order by day, lang, source;
 
 create or replace table country_daily_all as
-from daily_all_rows('country_daily')
+select * from daily_all_rows('country_daily')
 order by day, country;
 
 create or replace table country_monthly_all as
-from monthly_all_rows('country_daily_all')
+select * from monthly_all_rows('country_daily_all')
 order by month, country;
 
 create or replace table country_yearly_all as
-from yearly_all_rows('country_daily_all')
+select * from yearly_all_rows('country_daily_all')
 order by year, country;
 
 create or replace table pair_daily_all as
-from daily_all_rows('pair_daily')
+select * from daily_all_rows('pair_daily')
 order by day, country_a, country_b;
 
 create or replace table pair_monthly_all as
-from monthly_all_rows('pair_daily_all')
+select * from monthly_all_rows('pair_daily_all')
 order by month, country_a, country_b;
 
 create or replace table pair_yearly_all as
-from yearly_all_rows('pair_daily_all')
+select * from yearly_all_rows('pair_daily_all')
 order by year, country_a, country_b;
 
 -- sorted by pair and time so that one pair's newest articles are a short read
 create or replace table pair_articles as
-from pair_articles_rows('articles', 'mentions', 'article_pairs', 'evidence')
+select * from pair_articles_rows('articles', 'mentions', 'article_pairs', 'evidence')
 order by country_a, country_b, published_at;
 
 -- by country and time
 create or replace table country_articles as
-from country_articles_rows('articles', 'mentions')
+select * from country_articles_rows('articles', 'mentions')
 order by country, published_at;
 
 -- one pair-day row per day in [period_start, period_end] for the filters (null = all)
 create or replace macro pair_days(period_start, period_end, lang_filter, source_filter) as table
-select columns(lambda c: c in ('day', 'country_a', 'country_b') or is_count(c) or c like '%_sum')
-from (
-    from pair_daily_all
-    where
-        lang_filter is null
-        and source_filter is null
-        and day between period_start and period_end
-    union all by name
-    from pair_daily
-    where
-        (lang_filter is not null or source_filter is not null)
-        and day between period_start and period_end
-        and (lang_filter is null or lang = lang_filter)
-        and (source_filter is null or source = source_filter)
-);
+    select  -- noqa: LT09
+        columns(lambda c: c in ('day', 'country_a', 'country_b') or is_count(c) or c like '%_sum')
+    from (
+        select * from pair_daily_all
+        where
+            lang_filter is null
+            and source_filter is null
+            and day between period_start and period_end
+        union all by name
+        select * from pair_daily
+        where
+            (lang_filter is not null or source_filter is not null)
+            and day between period_start and period_end
+            and (lang_filter is null or lang = lang_filter)
+            and (source_filter is null or source = source_filter)
+    ) as parts;
 
 -- the pairs' sums over the days [period_start, period_end] (dates), in one row per rollup
 -- row (group them by pair): whole years, whole months, then the days at either end; with
 -- a language or source chosen (null = all), the detailed daily aggregate
 create or replace macro pair_period(period_start, period_end, lang_filter, source_filter)
 as table
-select columns(lambda c: c like 'country_%' or (is_measure(c) and c != 'sentences'))
-from (
-    from pair_yearly_all
-    where
-        lang_filter is null
-        and source_filter is null
-        and year >= period_start
-        and year_end <= period_end
-    union all by name
-    from pair_monthly_all
-    where
-        lang_filter is null
-        and source_filter is null
-        and month >= period_start
-        and month_end <= period_end
-        and not (year >= period_start and year_end <= period_end)
-    union all by name
-    from pair_days(period_start, period_end, lang_filter, source_filter)
-    where
-        lang_filter is not null
-        or source_filter is not null
-        or not (date_trunc('month', day) >= period_start and last_day(day) <= period_end)
-);
+    select columns(lambda c: c like 'country_%' or (is_measure(c) and c != 'sentences'))
+    from (
+        select * from pair_yearly_all
+        where
+            lang_filter is null
+            and source_filter is null
+            and year >= period_start
+            and year_end <= period_end
+        union all by name
+        select * from pair_monthly_all
+        where
+            lang_filter is null
+            and source_filter is null
+            and month >= period_start
+            and month_end <= period_end
+            and not (year >= period_start and year_end <= period_end)
+        union all by name
+        select * from pair_days(period_start, period_end, lang_filter, source_filter)
+        where
+            lang_filter is not null
+            or source_filter is not null
+            or not (date_trunc('month', day) >= period_start and last_day(day) <= period_end)
+    ) as parts;
 
 -- the countries' sums over the days [period_start, period_end], as pair_period for pairs
 create or replace macro country_period(period_start, period_end, lang_filter, source_filter)
 as table
-select columns(lambda c: c = 'country' or is_measure(c))
-from (
-    from country_yearly_all
-    where
-        lang_filter is null
-        and source_filter is null
-        and year >= period_start
-        and year_end <= period_end
-    union all by name
-    from country_monthly_all
-    where
-        lang_filter is null
-        and source_filter is null
-        and month >= period_start
-        and month_end <= period_end
-        and not (year >= period_start and year_end <= period_end)
-    union all by name
-    from country_daily_all
-    where
-        lang_filter is null
-        and source_filter is null
-        and day between period_start and period_end
-        and not (month >= period_start and month_end <= period_end)
-    union all by name
-    from country_daily
-    where
-        (lang_filter is not null or source_filter is not null)
-        and day between period_start and period_end
-        and (lang_filter is null or lang = lang_filter)
-        and (source_filter is null or source = source_filter)
-);
+    select columns(lambda c: c = 'country' or is_measure(c))
+    from (
+        select * from country_yearly_all
+        where
+            lang_filter is null
+            and source_filter is null
+            and year >= period_start
+            and year_end <= period_end
+        union all by name
+        select * from country_monthly_all
+        where
+            lang_filter is null
+            and source_filter is null
+            and month >= period_start
+            and month_end <= period_end
+            and not (year >= period_start and year_end <= period_end)
+        union all by name
+        select * from country_daily_all
+        where
+            lang_filter is null
+            and source_filter is null
+            and day between period_start and period_end
+            and not (month >= period_start and month_end <= period_end)
+        union all by name
+        select * from country_daily
+        where
+            (lang_filter is not null or source_filter is not null)
+            and day between period_start and period_end
+            and (lang_filter is null or lang = lang_filter)
+            and (source_filter is null or source = source_filter)
+    ) as parts;
 
 -- one row: the articles of a period and filters (null = all) that a share is taken of; for
 -- the sentence window only articles with text, since only they can name a pair in a sentence
-create or replace macro period_total(period_start, period_end, lang_filter, source_filter, window_kind)
+create or replace macro period_total(
+    period_start, period_end, lang_filter, source_filter, window_kind
+)
 as table
-select
-    sum(case when window_kind = 'sentence' then text_articles else articles end)::bigint
-        as total_articles
-from daily_totals
-where
-    day between period_start and period_end
-    and (lang_filter is null or lang = lang_filter)
-    and (source_filter is null or source = source_filter);
+    select
+        sum(case when window_kind = 'sentence' then text_articles else articles end)::bigint
+            as total_articles
+    from daily_totals
+    where
+        day between period_start and period_end
+        and (lang_filter is null or lang = lang_filter)
+        and (source_filter is null or source = source_filter);

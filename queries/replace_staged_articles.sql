@@ -2,20 +2,27 @@
 -- apply_stage to subtract from the aggregates, then deletes them with what they own;
 -- no parameters. Finding them scans the article ids: re-tagging touches what is loaded.
 create or replace temp table replaced_articles as
-select * from articles
-semi join stage.articles using (article_id);
+select current.*
+from articles as current
+semi join stage.articles as staged on current.article_id = staged.article_id;
 
 create or replace temp table replaced_mentions as
 select * from mentions
-semi join replaced_articles using (article_id);
+semi join replaced_articles on mentions.article_id = replaced_articles.article_id;
 
 create or replace temp table replaced_pairs as
 select * from article_pairs
-semi join replaced_articles using (article_id);
+semi join replaced_articles on article_pairs.article_id = replaced_articles.article_id;
 
-delete from evidence where article_id in (select article_id from replaced_articles);
-delete from article_pairs where article_id in (select article_id from replaced_articles);
-delete from mentions where article_id in (select article_id from replaced_articles);
-delete from articles where article_id in (select article_id from replaced_articles);
-delete from pair_articles where article_id in (select article_id from replaced_articles);
-delete from country_articles where article_id in (select article_id from replaced_articles);
+delete from evidence
+where article_id in (select article_id from replaced_articles);
+delete from article_pairs
+where article_id in (select article_id from replaced_articles);
+delete from mentions
+where article_id in (select article_id from replaced_articles);
+delete from articles
+where article_id in (select article_id from replaced_articles);
+delete from pair_articles
+where article_id in (select article_id from replaced_articles);
+delete from country_articles
+where article_id in (select article_id from replaced_articles);

@@ -87,7 +87,7 @@ create table if not exists evidence (
     start_offset integer not null,
     end_offset integer not null,
     -- where the pair's countries are named in the sentence (offsets into sentence)
-    highlights struct(country varchar, start_offset integer, end_offset integer) [],
+    highlights struct(country varchar, start_offset integer, end_offset integer)[],
     primary key (article_id, country_a, country_b, sentence_no),
     check (country_a < country_b)
 );

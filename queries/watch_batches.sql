@@ -6,5 +6,8 @@ where
     source = $source
     and (
         name >= $since
-        or name = (select min(b.name) from source_batches as b where b.source = $source)
+        or name = (
+            select min(b.name) from source_batches as b
+            where b.source = $source
+        )
     )
