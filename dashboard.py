@@ -14,7 +14,7 @@ import streamlit as st
 from board import controls, page
 from board.views import VIEWS
 
-st.set_page_config(page_title="Tension Monitor", page_icon=":material/public:", layout="wide")
+st.set_page_config(page_title="Tension Monitor", page_icon="🌐", layout="wide")
 st.title("Tension Monitor")
 
 database = page.database_or_stop()

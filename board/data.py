@@ -109,7 +109,9 @@ class _Cursors:
             self._idle.put(cursor)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+# one entry: a superseded file is let go (once its last query ends) as soon as the next is
+# opened, so the ETL can bring it up to date as its spare instead of copying (etl/publish.py)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _connection(path: str, identity: tuple[int, int, int, int]) -> _Cursors:
     """One read-only connection per published file; `identity` only keys the cache."""
     return _Cursors(connect_read_only(path))

@@ -78,7 +78,7 @@ def file_name(view: str, filters: Filters, part: str = "") -> str:
         part,
         f"{filters.start.isoformat()}_{filters.end.isoformat()}",
         "+".join(filters.countries),
-        "-".join(filters.pair) if filters.pair and view in ("pair", "articles") else "",
+        _pair_part(view, filters, part),
         f"lang-{filters.lang}" if filters.lang else "",
         f"source-{filters.source}" if filters.source else "",
         filters.window,
@@ -88,6 +88,13 @@ def file_name(view: str, filters: Filters, part: str = "") -> str:
     ]
     safe = [_FILE_NAME_UNSAFE.sub("_", p)[:_FILE_NAME_PART_CHARS].strip("_") for p in parts if p]
     return "-".join(p for p in safe if p) + ".csv"
+
+
+def _pair_part(view: str, filters: Filters, part: str) -> str:
+    """The pair, when it filtered the rows and `part` does not name it already."""
+    pair = "-".join(filters.pair) if filters.pair else ""
+    filtered = view == "pair" or (view == "articles" and filters.scope == "pair")
+    return pair if filtered and pair not in part else ""
 
 
 def _is_numeric_or_temporal(column: pd.Series) -> bool:

@@ -23,6 +23,12 @@ HIGHLIGHT = ":orange-background[**{}**]"
 """How a country name is marked in an evidence sentence."""
 
 
+def two_decimals(value: float) -> str:
+    """`value` to two decimals, without the "-0.00" a tiny negative rounds to."""
+    shown = f"{value:.2f}"
+    return "0.00" if shown == "-0.00" else shown
+
+
 def escape_markdown(text: str, limit: int | None = None) -> str:
     """`text` as markdown that displays literally, on one line, optionally shortened."""
     flat = _WHITESPACE.sub(" ", text).strip()

@@ -88,6 +88,26 @@ def test_file_name_carries_the_active_filters():
     assert "month" not in file_name("overview", filters)
 
 
+def test_the_articles_file_name_names_the_pair_only_when_it_filtered_the_rows_and_once():
+    base = {
+        "view": "articles",
+        "start": date(2024, 3, 1),
+        "end": date(2024, 5, 31),
+        "countries": (),
+        "lang": None,
+        "source": None,
+        "window": "article",
+        "measure": "count",
+        "bucket": "week",
+        "min_articles": 1,
+    }
+    pair = Filters(**base, pair=("PRK", "RUS"), scope="pair")
+    everything = Filters(**base, pair=("RUS", "UKR"), scope="all")
+    assert file_name("articles", pair, "PRK-RUS").count("PRK-RUS") == 1
+    assert file_name("articles", pair).count("PRK-RUS") == 1
+    assert "RUS-UKR" not in file_name("articles", everything)
+
+
 @pytest.mark.parametrize("title", ["Harmless\r=1+2", "Harmless\n=1+2", "Harmless\r\n@SUM(A1)"])
 def test_a_line_break_inside_a_cell_cannot_start_a_formula_row(title):
     data = to_csv(pd.DataFrame({"title": [title], "tone": [1.0]}))

@@ -18,7 +18,14 @@ from board import controls, panel, requests, settings
 from board.data import Database, Result, run
 from board.listing import Listing
 from board.state import SCOPES, Filters, Options
-from board.text import escape_markdown, highlight, highlight_spans, markdown_link, safe_url
+from board.text import (
+    escape_markdown,
+    highlight,
+    highlight_spans,
+    markdown_link,
+    safe_url,
+    two_decimals,
+)
 from board.views.pair import pair_title
 
 PAGE_KEY = "page"
@@ -32,8 +39,16 @@ COLUMNS = {
     "lang": st.column_config.TextColumn("Lang"),
     "title": st.column_config.TextColumn("Title", width="large"),
     "url": st.column_config.LinkColumn("Link", display_text="open"),
-    "tone": st.column_config.NumberColumn("Tone", format="%.2f"),
-    "conflict": st.column_config.NumberColumn("Conflict", format="percent"),
+    # the whole article's, not the pair's: the pair view's headline tone and conflict are
+    # over the sentences naming the pair, so the two need different names
+    "tone": st.column_config.NumberColumn(
+        "Article tone", format="%.2f", help="Tone of the whole article (-10 to +10)"
+    ),
+    "conflict": st.column_config.NumberColumn(
+        "Article conflict",
+        format="percent",
+        help="Share of the whole article's sentences using conflict vocabulary",
+    ),
     "pair_sentences": st.column_config.TextColumn("Pair sentences"),
     "evidence": st.column_config.ListColumn("Evidence", width="large"),
     "origin": st.column_config.TextColumn("Origin"),
@@ -144,10 +159,10 @@ def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str], options: Options
     for row in frame.itertuples(index=False):
         with st.container(border=True):
             st.markdown(markdown_link(row.title[:TITLE_CHARS], row.url))
-            tone = "–" if pd.isna(row.tone) else f"{row.tone:.2f}"
+            tone = "–" if pd.isna(row.tone) else two_decimals(row.tone)
             st.caption(
                 escape_markdown(f"{row.published_at:%Y-%m-%d} · {row.source} · {row.lang}")
-                + f" · tone {escape_markdown(tone)}"
+                + f" · article tone {escape_markdown(tone)}"
             )
             if row.origin == "gkg":
                 st.caption("No text (GDELT row): sentences not measured.")

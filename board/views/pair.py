@@ -9,6 +9,7 @@ from board import charts, panel, requests, settings
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
+from board.text import two_decimals
 
 DASH = "–"
 
@@ -59,7 +60,7 @@ def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
     tone = summary["mean_tone"]
     columns[2].metric(
         "Mean tone",
-        DASH if pd.isna(tone) else f"{tone:.2f}",
+        DASH if pd.isna(tone) else two_decimals(tone),
         help="Mean tone of the pair's sentences, over every article of the period that has one",
     )
     conflict = summary["conflict_share"]

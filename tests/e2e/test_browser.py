@@ -284,3 +284,43 @@ def test_every_csv_holds_all_matching_rows_not_just_those_on_screen(
     with duckdb.connect(str(published_synthetic), read_only=True) as con:
         expected = con.execute(count_rows).fetchone()[0]
     assert len(rows) == expected > 150
+
+
+def test_an_open_dashboard_lets_the_next_load_reuse_the_spare(page, server, served_db, tmp_path):
+    # refs #13: a load brings the file the previous publish replaced (the spare) up to date
+    # instead of copying the database, which it cannot do while a reader still holds that
+    # file: the dashboard (another process, as in production) must let go of a superseded
+    # file once it has opened the new one
+    from etl import publish
+    from etl.run import load_inputs
+    from etl.settings import Settings
+
+    original = served_db.with_name("original-spare.duckdb")
+    shutil.copyfile(served_db, original)
+    settings = Settings(db_path=served_db, workers=1, with_tone=False)
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    later = tmp_path / "later.jsonl"
+    later.write_text(
+        '{"published": "2024-03-02", "url": "https://example.org/spare", "title": "Japan and '
+        'Brazil sign a trade pact", "text": "Japan and Brazil signed a trade pact."}\n'
+    )
+    try:
+        open_view(page, server, "view=overview")
+        load_inputs([fixtures / "articles.jsonl"], settings)  # the served file becomes the spare
+        open_view(page, server, "view=overview")  # the dashboard opens the new file
+        assert_no_exception(page)
+
+        def no_copy(source: Path, target: Path) -> None:
+            raise AssertionError(f"copied {source}: the dashboard still held the spare")
+
+        copy, publish._copy = publish._copy, no_copy
+        try:
+            assert load_inputs([later], settings).loaded == 1
+        finally:
+            publish._copy = copy
+    finally:
+        os.replace(original, served_db)
+        for leftover in (publish.spare_path(served_db), publish.stage_path(served_db)):
+            leftover.unlink(missing_ok=True)
+    open_view(page, server, "view=overview")
+    assert_no_exception(page)
