@@ -2,11 +2,11 @@
 -- $last_error, $failed, $delivered, $attempt_at
 insert into source_state by name
 select
-    $source,
-    $kind,
-    $every_seconds,
+    $source as source,
+    $kind as kind,
+    $every_seconds as every_seconds,
     coalesce($last_batch, old.last_batch) as last_batch,
-    $last_error,
+    $last_error as last_error,
     case when $failed then coalesce(old.consecutive_failures, 0) + 1 else 0 end
         as consecutive_failures,
     $attempt_at::timestamp as last_attempt_at,
