@@ -2,12 +2,12 @@
 -- $duplicates, $rejected, $seconds, $finished_at
 insert into source_cycles by name
 select
-    $run_id,
-    $source,
-    $error,
-    $read,
-    $loaded,
-    $duplicates,
-    $rejected,
-    $seconds,
+    $run_id as run_id,
+    $source as source,
+    $error as error,
+    $read as read,
+    $loaded as loaded,
+    $duplicates as duplicates,
+    $rejected as rejected,
+    $seconds as seconds,
     $finished_at::timestamp as finished_at
