@@ -3,11 +3,14 @@
 -- keeps of the old one read through the join, so a conflict replaces the whole row
 insert or replace into source_state by name
 select
+    -- DuckDB 2.0 names an unaliased $x column '$x', which by name would not match
+    -- noqa: disable=AL09
     $source as source,
     $kind as kind,
     $every_seconds as every_seconds,
     coalesce($last_batch, old.last_batch) as last_batch,
     $last_error as last_error,
+    -- noqa: enable=AL09
     case when $failed then coalesce(old.consecutive_failures, 0) + 1 else 0 end
         as consecutive_failures,
     $attempt_at::timestamp as last_attempt_at,
