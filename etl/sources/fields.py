@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from etl.dates import DateError, parse_published
 from etl.records import Article, Reject, ToneFields, storable
-from etl.sources.base import size_text
+from etl.sources.base import ReadOptions, size_text
 from etl.sources.encoding import decode_text
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -72,6 +73,28 @@ def pick(record: Mapping[str, Any], field: str) -> Any:
         if key is not None and record[key] is not None:
             return record[key]
     return None
+
+
+def article_from_input(
+    record: Mapping[str, Any],
+    path: Path,
+    locator: str,
+    options: ReadOptions,
+    *,
+    origin: str = "file",
+    notes: tuple[str, ...] = (),
+) -> Article | Reject:
+    """`article_from_record` for a record read from the input file `path` under the run's
+    `options` (its outlet name and text limit)."""
+    return article_from_record(
+        record,
+        source_path=str(path),
+        locator=locator,
+        default_source=options.default_source(path),
+        max_text_bytes=options.max_text_bytes,
+        origin=origin,
+        notes=notes,
+    )
 
 
 def article_from_record(
