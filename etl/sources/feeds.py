@@ -19,7 +19,7 @@ from typing import Any
 from etl.records import Reject
 from etl.sources.base import Item, ReadOptions
 from etl.sources.fetch import Fetcher, FetchError
-from etl.sources.fields import article_from_input
+from etl.sources.fields import article_from_record
 from etl.sources.pages import extract_page
 
 MAX_FEED_BYTES = 64 * 2**20
@@ -112,7 +112,7 @@ def entry_to_item(
         failure = _fetch_full_text(record, pages)
         if failure:
             return _reject(record, path, locator, failure)
-    return article_from_input(record, path, locator, options, origin="rss", notes=notes)
+    return article_from_record(record, path, locator, options, origin="rss", notes=notes)
 
 
 def entry_date(entry: dict[str, Any]) -> datetime | str | None:

@@ -23,7 +23,7 @@ from etl.sources.base import (
     size_text,
 )
 from etl.sources.encoding import AUTO, DecodedLines, decode_text, undecodable_reason
-from etl.sources.fields import article_from_input, missing_columns
+from etl.sources.fields import article_from_record, missing_columns
 
 PARQUET_BATCH_ROWS = 1024
 """Rows per Parquet read: bounded memory for any file size."""
@@ -92,7 +92,7 @@ def json_record(
     if not isinstance(record, dict):
         kind = type(record).__name__
         return Reject(str(path), locator, f"not a JSON object (got {kind})", raw)
-    return article_from_input(record, path, locator, options, notes=notes)
+    return article_from_record(record, path, locator, options, notes=notes)
 
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -192,7 +192,7 @@ def csv_rows(
         record: dict[str, str] = {}
         for name, cell in zip(header, row, strict=False):
             record.setdefault(name, cell)
-        yield article_from_input(record, path, locator, options, notes=notes)
+        yield article_from_record(record, path, locator, options, notes=notes)
 
 
 def _raw_row(row: list[str]) -> str:
@@ -212,7 +212,7 @@ def read_parquet(path: Path, options: ReadOptions) -> Iterator[Item]:
     for records in _parquet_batches(parquet, path):
         for record in records:
             row_no += 1
-            yield article_from_input(record, path, f"{path}:row {row_no}", options)
+            yield article_from_record(record, path, f"{path}:row {row_no}", options)
     if options.on_bytes:
         options.on_bytes(path.stat().st_size)
 

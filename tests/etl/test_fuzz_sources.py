@@ -201,13 +201,7 @@ def line_number(item: Article | Reject) -> int:
 @settings(FUZZ, max_examples=300)
 @given(records())
 def test_any_record_becomes_one_sound_article_or_reject(record):
-    item = article_from_record(
-        record,
-        source_path="fuzz.jsonl",
-        locator="fuzz.jsonl:1",
-        default_source="fuzz",
-        max_text_bytes=MAX_TEXT,
-    )
+    item = article_from_record(record, Path("fuzz.jsonl"), "fuzz.jsonl:1", OPTIONS)
     assert_sound(item)
     # file records drop NUL from title and text (DuckDB would store it, readers trip on it)
     assert isinstance(item, Reject) or "\x00" not in item.title + item.text
