@@ -362,16 +362,20 @@ def test_parquet_reader_yields_one_item_per_row(file):
     assert len(read_bytes("fuzz.parquet", data)) == rows
 
 
+def damaged(data: bytes, draw) -> bytes:
+    """`data` with one byte flipped or cut short at a drawn place: a file broken in transit."""
+    damaged = bytearray(data)
+    where = draw.draw(st.integers(0, len(damaged) - 1))
+    if draw.draw(st.booleans()):
+        damaged[where] ^= draw.draw(st.integers(1, 255))
+        return bytes(damaged)
+    return bytes(damaged[:where])
+
+
 @FUZZ
 @given(parquet_files(), st.data())
 def test_corrupt_parquet_is_rejected_never_a_crash(file, draw):
-    data = bytearray(file[0])
-    where = draw.draw(st.integers(0, len(data) - 1))
-    if draw.draw(st.booleans()):
-        data[where] ^= draw.draw(st.integers(1, 255))
-    else:
-        data = data[:where]
-    read_bytes("fuzz.parquet", bytes(data))
+    read_bytes("fuzz.parquet", damaged(file[0], draw))
 
 
 def test_one_huge_record_of_several_megabytes_is_one_reject():
@@ -427,13 +431,7 @@ def test_gkg_zip_truncated_or_flipped_is_one_reject_never_a_crash(lines, draw):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("fuzz.gkg.csv", b"\n".join(lines))
-    data = bytearray(out.getvalue())
-    where = draw.draw(st.integers(0, len(data) - 1))
-    if draw.draw(st.booleans()):
-        data[where] ^= draw.draw(st.integers(1, 255))
-    else:
-        data = data[:where]
-    read_bytes("fuzz.gkg.csv.zip", bytes(data))
+    read_bytes("fuzz.gkg.csv.zip", damaged(out.getvalue(), draw))
 
 
 @st.composite
