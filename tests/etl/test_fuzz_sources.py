@@ -38,6 +38,7 @@ from etl.sources import plan_inputs, read_inputs
 from etl.sources.base import ReadOptions
 from etl.sources.fields import article_from_record
 from etl.sources.gkg import COLUMNS
+from tests.etl.fuzzing import deterministic
 
 MAX_TEXT = 4096
 MAX_LINE = 16384
@@ -45,14 +46,7 @@ MAX_LINE = 16384
 
 OPTIONS = ReadOptions(max_text_bytes=MAX_TEXT, max_line_bytes=MAX_LINE)
 
-FUZZ = settings(
-    max_examples=80,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-"""Same examples on every run (derandomize), no example database, no per-example deadline."""
+FUZZ = deterministic(80, HealthCheck.data_too_large)
 
 json_scalars = st.one_of(
     st.none(),
