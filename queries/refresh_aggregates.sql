@@ -255,88 +255,98 @@ create or replace table country_articles as
 select * from country_articles_rows('articles', 'mentions')
 order by country, published_at;
 
+-- the daily rows of [period_start, period_end] for the filters (null = all): the daily
+-- rollup daily_all_of without a language or source chosen, else the detailed daily_of
+create or replace macro period_days(
+    daily_all_of, daily_of, period_start, period_end, lang_filter, source_filter
+) as table
+    select * from query_table(daily_all_of)
+    where
+        lang_filter is null
+        and source_filter is null
+        and day between period_start and period_end
+    union all by name
+    select * from query_table(daily_of)
+    where
+        (lang_filter is not null or source_filter is not null)
+        and day between period_start and period_end
+        and (lang_filter is null or lang = lang_filter)
+        and (source_filter is null or source = source_filter);
+
 -- one pair-day row per day in [period_start, period_end] for the filters (null = all)
 create or replace macro pair_days(period_start, period_end, lang_filter, source_filter) as table
     select  -- noqa: LT09
         columns(lambda c: c in ('day', 'country_a', 'country_b') or is_count(c) or c like '%_sum')
-    from (
-        select * from pair_daily_all
-        where
-            lang_filter is null
-            and source_filter is null
-            and day between period_start and period_end
-        union all by name
-        select * from pair_daily
-        where
-            (lang_filter is not null or source_filter is not null)
-            and day between period_start and period_end
-            and (lang_filter is null or lang = lang_filter)
-            and (source_filter is null or source = source_filter)
-    ) as parts;
+    from period_days(
+        'pair_daily_all', 'pair_daily', period_start, period_end, lang_filter, source_filter
+    );
+
+-- the rows whose sums over the countries (or pairs) of the *_of aggregates give the days
+-- [period_start, period_end] (dates), one per rollup row: whole years, whole months, then
+-- the days at either end; with a language or source chosen (null = all), the detailed
+-- daily aggregate (period_days)
+create or replace macro period_rows(
+    yearly_of,
+    monthly_of,
+    daily_all_of,
+    daily_of,
+    period_start,
+    period_end,
+    lang_filter,
+    source_filter
+) as table
+    select * from query_table(yearly_of)
+    where
+        lang_filter is null
+        and source_filter is null
+        and year >= period_start
+        and year_end <= period_end
+    union all by name
+    select * from query_table(monthly_of)
+    where
+        lang_filter is null
+        and source_filter is null
+        and month >= period_start
+        and month_end <= period_end
+        and not (year >= period_start and year_end <= period_end)
+    union all by name
+    select *
+    from period_days(daily_all_of, daily_of, period_start, period_end, lang_filter, source_filter)
+    where
+        lang_filter is not null
+        or source_filter is not null
+        or not (date_trunc('month', day) >= period_start and last_day(day) <= period_end);
 
 -- the pairs' sums over the days [period_start, period_end] (dates), in one row per rollup
--- row (group them by pair): whole years, whole months, then the days at either end; with
--- a language or source chosen (null = all), the detailed daily aggregate
+-- row (group them by pair), for the filters (null = all)
 create or replace macro pair_period(period_start, period_end, lang_filter, source_filter)
 as table
     select columns(lambda c: c like 'country_%' or (is_measure(c) and c != 'sentences'))
-    from (
-        select * from pair_yearly_all
-        where
-            lang_filter is null
-            and source_filter is null
-            and year >= period_start
-            and year_end <= period_end
-        union all by name
-        select * from pair_monthly_all
-        where
-            lang_filter is null
-            and source_filter is null
-            and month >= period_start
-            and month_end <= period_end
-            and not (year >= period_start and year_end <= period_end)
-        union all by name
-        select * from pair_days(period_start, period_end, lang_filter, source_filter)
-        where
-            lang_filter is not null
-            or source_filter is not null
-            or not (date_trunc('month', day) >= period_start and last_day(day) <= period_end)
-    ) as parts;
+    from period_rows(
+        'pair_yearly_all',
+        'pair_monthly_all',
+        'pair_daily_all',
+        'pair_daily',
+        period_start,
+        period_end,
+        lang_filter,
+        source_filter
+    );
 
 -- the countries' sums over the days [period_start, period_end], as pair_period for pairs
 create or replace macro country_period(period_start, period_end, lang_filter, source_filter)
 as table
     select columns(lambda c: c = 'country' or is_measure(c))
-    from (
-        select * from country_yearly_all
-        where
-            lang_filter is null
-            and source_filter is null
-            and year >= period_start
-            and year_end <= period_end
-        union all by name
-        select * from country_monthly_all
-        where
-            lang_filter is null
-            and source_filter is null
-            and month >= period_start
-            and month_end <= period_end
-            and not (year >= period_start and year_end <= period_end)
-        union all by name
-        select * from country_daily_all
-        where
-            lang_filter is null
-            and source_filter is null
-            and day between period_start and period_end
-            and not (month >= period_start and month_end <= period_end)
-        union all by name
-        select * from country_daily
-        where
-            (lang_filter is not null or source_filter is not null)
-            and day between period_start and period_end
-            and (lang_filter is null or lang = lang_filter)
-            and (source_filter is null or source = source_filter)
-    ) as parts;
+    from period_rows(
+        'country_yearly_all',
+        'country_monthly_all',
+        'country_daily_all',
+        'country_daily',
+        period_start,
+        period_end,
+        lang_filter,
+        source_filter
+    );
 
 -- one row: the articles of a period and filters (null = all) that a share is taken of; for
 -- the sentence window only articles with text, since only they can name a pair in a sentence

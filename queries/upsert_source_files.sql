@@ -1,8 +1,4 @@
--- upserts the registered watch_files rows (one per folder file loaded); no parameters
-insert into source_files by name
+-- upserts the registered watch_files rows (one per folder file loaded); no parameters. Every
+-- column but the key (source, path) is the file as last loaded, so a conflict replaces the row
+insert or replace into source_files by name
 select * from watch_files
-on conflict (source, path) do update set
-    sha256 = excluded.sha256,
-    size = excluded.size,
-    mtime_ns = excluded.mtime_ns,
-    loaded_at = excluded.loaded_at

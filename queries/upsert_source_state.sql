@@ -1,6 +1,7 @@
 -- upserts one source's health row; params: $source, $kind, $every_seconds, $last_batch,
--- $last_error, $failed, $delivered, $attempt_at
-insert into source_state by name
+-- $last_error, $failed, $delivered, $attempt_at. The row carries every column, what it
+-- keeps of the old one read through the join, so a conflict replaces the whole row
+insert or replace into source_state by name
 select
     $source as source,
     $kind as kind,
@@ -16,12 +17,3 @@ select
         as last_delivery_at
 from (select 1) as one
 left join source_state as old on old.source = $source
-on conflict (source) do update set
-    kind = excluded.kind,
-    every_seconds = excluded.every_seconds,
-    last_batch = excluded.last_batch,
-    last_error = excluded.last_error,
-    consecutive_failures = excluded.consecutive_failures,
-    last_attempt_at = excluded.last_attempt_at,
-    last_success_at = excluded.last_success_at,
-    last_delivery_at = excluded.last_delivery_at

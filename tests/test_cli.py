@@ -1,6 +1,4 @@
 import json
-import subprocess
-import sys
 
 import pytest
 import typer
@@ -9,6 +7,7 @@ from typer.testing import CliRunner
 
 from etl.__main__ import app
 from etl.settings import REPO_ROOT
+from tests.etl_cli import etl
 
 GROUP = typer.main.get_command(app)
 COMMANDS = sorted(GROUP.commands)
@@ -19,17 +18,6 @@ ARGUMENTS = {
 }
 """What each command needs besides --db, so its command line parses."""
 runner = CliRunner()
-
-
-def etl(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        **kwargs,
-    )
 
 
 def test_the_command_list_is_the_apps_own():

@@ -68,27 +68,24 @@ PAIRS = {
 
 def build_tiny_db(path: Path) -> Path:
     """Write the tiny database to `path` (replacing it) and return the path."""
-    path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
-    try:
-        queries.execute("schema", con)
-        queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
-        _insert(con)
-        queries.execute("refresh_aggregates", con)
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    return path
+    return _build(path, with_articles=True)
 
 
 def build_empty_db(path: Path) -> Path:
     """The schema and empty aggregates: what the ETL publishes before any article."""
+    return _build(path, with_articles=False)
+
+
+def _build(path: Path, *, with_articles: bool) -> Path:
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:
         queries.execute("schema", con)
         queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
+        if with_articles:
+            _insert(con)
         queries.execute("refresh_aggregates", con)
+        con.execute("checkpoint")
     finally:
         con.close()
     return path

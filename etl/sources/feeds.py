@@ -112,15 +112,7 @@ def entry_to_item(
         failure = _fetch_full_text(record, pages)
         if failure:
             return _reject(record, path, locator, failure)
-    return article_from_record(
-        record,
-        source_path=str(path),
-        locator=locator,
-        default_source=options.default_source(path),
-        max_text_bytes=options.max_text_bytes,
-        origin="rss",
-        notes=notes,
-    )
+    return article_from_record(record, path, locator, options, origin="rss", notes=notes)
 
 
 def entry_date(entry: dict[str, Any]) -> datetime | str | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from etl.dates import DateError, parse_published
 from etl.records import Article, Reject, ToneFields, storable
-from etl.sources.base import size_text
+from etl.sources.base import ReadOptions, size_text
 from etl.sources.encoding import decode_text
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -76,19 +77,20 @@ def pick(record: Mapping[str, Any], field: str) -> Any:
 
 def article_from_record(
     record: Mapping[str, Any],
-    *,
-    source_path: str,
+    path: Path,
     locator: str,
-    default_source: str,
-    max_text_bytes: int,
+    options: ReadOptions,
+    *,
     origin: str = "file",
     notes: tuple[str, ...] = (),
 ) -> Article | Reject:
-    """Map tolerant field names onto an Article, or say precisely why the row is rejected."""
+    """Map tolerant field names of a record read from the input file `path` onto an Article
+    (the outlet and text limit from the run's `options`), or say precisely why the row is
+    rejected."""
 
     def reject(reason: str) -> Reject:
         return Reject(
-            source=source_path,
+            source=str(path),
             locator=locator,
             reason=reason,
             raw=_raw(record),
@@ -102,8 +104,8 @@ def article_from_record(
     title = _text(pick(record, "title"))
     text = _text(pick(record, "text"))
     size = len(text.encode("utf-8", "replace"))
-    if size > max_text_bytes:
-        return reject(f"text over {size_text(max_text_bytes)} ({size / 2**20:.1f} MB)")
+    if size > options.max_text_bytes:
+        return reject(f"text over {size_text(options.max_text_bytes)} ({size / 2**20:.1f} MB)")
     try:
         countries = parse_countries(pick(record, "countries"))
         tone = parse_tone(pick(record, "tone"))
@@ -119,7 +121,7 @@ def article_from_record(
         title=title,
         text=text,
         published_at=published_at,
-        source=_text(pick(record, "source")).strip() or default_source,
+        source=_text(pick(record, "source")).strip() or options.default_source(path),
         lang=_lang(pick(record, "lang")),
         origin=origin,
         locator=locator,

@@ -92,14 +92,7 @@ def json_record(
     if not isinstance(record, dict):
         kind = type(record).__name__
         return Reject(str(path), locator, f"not a JSON object (got {kind})", raw)
-    return article_from_record(
-        record,
-        source_path=str(path),
-        locator=locator,
-        default_source=options.default_source(path),
-        max_text_bytes=options.max_text_bytes,
-        notes=notes,
-    )
+    return article_from_record(record, path, locator, options, notes=notes)
 
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -199,14 +192,7 @@ def csv_rows(
         record: dict[str, str] = {}
         for name, cell in zip(header, row, strict=False):
             record.setdefault(name, cell)
-        yield article_from_record(
-            record,
-            source_path=str(path),
-            locator=locator,
-            default_source=options.default_source(path),
-            max_text_bytes=options.max_text_bytes,
-            notes=notes,
-        )
+        yield article_from_record(record, path, locator, options, notes=notes)
 
 
 def _raw_row(row: list[str]) -> str:
@@ -226,13 +212,7 @@ def read_parquet(path: Path, options: ReadOptions) -> Iterator[Item]:
     for records in _parquet_batches(parquet, path):
         for record in records:
             row_no += 1
-            yield article_from_record(
-                record,
-                source_path=str(path),
-                locator=f"{path}:row {row_no}",
-                default_source=options.default_source(path),
-                max_text_bytes=options.max_text_bytes,
-            )
+            yield article_from_record(record, path, f"{path}:row {row_no}", options)
     if options.on_bytes:
         options.on_bytes(path.stat().st_size)
 

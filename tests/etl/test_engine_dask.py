@@ -20,7 +20,7 @@ from etl.tag import tone
 from tests.conftest import FIXTURES
 from tests.test_dashboard_queries import DASHBOARD_QUERIES, dashboard_requests, default_filters
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")
 
 INPUTS = [FIXTURES / "articles.jsonl", FIXTURES / "bad.jsonl"]
 SPLIT_BYTES = 1500
@@ -46,14 +46,6 @@ TOLERANCE = 10**-tone.DECIMALS
 """Sentence tones are rounded to this, but the encoder's float32 sums depend on the batch a
 sentence is scored in, and the engines batch differently: on Reuters-21578 one article in
 19,545 had a sentence at a rounding boundary, and its tone moved by one unit of it."""
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-    ) as running:
-        yield running
 
 
 def dask_load(lake: Path, cluster, paths=INPUTS, **settings) -> LakeSummary:

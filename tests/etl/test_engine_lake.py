@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 
 import duckdb
@@ -12,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.engines.lake import Lake, new_token
-from etl.settings import REPO_ROOT
 from tests.conftest import FIXTURES
+from tests.etl_cli import etl
 
 DAY = date(2024, 6, 19)
 
@@ -79,16 +77,6 @@ def test_recover_finishes_or_undoes_an_interrupted_replacement(tmp_path, leftove
     ]
     (path,) = lake.partition_files("mentions", DAY)
     assert pq.read_table(path)["article_id"].to_pylist() == expected
-
-
-def etl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_load_with_the_dask_engine_needs_a_lake():

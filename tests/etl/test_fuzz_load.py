@@ -17,27 +17,21 @@ from pathlib import Path
 import duckdb
 import pytest
 from adversarial import MoreFormats, Written
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given
 from hypothesis import strategies as st
 
 import queries
 from etl.run import RunSummary, load_inputs
 from etl.settings import Settings
 from etl.sources import ReadOptions
+from tests.etl.fuzzing import deterministic
 
 MAX_TEXT = 64 * 1024
 MAX_LINE = 128 * 1024
 MAX_UNZIPPED = 2 * 2**20
 """Small limits, so huge fields and the bomb cross them quickly."""
 
-FUZZ = settings(
-    max_examples=8,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=[HealthCheck.too_slow],
-)
+FUZZ = deterministic(8, phases=[Phase.explicit, Phase.generate])
 """No shrinking: a failing example reports its seed, and re-running a load per shrink step
 would take minutes."""
 

@@ -38,6 +38,7 @@ from etl.sources import plan_inputs, read_inputs
 from etl.sources.base import ReadOptions
 from etl.sources.fields import article_from_record
 from etl.sources.gkg import COLUMNS
+from tests.etl.fuzzing import deterministic
 
 MAX_TEXT = 4096
 MAX_LINE = 16384
@@ -45,14 +46,7 @@ MAX_LINE = 16384
 
 OPTIONS = ReadOptions(max_text_bytes=MAX_TEXT, max_line_bytes=MAX_LINE)
 
-FUZZ = settings(
-    max_examples=80,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-"""Same examples on every run (derandomize), no example database, no per-example deadline."""
+FUZZ = deterministic(80, HealthCheck.data_too_large)
 
 json_scalars = st.one_of(
     st.none(),
@@ -201,13 +195,7 @@ def line_number(item: Article | Reject) -> int:
 @settings(FUZZ, max_examples=300)
 @given(records())
 def test_any_record_becomes_one_sound_article_or_reject(record):
-    item = article_from_record(
-        record,
-        source_path="fuzz.jsonl",
-        locator="fuzz.jsonl:1",
-        default_source="fuzz",
-        max_text_bytes=MAX_TEXT,
-    )
+    item = article_from_record(record, Path("fuzz.jsonl"), "fuzz.jsonl:1", OPTIONS)
     assert_sound(item)
     # file records drop NUL from title and text (DuckDB would store it, readers trip on it)
     assert isinstance(item, Reject) or "\x00" not in item.title + item.text
@@ -368,16 +356,20 @@ def test_parquet_reader_yields_one_item_per_row(file):
     assert len(read_bytes("fuzz.parquet", data)) == rows
 
 
+def damaged(data: bytes, draw) -> bytes:
+    """`data` with one byte flipped or cut short at a drawn place: a file broken in transit."""
+    damaged = bytearray(data)
+    where = draw.draw(st.integers(0, len(damaged) - 1))
+    if draw.draw(st.booleans()):
+        damaged[where] ^= draw.draw(st.integers(1, 255))
+        return bytes(damaged)
+    return bytes(damaged[:where])
+
+
 @FUZZ
 @given(parquet_files(), st.data())
 def test_corrupt_parquet_is_rejected_never_a_crash(file, draw):
-    data = bytearray(file[0])
-    where = draw.draw(st.integers(0, len(data) - 1))
-    if draw.draw(st.booleans()):
-        data[where] ^= draw.draw(st.integers(1, 255))
-    else:
-        data = data[:where]
-    read_bytes("fuzz.parquet", bytes(data))
+    read_bytes("fuzz.parquet", damaged(file[0], draw))
 
 
 def test_one_huge_record_of_several_megabytes_is_one_reject():
@@ -433,13 +425,7 @@ def test_gkg_zip_truncated_or_flipped_is_one_reject_never_a_crash(lines, draw):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("fuzz.gkg.csv", b"\n".join(lines))
-    data = bytearray(out.getvalue())
-    where = draw.draw(st.integers(0, len(data) - 1))
-    if draw.draw(st.booleans()):
-        data[where] ^= draw.draw(st.integers(1, 255))
-    else:
-        data = data[:where]
-    read_bytes("fuzz.gkg.csv.zip", bytes(data))
+    read_bytes("fuzz.gkg.csv.zip", damaged(out.getvalue(), draw))
 
 
 @st.composite

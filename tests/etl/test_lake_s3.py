@@ -22,7 +22,7 @@ REASON = "the S3 lake needs the optional extra: pip install -r requirements-dev.
 pytest.importorskip("s3fs", reason=REASON)
 moto_server = pytest.importorskip("moto.server", reason=REASON)
 boto3 = pytest.importorskip("boto3", reason=REASON)
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")
 
 BUCKET = "tension-lake"
 DAYS = ("2024-06-19", "2024-06-20")
@@ -58,14 +58,6 @@ def s3_options(tmp_path_factory):
         "client_kwargs": {"region_name": "us-east-1"},
     }
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
-    ) as running:
-        yield running
 
 
 def test_a_lake_on_s3_is_written_read_and_attached_without_duplicates(

@@ -78,6 +78,15 @@ def rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     return con.execute(f"select {', '.join(shown)} from {table} order by all").fetchall()
 
 
+def value_of(db: Path, sql: str):
+    """The one value `sql` returns on the published `db`, read the way a dashboard reads."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
 def aggregates(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -137,12 +146,8 @@ def test_a_load_after_a_load_does_not_copy_the_database(tmp_path, monkeypatch):
     monkeypatch.setattr(publish, "_copy", no_copy)
     summary = load_inputs([write_articles(tmp_path / "b.jsonl", 50, prefix="b")], settings(db))
     assert summary.loaded == 50
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        assert con.execute("select count(*) from articles").fetchone()[0] == 16 + 100
-        assert con.execute("select sum(articles) from daily_totals").fetchone()[0] == 116
-    finally:
-        con.close()
+    assert value_of(db, "select count(*) from articles") == 16 + 100
+    assert value_of(db, "select sum(articles) from daily_totals") == 116
 
 
 def test_a_spare_made_for_another_file_is_not_used(tmp_path):
@@ -155,11 +160,7 @@ def test_a_spare_made_for_another_file_is_not_used(tmp_path):
     shutil.copyfile(other, db)
     summary = load_inputs([write_articles(tmp_path / "b.jsonl", 30, prefix="b")], settings(db))
     assert summary.loaded == 30
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        assert con.execute("select count(*) from articles").fetchone()[0] == 20 + 30
-    finally:
-        con.close()
+    assert value_of(db, "select count(*) from articles") == 20 + 30
 
 
 @pytest.mark.parametrize("phase", ["checkpoint", "published"])
@@ -172,11 +173,7 @@ def test_a_kill_around_publishing_leaves_no_half_spare_behind(tmp_path, phase):
     assert summary.loaded == 40
     expected = 16 + 40 + (40 if phase == "published" else 0) + 40
     assert aggregates(db) == rebuilt(db, tmp_path)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        assert con.execute("select count(*) from articles").fetchone()[0] == expected
-    finally:
-        con.close()
+    assert value_of(db, "select count(*) from articles") == expected
 
 
 def test_a_reader_still_holding_the_spare_makes_the_load_copy_instead(tmp_path):

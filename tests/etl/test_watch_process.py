@@ -4,7 +4,6 @@ querying throughout, `--db` before and after the command, `etl sources`."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from etl.watch.schedule import watch
 from tests.etl.concurrent_reader import reading_throughout
 from tests.etl.local_http import serve
 from tests.etl.watch_world import BATCH, World
+from tests.etl_cli import etl
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -87,17 +87,6 @@ def config(world: World, tmp_path: Path, feed_every: str = "10min") -> Path:
     text = CONFIG.format(base=world.base, inbox=world.inbox, feed_every=feed_every)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def watch_once(path: Path, db: Path, cache: Path, env=None) -> subprocess.CompletedProcess:
