@@ -60,8 +60,11 @@ def test_every_excerpt_record_becomes_a_pretagged_article_without_text():
     assert first.locator == f"{EXCERPT}:1"
 
 
-def test_v2tone_gives_tone_and_its_parts_and_the_seventh_field_is_the_word_count():
-    tone = next(read_gkg(EXCERPT, OPTIONS)).tone
+def test_v2tone_gives_gdelt_tone_and_its_parts_and_the_seventh_field_is_the_word_count():
+    first = next(read_gkg(EXCERPT, OPTIONS))
+    # V2Tone is GDELT's instrument: the article's own tone is left for the encoder (refs #15)
+    assert first.tone is None
+    tone = first.gdelt_tone
     assert tone.tone == pytest.approx(-5.99078341013825)
     assert tone.positive == pytest.approx(1.38248847926267)
     assert tone.negative == pytest.approx(7.37327188940092)
@@ -277,10 +280,37 @@ def test_loading_gkg_rows_stores_fips_countries_as_iso3_and_reloading_adds_nothi
             "(article_id) where a.record_id = '20230702153000-143'"
         ).fetchone()[0]
         tone = con.execute(
-            "select tone, word_count, origin, lang from articles where record_id = "
+            "select gdelt_tone, gdelt_word_count, tone, origin, lang from articles "
+            "where record_id = "
             "'20230702153000-0'"
         ).fetchone()
         pair_sentences = con.execute("select count(sentence_count) from article_pairs").fetchone()
     assert countries == ["KOR", "PRK", "USA"]
-    assert tone == (pytest.approx(-5.99078341013825), 613, "gkg", "en")
+    assert tone == (pytest.approx(-5.99078341013825), 613, None, "gkg", "en")
     assert pair_sentences == (0,)  # no text, so no sentence co-occurrence is claimed
+
+
+def test_a_gkg_row_is_toned_by_the_encoder_from_its_title_and_keeps_v2tone_apart(tmp_path):
+    from etl.run import load_inputs
+    from etl.tag.tone import sentence_tones
+
+    db = tmp_path / "t.duckdb"
+    load_inputs([EXCERPT], Settings(db_path=db, workers=1))
+    title = "Hunt for suspects after shooting at street party leaves two dead"
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(
+            "select tone, word_count, gdelt_tone, gdelt_word_count from articles "
+            "where record_id = '20230702153000-0'"
+        ).fetchone()
+        pairs = con.execute(
+            "select count(*), count(*) filter (p.tone = a.tone) from article_pairs p "
+            "join articles a using (article_id) where a.origin = 'gkg'"
+        ).fetchone()
+    assert row == (
+        pytest.approx(sentence_tones([title])[0]),
+        len(title.split()),
+        pytest.approx(-5.99078341013825),
+        613,
+    )
+    # a GKG row has no text, so each of its pairs takes the article's (encoder) tone
+    assert pairs[0] > 0 and pairs[1] == pairs[0]
