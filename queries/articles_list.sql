@@ -1,7 +1,7 @@
 -- one row per article in the filters, newest first, one page of $row_limit from $row_offset:
--- date, source, language, title, url, tone, conflict and, when a pair is given
--- ($country_a < $country_b, both null for none), the pair's sentence count and evidence
--- sentences. A selected country ($countries) must be named; with a pair and
+-- date, source, language, title, url, tone, conflict, GDELT's V2Tone fields (GKG rows)
+-- and, when a pair is given ($country_a < $country_b, both null for none), the pair's
+-- sentence count and evidence sentences. A selected country ($countries) must be named; with a pair and
 -- $window = 'sentence', both countries must share a sentence. total_rows counts every match.
 -- params: $start, $end, $lang, $source, $countries, $country_a, $country_b, $window,
 -- $row_limit, $row_offset
@@ -95,6 +95,10 @@ final as (
         page.evidence_highlights,
         page.tone,
         page.conflict,
+        page.gdelt_tone,
+        page.gdelt_positive,
+        page.gdelt_negative,
+        page.gdelt_polarity,
         page.pair_sentences,
         matches.total_rows
     from (

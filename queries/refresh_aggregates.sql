@@ -164,6 +164,10 @@ as table
         p.sentence_count,
         a.tone,
         a.conflict,
+        a.gdelt_tone,
+        a.gdelt_positive,
+        a.gdelt_negative,
+        a.gdelt_polarity,
         -- timestamps
         a.published_date as day,
         a.published_at

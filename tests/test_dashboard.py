@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.tiny_db import build_empty_db, build_tiny_db
+from tests.tiny_db import GKG_V2TONE, build_empty_db, build_tiny_db
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 60
@@ -249,6 +249,10 @@ def test_articles_view_marks_gdelt_rows_as_not_measured(on_tiny):
     at = open_page(view="articles", pair="PRK-RUS")
     table = at.dataframe[0].value
     assert list(table["pair_sentences"]) == ["1", "not measured", "0", "2", "1"]
+    # GDELT's V2Tone sits in its own column, beside the article's tone, never in it
+    gkg = table[table["origin"] == "gkg"].iloc[0]
+    assert (gkg["tone"], gkg["gdelt_tone"]) == (-4.0, GKG_V2TONE)
+    assert table[table["origin"] != "gkg"]["gdelt_tone"].isna().all()
     assert "Articles 1–5 of 5 naming North Korea – Russia, newest first; the CSV has all 5" in (
         shown_text(at)
     )
