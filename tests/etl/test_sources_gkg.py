@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import queries
 from etl.dates import ACCEPTED_FORMS
 from etl.records import Article, Reject
 from etl.settings import Settings
@@ -314,3 +315,40 @@ def test_a_gkg_row_is_toned_by_the_encoder_from_its_title_and_keeps_v2tone_apart
     )
     # a GKG row has no text, so each of its pairs takes the article's (encoder) tone
     assert pairs[0] > 0 and pairs[1] == pairs[0]
+
+
+def test_a_mixed_databases_pair_tone_is_the_mean_of_encoder_tones_only(tmp_path):
+    from statistics import fmean
+
+    from etl.run import load_inputs
+    from etl.tag.tone import sentence_tones
+
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl", EXCERPT], Settings(db_path=db, workers=1))
+    with duckdb.connect(str(db), read_only=True) as con:
+        summary = queries.run(
+            "pair_summary",
+            con,
+            country_a="CHN",
+            country_b="RUS",
+            start=datetime(2000, 1, 1).date(),
+            end=datetime(2030, 1, 1).date(),
+            lang=None,
+            source=None,
+            window="article",
+        )
+    # China and Russia share no sentence in the text article, so its pair tone is its
+    # article tone (title and two lead sentences); the GKG row's is its title's, not V2Tone
+    text_article = fmean(
+        sentence_tones(
+            [
+                "Putin visits Pyongyang, signs partnership treaty",
+                "Russian President Vladimir Putin arrived in Pyongyang and signed a comprehensive "
+                "strategic partnership treaty with North Korea that includes a mutual defence "
+                "clause.",
+                "Japan and South Korea voiced concern.",
+            ]
+        )
+    )
+    gkg_row = sentence_tones(["Wagner Uprising Highlights China's Risks With Russia"])[0]
+    assert summary["mean_tone"].iloc[0] == pytest.approx((text_article + gkg_row) / 2, abs=1e-9)
