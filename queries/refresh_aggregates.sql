@@ -29,6 +29,11 @@ create or replace macro is_count(column_name) as is_measure(column_name)
 and column_name not like '%_sum'
 and column_name != 'sentences';
 
+-- the dashboard's origin filter (refs #15): 'gdelt' keeps GDELT's GKG rows, 'text' every
+-- other source, null both; the rollups keep origin so that it needs no detailed table
+create or replace macro in_origin(origin, origin_filter) as
+origin_filter is null or (origin = 'gkg') = (origin_filter = 'gdelt');
+
 -- one row per day x lang x source x origin: all articles, tagged with a country or not
 create or replace macro daily_totals_rows(articles_of, sign) as table
     select
@@ -80,20 +85,22 @@ create or replace macro pair_daily_rows(articles_of, pairs_of, sign) as table
     inner join query_table(articles_of) as a on p.article_id = a.article_id
     group by all;
 
--- rollups of every language and source together: a period's sum reads whole years, then
--- whole months, then the days at either end (the *_period macros). The countries or the
--- pair are the columns named country*; pair_daily's sentences stay in pair_daily.
--- one row per period (day, month or year) x country (or pair) of daily rows
+-- rollups of every language and source together, by origin: a period's sum reads whole
+-- years, then whole months, then the days at either end (the *_period macros). The
+-- countries or the pair are the columns named country*; pair_daily's sentences stay in
+-- pair_daily. origin stays a key so that the origin filter reads rollups too (refs #15).
+-- one row per period (day, month or year) x origin x country (or pair) of daily rows
 create or replace macro rollup_rows(daily_of, period) as table
     select
         date_trunc(period, day)::date as period_start,
+        origin,
         columns(lambda c: c like 'country%'),
         sum(columns(lambda c: is_count(c)))::bigint,
         sum(columns(lambda c: c in ('tone_sum', 'conflict_sum')))
     from query_table(daily_of)
     group by all;
 
--- one row per day x country (or pair)
+-- one row per day x origin x country (or pair)
 create or replace macro daily_all_rows(daily_of) as table
     select
         period_start as day,
@@ -102,7 +109,7 @@ create or replace macro daily_all_rows(daily_of) as table
         * exclude (period_start)
     from rollup_rows(daily_of, 'day');
 
--- one row per month x country (or pair)
+-- one row per month x origin x country (or pair)
 create or replace macro monthly_all_rows(daily_of) as table
     select
         period_start as month,
@@ -112,7 +119,7 @@ create or replace macro monthly_all_rows(daily_of) as table
         * exclude (period_start)
     from rollup_rows(daily_of, 'month');
 
--- one row per year x country (or pair)
+-- one row per year x origin x country (or pair)
 create or replace macro yearly_all_rows(daily_of) as table
     select
         period_start as year,
@@ -190,6 +197,7 @@ create or replace macro country_articles_rows(articles_of, mentions_of) as table
         -- dimensions
         a.lang,
         a.source,
+        a.origin,
         -- timestamps
         a.published_date as day,
         a.published_at
@@ -260,7 +268,9 @@ select * from country_articles_rows('articles', 'mentions')
 order by country, published_at;
 
 -- one pair-day row per day in [period_start, period_end] for the filters (null = all)
-create or replace macro pair_days(period_start, period_end, lang_filter, source_filter) as table
+create or replace macro pair_days(
+    period_start, period_end, lang_filter, source_filter, origin_filter
+) as table
     select  -- noqa: LT09
         columns(lambda c: c in ('day', 'country_a', 'country_b') or is_count(c) or c like '%_sum')
     from (
@@ -269,11 +279,13 @@ create or replace macro pair_days(period_start, period_end, lang_filter, source_
             lang_filter is null
             and source_filter is null
             and day between period_start and period_end
+            and in_origin(origin, origin_filter)
         union all by name
         select * from pair_daily
         where
             (lang_filter is not null or source_filter is not null)
             and day between period_start and period_end
+            and in_origin(origin, origin_filter)
             and (lang_filter is null or lang = lang_filter)
             and (source_filter is null or source = source_filter)
     ) as parts;
@@ -281,7 +293,9 @@ create or replace macro pair_days(period_start, period_end, lang_filter, source_
 -- the pairs' sums over the days [period_start, period_end] (dates), in one row per rollup
 -- row (group them by pair): whole years, whole months, then the days at either end; with
 -- a language or source chosen (null = all), the detailed daily aggregate
-create or replace macro pair_period(period_start, period_end, lang_filter, source_filter)
+create or replace macro pair_period(
+    period_start, period_end, lang_filter, source_filter, origin_filter
+)
 as table
     select columns(lambda c: c like 'country_%' or (is_measure(c) and c != 'sentences'))
     from (
@@ -291,6 +305,7 @@ as table
             and source_filter is null
             and year >= period_start
             and year_end <= period_end
+            and in_origin(origin, origin_filter)
         union all by name
         select * from pair_monthly_all
         where
@@ -298,9 +313,14 @@ as table
             and source_filter is null
             and month >= period_start
             and month_end <= period_end
+            and in_origin(origin, origin_filter)
             and not (year >= period_start and year_end <= period_end)
         union all by name
-        select * from pair_days(period_start, period_end, lang_filter, source_filter)
+        select *
+        from
+            pair_days(
+                period_start, period_end, lang_filter, source_filter, origin_filter
+            )
         where
             lang_filter is not null
             or source_filter is not null
@@ -308,7 +328,9 @@ as table
     ) as parts;
 
 -- the countries' sums over the days [period_start, period_end], as pair_period for pairs
-create or replace macro country_period(period_start, period_end, lang_filter, source_filter)
+create or replace macro country_period(
+    period_start, period_end, lang_filter, source_filter, origin_filter
+)
 as table
     select columns(lambda c: c = 'country' or is_measure(c))
     from (
@@ -318,6 +340,7 @@ as table
             and source_filter is null
             and year >= period_start
             and year_end <= period_end
+            and in_origin(origin, origin_filter)
         union all by name
         select * from country_monthly_all
         where
@@ -325,6 +348,7 @@ as table
             and source_filter is null
             and month >= period_start
             and month_end <= period_end
+            and in_origin(origin, origin_filter)
             and not (year >= period_start and year_end <= period_end)
         union all by name
         select * from country_daily_all
@@ -332,12 +356,14 @@ as table
             lang_filter is null
             and source_filter is null
             and day between period_start and period_end
+            and in_origin(origin, origin_filter)
             and not (month >= period_start and month_end <= period_end)
         union all by name
         select * from country_daily
         where
             (lang_filter is not null or source_filter is not null)
             and day between period_start and period_end
+            and in_origin(origin, origin_filter)
             and (lang_filter is null or lang = lang_filter)
             and (source_filter is null or source = source_filter)
     ) as parts;
@@ -345,7 +371,7 @@ as table
 -- one row: the articles of a period and filters (null = all) that a share is taken of; for
 -- the sentence window only articles with text, since only they can name a pair in a sentence
 create or replace macro period_total(
-    period_start, period_end, lang_filter, source_filter, window_kind
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 )
 as table
     select
@@ -354,5 +380,6 @@ as table
     from daily_totals
     where
         day between period_start and period_end
+        and in_origin(origin, origin_filter)
         and (lang_filter is null or lang = lang_filter)
         and (source_filter is null or source = source_filter);

@@ -335,6 +335,7 @@ def test_a_mixed_databases_pair_tone_is_the_mean_of_encoder_tones_only(tmp_path)
             end=datetime(2030, 1, 1).date(),
             lang=None,
             source=None,
+            origin=None,
             window="article",
         )
     # China and Russia share no sentence in the text article, so its pair tone is its
