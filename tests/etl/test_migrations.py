@@ -124,3 +124,30 @@ def test_a_version_3_database_moves_v2tone_aside_and_rescores_gkg_titles(tmp_pat
     con.close()
     assert int(version) == queries.SCHEMA_VERSION
     assert gkg == (6, 6, 6)
+
+
+def test_an_upgrade_migrates_the_published_file_once_and_drops_the_old_spare(tmp_path, monkeypatch):
+    import etl.gkg_tone
+    from etl import publish
+
+    db = tmp_path / "tension.duckdb"
+    settings = Settings(db_path=db, workers=1, with_tone=False)
+    load_inputs([FIXTURES / "gkg" / "excerpt-20230702153000.gkg.csv"], settings)
+    load_inputs([FIXTURES / "articles.jsonl"], settings)
+    assert publish.spare_path(db).exists()
+    make_version_3(db)
+    make_version_3(publish.spare_path(db))
+    rescored = []
+    real = etl.gkg_tone.rescore_gkg_titles
+    monkeypatch.setattr(etl.gkg_tone, "rescore_gkg_titles", lambda con: rescored.append(real(con)))
+    new = tmp_path / "new.jsonl"
+    new.write_text(
+        json.dumps({"url": "https://example.org/y", "date": "2024-02-03", "text": "Hi."})
+    )
+    assert load_inputs([new], settings).loaded == 1
+    # the spare of schema 3 is not migrated (and re-scored) only to be found unusable
+    assert rescored == [6]
+    con = duckdb.connect(str(db), read_only=True)
+    gkg = con.execute("select count(tone), count(gdelt_tone) from articles where origin = 'gkg'")
+    assert gkg.fetchone() == (6, 6)
+    con.close()
