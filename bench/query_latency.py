@@ -45,10 +45,14 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
     quarter = replace(base, start=base.end - timedelta(days=91), bucket="day")
     # a language or source reads the detailed daily aggregates, not the rollups
     language = replace(base, lang=options.languages[0] if options.languages else None)
+    # an origin reads the rollups, which keep origin as a key (refs #15)
+    text = replace(base, origin="text")
     return [
         ("", requests.status()),
         ("", requests.filter_options()),
         ("", requests.busiest_pair()),
+        ("all", requests.view_origins(base)),
+        ("origin=text", requests.view_origins(text)),
         ("all", requests.overview_totals(base)),
         (f"countries={focus}", requests.overview_totals(selected)),
         (
@@ -62,26 +66,35 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
         ),
         ("last quarter", requests.overview_top_pairs(quarter)),
         (f"lang={language.lang}", requests.overview_top_pairs(language)),
+        ("origin=text", requests.overview_top_pairs(text)),
+        ("origin=text, countries", requests.overview_top_pairs(replace(text, countries=(focus,)))),
         (f"{'-'.join(pair)} week", requests.pair_timeline(base, pair)),
         (
             f"{'-'.join(pair)} day, sentence",
             requests.pair_timeline(replace(sentence, bucket="day"), pair),
         ),
         (f"{'-'.join(pair)} week, lang={language.lang}", requests.pair_timeline(language, pair)),
+        (f"{'-'.join(pair)} week, origin=text", requests.pair_timeline(text, pair)),
         (f"{'-'.join(pair)}", requests.pair_summary(base, pair)),
+        (f"{'-'.join(pair)}, origin=text", requests.pair_summary(text, pair)),
         (f"{'-'.join(pair)}", requests.pair_third_countries(base, pair)),
         ("top 20", requests.pair_matrix(base)),
         ("top 20, sentence", requests.pair_matrix(sentence)),
         (f"top 20, lang={language.lang}", requests.pair_matrix(language)),
+        ("top 20, origin=text", requests.pair_matrix(text)),
         ("min 1", requests.network_edges(base)),
         (f"countries={focus}", requests.network_edges(selected)),
         (f"lang={language.lang}", requests.network_edges(language)),
+        ("origin=text", requests.network_edges(text)),
         ("all mentions", requests.map_countries(base)),
         (f"partners of {focus}", requests.map_countries(selected)),
+        ("all mentions, origin=text", requests.map_countries(text)),
         (f"pair {'-'.join(pair)}", requests.articles_list(base)),
         ("all, page 1", requests.articles_list(replace(base, scope="all"))),
         ("all, page 100", requests.articles_list(replace(base, scope="all"), page=100)),
         (f"all, lang={language.lang}", requests.articles_list(replace(language, scope="all"))),
+        ("all, origin=text", requests.articles_list(replace(text, scope="all"))),
+        (f"pair {'-'.join(pair)}, origin=text", requests.articles_list(text)),
         (f"countries={focus}, all", requests.articles_list(replace(selected, scope="all"))),
         (f"pair {'-'.join(pair)}, sentence", requests.articles_list(sentence)),
     ]

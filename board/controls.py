@@ -38,6 +38,7 @@ VIEW_LABELS = {
 WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
 MEASURE_LABELS = {"count": "Articles", "share": "Share ‰"}
 BUCKET_LABELS = {"day": "Day", "week": "Week", "month": "Month"}
+ORIGIN_LABELS = {"all": "All", "text": "Text sources", "gdelt": "GDELT"}
 
 _EARLIEST = date(settings.EARLIEST_DATE_YEAR, 1, 1)
 _LATEST = date(settings.LATEST_DATE_YEAR, 12, 31)
@@ -147,6 +148,14 @@ def _sidebar(options: Options) -> None:
         )
         st.selectbox(
             "Source", ["", *options.sources], key="source", format_func=lambda v: v or "All sources"
+        )
+        _segments(
+            "Origin",
+            "origin",
+            state.ORIGINS,
+            ORIGIN_LABELS,
+            help="Text sources (tone from their text) or GDELT GKG rows (tone from their "
+            "title, no sentences), or both: hold the source mix fixed to compare periods.",
         )
         _segments(
             "Co-occurrence window",

@@ -178,3 +178,10 @@ def _check_schema(database: Database) -> None:
             f"{database.path} has schema version {version['value'].iloc[0]}, newer than this "
             f"dashboard knows ({queries.SCHEMA_VERSION}); update Tension Monitor (git pull)."
         )
+    if not version.empty and int(version["value"].iloc[0]) < queries.SCHEMA_VERSION:
+        # the queries call the aggregates' macros as this version defines them (refs #15)
+        raise DataUnavailable(
+            f"{database.path} has schema version {version['value'].iloc[0]}, older than this "
+            f"dashboard reads ({queries.SCHEMA_VERSION}); the next `python -m etl load` "
+            "upgrades it (about a CPU minute per 100,000 GDELT rows, whose tones it re-scores)."
+        )

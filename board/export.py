@@ -81,6 +81,7 @@ def file_name(view: str, filters: Filters, part: str = "") -> str:
         _pair_part(view, filters, part),
         f"lang-{filters.lang}" if filters.lang else "",
         f"source-{filters.source}" if filters.source else "",
+        f"origin-{filters.origin}" if filters.origin != "all" else "",
         filters.window,
         filters.measure,
         filters.bucket if view == "pair" else "",

@@ -10,7 +10,7 @@ import streamlit as st
 
 from board import data, requests, settings
 from board.data import Database, DataUnavailable
-from board.state import Options
+from board.state import Filters, Options
 
 
 def database_or_stop() -> Database:
@@ -36,6 +36,19 @@ def freshness(database: Database) -> int:
     if sources := _sources_line(database):
         st.caption(sources)
     return articles
+
+
+def origin_mix(database: Database, filters: Filters) -> None:
+    """Under the freshness line: whether the period and filters mix GDELT rows with text
+    sources, whose tones come from different text (titles, bodies) (refs #15)."""
+    counts = data.run(database, *requests.view_origins(filters)).frame.iloc[0]
+    text, gdelt = int(counts["text_articles"]), int(counts["gdelt_articles"])
+    if text and gdelt:
+        st.caption(
+            f"This view mixes origins: {text:,} articles from text sources and {gdelt:,} "
+            "GDELT rows (tone from their title only). Pick an origin in the sidebar to hold "
+            "the mix fixed."
+        )
 
 
 def wait_for_articles(database: Database) -> NoReturn:

@@ -18,6 +18,10 @@ def status() -> Request:
     return "dashboard_status", {}
 
 
+def view_origins(filters: Filters) -> Request:
+    return "view_origins", _coverage(filters)
+
+
 def filter_options() -> Request:
     return "filter_options", {}
 
@@ -119,6 +123,8 @@ def _coverage(filters: Filters) -> dict[str, Any]:
         "end": filters.end,
         "lang": filters.lang,
         "source": filters.source,
+        # null counts every origin, as a null language or source does
+        "origin": None if filters.origin == "all" else filters.origin,
     }
 
 

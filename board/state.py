@@ -2,7 +2,7 @@
 
 The query-string names are a contract (links in mails and scripts build them): `view`,
 `start`, `end` (YYYY-MM-DD), `countries` (comma-separated ISO-3), `pair` (`PRK-RUS`), `lang`,
-`source`, `window` (article|sentence), `measure` (count|share), `bucket` (day|week|month),
+`source`, `origin` (all|text|gdelt), `window` (article|sentence), `measure` (count|share), `bucket` (day|week|month),
 `min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view) and
 `page` (the articles view's page, from 1).
 Each is declared once, as an attribute of `Filters` carrying its `UrlField` (name, parse,
@@ -28,6 +28,9 @@ MEASURES = ("count", "share")
 BUCKETS = ("day", "week", "month")
 CELLS = ("count", "lift")
 SCOPES = ("pair", "all")
+ORIGINS = ("all", "text", "gdelt")
+"""Which instruments a view counts: every article, text sources only, or GDELT's GKG rows
+only (refs #15); a share or a tone over a changing source mix reads the mix, not the news."""
 
 MAX_COUNTRIES = 40
 """More selected countries than this is a pasted list gone wrong, not an analysis."""
@@ -81,7 +84,8 @@ class UrlField:
     format: Callable[[Any], str] = _text
     """Value (or a widget's value) -> query-string text; '' leaves it out."""
     extra: bool = False
-    """Left out of the URL at its (fixed) default: a view's own setting."""
+    """Left out of the URL at its (fixed) default: a view's own setting, or a filter that
+    every earlier link means at its default (origin)."""
     noun: str = ""
     """What notices call it; the name when empty."""
     widget_keys: tuple[str, ...] = ()
@@ -261,6 +265,8 @@ class Filters:
     scope: str = _url("scope", _choice(SCOPES), SCOPES[0], extra=True)
     page: int = _url("page", _whole_number(MAX_PAGE), 1, extra=True)
     """The articles view's page; a page past the last shows the first."""
+    # left out of the URL at "all", so links shared before it existed keep their form
+    origin: str = _url("origin", _choice(ORIGINS), ORIGINS[0], extra=True)
 
 
 FIELDS: dict[str, UrlField] = {f.name: f.metadata["url"] for f in fields(Filters)}

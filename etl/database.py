@@ -18,9 +18,13 @@ REBUILD_HINT = (
     "`python -m etl sample` or `python -m etl load`"
 )
 
-AGGREGATES_REBUILT_AT = (3,)
+AGGREGATES_REBUILT_AT = (3, 4)
 """Schema versions whose migration ends with a rebuild of the aggregates and their macros
 (queries/refresh_aggregates.sql)."""
+
+GKG_RESCORED_AT = 4
+"""The schema version whose migration re-scores GKG rows from their titles (etl/gkg_tone.py),
+before the aggregates are rebuilt from the new tones."""
 
 _DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 # duckdb reports a failed write as text ('Could not write file "x": File too large'), so the
@@ -113,6 +117,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         return
     for target in range(version + 1, queries.SCHEMA_VERSION + 1):
         queries.execute(f"migrate_to_{target}", con)
+        if target == GKG_RESCORED_AT:
+            from etl.gkg_tone import rescore_gkg_titles  # loads the encoder: only when needed
+
+            rescore_gkg_titles(con)
         if target in AGGREGATES_REBUILT_AT:
             queries.execute("refresh_aggregates", con)
         queries.execute("set_meta", con, key="schema_version", value=str(target))

@@ -26,7 +26,18 @@ import pyarrow as pa
 
 import queries
 from etl import clock
-from etl.records import Reject, TaggedArticle
+from etl.records import Reject, TaggedArticle, ToneFields
+
+ENCODER_TONE_COLUMNS = ("tone", "tone_positive", "tone_negative", "tone_polarity", "word_count")
+"""The article's tone columns: the encoder's tone, or a record's own pre-tagged tone."""
+GDELT_TONE_COLUMNS = (
+    "gdelt_tone",
+    "gdelt_positive",
+    "gdelt_negative",
+    "gdelt_polarity",
+    "gdelt_word_count",
+)
+"""GDELT's V2Tone of a GKG row: another instrument, kept apart from `tone` (refs #15)."""
 
 
 def utc_now() -> datetime:
@@ -95,12 +106,9 @@ def articles_table(tagged: list[TaggedArticle], run_id: int, loaded_at: datetime
             "origin": pa.array([a.origin for a in rows], pa.string()),
             "locator": pa.array([a.locator for a in rows], pa.string()),
             "notes": pa.array(["; ".join(a.notes) or None for a in rows], pa.string()),
-            "tone": pa.array([x.tone if x else None for x in tones], pa.float64()),
-            "tone_positive": pa.array([x.positive if x else None for x in tones], pa.float64()),
-            "tone_negative": pa.array([x.negative if x else None for x in tones], pa.float64()),
-            "tone_polarity": pa.array([x.polarity if x else None for x in tones], pa.float64()),
-            "word_count": pa.array([x.word_count if x else None for x in tones], pa.int32()),
+            **tone_columns(tones, ENCODER_TONE_COLUMNS),
             "conflict": pa.array([t.conflict for t in tagged], pa.float64()),
+            **tone_columns([a.gdelt_tone for a in rows], GDELT_TONE_COLUMNS),
             "sentence_count": pa.array([t.sentence_count for t in tagged], pa.int32()),
             "country_count": pa.array([len(t.countries) for t in tagged], pa.int32()),
             "published_at": pa.array(
@@ -112,6 +120,18 @@ def articles_table(tagged: list[TaggedArticle], run_id: int, loaded_at: datetime
             "loaded_at": pa.array([loaded_at] * len(rows), pa.timestamp("us")),
         }
     )
+
+
+def tone_columns(tones: list[ToneFields | None], names: tuple[str, ...]) -> dict[str, pa.Array]:
+    """Tone, positive, negative, polarity and word count under the given column names."""
+    tone, positive, negative, polarity, words = names
+    return {
+        tone: pa.array([x.tone if x else None for x in tones], pa.float64()),
+        positive: pa.array([x.positive if x else None for x in tones], pa.float64()),
+        negative: pa.array([x.negative if x else None for x in tones], pa.float64()),
+        polarity: pa.array([x.polarity if x else None for x in tones], pa.float64()),
+        words: pa.array([x.word_count if x else None for x in tones], pa.int32()),
+    }
 
 
 def rejects_table(rejects: list[Reject], run_id: int, rejected_at: datetime) -> pa.Table:

@@ -27,7 +27,14 @@ from pathlib import Path
 
 import duckdb
 
-from etl.database import connect_working, is_disk_full, reading_published, write_failure
+import queries
+from etl.database import (
+    connect_working,
+    is_disk_full,
+    reading_published,
+    schema_version,
+    write_failure,
+)
 from etl.errors import DatabaseError, LockedError
 from etl.faults import crash_point
 from etl.stage import catch_up, publish_id
@@ -177,14 +184,15 @@ def _reuse_spare(db_path: Path, work: Path, memory_limit: str | None) -> bool:
 
 def _has_publish_id(spare: Path) -> bool:
     """Whether the spare was published by a load that stages (so a stage can fit it); a
-    file from before schema 3 would only be migrated to find out that none does."""
+    file of an older schema would only be migrated to find out that none does (and schema
+    4's migration re-scores every GKG title, refs #15)."""
     try:
         con = duckdb.connect(str(spare), read_only=True)
     except duckdb.Error:
         return False
     try:
-        return publish_id(con) is not None
-    except duckdb.Error:
+        return schema_version(con) == queries.SCHEMA_VERSION and publish_id(con) is not None
+    except (duckdb.Error, DatabaseError):
         return False
     finally:
         con.close()

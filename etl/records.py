@@ -47,7 +47,9 @@ class Article:
     countries: dict[str, int] | None = None
     """Pre-tags: ISO-3 -> mention count. None means 'not pre-tagged, tag the text'."""
     tone: ToneFields | None = None
-    """Pre-tagged tone (GDELT V2Tone or a record's own `tone`)."""
+    """Pre-tagged tone: a record's own `tone`."""
+    gdelt_tone: ToneFields | None = None
+    """GDELT's V2Tone of a GKG row, kept beside the encoder's `tone`, never in it (refs #15)."""
     notes: tuple[str, ...] = ()
     """Non-fatal remarks made while reading, e.g. 'invalid UTF-8 replaced'."""
     article_id: str = ""

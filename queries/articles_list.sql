@@ -1,9 +1,10 @@
 -- one row per article in the filters, newest first, one page of $row_limit from $row_offset:
--- date, source, language, title, url, tone, conflict and, when a pair is given
--- ($country_a < $country_b, both null for none), the pair's sentence count and evidence
--- sentences. A selected country ($countries) must be named; with a pair and
--- $window = 'sentence', both countries must share a sentence. total_rows counts every match.
--- params: $start, $end, $lang, $source, $countries, $country_a, $country_b, $window,
+-- date, source, language, title, url, tone, conflict, GDELT's V2Tone fields (GKG rows)
+-- and, when a pair is given ($country_a < $country_b, both null for none), the pair's
+-- sentence count and evidence sentences. A selected country ($countries) must be named;
+-- with a pair and $window = 'sentence', both countries must share a sentence. $origin
+-- ('text', 'gdelt' or null for both) keeps one kind of source. total_rows counts every match.
+-- params: $start, $end, $lang, $source, $origin, $countries, $country_a, $country_b, $window,
 -- $row_limit, $row_offset
 -- (no import CTEs here: DuckDB materializes a CTE read twice, which would copy every
 -- article's title and url before the page is cut)
@@ -20,7 +21,7 @@ of_pair as not materialized (
         and country_b = $country_b
         and ($window = 'article' or sentence_count > 0)
         and day between $start and $end
-        and in_filters(lang, source, $lang, $source)
+        and in_filters(lang, source, origin, $lang, $source, $origin)
         and (len($countries) = 0 or list_has_any(countries, $countries))
 ),
 
@@ -31,7 +32,7 @@ of_dates as not materialized (
         $country_a is null
         and len($countries) = 0
         and published_date between $start and $end
-        and in_filters(lang, source, $lang, $source)
+        and in_filters(lang, source, origin, $lang, $source, $origin)
 ),
 
 of_countries as not materialized (
@@ -43,7 +44,7 @@ of_countries as not materialized (
         $country_a is null
         and list_contains($countries, country)
         and day between $start and $end
-        and in_filters(lang, source, $lang, $source)
+        and in_filters(lang, source, origin, $lang, $source, $origin)
 ),
 
 -- each page keeps its source's columns: `union all by name` below lines them up by name and
@@ -95,6 +96,10 @@ final as (
         page.evidence_highlights,
         page.tone,
         page.conflict,
+        page.gdelt_tone,
+        page.gdelt_positive,
+        page.gdelt_negative,
+        page.gdelt_polarity,
         page.pair_sentences,
         matches.total_rows
     from (

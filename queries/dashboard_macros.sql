@@ -1,9 +1,12 @@
 -- the dashboard queries' shared expressions, each named once (refs #12): temporary macros
 -- that queries.run creates on a connection before its first query (the published tables and
 -- their *_period macros stay read-only); no parameters
-create or replace temp macro in_filters(lang, source, lang_filter, source_filter) as
+create or replace temp macro in_filters(
+    lang, source, origin, lang_filter, source_filter, origin_filter
+) as
 (lang_filter is null or lang = lang_filter)
-and (source_filter is null or source = source_filter);
+and (source_filter is null or source = source_filter)
+and in_origin(origin, origin_filter);
 
 -- the sentence window counts only what happened in one sentence (and articles with text)
 create or replace temp macro by_window(window_kind, sentence_value, article_value) as
@@ -32,21 +35,21 @@ or list_contains(selected, country_b);
 
 -- one row per country: its articles in a period and filters, in the window's unit
 create or replace temp macro country_volumes(
-    period_start, period_end, lang_filter, source_filter, window_kind
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 ) as table
     select
         country,
         sum(by_window(window_kind, text_articles, articles))::bigint as articles
-    from country_period(period_start, period_end, lang_filter, source_filter)
+    from country_period(period_start, period_end, lang_filter, source_filter, origin_filter)
     group by country;
 
 -- one row per country pair: its articles in a period and filters, in the window's unit
 create or replace temp macro pair_volumes(
-    period_start, period_end, lang_filter, source_filter, window_kind
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 ) as table
     select
         country_a,
         country_b,
         sum(by_window(window_kind, sentence_articles, articles))::bigint as articles
-    from pair_period(period_start, period_end, lang_filter, source_filter)
+    from pair_period(period_start, period_end, lang_filter, source_filter, origin_filter)
     group by country_a, country_b;

@@ -2,7 +2,7 @@
 -- filters; with $focus an ISO-3 code, every partner of $focus with the pair's articles
 -- ($window = 'sentence': naming both in one sentence, over articles with text). Each row
 -- has all articles in the period as the share's denominator.
--- params: $focus, $start, $end, $lang, $source, $window
+-- params: $focus, $start, $end, $lang, $source, $origin, $window
 with
 
 countries as (
@@ -10,7 +10,7 @@ countries as (
 ),
 
 mentioned as (
-    select * from country_volumes($start, $end, $lang, $source, $window)
+    select * from country_volumes($start, $end, $lang, $source, $origin, $window)
     where $focus is null
 ),
 
@@ -19,7 +19,7 @@ partners as (
         -- each pair with the focus is one partner
         case when country_a = $focus then country_b else country_a end as country,
         articles
-    from pair_volumes($start, $end, $lang, $source, $window)
+    from pair_volumes($start, $end, $lang, $source, $origin, $window)
     where
         $focus is not null
         and (country_a = $focus or country_b = $focus)
@@ -42,7 +42,7 @@ final as (
         totals.total_articles,
         per_mille(counted.articles, totals.total_articles) as share_per_mille
     from counted
-    cross join period_total($start, $end, $lang, $source, $window) as totals
+    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
     left join countries on counted.country = countries.country
     where counted.articles > 0
 )

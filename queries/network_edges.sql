@@ -4,7 +4,7 @@
 -- sizes), all articles (the share's denominator) and how many pairs match in all
 -- (matching_pairs, before $row_limit). With $window = 'sentence' counts are over articles
 -- with text.
--- params: $start, $end, $lang, $source, $countries, $window, $min_articles, $row_limit
+-- params: $start, $end, $lang, $source, $origin, $countries, $window, $min_articles, $row_limit
 with
 
 edges as (
@@ -14,7 +14,7 @@ edges as (
         articles,
         -- window functions run before the limit: every pair above the minimum
         count(*) over () as matching_pairs
-    from pair_volumes($start, $end, $lang, $source, $window)
+    from pair_volumes($start, $end, $lang, $source, $origin, $window)
     where
         involves($countries, country_a, country_b)
         and articles >= $min_articles
@@ -23,7 +23,7 @@ edges as (
 ),
 
 volumes as (
-    select * from country_volumes($start, $end, $lang, $source, $window)
+    select * from country_volumes($start, $end, $lang, $source, $origin, $window)
 ),
 
 final as (
@@ -42,7 +42,7 @@ final as (
         per_mille(edges.articles, totals.total_articles) as share_per_mille,
         edges.matching_pairs
     from edges
-    cross join period_total($start, $end, $lang, $source, $window) as totals
+    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
     left join volumes as volume_a on edges.country_a = volume_a.country
     left join volumes as volume_b on edges.country_b = volume_b.country
 )

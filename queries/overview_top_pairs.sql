@@ -5,7 +5,7 @@
 -- at least $spike_min_articles). With $window = 'sentence' the count is articles
 -- naming both countries in one sentence, out of articles with text; articles without text
 -- (GDELT) are counted apart as not measured.
--- params: $start, $end, $prev_start, $lang, $source, $countries, $window,
+-- params: $start, $end, $prev_start, $lang, $source, $origin, $countries, $window,
 -- $min_articles, $spike_ratio, $spike_min_articles, $row_limit
 with
 
@@ -21,7 +21,7 @@ current_pairs as (
         sum(by_window($window, articles - text_articles, 0))::bigint as not_measured_articles,
         sum(tone_sum) / nullif(sum(tone_n), 0) as mean_tone,
         sum(conflict_sum) / nullif(sum(conflict_n), 0) as conflict_share
-    from pair_period($start, $end, $lang, $source)
+    from pair_period($start, $end, $lang, $source, $origin)
     where involves($countries, country_a, country_b)
     group by country_a, country_b
 ),
@@ -31,7 +31,9 @@ previous_pairs as (
         country_a,
         country_b,
         articles
-    from pair_volumes($prev_start, cast($start - interval 1 day as date), $lang, $source, $window)
+    from pair_volumes(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
+        )
     where involves($countries, country_a, country_b)
 ),
 
@@ -46,10 +48,10 @@ measured as (
         on
             current_pairs.country_a = previous_pairs.country_a
             and current_pairs.country_b = previous_pairs.country_b
-    cross join period_total($start, $end, $lang, $source, $window) as totals
+    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
     cross join
         period_total(
-            $prev_start, cast($start - interval 1 day as date), $lang, $source, $window
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
         ) as previous_totals
 ),
 

@@ -3,7 +3,7 @@
 -- With $countries selected, articles, days and languages count the articles naming at least
 -- one of them (refs #11), all_articles keeps every article in the filters, and text articles
 -- are counted only for $window = 'sentence' (else they equal the articles).
--- params: $start, $end, $lang, $source, $countries, $window, $min_articles
+-- params: $start, $end, $lang, $source, $origin, $countries, $window, $min_articles
 with
 
 daily_totals as (
@@ -23,7 +23,7 @@ coverage as (
     from daily_totals
     where
         day between $start and $end
-        and in_filters(lang, source, $lang, $source)
+        and in_filters(lang, source, origin, $lang, $source, $origin)
 ),
 
 -- country_articles and articles are read directly, not through import CTEs: DuckDB would
@@ -38,7 +38,7 @@ selected_rows as (
         len($countries) > 0
         and list_contains($countries, country)
         and day between $start and $end
-        and in_filters(lang, source, $lang, $source)
+        and in_filters(lang, source, origin, $lang, $source, $origin)
 ),
 
 selected_counts as (
@@ -91,7 +91,7 @@ in_view as (
 
 countries as (
     select count(distinct country) as countries
-    from country_period($start, $end, $lang, $source)
+    from country_period($start, $end, $lang, $source, $origin)
     where
         articles > 0
         and (len($countries) = 0 or list_contains($countries, country))
@@ -103,7 +103,7 @@ pair_counts as (
         country_b,
         sum(articles) as articles,
         sum(sentence_articles) as sentence_articles
-    from pair_period($start, $end, $lang, $source)
+    from pair_period($start, $end, $lang, $source, $origin)
     where
         involves($countries, country_a, country_b)
     group by country_a, country_b

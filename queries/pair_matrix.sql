@@ -4,11 +4,11 @@
 -- period, the share per mille, and lift = observed / expected, where expected =
 -- volume_a * volume_b / total_articles (independent mentions), so that big countries do not
 -- dominate. With $window = 'sentence' every count is over articles with text only.
--- params: $start, $end, $lang, $source, $countries, $window, $top_n
+-- params: $start, $end, $lang, $source, $origin, $countries, $window, $top_n
 with
 
 volumes as (
-    select * from country_volumes($start, $end, $lang, $source, $window)
+    select * from country_volumes($start, $end, $lang, $source, $origin, $window)
 ),
 
 axis as (
@@ -42,7 +42,7 @@ observed as (
         country_a,
         country_b,
         articles
-    from pair_volumes($start, $end, $lang, $source, $window)
+    from pair_volumes($start, $end, $lang, $source, $origin, $window)
     where
         country_a in (select country from axis)
         and country_b in (select country from axis)
@@ -70,7 +70,7 @@ final as (
         / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)
             as lift
     from cells
-    cross join period_total($start, $end, $lang, $source, $window) as totals
+    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
     left join observed
         on cells.country_a = observed.country_a and cells.country_b = observed.country_b
 )

@@ -3,7 +3,7 @@
 -- ($window = 'sentence': naming both in one sentence, out of articles with text), articles
 -- not measured (no text, sentence window only), mean pair tone and conflict share weighted
 -- by the articles that have them (not a mean of bucket means, refs #11).
--- params: $country_a, $country_b, $start, $end, $lang, $source, $window
+-- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window
 with
 
 pair_sums as (
@@ -13,7 +13,7 @@ pair_sums as (
         coalesce(sum(sentence_articles), 0)::bigint as sentence_articles,
         sum(tone_sum) / nullif(sum(tone_n), 0) as mean_tone,
         sum(conflict_sum) / nullif(sum(conflict_n), 0) as conflict_share
-    from pair_period($start, $end, $lang, $source)
+    from pair_period($start, $end, $lang, $source, $origin)
     where
         country_a = $country_a
         and country_b = $country_b

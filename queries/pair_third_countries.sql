@@ -3,7 +3,7 @@
 -- pair's articles (denominator), as a percent, and how many third countries there are in
 -- all (third_countries, before $row_limit; null $row_limit: every one). With $window =
 -- 'sentence' only articles naming the pair in one sentence count.
--- params: $country_a, $country_b, $start, $end, $lang, $source, $window, $row_limit
+-- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $row_limit
 with
 
 pair_articles as (
@@ -22,7 +22,7 @@ filtered as (
         and country_b = $country_b
         and ($window = 'article' or sentence_count > 0)
         and day between $start and $end
-        and in_filters(lang, source, $lang, $source)
+        and in_filters(lang, source, origin, $lang, $source, $origin)
 ),
 
 third as (

@@ -7,7 +7,7 @@
 -- nor part of a baseline.
 -- With $window = 'sentence' the count is articles naming both countries in one sentence out
 -- of articles with text; a bucket without any text is null (not measured), not zero.
--- params: $country_a, $country_b, $start, $end, $lang, $source, $window, $bucket,
+-- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $bucket,
 -- $rolling_buckets, $spike_ratio, $spike_min_articles
 with
 
@@ -36,7 +36,7 @@ pair_buckets as (
         -- sums as they are
         sum(columns('^(articles|sentence_articles|text_articles|tone_n|conflict_n)$'))::bigint,
         sum(columns('_sum$'))
-    from pair_days($start, $end, $lang, $source)
+    from pair_days($start, $end, $lang, $source, $origin)
     where
         country_a = $country_a
         and country_b = $country_b
@@ -51,7 +51,7 @@ total_buckets as (
     from daily_totals
     where
         day between $start and $end
-        and in_filters(lang, source, $lang, $source)
+        and in_filters(lang, source, origin, $lang, $source, $origin)
     group by bucket
 ),
 

@@ -29,6 +29,11 @@ create or replace macro is_count(column_name) as is_measure(column_name)
 and column_name not like '%_sum'
 and column_name != 'sentences';
 
+-- the dashboard's origin filter (refs #15): 'gdelt' keeps GDELT's GKG rows, 'text' every
+-- other source, null both; the rollups keep origin so that it needs no detailed table
+create or replace macro in_origin(origin, origin_filter) as
+origin_filter is null or (origin = 'gkg') = (origin_filter = 'gdelt');
+
 -- one row per day x lang x source x origin: all articles, tagged with a country or not
 create or replace macro daily_totals_rows(articles_of, sign) as table
     select
@@ -80,20 +85,22 @@ create or replace macro pair_daily_rows(articles_of, pairs_of, sign) as table
     inner join query_table(articles_of) as a on p.article_id = a.article_id
     group by all;
 
--- rollups of every language and source together: a period's sum reads whole years, then
--- whole months, then the days at either end (the *_period macros). The countries or the
--- pair are the columns named country*; pair_daily's sentences stay in pair_daily.
--- one row per period (day, month or year) x country (or pair) of daily rows
+-- rollups of every language and source together, by origin: a period's sum reads whole
+-- years, then whole months, then the days at either end (the *_period macros). The
+-- countries or the pair are the columns named country*; pair_daily's sentences stay in
+-- pair_daily. origin stays a key so that the origin filter reads rollups too (refs #15).
+-- one row per period (day, month or year) x origin x country (or pair) of daily rows
 create or replace macro rollup_rows(daily_of, period) as table
     select
         date_trunc(period, day)::date as period_start,
+        origin,
         columns(lambda c: c like 'country%'),
         sum(columns(lambda c: is_count(c)))::bigint,
         sum(columns(lambda c: c in ('tone_sum', 'conflict_sum')))
     from query_table(daily_of)
     group by all;
 
--- one row per day x country (or pair)
+-- one row per day x origin x country (or pair)
 create or replace macro daily_all_rows(daily_of) as table
     select
         period_start as day,
@@ -102,7 +109,7 @@ create or replace macro daily_all_rows(daily_of) as table
         * exclude (period_start)
     from rollup_rows(daily_of, 'day');
 
--- one row per month x country (or pair)
+-- one row per month x origin x country (or pair)
 create or replace macro monthly_all_rows(daily_of) as table
     select
         period_start as month,
@@ -112,7 +119,7 @@ create or replace macro monthly_all_rows(daily_of) as table
         * exclude (period_start)
     from rollup_rows(daily_of, 'month');
 
--- one row per year x country (or pair)
+-- one row per year x origin x country (or pair)
 create or replace macro yearly_all_rows(daily_of) as table
     select
         period_start as year,
@@ -164,6 +171,10 @@ as table
         p.sentence_count,
         a.tone,
         a.conflict,
+        a.gdelt_tone,
+        a.gdelt_positive,
+        a.gdelt_negative,
+        a.gdelt_polarity,
         -- timestamps
         a.published_date as day,
         a.published_at
@@ -186,6 +197,7 @@ create or replace macro country_articles_rows(articles_of, mentions_of) as table
         -- dimensions
         a.lang,
         a.source,
+        a.origin,
         -- timestamps
         a.published_date as day,
         a.published_at
@@ -258,33 +270,50 @@ order by country, published_at;
 -- the daily rows of [period_start, period_end] for the filters (null = all): the daily
 -- rollup daily_all_of without a language or source chosen, else the detailed daily_of
 create or replace macro period_days(
-    daily_all_of, daily_of, period_start, period_end, lang_filter, source_filter
+    daily_all_of,
+    daily_of,
+    period_start,
+    period_end,
+    lang_filter,
+    source_filter,
+    origin_filter
 ) as table
     select * from query_table(daily_all_of)
     where
         lang_filter is null
         and source_filter is null
         and day between period_start and period_end
+        and in_origin(origin, origin_filter)
     union all by name
     select * from query_table(daily_of)
     where
         (lang_filter is not null or source_filter is not null)
         and day between period_start and period_end
+        and in_origin(origin, origin_filter)
         and (lang_filter is null or lang = lang_filter)
         and (source_filter is null or source = source_filter);
 
 -- one pair-day row per day in [period_start, period_end] for the filters (null = all)
-create or replace macro pair_days(period_start, period_end, lang_filter, source_filter) as table
+create or replace macro pair_days(
+    period_start, period_end, lang_filter, source_filter, origin_filter
+) as table
     select  -- noqa: LT09
         columns(lambda c: c in ('day', 'country_a', 'country_b') or is_count(c) or c like '%_sum')
-    from period_days(
-        'pair_daily_all', 'pair_daily', period_start, period_end, lang_filter, source_filter
-    );
+    from
+        period_days(
+            'pair_daily_all',
+            'pair_daily',
+            period_start,
+            period_end,
+            lang_filter,
+            source_filter,
+            origin_filter
+        );
 
 -- the rows whose sums over the countries (or pairs) of the *_of aggregates give the days
 -- [period_start, period_end] (dates), one per rollup row: whole years, whole months, then
 -- the days at either end; with a language or source chosen (null = all), the detailed
--- daily aggregate (period_days)
+-- daily aggregate (period_days); the origin filter (refs #15) reads the rollups too
 create or replace macro period_rows(
     yearly_of,
     monthly_of,
@@ -293,7 +322,8 @@ create or replace macro period_rows(
     period_start,
     period_end,
     lang_filter,
-    source_filter
+    source_filter,
+    origin_filter
 ) as table
     select * from query_table(yearly_of)
     where
@@ -301,6 +331,7 @@ create or replace macro period_rows(
         and source_filter is null
         and year >= period_start
         and year_end <= period_end
+        and in_origin(origin, origin_filter)
     union all by name
     select * from query_table(monthly_of)
     where
@@ -308,10 +339,20 @@ create or replace macro period_rows(
         and source_filter is null
         and month >= period_start
         and month_end <= period_end
+        and in_origin(origin, origin_filter)
         and not (year >= period_start and year_end <= period_end)
     union all by name
     select *
-    from period_days(daily_all_of, daily_of, period_start, period_end, lang_filter, source_filter)
+    from
+        period_days(
+            daily_all_of,
+            daily_of,
+            period_start,
+            period_end,
+            lang_filter,
+            source_filter,
+            origin_filter
+        )
     where
         lang_filter is not null
         or source_filter is not null
@@ -319,39 +360,47 @@ create or replace macro period_rows(
 
 -- the pairs' sums over the days [period_start, period_end] (dates), in one row per rollup
 -- row (group them by pair), for the filters (null = all)
-create or replace macro pair_period(period_start, period_end, lang_filter, source_filter)
+create or replace macro pair_period(
+    period_start, period_end, lang_filter, source_filter, origin_filter
+)
 as table
     select columns(lambda c: c like 'country_%' or (is_measure(c) and c != 'sentences'))
-    from period_rows(
-        'pair_yearly_all',
-        'pair_monthly_all',
-        'pair_daily_all',
-        'pair_daily',
-        period_start,
-        period_end,
-        lang_filter,
-        source_filter
-    );
+    from
+        period_rows(
+            'pair_yearly_all',
+            'pair_monthly_all',
+            'pair_daily_all',
+            'pair_daily',
+            period_start,
+            period_end,
+            lang_filter,
+            source_filter,
+            origin_filter
+        );
 
 -- the countries' sums over the days [period_start, period_end], as pair_period for pairs
-create or replace macro country_period(period_start, period_end, lang_filter, source_filter)
+create or replace macro country_period(
+    period_start, period_end, lang_filter, source_filter, origin_filter
+)
 as table
     select columns(lambda c: c = 'country' or is_measure(c))
-    from period_rows(
-        'country_yearly_all',
-        'country_monthly_all',
-        'country_daily_all',
-        'country_daily',
-        period_start,
-        period_end,
-        lang_filter,
-        source_filter
-    );
+    from
+        period_rows(
+            'country_yearly_all',
+            'country_monthly_all',
+            'country_daily_all',
+            'country_daily',
+            period_start,
+            period_end,
+            lang_filter,
+            source_filter,
+            origin_filter
+        );
 
 -- one row: the articles of a period and filters (null = all) that a share is taken of; for
 -- the sentence window only articles with text, since only they can name a pair in a sentence
 create or replace macro period_total(
-    period_start, period_end, lang_filter, source_filter, window_kind
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 )
 as table
     select
@@ -360,5 +409,6 @@ as table
     from daily_totals
     where
         day between period_start and period_end
+        and in_origin(origin, origin_filter)
         and (lang_filter is null or lang = lang_filter)
         and (source_filter is null or source = source_filter);

@@ -45,6 +45,13 @@ create table if not exists articles (
     tone_polarity double,
     word_count integer,
     conflict double,
+    -- measures: GDELT's V2Tone of a GKG row, a word-count instrument of its own that is never
+    -- averaged into tone, which is the encoder's for every article (refs #15)
+    gdelt_tone double,
+    gdelt_positive double,
+    gdelt_negative double,
+    gdelt_polarity double,
+    gdelt_word_count integer,
     sentence_count integer,
     country_count integer not null default 0,
     -- timestamps

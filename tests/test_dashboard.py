@@ -13,12 +13,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.tiny_db import build_empty_db, build_tiny_db
+from tests.tiny_db import GKG_V2TONE, build_empty_db, build_tiny_db
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 60
@@ -165,6 +166,7 @@ def test_query_params_set_every_widget(on_tiny):
         ("selectbox", "source", "wire-c", "wire-c"),
         ("multiselect", "countries", ["USA", "CHN"], "USA,CHN"),
         ("number_input", "min", 3, "3"),
+        ("segmented_control", "origin", "gdelt", "gdelt"),
     ],
 )
 def test_widgets_write_the_query_string(on_tiny, widget, key, value, param):
@@ -191,6 +193,8 @@ def test_dates_and_pair_widgets_write_the_query_string(on_tiny):
         ({"lang": "id"}, 1),
         ({"start": "2024-03-01", "end": "2024-03-31"}, 1),
         ({"countries": "CHN"}, None),
+        ({"origin": "text"}, 4),
+        ({"origin": "gdelt"}, 1),
     ],
 )
 def test_filters_change_the_top_pairs(on_tiny, query, articles):
@@ -249,6 +253,10 @@ def test_articles_view_marks_gdelt_rows_as_not_measured(on_tiny):
     at = open_page(view="articles", pair="PRK-RUS")
     table = at.dataframe[0].value
     assert list(table["pair_sentences"]) == ["1", "not measured", "0", "2", "1"]
+    # GDELT's V2Tone sits in its own column, beside the article's tone, never in it
+    gkg = table[table["origin"] == "gkg"].iloc[0]
+    assert (gkg["tone"], gkg["gdelt_tone"]) == (-4.0, GKG_V2TONE)
+    assert table[table["origin"] != "gkg"]["gdelt_tone"].isna().all()
     assert "Articles 1–5 of 5 naming North Korea – Russia, newest first; the CSV has all 5" in (
         shown_text(at)
     )
@@ -348,7 +356,7 @@ def test_a_newly_published_database_shows_on_the_next_interaction(
 def test_the_sql_expander_shows_the_query_and_its_bound_parameters(on_tiny):
     at = open_page(view="pair", pair="PRK-RUS", lang="en")
     code = "\n".join(c.value for c in at.code)
-    assert "from pair_days($start, $end, $lang, $source)" in code
+    assert "from pair_days($start, $end, $lang, $source, $origin)" in code
     assert '"country_a": "PRK"' in code and '"lang": "en"' in code
 
 
@@ -585,3 +593,32 @@ def test_with_countries_the_sentence_window_counts_their_articles_without_text(o
     at = open_page(countries="PRK", window="sentence")
     assert metric(at, "Articles") == "5"
     assert "1 articles have no text (GDELT rows)" in shown_text(at)
+
+
+def test_origin_round_trips_through_the_url_and_the_freshness_line_says_when_a_view_mixes(
+    on_tiny,
+):
+    mixed = open_page(view="articles", scope="all")
+    assert "This view mixes origins: 7 articles from text sources and 1 GDELT rows" in (
+        shown_text(mixed)
+    )
+    assert "origin" not in mixed.query_params  # "all" is every link's default
+    at = open_page(view="articles", scope="all", origin="gdelt")
+    assert_healthy(at)
+    assert at.segmented_control(key="origin").value == "gdelt"
+    assert at.query_params["origin"] == "gdelt"
+    assert list(at.dataframe[0].value["origin"]) == ["gkg"]
+    assert "mixes origins" not in shown_text(at)
+    at.segmented_control(key="origin").set_value("all").run()
+    assert "origin" not in at.query_params and "mixes origins" in shown_text(at)
+
+
+def test_a_database_of_an_older_schema_says_how_to_upgrade_it(tmp_path, monkeypatch):
+    path = build_tiny_db(tmp_path / "old.duckdb")
+    with duckdb.connect(str(path)) as con:
+        con.execute("update meta set value = '3' where key = 'schema_version'")
+    monkeypatch.setenv("TENSION_DB", str(path))
+    at = open_page()
+    assert not at.exception
+    assert "older than this dashboard reads" in shown_text(at)
+    assert "the next `python -m etl load` upgrades it" in shown_text(at)

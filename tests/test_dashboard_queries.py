@@ -359,3 +359,50 @@ def test_listings_without_a_row_limit_return_every_matching_row(sample_con):
     assert len(third) == third["third_countries"].iloc[0]
     articles = run(sample_con, requests.articles_list(replace(filters, scope="all"), 1, None))
     assert len(articles) == articles["total_rows"].iloc[0] == 16
+
+
+def test_the_origin_filter_keeps_one_kind_of_source_in_every_view(tiny_con):
+    # a4 is the tiny database's one GDELT row: PRK-RUS on 2024-02-06, pair tone -4.0
+    def views(origin: str) -> dict[str, pd.DataFrame]:
+        filters = default_filters(tiny_con, origin=origin, pair=("PRK", "RUS"))
+        pair = ("PRK", "RUS")
+        return {
+            "totals": run(tiny_con, requests.overview_totals(filters)),
+            "top": run(tiny_con, requests.overview_top_pairs(filters)),
+            "timeline": run(tiny_con, requests.pair_timeline(filters, pair)),
+            "summary": run(tiny_con, requests.pair_summary(filters, pair)),
+            "third": run(tiny_con, requests.pair_third_countries(filters, pair)),
+            "matrix": run(tiny_con, requests.pair_matrix(filters)),
+            "network": run(tiny_con, requests.network_edges(filters)),
+            "map": run(tiny_con, requests.map_countries(filters)),
+            "articles": run(tiny_con, requests.articles_list(replace(filters, scope="all"))),
+            "mix": run(tiny_con, requests.view_origins(filters)),
+        }
+
+    def pairs(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+        rows = frame[frame["articles"] > 0]
+        keys = zip(rows["country_a"], rows["country_b"], strict=True)
+        return dict(zip(keys, rows["articles"], strict=True))
+
+    gdelt, text, both = views("gdelt"), views("text"), views("all")
+    assert gdelt["totals"]["articles"].iloc[0] == 1
+    assert pairs(gdelt["top"]) == {("PRK", "RUS"): 1}
+    assert gdelt["top"]["mean_tone"].iloc[0] == -4.0
+    assert gdelt["timeline"]["articles"].sum() == 1
+    assert gdelt["summary"]["articles"].iloc[0] == 1
+    assert gdelt["third"].empty  # a4 names no third country
+    assert pairs(gdelt["matrix"]) == {("PRK", "RUS"): 1}
+    assert pairs(gdelt["network"]) == {("PRK", "RUS"): 1}
+    assert dict(zip(gdelt["map"]["country"], gdelt["map"]["articles"], strict=True)) == {
+        "PRK": 1,
+        "RUS": 1,
+    }
+    assert gdelt["articles"]["total_rows"].iloc[0] == 1
+    # the two origins partition what "all" shows
+    for view in ("totals", "summary"):
+        assert text[view]["articles"].iloc[0] + 1 == both[view]["articles"].iloc[0]
+    assert text["articles"]["total_rows"].iloc[0] == 7
+    assert "gkg" not in set(text["articles"]["origin"])
+    assert pairs(text["top"])[("PRK", "RUS")] == 4
+    assert list(both["mix"].iloc[0]) == [7, 1]
+    assert list(text["mix"].iloc[0]) == [7, 0]

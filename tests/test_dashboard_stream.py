@@ -124,3 +124,13 @@ def test_served_by_serve_py_the_button_links_to_the_stream(tmp_path, monkeypatch
     assert link.proto.label == "Download CSV"
     assert link.proto.url.startswith("export/top-pairs.csv?view=overview&")
     assert "countries=PRK" in link.proto.url
+
+
+def test_the_articles_csv_carries_gdelt_tone_apart_from_the_article_tone(tmp_path, monkeypatch):
+    tiny = build_tiny_db(tmp_path / "tiny.duckdb")
+    monkeypatch.setenv("TENSION_DB", str(tiny))
+    _, _, chunks = download("articles", "view=articles&pair=PRK-RUS")
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    by_origin = {row["origin"]: row for row in rows}
+    assert (by_origin["gkg"]["tone"], by_origin["gkg"]["gdelt_tone"]) == ("-4.0", "-6.25")
+    assert by_origin["file"]["gdelt_tone"] == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -86,6 +87,8 @@ def test_file_name_carries_the_active_filters():
     )
     assert file_name("overview", filters).startswith("tension-overview-2024-01-01_2024-06-30-")
     assert "month" not in file_name("overview", filters)
+    gdelt = file_name("overview", replace(filters, origin="gdelt"))
+    assert "-source-wire_b_c-origin-gdelt-sentence-" in gdelt
 
 
 def test_the_articles_file_name_names_the_pair_only_when_it_filtered_the_rows_and_once():

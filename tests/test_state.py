@@ -175,7 +175,13 @@ def test_each_filter_is_declared_once_and_its_widgets_write_back_its_query_text(
     # refs #12: the URL codec and the sidebar's widgets both read state.FIELDS, so the
     # widgets seeded from a state give back that state's query string, field by field
     filters = dataclasses.replace(
-        defaults(OPTIONS), countries=("PRK", "USA"), lang="id", source="wire-b", cell="lift", page=4
+        defaults(OPTIONS),
+        countries=("PRK", "USA"),
+        lang="id",
+        source="wire-b",
+        cell="lift",
+        page=4,
+        origin="gdelt",
     )
     query = to_query(filters)
     assert list(FIELDS) == [field.name for field in dataclasses.fields(Filters)]

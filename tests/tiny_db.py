@@ -51,6 +51,9 @@ ARTICLES = [
      "https://news.example.org/a8", -5.0, 0.08, ["PRK", "RUS", "UKR"]),
 ]  # fmt: skip
 
+GKG_V2TONE = -6.25
+"""GDELT's V2Tone of the GKG row a4, stored apart from its (encoder) tone (refs #15)."""
+
 # (article, country_a, country_b) -> (sentence_count, tone, conflict, evidence sentences)
 PAIRS = {
     ("a1", "PRK", "RUS"): (1, -2.5, 0.05, ["North Korea shipped shells to Russia."]),
@@ -121,8 +124,8 @@ def _insert_article(con: duckdb.DuckDBPyConnection, row: tuple, loaded: datetime
         """
         insert into articles (
             article_id, run_id, url, source, title, text, lang, origin, tone, conflict,
-            sentence_count, country_count, published_at, published_date, loaded_at
-        ) values (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            sentence_count, country_count, published_at, published_date, loaded_at, gdelt_tone
+        ) values (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             article,
@@ -139,6 +142,7 @@ def _insert_article(con: duckdb.DuckDBPyConnection, row: tuple, loaded: datetime
             moment,
             moment.date(),
             loaded,
+            None if has_text else GKG_V2TONE,
         ],
     )
     for country in countries:

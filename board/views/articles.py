@@ -52,6 +52,14 @@ COLUMNS = {
     "pair_sentences": st.column_config.TextColumn("Pair sentences"),
     "evidence": st.column_config.ListColumn("Evidence", width="large"),
     "origin": st.column_config.TextColumn("Origin"),
+    # GDELT's own instrument for GKG rows, beside the encoder's tone and never averaged into
+    # it: a word-count percentage over the whole page, not the title (refs #15)
+    "gdelt_tone": st.column_config.NumberColumn(
+        "GDELT tone", format="%.2f", help="GDELT's V2Tone of the whole page (GKG rows only)"
+    ),
+    "gdelt_positive": st.column_config.NumberColumn("GDELT positive", format="%.2f"),
+    "gdelt_negative": st.column_config.NumberColumn("GDELT negative", format="%.2f"),
+    "gdelt_polarity": st.column_config.NumberColumn("GDELT polarity", format="%.2f"),
 }
 ORDER = [
     "published_at",
@@ -64,6 +72,10 @@ ORDER = [
     "pair_sentences",
     "evidence",
     "origin",
+    "gdelt_tone",
+    "gdelt_positive",
+    "gdelt_negative",
+    "gdelt_polarity",
 ]
 
 

@@ -209,7 +209,9 @@ def record_to_item(
         locator=locator,
         record_id=record_id,
         countries=countries,
-        tone=tone,
+        # V2Tone counts words of the whole page; the article's tone is the encoder's, scored
+        # from the title as for every headline-only article (refs #15)
+        gdelt_tone=tone,
         notes=_notes(unmapped, note),
         article_id=_article_id(fields),
     )

@@ -233,6 +233,7 @@ def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synt
             prev_start=date(2023, 10, 2),
             lang=None,
             source=None,
+            origin=None,
             countries=[],
             window="article",
             min_articles=1,

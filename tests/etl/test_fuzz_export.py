@@ -79,6 +79,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], list
             end=date(2024, 12, 31),
             lang=None,
             source=None,
+            origin=None,
             countries=[],
             country_a=None,
             country_b=None,

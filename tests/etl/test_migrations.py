@@ -70,3 +70,84 @@ def test_a_version_1_database_gains_evidence_highlights(tmp_path):
         ("RUS", 4, 11),
         ("PRK", 16, 25),
     ]
+
+
+def make_version_3(db: Path) -> None:
+    """Turn a current database back into what version 3 wrote: GKG rows toned by V2Tone."""
+    con = duckdb.connect(str(db))
+    con.execute(
+        "update articles set tone = gdelt_tone, tone_positive = gdelt_positive, "
+        "tone_negative = gdelt_negative, tone_polarity = gdelt_polarity, "
+        "word_count = gdelt_word_count where origin = 'gkg'"
+    )
+    con.execute(
+        "update article_pairs p set tone = a.tone from articles a "
+        "where a.article_id = p.article_id and a.origin = 'gkg'"
+    )
+    for column in ("tone", "positive", "negative", "polarity", "word_count"):
+        con.execute(f"alter table articles drop column gdelt_{column}")
+    con.execute("update meta set value = '3' where key = 'schema_version'")
+    con.close()
+
+
+def tones(db: Path) -> tuple[list, list]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        articles = con.execute(
+            "select article_id, round(tone, 6), word_count, gdelt_tone, gdelt_word_count "
+            "from articles order by all"
+        ).fetchall()
+        pairs = con.execute(
+            "select country_a, country_b, origin, round(sum(tone_sum), 6), sum(tone_n) "
+            "from pair_daily group by all order by all"
+        ).fetchall()
+        return articles, pairs
+    finally:
+        con.close()
+
+
+def test_a_version_3_database_moves_v2tone_aside_and_rescores_gkg_titles(tmp_path):
+    old, fresh = tmp_path / "old.duckdb", tmp_path / "fresh.duckdb"
+    inputs = [FIXTURES / "articles.jsonl", FIXTURES / "gkg" / "excerpt-20230702153000.gkg.csv"]
+    load_inputs(inputs, Settings(db_path=old, workers=1))
+    make_version_3(old)
+    # any run upgrades the file: the migration re-scores, no --retag and no GKG file needed
+    load_inputs([FIXTURES / "articles.jsonl"], Settings(db_path=old, workers=1))
+    load_inputs(inputs, Settings(db_path=fresh, workers=1))
+    assert columns(old) == columns(fresh)
+    assert tones(old) == tones(fresh)
+    con = duckdb.connect(str(old), read_only=True)
+    version = con.execute("select value from meta where key = 'schema_version'").fetchone()[0]
+    gkg = con.execute(
+        "select count(*), count(tone), count(gdelt_tone) from articles where origin = 'gkg'"
+    ).fetchone()
+    con.close()
+    assert int(version) == queries.SCHEMA_VERSION
+    assert gkg == (6, 6, 6)
+
+
+def test_an_upgrade_migrates_the_published_file_once_and_drops_the_old_spare(tmp_path, monkeypatch):
+    import etl.gkg_tone
+    from etl import publish
+
+    db = tmp_path / "tension.duckdb"
+    settings = Settings(db_path=db, workers=1, with_tone=False)
+    load_inputs([FIXTURES / "gkg" / "excerpt-20230702153000.gkg.csv"], settings)
+    load_inputs([FIXTURES / "articles.jsonl"], settings)
+    assert publish.spare_path(db).exists()
+    make_version_3(db)
+    make_version_3(publish.spare_path(db))
+    rescored = []
+    real = etl.gkg_tone.rescore_gkg_titles
+    monkeypatch.setattr(etl.gkg_tone, "rescore_gkg_titles", lambda con: rescored.append(real(con)))
+    new = tmp_path / "new.jsonl"
+    new.write_text(
+        json.dumps({"url": "https://example.org/y", "date": "2024-02-03", "text": "Hi."})
+    )
+    assert load_inputs([new], settings).loaded == 1
+    # the spare of schema 3 is not migrated (and re-scored) only to be found unusable
+    assert rescored == [6]
+    con = duckdb.connect(str(db), read_only=True)
+    gkg = con.execute("select count(tone), count(gdelt_tone) from articles where origin = 'gkg'")
+    assert gkg.fetchone() == (6, 6)
+    con.close()

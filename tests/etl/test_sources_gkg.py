@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import queries
 from etl.dates import ACCEPTED_FORMS
 from etl.records import Article, Reject
 from etl.settings import Settings
@@ -60,8 +61,11 @@ def test_every_excerpt_record_becomes_a_pretagged_article_without_text():
     assert first.locator == f"{EXCERPT}:1"
 
 
-def test_v2tone_gives_tone_and_its_parts_and_the_seventh_field_is_the_word_count():
-    tone = next(read_gkg(EXCERPT, OPTIONS)).tone
+def test_v2tone_gives_gdelt_tone_and_its_parts_and_the_seventh_field_is_the_word_count():
+    first = next(read_gkg(EXCERPT, OPTIONS))
+    # V2Tone is GDELT's instrument: the article's own tone is left for the encoder (refs #15)
+    assert first.tone is None
+    tone = first.gdelt_tone
     assert tone.tone == pytest.approx(-5.99078341013825)
     assert tone.positive == pytest.approx(1.38248847926267)
     assert tone.negative == pytest.approx(7.37327188940092)
@@ -277,10 +281,75 @@ def test_loading_gkg_rows_stores_fips_countries_as_iso3_and_reloading_adds_nothi
             "(article_id) where a.record_id = '20230702153000-143'"
         ).fetchone()[0]
         tone = con.execute(
-            "select tone, word_count, origin, lang from articles where record_id = "
+            "select gdelt_tone, gdelt_word_count, tone, origin, lang from articles "
+            "where record_id = "
             "'20230702153000-0'"
         ).fetchone()
         pair_sentences = con.execute("select count(sentence_count) from article_pairs").fetchone()
     assert countries == ["KOR", "PRK", "USA"]
-    assert tone == (pytest.approx(-5.99078341013825), 613, "gkg", "en")
+    assert tone == (pytest.approx(-5.99078341013825), 613, None, "gkg", "en")
     assert pair_sentences == (0,)  # no text, so no sentence co-occurrence is claimed
+
+
+def test_a_gkg_row_is_toned_by_the_encoder_from_its_title_and_keeps_v2tone_apart(tmp_path):
+    from etl.run import load_inputs
+    from etl.tag.tone import sentence_tones
+
+    db = tmp_path / "t.duckdb"
+    load_inputs([EXCERPT], Settings(db_path=db, workers=1))
+    title = "Hunt for suspects after shooting at street party leaves two dead"
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(
+            "select tone, word_count, gdelt_tone, gdelt_word_count from articles "
+            "where record_id = '20230702153000-0'"
+        ).fetchone()
+        pairs = con.execute(
+            "select count(*), count(*) filter (p.tone = a.tone) from article_pairs p "
+            "join articles a using (article_id) where a.origin = 'gkg'"
+        ).fetchone()
+    assert row == (
+        pytest.approx(sentence_tones([title])[0]),
+        len(title.split()),
+        pytest.approx(-5.99078341013825),
+        613,
+    )
+    # a GKG row has no text, so each of its pairs takes the article's (encoder) tone
+    assert pairs[0] > 0 and pairs[1] == pairs[0]
+
+
+def test_a_mixed_databases_pair_tone_is_the_mean_of_encoder_tones_only(tmp_path):
+    from statistics import fmean
+
+    from etl.run import load_inputs
+    from etl.tag.tone import sentence_tones
+
+    db = tmp_path / "t.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl", EXCERPT], Settings(db_path=db, workers=1))
+    with duckdb.connect(str(db), read_only=True) as con:
+        summary = queries.run(
+            "pair_summary",
+            con,
+            country_a="CHN",
+            country_b="RUS",
+            start=datetime(2000, 1, 1).date(),
+            end=datetime(2030, 1, 1).date(),
+            lang=None,
+            source=None,
+            origin=None,
+            window="article",
+        )
+    # China and Russia share no sentence in the text article, so its pair tone is its
+    # article tone (title and two lead sentences); the GKG row's is its title's, not V2Tone
+    text_article = fmean(
+        sentence_tones(
+            [
+                "Putin visits Pyongyang, signs partnership treaty",
+                "Russian President Vladimir Putin arrived in Pyongyang and signed a comprehensive "
+                "strategic partnership treaty with North Korea that includes a mutual defence "
+                "clause.",
+                "Japan and South Korea voiced concern.",
+            ]
+        )
+    )
+    gkg_row = sentence_tones(["Wagner Uprising Highlights China's Risks With Russia"])[0]
+    assert summary["mean_tone"].iloc[0] == pytest.approx((text_article + gkg_row) / 2, abs=1e-9)
