@@ -27,6 +27,8 @@ create table if not exists articles (
     -- ids
     article_id varchar primary key,
     record_id varchar,
+    -- the story the article reports: the article_id of the story's first article (refs #16)
+    story_id varchar,
     run_id integer not null,
     -- dimensions
     url varchar,
@@ -58,6 +60,18 @@ create table if not exists articles (
     published_at timestamp not null,
     published_date date not null,
     loaded_at timestamp not null
+);
+
+-- one row per story: articles carrying the same report (wire copies, rewrites, translations)
+-- published within a window of each other; story_id is the article_id of its first article
+create table if not exists stories (
+    story_id varchar primary key,
+    first_published_at timestamp not null,
+    last_published_at timestamp not null,
+    articles integer not null,
+    sources integer not null,
+    languages varchar[] not null,
+    title varchar not null
 );
 
 -- one row per article x country mentioned in it
