@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,16 @@ def served_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 @pytest.fixture(scope="session")
 def server(served_db: Path, chromium_path: Path) -> Iterator[str]:
     """Base URL of a dashboard server started for the session, stopped at its end."""
-    port = _free_port()
-    env = {**os.environ, "TENSION_DB": str(served_db)}
+    with serve(served_db) as url:
+        yield url
+
+
+@contextmanager
+def serve(db: Path, *options: str, port: int | None = None) -> Iterator[str]:
+    """`streamlit run serve.py` over db with these extra command-line options, on port (a
+    free one by default) of 127.0.0.1: its base URL until the block ends."""
+    port = port or free_port()
+    env = {**os.environ, "TENSION_DB": str(db)}
     command = [
         sys.executable,
         "-m",
@@ -71,8 +80,9 @@ def server(served_db: Path, chromium_path: Path) -> Iterator[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *options,
     ]
-    log = (served_db.parent / "streamlit.log").open("w")
+    log = (db.parent / f"streamlit-{port}.log").open("w")
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -116,7 +126,7 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
