@@ -86,7 +86,7 @@ def serve(db: Path, *options: str, port: int | None = None) -> Iterator[str]:
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_health(url, process)
+        wait_for_health(url, process)
         yield url
     finally:
         process.terminate()
@@ -132,15 +132,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for_health(url: str, process: subprocess.Popen) -> None:
+def wait_for_health(url: str, process: subprocess.Popen) -> None:
+    """Until the dashboard's health check answers at url (directly or through a proxy)."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer on {url} within {SERVER_START_SECONDS} s")
+    raise RuntimeError(f"nothing answered on {url} within {SERVER_START_SECONDS} s")
