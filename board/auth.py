@@ -217,9 +217,13 @@ def _log_in_page(names: list[str | None]) -> None:
     )
     provider = names[0] if names else None
     if len(names) > 1:
-        provider = st.radio("Account", names, key="provider", format_func=str)
+        provider = st.radio("Log in with", names, key="provider", format_func=_provider_label)
     st.button("Log in", key="log_in", on_click=st.login, args=(provider,), type="primary")
     st.stop()
+
+
+def _provider_label(name: str | None) -> str:
+    return name or "default"
 
 
 def signed_in_user() -> User | None:

@@ -142,6 +142,18 @@ def test_before_sign_in_the_page_offers_log_in_and_nothing_of_the_data():
 
 
 @pytest.mark.usefixtures("on_tiny")
+def test_with_several_providers_the_page_asks_which_one_to_log_in_with():
+    several = {key: AUTH[key] for key in ("redirect_uri", "cookie_secret")}
+    several |= {"google": {"client_id": "g"}, "okta": {"client_id": "o"}}
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.secrets.update({"auth": several, "tension": TEAM})
+    at.run()
+    assert at.radio(key="provider").options == ["google", "okta"]
+    assert [b.label for b in at.button] == ["Log in"]
+    nothing_of_the_data(at)
+
+
+@pytest.mark.usefixtures("on_tiny")
 def test_a_refused_user_sees_why_and_can_log_out_but_sees_no_data():
     at = team_page({"is_logged_in": True, "email": "mallory@elsewhere.org"})
     assert "mallory@elsewhere.org is not on this dashboard's allow-list" in at.error[0].value
