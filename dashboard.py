@@ -11,11 +11,13 @@ URL), then the chosen view. Queries live in queries/*.sql, the views in board/vi
 
 import streamlit as st
 
-from board import controls, page
+from board import auth, controls, page
 from board.views import VIEWS
 
 st.set_page_config(page_title="Tension Monitor", page_icon="🌐", layout="wide")
 st.title("Tension Monitor")
+# before anything of the data is read: with [auth] configured, only allowed users go on
+auth.gate()
 
 database = page.database_or_stop()
 articles = page.freshness(database)

@@ -8,7 +8,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from board import data, requests, settings
+from board import auth, data, requests, settings
 from board.data import Database, DataUnavailable
 from board.state import Filters, Options
 
@@ -32,7 +32,9 @@ def freshness(database: Database) -> int:
         if pd.isna(finished)
         else f"last ETL run {finished:%Y-%m-%d %H:%M} UTC (run {int(status['last_run_id'])})"
     )
-    st.caption(f"{articles:,} articles · {run} · database `{database.path}`")
+    st.caption(
+        f"{articles:,} articles · {run} · database `{database.path}` · {auth.audience_note()}"
+    )
     if sources := _sources_line(database):
         st.caption(sources)
     return articles

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,16 @@ def served_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 @pytest.fixture(scope="session")
 def server(served_db: Path, chromium_path: Path) -> Iterator[str]:
     """Base URL of a dashboard server started for the session, stopped at its end."""
-    port = _free_port()
-    env = {**os.environ, "TENSION_DB": str(served_db)}
+    with serve(served_db) as url:
+        yield url
+
+
+@contextmanager
+def serve(db: Path, *options: str, port: int | None = None) -> Iterator[str]:
+    """`streamlit run serve.py` over db with these extra command-line options, on port (a
+    free one by default) of 127.0.0.1: its base URL until the block ends."""
+    port = port or free_port()
+    env = {**os.environ, "TENSION_DB": str(db)}
     command = [
         sys.executable,
         "-m",
@@ -71,12 +80,13 @@ def server(served_db: Path, chromium_path: Path) -> Iterator[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *options,
     ]
-    log = (served_db.parent / "streamlit.log").open("w")
+    log = (db.parent / f"streamlit-{port}.log").open("w")
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_health(url, process)
+        wait_for_health(url, process)
         yield url
     finally:
         process.terminate()
@@ -116,21 +126,22 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _wait_for_health(url: str, process: subprocess.Popen) -> None:
+def wait_for_health(url: str, process: subprocess.Popen) -> None:
+    """Until the dashboard's health check answers at url (directly or through a proxy)."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer on {url} within {SERVER_START_SECONDS} s")
+    raise RuntimeError(f"nothing answered on {url} within {SERVER_START_SECONDS} s")
