@@ -5,8 +5,9 @@ story of the first rule that finds an article within `window` of it (before it, 
 loaded after it), else starts a story whose id is its own article id:
 1. the same URL key (etl/tag/story_keys.py): the only rule for GDELT GKG rows;
 2. near-duplicate text: MinHash/LSH candidates, joined when the estimated Jaccard of their
-   word 5-shingles is at least JACCARD_THRESHOLD (the most similar wins);
-3. a headline-only item and a longer piece under the same headline;
+   word 5-shingles is at least JACCARD_THRESHOLD (the most similar wins), unless they are
+   more than ROUTINE_GAP apart with different numbers (a routine item filed again);
+3. a headline-only item and a longer piece under the same headline, within ROUTINE_GAP;
 4. another language: the cosine of the title-and-lead vectors (the tone's embeddings) at
    least COSINE_THRESHOLD (the most similar wins). Without tone there are no vectors, so
    no cross-language links.
@@ -190,14 +191,8 @@ class _Index:
 
 def _rows(table: pa.Table) -> _Rows:
     table = table.sort_by([("published_at", "ascending"), ("article_id", "ascending")])
-    count = table.num_rows
-    minhash = np.zeros((count, NUM_PERM), dtype=np.uint32)
-    has_minhash = np.zeros(count, dtype=bool)
-    for i, signature in enumerate(table["minhash"].to_pylist()):
-        if signature is not None:
-            minhash[i] = signature
-            has_minhash[i] = True
-    vectors, has_vector = _vectors(table["vector"].to_pylist())
+    minhash, has_minhash = _matrix(table["minhash"], np.uint32, NUM_PERM)
+    vectors, has_vector = _matrix(table["vector"], np.float32)
     times = table["published_at"].cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
     return _Rows(
         ids=table["article_id"].to_pylist(),
@@ -219,15 +214,20 @@ def _microseconds(span: timedelta) -> np.int64:
     return np.int64(span // timedelta(microseconds=1))
 
 
-def _vectors(values: list) -> tuple[np.ndarray, np.ndarray]:
-    size = next((len(v) for v in values if v is not None), 0)
-    vectors = np.zeros((len(values), size), dtype=np.float32)
-    has_vector = np.zeros(len(values), dtype=bool)
-    for i, vector in enumerate(values):
-        if vector is not None:
-            vectors[i] = vector
-            has_vector[i] = True
-    return vectors, has_vector
+def _matrix(
+    column: pa.ChunkedArray, dtype, width: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A list column as a (rows, width) matrix, zero rows where it is null, and the mask of
+    the rows that have a list."""
+    lists = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+    present = np.asarray(lists.is_valid(), dtype=bool)
+    values = lists.flatten().to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    if width is None:
+        width = len(values) // max(int(present.sum()), 1)
+    matrix = np.zeros((len(lists), width), dtype=dtype)
+    if width:
+        matrix[present] = values.reshape(-1, width)
+    return matrix, present
 
 
 def _band_keys(minhash: np.ndarray) -> np.ndarray:

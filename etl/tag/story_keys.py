@@ -111,7 +111,12 @@ def url_key(url: str) -> str:
     >>> url_key("https://m.Example.com/news/a-b/amp?id=2&utm_source=x")
     'example.com/news/a-b?id=2'
     """
-    parts = urlsplit(canonical_url(url))
+    canonical = canonical_url(url)
+    try:
+        parts = urlsplit(canonical)
+    except ValueError:
+        # as canonical_url: a URL that does not parse (a bad IPv6 host) is its own key
+        return canonical
     host = parts.netloc
     for prefix in _URL_HOST_PREFIXES:
         host = host.removeprefix(prefix)

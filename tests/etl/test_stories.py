@@ -301,3 +301,18 @@ def test_a_translated_brief_joins_the_story_and_without_tone_it_does_not(tmp_pat
     untoned = tmp_path / "untoned.duckdb"
     load(untoned, inputs)
     assert len(set(story_by_url(untoned).values())) == 3
+
+
+@pytest.mark.parametrize(
+    "url,key",
+    [
+        ("https://m.Example.com/news/a-b/amp?id=2&utm_source=x", "example.com/news/a-b?id=2"),
+        ("http://www.example.com/news/a-b/", "example.com/news/a-b"),
+        # a URL that does not parse is its own key rather than a failed load (found by fuzzing)
+        ("http://[zz/x", "http://[zz/x"),
+    ],
+)
+def test_url_keys_drop_the_variants_outlets_serve_a_page_under(url, key):
+    from etl.tag.story_keys import url_key
+
+    assert url_key(url) == key
