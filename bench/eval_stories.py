@@ -47,6 +47,7 @@ from etl.records import Article, TaggedArticle  # noqa: E402
 from etl.stories import COSINE_THRESHOLD, STORY_WINDOW, assign  # noqa: E402
 from etl.tag.pipeline import TagOptions, tag_batch  # noqa: E402
 from etl.tag.shingles import shingle_hashes  # noqa: E402
+from etl.tag.story_keys import NUM_PERM  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "gold"
 REUTERS_GOLD = GOLD / "reuters_story_pairs.csv"
@@ -58,6 +59,9 @@ COMMON_SHINGLE_DOCS = 50
 """Shingles in more documents than this are boilerplate; pairs sharing only those are not
 candidates (a pair at Jaccard >= 0.3 shares plenty of rarer ones)."""
 SEED = 16
+WINDOW_SIZES = (1_000, 10_000)
+"""Articles in one 48-hour window for the assignment cost: a busy set of feeds, and ten times
+that, to see how the per-article cosine product grows with the window."""
 TONE_ARTICLES = 60
 """Articles tagged with tone for the speed table (the encoder is ~10x the fast path)."""
 BATCH = 256
@@ -291,6 +295,7 @@ def speed(paths: list[Path], count: int) -> None:
     tagged = _tag(articles, with_tone=False)
     assigning = _best(lambda: _stories(tagged))
     added = (keyed - plain) + assigning
+    windows = {size: _window_cost(size) for size in WINDOW_SIZES}
     toned = articles[:TONE_ARTICLES]
     with_tone = _best(lambda: _tag_all(toned, TagOptions(with_stories=False))) / len(toned)
     print(f"\nSpeed, {count} articles of 4 KB in one 48 h window, ms per article per core:")
@@ -298,10 +303,36 @@ def speed(paths: list[Path], count: int) -> None:
     print(f"  fast path with story keys:    {keyed / count * 1000:.3f}")
     print(f"  assignment (one window):      {assigning / count * 1000:.3f}")
     print(f"  story keys + assignment add {added / plain:.1%} to the fast path (goal <= 25%)")
+    for size, cost in windows.items():
+        print(f"  assignment, {size:,} articles with vectors in one 48 h window: {cost:.3f}")
     print(
         f"  tagging with tone (the default), {len(toned)} articles: {with_tone * 1000:.3f}; "
         f"story keys + assignment add {added / count / with_tone:.1%} to it"
     )
+
+
+def _window_cost(size: int) -> float:
+    """ms per article to assign `size` articles of two languages within one window, with
+    random signatures and unit vectors: the cost of the per-article cosine product."""
+    rng = np.random.default_rng(SEED)
+    vectors = rng.standard_normal((size, 512)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    start = datetime(2024, 1, 1)
+    rows = pa.table(
+        {
+            "article_id": [f"a{i:07d}" for i in range(size)],
+            "story_id": pa.nulls(size, pa.string()),
+            "lang": ["en", "id"] * (size // 2) + ["en"] * (size % 2),
+            "title_key": pa.nulls(size, pa.string()),
+            "is_headline_only": [False] * size,
+            "url_key": pa.nulls(size, pa.string()),
+            "numbers_key": pa.nulls(size, pa.string()),
+            "minhash": pa.array(list(rng.integers(0, 2**32, (size, NUM_PERM), np.uint32))),
+            "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+            "published_at": [start + i * (STORY_WINDOW / size) for i in range(size)],
+        }
+    )
+    return _best(lambda: assign(rows, rows.slice(0, 0)), repeat=1) / size * 1000
 
 
 def _tag_all(articles: list[Article], options: TagOptions) -> None:

@@ -56,7 +56,8 @@ class _Rows:
     ids: list[str]
     stories: list[str | None]
     times: np.ndarray
-    langs: list[str]
+    langs: np.ndarray
+    """A code per language (np.unique's inverse), compared without Python objects."""
     title_keys: list[str | None]
     headline_only: list[bool]
     url_keys: list[str | None]
@@ -178,10 +179,8 @@ class _Index:
         rows = self.rows
         lo = bisect_left(rows.times, rows.times[i] - self.window)
         hi = bisect_right(rows.times, rows.times[i] + self.window)
-        span = np.arange(lo, hi)
-        langs = np.asarray(rows.langs[lo:hi], dtype=object)
-        keep = self.assigned[lo:hi] & rows.has_vector[lo:hi] & (langs != rows.langs[i])
-        near = span[keep]
+        keep = self.assigned[lo:hi] & rows.has_vector[lo:hi] & (rows.langs[lo:hi] != rows.langs[i])
+        near = np.flatnonzero(keep) + lo
         if not len(near):
             return None
         similarity = rows.vectors[near] @ rows.vectors[i]
@@ -198,7 +197,7 @@ def _rows(table: pa.Table) -> _Rows:
         ids=table["article_id"].to_pylist(),
         stories=table["story_id"].to_pylist(),
         times=times,
-        langs=table["lang"].to_pylist(),
+        langs=_codes(table["lang"].to_pylist()),
         title_keys=table["title_key"].to_pylist(),
         headline_only=[bool(x) for x in table["is_headline_only"].to_pylist()],
         url_keys=table["url_key"].to_pylist(),
@@ -208,6 +207,11 @@ def _rows(table: pa.Table) -> _Rows:
         vectors=vectors,
         has_vector=has_vector,
     )
+
+
+def _codes(values: list[str]) -> np.ndarray:
+    """One integer per distinct value, equal where the values are."""
+    return np.unique(np.asarray(values, dtype=object), return_inverse=True)[1]
 
 
 def _microseconds(span: timedelta) -> np.int64:
