@@ -316,3 +316,45 @@ def test_url_keys_drop_the_variants_outlets_serve_a_page_under(url, key):
     from etl.tag.story_keys import url_key
 
     assert url_key(url) == key
+
+
+def test_cosines_computed_in_blocks_give_the_stories_one_at_a_time_gives(monkeypatch):
+    from datetime import datetime, timedelta
+
+    import numpy as np
+    import pyarrow as pa
+
+    from etl import stories
+
+    # 120 events an hour apart, each reported in English and, 10 minutes later, in a
+    # near-identical Indonesian vector: windows of 48 articles span several blocks of 16
+    rng = np.random.default_rng(16)
+    events = rng.standard_normal((120, 512)).astype(np.float32)
+    vectors = np.repeat(events, 2, axis=0) + 0.1 * rng.standard_normal((240, 512)).astype(
+        np.float32
+    )
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    start = datetime(2024, 1, 1)
+    rows = pa.table(
+        {
+            "article_id": [f"a{i:03d}" for i in range(240)],
+            "story_id": pa.nulls(240, pa.string()),
+            "lang": ["en", "id"] * 120,
+            "title_key": pa.nulls(240, pa.string()),
+            "is_headline_only": [False] * 240,
+            "url_key": pa.nulls(240, pa.string()),
+            "numbers_key": pa.nulls(240, pa.string()),
+            "minhash": pa.nulls(240, pa.list_(pa.uint32())),
+            "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+            "published_at": [
+                start + timedelta(hours=i // 2, minutes=10 * (i % 2)) for i in range(240)
+            ],
+        }
+    )
+    results = {}
+    for block in (1, 16):
+        monkeypatch.setattr(stories, "VECTOR_BLOCK", block)
+        assigned = stories.assign(rows, rows.slice(0, 0), window=timedelta(hours=24))
+        results[block] = assigned["story_id"].to_pylist()
+    assert results[1] == results[16]
+    assert results[16] == [f"a{i - i % 2:03d}" for i in range(240)]
