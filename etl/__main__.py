@@ -66,7 +66,13 @@ WorkersOption = Annotated[
     ),
 ]
 WaitOption = Annotated[bool, typer.Option(help="Wait for a concurrent run instead of failing.")]
-ToneOption = Annotated[bool, typer.Option(help="Score tone (the slow part of tagging).")]
+ToneOption = Annotated[
+    bool,
+    typer.Option(
+        help="Score tone (the slow part of tagging). Its embeddings also link stories across "
+        "languages: with --no-tone, articles join stories by text and URL only."
+    ),
+]
 
 
 @app.callback()

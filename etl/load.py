@@ -7,7 +7,10 @@ A run's rows go to its stage (etl/stage.py), which is applied to the database at
 of the run. Write mode per table, declared here rather than implied by the code:
 - articles: merge on article_id. New ids are inserted; an id already present is a duplicate
   and left alone, unless the run re-tags (--retag), which replaces it.
-- mentions, article_pairs, evidence: owned by their article; written and replaced with it.
+- mentions, article_pairs, evidence, story_signatures: owned by their article; written and
+  replaced with it.
+- stories: the rows of every story a run's articles joined or started, replaced whole
+  (etl/story_load.py); articles.story_id is set on the staged articles before they apply.
 - rejects: append, one row per rejected input row, tagged with the run id.
 - ingest_runs: append one row per run, completed when the run finishes.
 - countries: replaced from the gazetteer on every run.
@@ -60,7 +63,7 @@ class Loader:
         """Which of these article ids are already in the database or staged (or, for a
         re-tagging run, were already staged by this run)."""
         table = pa.table({"article_id": pa.array(list(ids), pa.string())})
-        with _registered(self.con, batch_ids=table):
+        with registered(self.con, batch_ids=table):
             if this_run_only:
                 found = queries.run("existing_article_ids_in_run", self.con)
             else:
@@ -76,15 +79,16 @@ class Loader:
             "batch_mentions": mentions_table(tagged),
             "batch_pairs": pairs_table(tagged),
             "batch_evidence": evidence_table(tagged),
+            "batch_signatures": signatures_table(tagged),
         }
-        with _registered(self.con, **tables), _transaction(self.con):
+        with registered(self.con, **tables), _transaction(self.con):
             queries.execute("insert_batch", self.con)
 
     def write_rejects(self, rejects: list[Reject]) -> None:
         if not rejects:
             return
         table = rejects_table(rejects, self.run_id, utc_now())
-        with _registered(self.con, batch_rejects=table), _transaction(self.con):
+        with registered(self.con, batch_rejects=table), _transaction(self.con):
             queries.execute("insert_rejects", self.con)
 
 
@@ -205,6 +209,25 @@ def evidence_table(tagged: list[TaggedArticle]) -> pa.Table:
     )
 
 
+def signatures_table(tagged: list[TaggedArticle]) -> pa.Table:
+    """One row per tagged article, in the columns of the story_signatures table (refs #16)."""
+    keys = [t.story for t in tagged]
+    return pa.table(
+        {
+            "article_id": pa.array([t.article.article_id for t in tagged], pa.string()),
+            "minhash": pa.array([k.minhash if k else None for k in keys], pa.list_(pa.uint32())),
+            "title_key": pa.array([k.title_key if k else None for k in keys], pa.string()),
+            "is_headline_only": pa.array([bool(k and k.is_headline_only) for k in keys]),
+            "url_key": pa.array([k.url_key if k else None for k in keys], pa.string()),
+            "numbers_key": pa.array([k.numbers_key if k else None for k in keys], pa.string()),
+            "vector": pa.array(
+                [k.vector if k is not None and k.vector is not None else None for k in keys],
+                pa.list_(pa.float32()),
+            ),
+        }
+    )
+
+
 def write_countries(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the countries table (names and flags for the dashboard) from the gazetteer."""
     from etl.tag.countries import country_table
@@ -218,7 +241,7 @@ def write_countries(con: duckdb.DuckDBPyConnection) -> None:
             "flag": [r["flag"] for r in rows],
         }
     )
-    with _registered(con, batch_countries=table):
+    with registered(con, batch_countries=table):
         queries.execute("replace_countries", con)
 
 
@@ -228,7 +251,7 @@ HIGHLIGHTS = pa.list_(
 """Where the pair's countries are named inside an evidence sentence."""
 
 
-class _registered:
+class registered:
     """Expose Arrow tables to SQL under fixed names for the duration of a block."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> None:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from etl.identity import article_id_for
+
+if TYPE_CHECKING:
+    from etl.tag.story_keys import StoryKey
 
 RAW_EXCERPT_BYTES = 2048
 """Rejects keep at most this much of the offending input (issue #2: raw excerpt <= 2 KB)."""
@@ -168,3 +172,5 @@ class TaggedArticle:
     sentence_count: int | None = None
     """None when there is no text to split (pre-tagged GDELT rows)."""
     lang_detected: bool = False
+    story: StoryKey | None = None
+    """What story assignment compares (etl/tag/story_keys.py, refs #16)."""

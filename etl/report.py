@@ -10,6 +10,7 @@ from etl.database import reading_published
 
 TABLES = (
     "articles",
+    "stories",
     "mentions",
     "article_pairs",
     "evidence",
@@ -31,6 +32,10 @@ def database_stats(db_path: Path) -> dict[str, Any]:
                 queries.run("get_meta", con, key="schema_version")["value"].iloc[0]
             ),
             "tables": {name: int(counts[name]) for name in TABLES},
+            "stories": {
+                name: int(value)
+                for name, value in queries.run("stats_stories", con).iloc[0].items()
+            },
             "published": {"first": _iso(span["first_day"]), "last": _iso(span["last_day"])},
             "languages": _counts(queries.run("stats_by_column", con, column_name="lang")),
             "origins": _counts(queries.run("stats_by_column", con, column_name="origin")),

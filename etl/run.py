@@ -27,6 +27,7 @@ from etl.parent_watch import exit_with_parent
 from etl.records import Article, Reject, TaggedArticle
 from etl.settings import Settings, default_db_path
 from etl.sources import InputFile, ReadOptions, plan_inputs, read_inputs
+from etl.story_load import stage_stories
 from etl.tag.pipeline import TagOptions, resolve_pretags, tag_batch
 
 IN_FLIGHT_PER_WORKER = 2
@@ -250,6 +251,7 @@ def _tagged(
 
 
 def _finish(con, summary: RunSummary) -> None:
+    stage_stories(con)
     queries.execute(
         "finish_run",
         con,

@@ -38,7 +38,8 @@ class Settings:
     evidence_per_pair: int = 3
     """Evidence sentences kept per pair per article: enough to show why, not the article."""
     with_tone: bool = True
-    """Score tone with the sentence encoder (the slow part of tagging)."""
+    """Score tone with the sentence encoder (the slow part of tagging); its embeddings are
+    also what links stories across languages, so without tone there are no such links."""
     retag: bool = False
     """Re-tag articles that are already loaded (and pre-tagged ones) instead of skipping."""
     wait_for_lock: bool = True

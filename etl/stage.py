@@ -72,6 +72,9 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
         if _meta(con, "get_stage_meta", "replaces"):
             queries.execute("replace_staged_articles", con)
         queries.execute("apply_stage", con)
+        # a stage kept by a version before stories (refs #16) has none to apply
+        if not queries.run("stage_table_exists", con, table_name="stories").empty:
+            queries.execute("apply_stage_stories", con)
         if not queries.run("stage_table_exists", con, table_name="source_state").empty:
             queries.execute("source_state_schema", con)
             queries.execute("apply_stage_sources", con)

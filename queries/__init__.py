@@ -18,7 +18,7 @@ import pandas as pd
 
 QUERY_DIR = Path(__file__).resolve().parent
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Version of queries/schema.sql. Bump it with a queries/migrate_to_<N>.sql that upgrades
 a version N-1 database; readers refuse databases newer than they know."""
 
@@ -103,6 +103,12 @@ def start(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> duckdb
         con.execute(sql(MACROS))
         _WITH_MACROS.add(con)
     return con.execute(sql(name), params)
+
+
+def arrow(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any):
+    """Run queries/<name>.sql as `run` does and return a pyarrow Table (no pandas copy)."""
+    check_parameters(name, params)
+    return con.sql(sql(name), params=params or None).to_arrow_table()
 
 
 @cache

@@ -5,3 +5,5 @@ insert into articles by name select * from lake_articles;
 insert into mentions by name select * exclude (published_date) from lake_mentions;
 insert into article_pairs by name select * exclude (published_date) from lake_article_pairs;
 insert into evidence by name select * exclude (published_date) from lake_evidence;
+insert into story_signatures by name
+select * exclude (published_date) from lake_story_signatures;

@@ -74,6 +74,19 @@ create table if not exists stories (
     title varchar not null
 );
 
+-- one row per article: what story assignment compares (etl/tag/story_keys.py), kept so that
+-- a later copy can join the article's story; minhash and title_key are null without text,
+-- vector is null when tone was not scored (refs #16)
+create table if not exists story_signatures (
+    article_id varchar primary key,
+    minhash uinteger[],
+    title_key varchar,
+    is_headline_only boolean not null,
+    url_key varchar,
+    numbers_key varchar,
+    vector float[]
+);
+
 -- one row per article x country mentioned in it
 create table if not exists mentions (
     article_id varchar not null,

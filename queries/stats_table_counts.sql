@@ -1,6 +1,7 @@
 -- one row: the number of rows in each table; no parameters
 select
     (select count(*) from articles) as articles,
+    (select count(*) from stories) as stories,
     (select count(*) from mentions) as mentions,
     (select count(*) from article_pairs) as article_pairs,
     (select count(*) from evidence) as evidence,

@@ -36,9 +36,11 @@ from etl.load import (
     mentions_table,
     pairs_table,
     rejects_table,
+    signatures_table,
     write_countries,
 )
 from etl.settings import Settings
+from etl.story_load import attach_stories
 
 
 @dataclass
@@ -85,13 +87,19 @@ def attach_lake(
 def _fill(con: duckdb.DuckDBPyConnection, lake: Lake, as_views: bool) -> None:
     dated = {table: lake.files(table) for table in DATED_TABLES}
     if as_views:
+        # a view cannot be updated: the stories of its articles live in a table it joins
+        queries.execute("article_stories_schema", con)
         for table, files in dated.items():
             if files:
                 _replace_by_view(con, lake, table)
+        attach_stories(con, as_views=True)
     else:
         for table, files in dated.items():
             _expose(con, f"lake_{table}", _relation(con, lake, table, files, DATE_COLUMN))
         queries.execute("insert_lake_tables", con)
+        # stories are assigned over the whole lake at once: a window's articles may lie in
+        # several partitions, written by different workers (refs #16)
+        attach_stories(con, as_views=False)
     _expose(con, "lake_rejects", _relation(con, lake, "rejects", lake.files("rejects"), "run_id"))
     con.register("lake_ingest_runs", lake.runs())
     queries.execute("insert_lake_runs", con)
@@ -131,16 +139,20 @@ def _replace_by_view(con: duckdb.DuckDBPyConnection, lake: Lake, table: str) -> 
     A view cannot bind parameters, so the file pattern is written into the view as an
     escaped string literal; the table name comes from DATED_TABLES, never from input.
     """
-    columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
-    if DATE_COLUMN not in columns:
-        columns.append(DATE_COLUMN)  # kept so that a query on the view can prune by date
+    columns = [f"lake.{row[0]}" for row in con.execute(f"describe {table}").fetchall()]
+    if f"lake.{DATE_COLUMN}" not in columns:
+        columns.append(f"lake.{DATE_COLUMN}")  # kept so that a query on the view can prune by date
     pattern = _literal(lake.uri(f"{lake.root}/{table}/*/*.parquet"))
+    source = f"read_parquet({pattern}, hive_partitioning = true) as lake"
+    if table == "articles":
+        # the lake's articles have no story yet: attach assigns them (refs #16)
+        columns[columns.index("lake.story_id")] = (
+            "coalesce(article_stories.story_id, lake.article_id) as story_id"
+        )
+        source += " left join article_stories using (article_id)"
     con.execute(f"drop table {table}")
     try:
-        con.execute(
-            f"create view {table} as select {', '.join(columns)} "
-            f"from read_parquet({pattern}, hive_partitioning = true)"
-        )
+        con.execute(f"create view {table} as select {', '.join(columns)} from {source}")
     except duckdb.Error as err:
         raise DatabaseError(
             f"DuckDB cannot read {lake.url} for views: {err}; for s3:// it needs the httpfs "
@@ -161,6 +173,7 @@ _EMPTY: dict[str, Callable[[], pa.Table]] = {
     "mentions": lambda: _dated(mentions_table([])),
     "article_pairs": lambda: _dated(pairs_table([])),
     "evidence": lambda: _dated(evidence_table([])),
+    "story_signatures": lambda: _dated(signatures_table([])),
     "rejects": lambda: rejects_table([], 0, _EPOCH),
 }
 

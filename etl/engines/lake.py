@@ -40,7 +40,7 @@ from etl import publish
 from etl.errors import EtlError
 
 DATE_COLUMN = "published_date"
-DATED_TABLES = ("articles", "mentions", "article_pairs", "evidence")
+DATED_TABLES = ("articles", "mentions", "article_pairs", "evidence", "story_signatures")
 """Tables partitioned by publication date, in the order a load writes them."""
 
 KEYS = {
@@ -48,6 +48,7 @@ KEYS = {
     "mentions": ("article_id", "country"),
     "article_pairs": ("article_id", "country_a", "country_b"),
     "evidence": ("article_id", "country_a", "country_b", "sentence_no"),
+    "story_signatures": ("article_id",),
 }
 """The primary key of each dated table: a partition never holds two rows with one key."""
 

@@ -21,6 +21,7 @@ from etl.load import (
     mentions_table,
     pairs_table,
     rejects_table,
+    signatures_table,
 )
 from etl.records import Article, Reject, TaggedArticle
 from etl.sources import ReadOptions
@@ -147,6 +148,7 @@ def _no_rows(table: str) -> pa.Table:
         "mentions": mentions_table([]),
         "article_pairs": pairs_table([]),
         "evidence": evidence_table([]),
+        "story_signatures": signatures_table([]),
     }[table]
     return empty.drop_columns([DATE_COLUMN]) if DATE_COLUMN in empty.column_names else empty
 
@@ -168,6 +170,7 @@ def _convert(
         ("mentions", mentions_table),
         ("article_pairs", pairs_table),
         ("evidence", evidence_table),
+        ("story_signatures", signatures_table),
     ):
         tables[name].append(_owned_by(convert(done), articles))
     rejects = rejects_table([r for _, r in rejected], job.run_id, job.loaded_at)

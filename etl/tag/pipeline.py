@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from statistics import fmean
 
+import numpy as np
+
 from etl.records import (
     Article,
     CountryTag,
@@ -25,6 +27,7 @@ from etl.tag.conflict import KeyHit, conflict_terms, select_terms
 from etl.tag.countries import scan, to_iso3
 from etl.tag.language import UNDETERMINED, detect_language
 from etl.tag.sentences import split_sentences
+from etl.tag.story_keys import StoryKey, story_keys
 
 TITLE_SEPARATOR = "\n\n"
 
@@ -45,14 +48,24 @@ class TagOptions:
     evidence_per_pair: int = 3
     retag: bool = False
     """Ignore pre-tags and tag the text."""
+    with_stories: bool = True
+    """Compute the keys story assignment compares (etl/tag/story_keys.py); off only to
+    measure what they cost (bench/eval_stories.py)."""
 
 
 def tag_batch(articles: list[Article], options: TagOptions) -> list[TaggedArticle | Reject]:
     """Tag every article of a batch; tone is scored for the whole batch at once."""
     prepared = [_prepare(article, options) for article in articles]
+    ready = [p for p in prepared if isinstance(p, _Prepared)]
     if options.with_tone:
-        _score_tone([p for p in prepared if isinstance(p, _Prepared)])
-    return [p.finish(options) if isinstance(p, _Prepared) else p for p in prepared]
+        _score_tone(ready)
+    keys = (
+        story_keys([p.article for p in ready], [p.lead_vectors for p in ready])
+        if options.with_stories
+        else [None] * len(ready)
+    )
+    key_of = {id(p): key for p, key in zip(ready, keys, strict=True)}
+    return [p.finish(options, key_of[id(p)]) if isinstance(p, _Prepared) else p for p in prepared]
 
 
 @dataclass
@@ -74,13 +87,15 @@ class _Prepared:
     """Conflict-vocabulary keys the country pass met in the document; None when the
     document was not scanned (pre-tagged), so conflict needs a pass of its own."""
     tones: dict[int, float] | None = None
+    lead_vectors: np.ndarray | None = None
+    """The tone's embeddings of the title and lead sentences, reused by story assignment."""
     mention_starts: list[int] = field(init=False)
     """Mentions are in text order: a sentence's mentions are one bisect away."""
 
     def __post_init__(self) -> None:
         self.mention_starts = [m.start for m in self.mentions]
 
-    def finish(self, options: TagOptions) -> TaggedArticle:
+    def finish(self, options: TagOptions, story: StoryKey | None) -> TaggedArticle:
         flags = self._conflict_flags()
         article_tone = self._article_tone()
         article_conflict = sum(flags) / len(flags) if flags else None
@@ -89,6 +104,7 @@ class _Prepared:
             article=self.article,
             lang=self.lang,
             lang_detected=self.lang_detected,
+            story=story,
             countries=self._country_tags(),
             pairs=self._pairs(options, flags, tone_value, article_conflict),
             mentions=self.mentions,
@@ -304,16 +320,22 @@ def _tone_selection(
 
 
 def _score_tone(prepared: list[_Prepared]) -> None:
-    from etl.tag.tone import sentence_tones  # the encoder is loaded only when tone is wanted
+    from etl.tag.tone import scored_sentences  # the encoder is loaded only when tone is wanted
 
     texts = [
         p.document[p.sentences[i][0] : p.sentences[i][1]]
         for p in prepared
         for i in p.tone_sentences
     ]
-    scores = iter(sentence_tones(texts)) if texts else iter(())
+    tones, vectors = scored_sentences(texts) if texts else ([], None)
+    first = 0
     for p in prepared:
-        p.tones = {i: next(scores) for i in p.tone_sentences}
+        count = len(p.tone_sentences)
+        p.tones = dict(zip(p.tone_sentences, tones[first : first + count], strict=True))
+        lead = len(_lead(len(p.sentences), bool(p.article.title)))
+        # the selection starts with the lead (see _tone_selection and _prepare_pretagged)
+        p.lead_vectors = vectors[first : first + min(lead, count)] if count else None
+        first += count
 
 
 def _share(flags: list[bool], indexes) -> float:

@@ -35,7 +35,7 @@ from statistics import fmean
 
 import numpy as np
 
-from etl.tag.encoder import Encoder
+from etl.tag.encoder import EMBEDDING_DIM, Encoder
 from etl.tag.tone_tokenizer import PieceTokenizer
 
 HEAD_PATH = Path(__file__).parent / "data" / "tone_head.json"
@@ -77,14 +77,30 @@ def sentence_tones(sentences: list[str]) -> list[float]:
     Returns:
         One tone per sentence in [-10, +10], 0 neutral, negative = hostile.
     """
+    return scored_sentences(sentences)[0]
+
+
+def scored_sentences(sentences: list[str]) -> tuple[list[float], np.ndarray]:
+    """Each sentence's tone (as `sentence_tones`) and its (512,) embedding, from one encoder
+    call: story assignment reuses the embeddings of an article's lead (refs #16).
+
+    Returns:
+        (tones, embeddings): a blank sentence has tone 0.0 and an all-zero embedding.
+    """
     texts = [prepare_sentence(s) for s in sentences]
+    vectors = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
     # each distinct sentence is embedded once: wire copy repeats some within a batch
     # (2.4% of the scored sentences of Reuters-21578, refs #20)
     distinct = list(dict.fromkeys(text for text in texts if text))
     if not distinct:
-        return [0.0] * len(texts)
-    scored = dict(zip(distinct, _score(embed(distinct)), strict=True))
-    return [scored[text] if text else 0.0 for text in texts]
+        return [0.0] * len(texts), vectors
+    embeddings = embed(distinct)
+    row = {text: i for i, text in enumerate(distinct)}
+    tones = _score(embeddings)
+    for i, text in enumerate(texts):
+        if text:
+            vectors[i] = embeddings[row[text]]
+    return [tones[row[text]] if text else 0.0 for text in texts], vectors
 
 
 def prepare_sentence(sentence: str) -> str:

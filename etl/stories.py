@@ -1,0 +1,264 @@
+"""Story assignment: which loaded story each new article joins, or whether it starts one.
+
+Articles are visited in publication order (then article id). Each new article joins the
+story of the first rule that finds an article within `window` of it (before it, or already
+loaded after it), else starts a story whose id is its own article id:
+1. the same URL key (etl/tag/story_keys.py): the only rule for GDELT GKG rows;
+2. near-duplicate text: MinHash/LSH candidates, joined when the estimated Jaccard of their
+   word 5-shingles is at least JACCARD_THRESHOLD (the most similar wins), unless they are
+   more than ROUTINE_GAP apart with different numbers (a routine item filed again);
+3. a headline-only item and a longer piece under the same headline, within ROUTINE_GAP;
+4. another language: the cosine of the title-and-lead vectors (the tone's embeddings) at
+   least COSINE_THRESHOLD (the most similar wins). Without tone there are no vectors, so
+   no cross-language links.
+
+An article never changes story once assigned, and a story's id is kept when a later copy
+joins (even one published earlier): a re-run or a re-tag reshuffles nothing. Each decision
+depends only on articles already assigned, so one pass over a whole lake (attach) gives
+the stories one local load of the same articles gives.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import pyarrow as pa
+
+from etl.tag.story_keys import NUM_PERM
+
+STORY_WINDOW = timedelta(hours=48)
+"""Articles further apart than this are different stories, however alike: a routine daily
+headline ("FED ADDS RESERVES") on two days is two stories (refs #16)."""
+LSH_ROWS = 3
+"""Rows per LSH band: 42 bands of 3 make a pair at Jaccard 0.5 a candidate with probability
+1 - (1 - 0.5**3)**42 = 0.996, at 0.3 with 0.68 (then checked on the whole signature)."""
+JACCARD_THRESHOLD = 0.5
+"""Estimated Jaccard of 5-shingles at or above which two texts are one report (the issue's
+definition of a near-duplicate, bench/eval_stories.py measures it on Reuters-21578)."""
+ROUTINE_GAP = timedelta(hours=12)
+"""Texts alike but for their numbers, further apart than this, are a routine item filed
+again ("FED ADDS RESERVES" with the day's figures), not a copy; closer, a correction. A
+headline-only item joins a piece under its headline within this gap too."""
+COSINE_THRESHOLD = 0.65
+"""Cosine of the lead vectors at or above which articles in two languages report the same
+event; chosen on the labelled sample (bench/gold/sample_cross_language.csv)."""
+VECTOR_BLOCK = 256
+"""Articles whose cosines with their window are computed in one matrix product."""
+SIMILARITY_BUDGET = 4_000_000
+"""Most cosines held at once (16 MB): a block shrinks when its window is large."""
+_BANDS = NUM_PERM // LSH_ROWS
+
+
+@dataclass
+class _Rows:
+    """Fixed (already in a story) and open (to assign) articles, in publication order."""
+
+    ids: list[str]
+    stories: list[str | None]
+    times: np.ndarray
+    langs: np.ndarray
+    """A code per language (np.unique's inverse), compared without Python objects."""
+    title_keys: list[str | None]
+    headline_only: list[bool]
+    url_keys: list[str | None]
+    numbers_keys: list[str | None]
+    minhash: np.ndarray
+    has_minhash: np.ndarray
+    vectors: np.ndarray
+    has_vector: np.ndarray
+
+
+def assign(open_rows: pa.Table, fixed_rows: pa.Table, window: timedelta = STORY_WINDOW) -> pa.Table:
+    """The story of every open row.
+
+    Args:
+        open_rows: articles to assign (columns of queries/staged_story_rows.sql); a non-null
+            story_id is kept (a re-tagged article stays in its story).
+        fixed_rows: loaded articles they may join, with their story_id.
+
+    Returns:
+        (article_id, story_id), one row per open row.
+    """
+    rows = _rows(pa.concat_tables([fixed_rows, open_rows], promote_options="permissive"))
+    is_open = np.zeros(len(rows.ids), dtype=bool)
+    open_ids = set(open_rows["article_id"].to_pylist())
+    index = _Index(rows, window)
+    for i, article_id in enumerate(rows.ids):
+        if article_id in open_ids and rows.stories[i] is None:
+            is_open[i] = True
+        else:
+            index.add(i)
+    for i in np.flatnonzero(is_open):
+        rows.stories[i] = index.match(int(i)) or rows.ids[i]
+        index.add(int(i))
+    chosen = [i for i, article_id in enumerate(rows.ids) if article_id in open_ids]
+    return pa.table(
+        {
+            "article_id": pa.array([rows.ids[i] for i in chosen], pa.string()),
+            "story_id": pa.array([rows.stories[i] for i in chosen], pa.string()),
+        }
+    )
+
+
+class _Index:
+    """The assigned articles, looked up by URL key, LSH band, headline and time."""
+
+    def __init__(self, rows: _Rows, window: timedelta) -> None:
+        self.rows = rows
+        self.window = _microseconds(window)
+        self.routine_gap = _microseconds(ROUTINE_GAP)
+        self.assigned = np.zeros(len(rows.ids), dtype=bool)
+        self.by_url: dict[str, list[int]] = defaultdict(list)
+        self.by_title: dict[str, list[int]] = defaultdict(list)
+        self.by_band: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.bands = _band_keys(rows.minhash)
+        self._block: tuple[int, int, int, int, np.ndarray] | None = None
+        """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
+
+    def add(self, i: int) -> None:
+        rows = self.rows
+        self.assigned[i] = True
+        if rows.url_keys[i]:
+            self.by_url[rows.url_keys[i]].append(i)
+        if rows.title_keys[i]:
+            self.by_title[rows.title_keys[i]].append(i)
+        if rows.has_minhash[i]:
+            for band, key in enumerate(self.bands[i].tolist()):
+                self.by_band[(band, key)].append(i)
+
+    def match(self, i: int) -> str | None:
+        """The story of article i's best match among the assigned articles, or None."""
+        rows = self.rows
+        found = self._by_url(i)
+        if found is None and rows.has_minhash[i]:
+            found = self._by_text(i)
+        if found is None and rows.title_keys[i]:
+            found = self._by_headline(i)
+        if found is None and rows.has_vector[i]:
+            found = self._by_vector(i)
+        return None if found is None else rows.stories[found]
+
+    def _near(self, i: int, candidates, window: np.int64 | None = None) -> list[int]:
+        times = self.rows.times
+        limit = self.window if window is None else window
+        return sorted(j for j in set(candidates) if abs(times[j] - times[i]) <= limit)
+
+    def _by_url(self, i: int) -> int | None:
+        key = self.rows.url_keys[i]
+        near = self._near(i, self.by_url.get(key, ())) if key else []
+        return near[0] if near else None
+
+    def _by_text(self, i: int) -> int | None:
+        keys = self.bands[i].tolist()
+        near = [
+            j
+            for j in self._near(
+                i, (j for b, key in enumerate(keys) for j in self.by_band[(b, key)])
+            )
+            if not self._is_routine_repeat(i, j)
+        ]
+        if not near:
+            return None
+        signatures = self.rows.minhash
+        similarity = (signatures[near] == signatures[i]).mean(axis=1)
+        best = int(np.argmax(similarity))  # the first of equals: the earliest
+        return near[best] if similarity[best] >= JACCARD_THRESHOLD else None
+
+    def _by_headline(self, i: int) -> int | None:
+        rows = self.rows
+        titled = self.by_title.get(rows.title_keys[i], ())
+        for j in self._near(i, titled, self.routine_gap):
+            if rows.headline_only[i] or rows.headline_only[j]:
+                return j
+        return None
+
+    def _is_routine_repeat(self, i: int, j: int) -> bool:
+        rows = self.rows
+        apart = abs(rows.times[j] - rows.times[i]) > self.routine_gap
+        return apart and rows.numbers_keys[i] != rows.numbers_keys[j]
+
+    def _by_vector(self, i: int) -> int | None:
+        rows = self.rows
+        lo = bisect_left(rows.times, rows.times[i] - self.window)
+        hi = bisect_right(rows.times, rows.times[i] + self.window)
+        keep = self.assigned[lo:hi] & rows.has_vector[lo:hi] & (rows.langs[lo:hi] != rows.langs[i])
+        near = np.flatnonzero(keep)
+        if not len(near):
+            return None
+        similarity = self._similarities(i, lo, hi)[near]
+        best = int(np.argmax(similarity))
+        return int(near[best]) + lo if similarity[best] >= COSINE_THRESHOLD else None
+
+    def _similarities(self, i: int, lo: int, hi: int) -> np.ndarray:
+        """Cosines of article i with the articles lo..hi-1, from a block of the next
+        articles' products computed at once: one vector at a time against a 10,000-article
+        window reads 20 MB per article (0.74 ms, bench/eval_stories.py)."""
+        block = self._block
+        if block is None or not block[0] <= i < block[1] or lo < block[2] or hi > block[3]:
+            rows = self.rows
+            size = int(np.clip(SIMILARITY_BUDGET // max(hi - lo, 1), 1, VECTOR_BLOCK))
+            last = min(i + size, len(rows.ids))
+            end = bisect_right(rows.times, rows.times[last - 1] + self.window)
+            products = rows.vectors[i:last] @ rows.vectors[lo:end].T
+            block = self._block = (i, last, lo, end, products)
+        first, _, start, _, products = block
+        return products[i - first, lo - start : hi - start]
+
+
+def _rows(table: pa.Table) -> _Rows:
+    table = table.sort_by([("published_at", "ascending"), ("article_id", "ascending")])
+    minhash, has_minhash = _matrix(table["minhash"], np.uint32, NUM_PERM)
+    vectors, has_vector = _matrix(table["vector"], np.float32)
+    times = table["published_at"].cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
+    return _Rows(
+        ids=table["article_id"].to_pylist(),
+        stories=table["story_id"].to_pylist(),
+        times=times,
+        langs=_codes(table["lang"].to_pylist()),
+        title_keys=table["title_key"].to_pylist(),
+        headline_only=[bool(x) for x in table["is_headline_only"].to_pylist()],
+        url_keys=table["url_key"].to_pylist(),
+        numbers_keys=table["numbers_key"].to_pylist(),
+        minhash=minhash,
+        has_minhash=has_minhash,
+        vectors=vectors,
+        has_vector=has_vector,
+    )
+
+
+def _codes(values: list[str]) -> np.ndarray:
+    """One integer per distinct value, equal where the values are."""
+    return np.unique(np.asarray(values, dtype=object), return_inverse=True)[1]
+
+
+def _microseconds(span: timedelta) -> np.int64:
+    return np.int64(span // timedelta(microseconds=1))
+
+
+def _matrix(
+    column: pa.ChunkedArray, dtype, width: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A list column as a (rows, width) matrix, zero rows where it is null, and the mask of
+    the rows that have a list."""
+    lists = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+    present = np.asarray(lists.is_valid(), dtype=bool)
+    values = lists.flatten().to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    if width is None:
+        width = len(values) // max(int(present.sum()), 1)
+    matrix = np.zeros((len(lists), width), dtype=dtype)
+    if width:
+        matrix[present] = values.reshape(-1, width)
+    return matrix, present
+
+
+def _band_keys(minhash: np.ndarray) -> np.ndarray:
+    """(articles, bands) one 64-bit key per LSH band of LSH_ROWS signature values."""
+    rows = minhash[:, : _BANDS * LSH_ROWS].reshape(len(minhash), _BANDS, LSH_ROWS)
+    keys = np.zeros((len(minhash), _BANDS), dtype=np.uint64)
+    for r in range(LSH_ROWS):
+        keys = keys * np.uint64(0x100000001B3) ^ rows[:, :, r].astype(np.uint64)
+    return keys
