@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import queries
-from board import settings
+from board import search, settings
 
 CATALOG = "tension"
 """Name the attached database gets inside the connection."""
@@ -54,7 +55,11 @@ class Result:
 
     @property
     def sql(self) -> str:
-        return queries.sql(self.name)
+        """The query's SQL, preceded by the search scope it ran in (refs #18)."""
+        text, _ = search.split(self.params)
+        if text is None:
+            return queries.sql(self.name)
+        return f"-- search: {text}\n{queries.sql('search_scope')}\n\n{queries.sql(self.name)}"
 
 
 def open_database(path: Path | None = None) -> Database:
@@ -108,6 +113,16 @@ class _Cursors:
         finally:
             self._idle.put(cursor)
 
+    @contextmanager
+    def fresh(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor used once and closed: for temporary tables no later query may see."""
+        cursor = self._con.cursor()
+        try:
+            cursor.execute(f"use {CATALOG}")
+            yield cursor
+        finally:
+            cursor.close()
+
 
 # one entry: a superseded file is let go (once its last query ends) as soon as the next is
 # opened, so the ETL can bring it up to date as its spare instead of copying (etl/publish.py)
@@ -143,6 +158,24 @@ def connect_read_only(
     return con
 
 
+@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
+def search_phrases(database: Database, text: str) -> list[tuple[tuple[str, ...], bool]]:
+    """The words and phrases of a search a match shows, as board.text.search_spans takes them.
+
+    Raises:
+        search.SearchError: the query cannot be read (the page checks it first).
+    """
+    with _connection(str(database.path), database.identity).lend() as cursor:
+        matcher = search.Matcher(cursor)
+        node = search.parse(text, matcher.normalise)
+    return [(words.words, words.prefix) for words in search.highlight_terms(node)]
+
+
+def check_search(database: Database, text: str) -> None:
+    """Raises search.SearchError when `text` cannot be read as a search."""
+    _matching_docs(str(database.path), database.identity, text)
+
+
 def run_uncached(database: Database, name: str, params: dict[str, Any]) -> pd.DataFrame:
     """Run a query without keeping its result: for downloads of every matching row, which
     can be far larger than what a page shows."""
@@ -159,8 +192,26 @@ def _cached_query(
 def _query(
     path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
 ) -> pd.DataFrame:
+    text, own = search.split(params)
+    if text is None:
+        with _connection(path, identity).lend() as cursor:
+            return queries.run(name, cursor, **own)
+    docs = _matching_docs(path, identity, text)
+    # the scope's stand-in tables belong to this cursor alone, which is closed after
+    with _connection(path, identity).fresh() as cursor:
+        search.scope(cursor, docs)
+        return queries.run(name, cursor, **own)
+
+
+@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
+def _matching_docs(path: str, identity: tuple[int, int, int, int], text: str) -> np.ndarray:
+    """The doc numbers a search matches, computed once for every query of a page.
+
+    Raises:
+        search.SearchError: the query cannot be read (the page checks it first).
+    """
     with _connection(path, identity).lend() as cursor:
-        return queries.run(name, cursor, **params)
+        return search.matching_docs(cursor, text)
 
 
 def _check_schema(database: Database) -> None:
