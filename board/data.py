@@ -13,7 +13,9 @@ that ATTACHes the file read-only, which opens whatever the path names now.
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,10 @@ CATALOG = "tension"
 
 QUERY_CACHE_ENTRIES = 512
 """Query results kept in memory: a few views x filter combinations x published files."""
+
+SCOPED_SEARCHES = 8
+"""Searches whose scope (queries/search_scope.sql) stays built on a cursor of its own: a
+page's queries, and the next filters' under the same search, share it."""
 
 
 class DataUnavailable(Exception):
@@ -100,6 +106,8 @@ class _Cursors:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
         self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        self._guard = threading.Lock()
+        self._scoped: OrderedDict[str, _Scoped] = OrderedDict()
 
     @contextmanager
     def lend(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -114,14 +122,41 @@ class _Cursors:
             self._idle.put(cursor)
 
     @contextmanager
-    def fresh(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor used once and closed: for temporary tables no later query may see."""
-        cursor = self._con.cursor()
-        try:
-            cursor.execute(f"use {CATALOG}")
-            yield cursor
-        finally:
-            cursor.close()
+    def scoped(
+        self, text: str, docs: Callable[[], np.ndarray]
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The cursor in the scope of the search `text` (whose matches `docs` gives), built
+        on first use and kept for the next queries (refs #18); one query at a time."""
+        with self._guard:
+            entry = self._scoped.pop(text, None) or _Scoped(threading.Lock())
+            self._scoped[text] = entry
+            evicted = [
+                self._scoped.popitem(last=False)[1]
+                for _ in range(len(self._scoped) - SCOPED_SEARCHES)
+            ]
+        for old in evicted:
+            old.close()
+        with entry.lock:
+            if entry.cursor is None:
+                cursor = self._con.cursor()
+                cursor.execute(f"use {CATALOG}")
+                search.scope(cursor, docs())
+                entry.cursor = cursor
+            yield entry.cursor
+
+
+@dataclass
+class _Scoped:
+    """A search's cursor, its scope's stand-in tables on it, and who holds it."""
+
+    lock: threading.Lock
+    cursor: duckdb.DuckDBPyConnection | None = None
+
+    def close(self) -> None:
+        with self.lock:
+            if self.cursor is not None:
+                self.cursor.close()
+                self.cursor = None
 
 
 # one entry: a superseded file is let go (once its last query ends) as soon as the next is
@@ -196,10 +231,9 @@ def _query(
     if text is None:
         with _connection(path, identity).lend() as cursor:
             return queries.run(name, cursor, **own)
-    docs = _matching_docs(path, identity, text)
-    # the scope's stand-in tables belong to this cursor alone, which is closed after
-    with _connection(path, identity).fresh() as cursor:
-        search.scope(cursor, docs)
+    with _connection(path, identity).scoped(
+        text, lambda: _matching_docs(path, identity, text)
+    ) as cursor:
         return queries.run(name, cursor, **own)
 
 

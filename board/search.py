@@ -248,9 +248,17 @@ class Matcher:
             return candidates
         self.con.register("search_candidates", pd.DataFrame({"doc_no": candidates}))
         try:
-            return self._ids("search_phrase_docs", phrase=" " + " ".join(words) + " ")
+            return self._ids("search_phrase_docs", pattern=phrase_pattern(words))
         finally:
             self.con.unregister("search_candidates")
+
+
+def phrase_pattern(words: tuple[str, ...]) -> str:
+    """A regular expression (RE2) finding `words` in a row in folded text: each word whole,
+    anything but letters, marks and digits between them. The words are runs of letters and
+    digits (search_words), so none of them is a regular-expression operator."""
+    other = r"[^\p{L}\p{M}\p{N}]"
+    return f"(?:^|{other})" + f"{other}+".join(words) + f"(?:{other}|$)"
 
 
 def _all(results: list[tuple[np.ndarray, bool]]) -> tuple[np.ndarray, bool]:
@@ -284,6 +292,9 @@ def matching_docs(con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray:
 
 def scope(con: duckdb.DuckDBPyConnection, docs: np.ndarray) -> None:
     """Make `con` (a cursor of its own, closed after use) see only the articles `docs`."""
+    # the macros first: bound after the scope, they would bind through its views (DuckDB
+    # 2.0 then reports a conflicting column of the rollup macros)
+    queries.create_macros(con)
     con.register("search_hits", pd.DataFrame({"doc_no": docs}))
     queries.execute("search_scope", con)
 

@@ -209,11 +209,7 @@ create or replace macro country_articles_rows(articles_of, mentions_of) as table
 -- English stemmer would mangle Indonesian and French); scripts written without spaces
 -- (Chinese, Japanese) are not split into words
 create or replace macro search_words(text) as
-regexp_extract_all(lower(strip_accents(text)), '[\p{L}\p{N}]+');
-
--- a text as one line of its search words, each between spaces: a phrase is a substring
-create or replace macro search_line(text) as
-' ' || array_to_string(search_words(text), ' ') || ' ';
+regexp_extract_all(lower(strip_accents(text)), '[\p{L}\p{M}\p{N}]+');
 
 -- one row per indexed article: new doc_no numbers after `first_doc_no` for the articles of
 -- `articles_of`, in publication order
