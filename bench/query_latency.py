@@ -49,14 +49,19 @@ SEARCHES = (
 synthetic texts draw these words from Zipf's law among common words (gen_synthetic.py)."""
 
 
-def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
-    """(variant, request) for every dashboard query."""
+def defaults(con: duckdb.DuckDBPyConnection) -> tuple[state.Options, state.Filters]:
+    """The data's options and the page's default filters, as the dashboard builds them."""
     options = build_options(
         queries.run("filter_options", con),
         queries.run("dashboard_status", con),
         queries.run("busiest_pair", con),
     )
-    base = state.defaults(options)
+    return options, state.defaults(options)
+
+
+def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
+    """(variant, request) for every dashboard query."""
+    options, base = defaults(con)
     pair = base.pair or ("CHN", "USA")
     focus = pair[0]
     selected = replace(base, countries=(focus,))
@@ -121,12 +126,7 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
 
 def search_cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
     """(variant, request) for each view's queries under the default filters."""
-    options = build_options(
-        queries.run("filter_options", con),
-        queries.run("dashboard_status", con),
-        queries.run("busiest_pair", con),
-    )
-    base = state.defaults(options)
+    _, base = defaults(con)
     pair = base.pair or ("CHN", "USA")
     return [
         ("overview", requests.overview_totals(base)),

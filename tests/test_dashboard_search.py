@@ -5,7 +5,9 @@ database (tests/tiny_db.py): titles and evidence are indexed, so "troops" matche
 
 from __future__ import annotations
 
-from tests.test_dashboard import (  # noqa: F401  (fixtures)
+import pytest
+
+from tests.test_dashboard import (  # noqa: F401  (the fixtures main_module_restored, on_tiny, tiny_db)
     assert_healthy,
     main_module_restored,
     metric,
@@ -15,15 +17,17 @@ from tests.test_dashboard import (  # noqa: F401  (fixtures)
     tiny_db,
 )
 
+pytestmark = pytest.mark.usefixtures("on_tiny")
 
-def test_a_search_narrows_the_overview_to_the_matching_articles(on_tiny):
+
+def test_a_search_narrows_the_overview_to_the_matching_articles():
     at = open_page(view="overview", q="troops")
     assert_healthy(at)
     assert metric(at, "Articles") == "1"
     assert at.text_input(key="q").value == "troops"
 
 
-def test_the_evidence_cards_mark_the_search_matches_beside_the_countries(on_tiny):
+def test_the_evidence_cards_mark_the_search_matches_beside_the_countries():
     at = open_page(view="articles", pair="PRK-RUS", q="TROOPS")
     assert_healthy(at)
     text = shown_text(at)
@@ -34,19 +38,19 @@ def test_the_evidence_cards_mark_the_search_matches_beside_the_countries(on_tiny
     assert ":orange-background[**Russia**]" in text
 
 
-def test_without_a_pair_the_matching_titles_are_listed_marked(on_tiny):
+def test_without_a_pair_the_matching_titles_are_listed_marked():
     at = open_page(view="articles", scope="all", q='"korea utara"')
     assert_healthy(at)
     assert ":blue-background[**Korea Utara**] dan Rusia" in shown_text(at)
 
 
-def test_a_bad_search_gets_a_notice_not_a_traceback(on_tiny):
+def test_a_bad_search_gets_a_notice_not_a_traceback():
     at = open_page(view="pair", pair="PRK-RUS", q="(troops OR")
     assert not at.exception
     assert any("a word, phrase or parenthesis is missing" in w.value for w in at.warning)
 
 
-def test_the_sql_expander_shows_the_search_and_its_scope(on_tiny):
+def test_the_sql_expander_shows_the_search_and_its_scope():
     at = open_page(view="overview", q="troops -ukraine")
     assert_healthy(at)
     code = "\n".join(c.value for c in at.code)
@@ -55,7 +59,7 @@ def test_the_sql_expander_shows_the_search_and_its_scope(on_tiny):
     assert '"search": "troops -ukraine"' in code
 
 
-def test_typing_a_search_writes_it_to_the_url(on_tiny):
+def test_typing_a_search_writes_it_to_the_url():
     at = open_page(view="overview")
     at.text_input(key="q").input("pasukan OR troops").run()
     assert_healthy(at)
