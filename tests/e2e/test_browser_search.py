@@ -51,4 +51,4 @@ def test_typing_a_search_marks_the_evidence_and_the_csv_holds_only_the_matches(
     expected = matching_pair_titles(served_db)
     assert expected and len(expected) < 8
     assert {row["title"] for row in rows} == expected
-    assert name.startswith("tension-articles-PRK-RUS-")
+    assert name.startswith("tension-articles-PRK-RUS-") and "-q-troops_OR_pasukan-" in name
