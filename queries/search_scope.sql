@@ -3,15 +3,27 @@
 -- stand in for, which DuckDB looks up first, so every dashboard query counts the matching
 -- articles only, unchanged. The relation search_hits (doc_no) is registered by
 -- board/search.py before this runs; the published tables are read through the catalog
--- board/data.py attaches them as (tension). The daily aggregates are rebuilt from the
--- matches with the ETL's own *_rows macros, rollups included (tables: built once per search,
--- board/data.py keeps the cursor, and a query then reads them at half the time of views);
--- the article-level tables are filtered views.
+-- board/data.py attaches them as (tension). search_articles holds the matches' columns the
+-- daily aggregates need (read once); the daily aggregates are rebuilt from it with the
+-- ETL's own *_rows macros, rollups included (tables: built once per search, board/data.py
+-- keeps the cursor, and a query then reads them at half the time of views); the
+-- article-level tables are filtered views.
 -- no parameters
 create or replace temp table search_articles as
-select article_id
-from tension.search_docs
-semi join search_hits on search_docs.doc_no = search_hits.doc_no;
+select
+    article_id,
+    published_date,
+    lang,
+    source,
+    origin,
+    sentence_count
+from tension.articles
+where
+    article_id in (
+        select search_docs.article_id
+        from tension.search_docs
+        semi join search_hits on search_docs.doc_no = search_hits.doc_no
+    );
 
 create or replace temp view articles as
 select * from tension.articles
@@ -26,13 +38,13 @@ select * from tension.country_articles
 semi join search_articles on country_articles.article_id = search_articles.article_id;
 
 create or replace temp table daily_totals as
-select * from daily_totals_rows('articles', 1);
+select * from daily_totals_rows('search_articles', 1);
 
 create or replace temp table country_daily as
-select * from country_daily_rows('articles', 'tension.mentions', 1);
+select * from country_daily_rows('search_articles', 'tension.mentions', 1);
 
 create or replace temp table pair_daily as
-select * from pair_daily_rows('articles', 'tension.article_pairs', 1);
+select * from pair_daily_rows('search_articles', 'tension.article_pairs', 1);
 
 create or replace temp table country_daily_all as
 select * from daily_all_rows('country_daily');
