@@ -26,6 +26,7 @@ if articles == 0:
 
 options = page.options(database)
 filters, notices = controls.filters(options)
+page.search_or_stop(database, filters)
 page.origin_mix(database, filters)
 page.notices(notices)
 

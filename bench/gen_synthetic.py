@@ -51,10 +51,41 @@ DAYS = 731
 BURSTS = 6
 """News bursts: a pair that suddenly fills the news for about a week."""
 EVIDENCE_PER_PAIR = 3
+VOCABULARY = 100_000
+"""Distinct words of the synthetic texts (refs #18): common real words at the top ranks,
+made-up words from syllables for the rest, drawn with Zipf's law as words in real text are."""
+TOPIC_RANKS = range(1_000, 4_000, 100)
+"""Where the topical words sit: at rank 1,000 to 4,000 a word is in about 1.5-5 % of
+600-word articles, as "troops" or "sanctions" are in a news corpus."""
+WORD_ZIPF = 1.0
+TEXT_BATCH = 20_000
+"""Articles whose texts are made at a time: DuckDB reads them as a stream, so 1M articles
+of 4 KB never sit in memory at once."""
+# the common words of the three languages the dashboard's users read
+_TOP_WORDS = [
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "said", "with", "as", "by",
+    "was", "it", "at", "from", "his", "an", "be", "has", "have", "yang", "dan", "di", "itu",
+    "dengan", "untuk", "ini", "dari", "dalam", "tidak", "akan", "pada", "le", "la", "les",
+    "de", "des", "et", "du", "en", "un", "une", "est", "que", "pour", "dans", "sur", "au", "par",
+]  # fmt: skip
+# topics an analyst searches for; two-word names are one draw, so they appear as phrases
+_TOPIC_WORDS = [
+    "troops", "pasukan", "soldats", "sanctions", "sanksi", "blockade", "blocus", "missile",
+    "rudal", "nuclear", "nucléaire", "talks", "perundingan", "négociations", "ceasefire",
+    "gencatan senjata", "korea utara", "north korea", "corée du nord", "armée", "tentara",
+    "border", "perbatasan", "frontière", "drone", "tariffs", "tarif", "summit", "sommet",
+]  # fmt: skip
+_SYLLABLES = [
+    "ka", "ri", "to", "mu", "se", "la", "po", "ne", "di", "ra", "va", "lo", "ba", "ge", "su",
+    "mi", "te", "no", "ha", "ru", "bi", "sa", "ko", "da", "fe",
+]  # fmt: skip
 
 
-def generate(con: duckdb.DuckDBPyConnection, articles: int, seed: int = 42) -> None:
-    """Fill an empty database (schema created here) with `articles` synthetic articles."""
+def generate(
+    con: duckdb.DuckDBPyConnection, articles: int, seed: int = 42, text_words: int = 0
+) -> None:
+    """Fill an empty database (schema created here) with `articles` synthetic articles;
+    with `text_words`, each article with text has that many Zipf-drawn words (refs #18)."""
     rng = np.random.default_rng(seed)
     queries.execute("schema", con)
     queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
@@ -62,7 +93,7 @@ def generate(con: duckdb.DuckDBPyConnection, articles: int, seed: int = 42) -> N
     days = _days(rng, articles)
     article_table = _articles(rng, articles, days)
     mention_table = _mentions(rng, articles, days)
-    con.register("gen_articles", article_table)
+    con.register("gen_articles", _with_texts(article_table, text_words, seed))
     con.register("gen_mentions", mention_table)
     con.execute(_INSERT_SQL)
     con.unregister("gen_articles")
@@ -110,6 +141,45 @@ def _articles(rng: np.random.Generator, articles: int, days: np.ndarray) -> pa.T
     )
 
 
+def _with_texts(table: pa.Table, words: int, seed: int) -> pa.RecordBatchReader:
+    """The articles with a `body` column (null without `words`), made batch by batch."""
+    vocabulary = _vocabulary()
+    ranks = np.arange(1, vocabulary.size + 1, dtype=np.float64) ** -WORD_ZIPF
+    cumulative = np.cumsum(ranks / ranks.sum())
+    rng = np.random.default_rng(seed + 1)
+
+    def body(batch: pa.RecordBatch) -> pa.Array:
+        if not words:
+            return pa.nulls(batch.num_rows, pa.string())
+        draws = np.searchsorted(cumulative, rng.random((batch.num_rows, words)))
+        drawn = vocabulary[np.minimum(draws, vocabulary.size - 1)]
+        return pa.array([" ".join(row) for row in drawn.tolist()])
+
+    batches = (
+        batch.append_column("body", body(batch))
+        for batch in table.to_batches(max_chunksize=TEXT_BATCH)
+    )
+    schema = table.schema.append(pa.field("body", pa.string()))
+    return pa.RecordBatchReader.from_batches(schema, batches)
+
+
+def _vocabulary() -> np.ndarray:
+    """The common words first, made-up ones of two to four syllables after them, and the
+    topical words placed among those at `TOPIC_RANKS`."""
+    made_up = []
+    size = len(_SYLLABLES)
+    for n in range(size**2, size**2 + VOCABULARY):
+        digits = []
+        while n:
+            n, digit = divmod(n, size)
+            digits.append(_SYLLABLES[digit])
+        made_up.append("".join(digits))
+    words = _TOP_WORDS + made_up[: VOCABULARY - len(_TOP_WORDS) - len(_TOPIC_WORDS)]
+    for rank, word in zip(TOPIC_RANKS, _TOPIC_WORDS, strict=False):
+        words.insert(rank, word)
+    return np.array(words, dtype=object)
+
+
 def _mentions(rng: np.random.Generator, articles: int, days: np.ndarray) -> pa.Table:
     """(article, country) draws: a Zipf-like country per draw, bursts pinned on some days."""
     per_article = rng.choice(len(COUNTRIES_PER_ARTICLE), size=articles, p=COUNTRIES_PER_ARTICLE)
@@ -152,7 +222,10 @@ select
     'https://synthetic.example/' || i as url,
     source,
     'Synthetic article ' || i as title,
-    case when origin = 'gkg' then '' else 'Synthetic text of article ' || i || '.' end as text,
+    case
+        when origin = 'gkg' then ''
+        else coalesce(body, 'Synthetic text of article ' || i || '.')
+    end as text,
     lang,
     origin,
     tone,
@@ -213,6 +286,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1_000_000, help="articles to generate")
     parser.add_argument("--out", type=Path, required=True, help="database file to (re)write")
+    parser.add_argument(
+        "--text-words",
+        type=int,
+        default=0,
+        help="words per article with text (600 is about 4 KB, news-sized; issue #18's search "
+        "benchmark); 0 keeps the one-line placeholder texts",
+    )
     parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same db)")
     parser.add_argument(
         "--memory-limit",
@@ -226,7 +306,7 @@ def main() -> None:
     started = time.monotonic()
     con = duckdb.connect(str(args.out), config={"memory_limit": args.memory_limit})
     try:
-        generate(con, args.articles, args.seed)
+        generate(con, args.articles, args.seed, args.text_words)
         con.execute("checkpoint")
         counts = queries.run("stats_table_counts", con).iloc[0].to_dict()
     finally:

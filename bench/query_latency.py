@@ -7,6 +7,13 @@ the busiest pair) plus the heavier variants an analyst reaches in two clicks (a 
 country, the sentence window, daily buckets, the last quarter). Each query runs once to warm
 up, then `--repeat` times; the table gives the median, the fastest and the slowest in ms.
 The goal (issue #4) is a median of at most 100 ms at 1M articles on 2 cores.
+
+With `--search`, every view's queries run again under full-text searches (issue #18, on a
+database with texts: `gen_synthetic.py --text-words 600`), as the dashboard runs them: the
+search is matched once (`match`), its scope built once on a cursor of its own
+(`search_scope`, queries/search_scope.sql; the dashboard keeps it for the next queries),
+and each view's queries run on that cursor. A view's first render under a new search costs
+the match, the scope and its queries (the `= view` rows): the goal is a median of 300 ms.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import sys
 import time
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -24,20 +32,36 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import queries  # noqa: E402  (run as a script from anywhere)
-from board import requests, state  # noqa: E402
+from board import data, requests, search, state  # noqa: E402
 from board.page import build_options  # noqa: E402
 
 GOAL_MS = 100.0
+SEARCH_GOAL_MS = 300.0
+SEARCHES = (
+    "troops",
+    "troops OR pasukan OR soldats",
+    '"korea utara"',
+    "sanction*",
+    "blockade -tariffs",
+    "(missile OR rudal) AND nuclear",
+)
+"""A word, an OR of three languages, a phrase, a prefix, an exclusion, parentheses; the
+synthetic texts draw these words from Zipf's law among common words (gen_synthetic.py)."""
 
 
-def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
-    """(variant, request) for every dashboard query."""
+def defaults(con: duckdb.DuckDBPyConnection) -> tuple[state.Options, state.Filters]:
+    """The data's options and the page's default filters, as the dashboard builds them."""
     options = build_options(
         queries.run("filter_options", con),
         queries.run("dashboard_status", con),
         queries.run("busiest_pair", con),
     )
-    base = state.defaults(options)
+    return options, state.defaults(options)
+
+
+def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
+    """(variant, request) for every dashboard query."""
+    options, base = defaults(con)
     pair = base.pair or ("CHN", "USA")
     focus = pair[0]
     selected = replace(base, countries=(focus,))
@@ -100,6 +124,73 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
     ]
 
 
+def search_cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
+    """(variant, request) for each view's queries under the default filters."""
+    _, base = defaults(con)
+    pair = base.pair or ("CHN", "USA")
+    return [
+        ("overview", requests.overview_totals(base)),
+        ("overview", requests.overview_top_pairs(base)),
+        ("pair", requests.pair_timeline(base, pair)),
+        ("pair", requests.pair_summary(base, pair)),
+        ("pair", requests.pair_third_countries(base, pair)),
+        ("matrix", requests.pair_matrix(base)),
+        ("network", requests.network_edges(base)),
+        ("map", requests.map_countries(base)),
+        ("articles", requests.articles_list(base)),
+        ("articles", requests.articles_list(replace(base, scope="all"))),
+    ]
+
+
+def time_searches(con: duckdb.DuckDBPyConnection, repeat: int) -> list[str]:
+    """Print each search's match, its scope and each view query in it, then each view's
+    first render (match + scope + the view's queries); the views over the goal."""
+    slow = []
+    for text in SEARCHES:
+        match_ms, docs = _median_ms(repeat, partial(search.matching_docs, con, text))
+        print(_row("match", text, match_ms, len(docs)))
+        scope_ms, cursor = _median_ms(repeat, partial(_scoped_cursor, con, docs))
+        print(_row("search_scope", text, scope_ms, len(docs)))
+        views: dict[str, float] = {}
+        for view, (name, params) in search_cases(con):
+            timings, rows = time_query(cursor, name, params, repeat)
+            median = statistics.median(timings)
+            views[view] = views.get(view, match_ms + scope_ms) + median
+            print(_row(name, f"{view}: {text}", median, rows))
+        cursor.close()
+        for view, total in views.items():
+            flag = "" if total <= SEARCH_GOAL_MS else "  > goal"
+            print(_row(f"= {view} view", text, total, 0) + flag)
+            if total > SEARCH_GOAL_MS:
+                slow.append(view)
+    return slow
+
+
+def _median_ms(repeat: int, run):
+    """(median ms over `repeat` runs after a warm-up, the last run's result)."""
+    result = run()
+    timings = []
+    for _ in range(repeat):
+        if isinstance(result, duckdb.DuckDBPyConnection):
+            result.close()
+        started = time.perf_counter()
+        result = run()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), result
+
+
+def _scoped_cursor(con: duckdb.DuckDBPyConnection, docs) -> duckdb.DuckDBPyConnection:
+    """A cursor in a search's scope, as board/data.py keeps one per search."""
+    cursor = con.cursor()
+    cursor.execute(f"use {data.CATALOG}")
+    search.scope(cursor, docs)
+    return cursor
+
+
+def _row(name: str, variant: str, median: float, rows: int) -> str:
+    return f"{name:<22} {variant[:30]:<30} {median:>8.1f} {rows:>8}"
+
+
 def time_query(
     con: duckdb.DuckDBPyConnection, name: str, params: dict, repeat: int
 ) -> tuple[list[float], int]:
@@ -116,11 +207,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="database to time")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query")
+    parser.add_argument(
+        "--search", action="store_true", help="time the views under full-text searches instead"
+    )
     args = parser.parse_args()
-    con = duckdb.connect(str(args.db), read_only=True)
+    # the dashboard's own read-only connection: the search scope names its catalog
+    con = data.connect_read_only(str(args.db))
     articles = int(queries.run("dashboard_status", con)["articles"].iloc[0])
     threads = con.execute("select current_setting('threads')").fetchone()[0]
     print(f"{args.db}: {articles:,} articles, DuckDB {duckdb.__version__}, {threads} threads")
+    if args.search:
+        print(f"{'query':<22} {'search':<30} {'median':>8} {'rows':>8}")
+        slow = time_searches(con, args.repeat)
+        con.close()
+        print(
+            f"goal: median <= {SEARCH_GOAL_MS:.0f} ms; "
+            + (f"missed by {sorted(set(slow))}" if slow else "all met")
+        )
+        return
     print(f"{'query':<22} {'variant':<30} {'median':>8} {'min':>8} {'max':>8} {'rows':>6}")
     slow = []
     for variant, (name, params) in cases(con):

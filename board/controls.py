@@ -124,6 +124,13 @@ def _sidebar(options: Options) -> None:
 
     with st.sidebar:
         st.header("Filters")
+        st.text_input(
+            "Search",
+            key="q",
+            placeholder='troops OR pasukan, "Korea Utara", sanction*',
+            help='Words, "exact phrases", AND / OR / NOT (or -word), prefix*, parentheses; '
+            "any case and accents. Every view counts only the matching articles.",
+        )
         for key, label in (("start", "From"), ("end", "To")):
             st.date_input(
                 label, key=key, min_value=_EARLIEST, max_value=_LATEST, format="YYYY-MM-DD"

@@ -13,24 +13,31 @@ that ATTACHes the file read-only, which opens whatever the path names now.
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import queries
-from board import settings
+from board import search, settings
 
 CATALOG = "tension"
 """Name the attached database gets inside the connection."""
 
 QUERY_CACHE_ENTRIES = 512
 """Query results kept in memory: a few views x filter combinations x published files."""
+
+SCOPED_SEARCHES = 8
+"""Searches whose scope (queries/search_scope.sql) stays built on a cursor of its own: a
+page's queries, and the next filters' under the same search, share it."""
 
 
 class DataUnavailable(Exception):
@@ -54,7 +61,11 @@ class Result:
 
     @property
     def sql(self) -> str:
-        return queries.sql(self.name)
+        """The query's SQL, preceded by the search scope it ran in (refs #18)."""
+        text, _ = search.split(self.params)
+        if text is None:
+            return queries.sql(self.name)
+        return f"-- search: {text}\n{queries.sql('search_scope')}\n\n{queries.sql(self.name)}"
 
 
 def open_database(path: Path | None = None) -> Database:
@@ -95,6 +106,8 @@ class _Cursors:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
         self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        self._guard = threading.Lock()
+        self._scoped: OrderedDict[str, _Scoped] = OrderedDict()
 
     @contextmanager
     def lend(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -107,6 +120,43 @@ class _Cursors:
             yield cursor
         finally:
             self._idle.put(cursor)
+
+    @contextmanager
+    def scoped(
+        self, text: str, docs: Callable[[], np.ndarray]
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The cursor in the scope of the search `text` (whose matches `docs` gives), built
+        on first use and kept for the next queries (refs #18); one query at a time."""
+        with self._guard:
+            entry = self._scoped.pop(text, None) or _Scoped(threading.Lock())
+            self._scoped[text] = entry
+            evicted = [
+                self._scoped.popitem(last=False)[1]
+                for _ in range(len(self._scoped) - SCOPED_SEARCHES)
+            ]
+        for old in evicted:
+            old.close()
+        with entry.lock:
+            if entry.cursor is None:
+                cursor = self._con.cursor()
+                cursor.execute(f"use {CATALOG}")
+                search.scope(cursor, docs())
+                entry.cursor = cursor
+            yield entry.cursor
+
+
+@dataclass
+class _Scoped:
+    """A search's cursor, its scope's stand-in tables on it, and who holds it."""
+
+    lock: threading.Lock
+    cursor: duckdb.DuckDBPyConnection | None = None
+
+    def close(self) -> None:
+        with self.lock:
+            if self.cursor is not None:
+                self.cursor.close()
+                self.cursor = None
 
 
 # one entry: a superseded file is let go (once its last query ends) as soon as the next is
@@ -143,6 +193,24 @@ def connect_read_only(
     return con
 
 
+@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
+def search_phrases(database: Database, text: str) -> list[tuple[tuple[str, ...], bool]]:
+    """The words and phrases of a search a match shows, as board.text.search_spans takes them.
+
+    Raises:
+        search.SearchError: the query cannot be read (the page checks it first).
+    """
+    with _connection(str(database.path), database.identity).lend() as cursor:
+        matcher = search.Matcher(cursor)
+        node = search.parse(text, matcher.normalise)
+    return [(words.words, words.prefix) for words in search.highlight_terms(node)]
+
+
+def check_search(database: Database, text: str) -> None:
+    """Raises search.SearchError when `text` cannot be read as a search."""
+    _matching_docs(str(database.path), database.identity, text)
+
+
 def run_uncached(database: Database, name: str, params: dict[str, Any]) -> pd.DataFrame:
     """Run a query without keeping its result: for downloads of every matching row, which
     can be far larger than what a page shows."""
@@ -159,8 +227,25 @@ def _cached_query(
 def _query(
     path: str, identity: tuple[int, int, int, int], name: str, params: dict[str, Any]
 ) -> pd.DataFrame:
+    text, own = search.split(params)
+    if text is None:
+        with _connection(path, identity).lend() as cursor:
+            return queries.run(name, cursor, **own)
+    with _connection(path, identity).scoped(
+        text, lambda: _matching_docs(path, identity, text)
+    ) as cursor:
+        return queries.run(name, cursor, **own)
+
+
+@st.cache_data(max_entries=QUERY_CACHE_ENTRIES, show_spinner=False)
+def _matching_docs(path: str, identity: tuple[int, int, int, int], text: str) -> np.ndarray:
+    """The doc numbers a search matches, computed once for every query of a page.
+
+    Raises:
+        search.SearchError: the query cannot be read (the page checks it first).
+    """
     with _connection(path, identity).lend() as cursor:
-        return queries.run(name, cursor, **params)
+        return search.matching_docs(cursor, text)
 
 
 def _check_schema(database: Database) -> None:

@@ -82,6 +82,8 @@ def file_name(view: str, filters: Filters, part: str = "") -> str:
         f"lang-{filters.lang}" if filters.lang else "",
         f"source-{filters.source}" if filters.source else "",
         f"origin-{filters.origin}" if filters.origin != "all" else "",
+        # a searched CSV holds only the matches: its name says so (refs #18)
+        f"q-{filters.q}" if filters.q else "",
         filters.window,
         filters.measure,
         filters.bucket if view == "pair" else "",

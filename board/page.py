@@ -10,6 +10,7 @@ import streamlit as st
 
 from board import auth, data, requests, settings
 from board.data import Database, DataUnavailable
+from board.search import SearchError
 from board.state import Filters, Options
 
 
@@ -123,6 +124,18 @@ def build_options(values: pd.DataFrame, status: pd.DataFrame, busiest: pd.DataFr
         if busiest.empty
         else (busiest["country_a"].iloc[0], busiest["country_b"].iloc[0]),
     )
+
+
+def search_or_stop(database: Database, filters: Filters) -> None:
+    """Check the search's syntax before any view runs it: a notice and a stop, never a
+    traceback (refs #18)."""
+    if not filters.q:
+        return
+    try:
+        data.check_search(database, filters.q)
+    except SearchError as err:
+        st.warning(f"Search {filters.q!r}: {err}. Change the search in the sidebar.")
+        st.stop()
 
 
 def notices(messages: list[str]) -> None:

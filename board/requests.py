@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from board import settings
+from board import search, settings
 from board.state import Filters, previous_period
 
 Request = tuple[str, dict[str, Any]]
@@ -125,6 +125,9 @@ def _coverage(filters: Filters) -> dict[str, Any]:
         "source": filters.source,
         # null counts every origin, as a null language or source does
         "origin": None if filters.origin == "all" else filters.origin,
+        # the search narrows every view to its matches (board/search.py); left out without
+        # one, so a request without a search is what it was
+        **({search.PARAM: filters.q} if filters.q else {}),
     }
 
 

@@ -3,8 +3,8 @@
 The query-string names are a contract (links in mails and scripts build them): `view`,
 `start`, `end` (YYYY-MM-DD), `countries` (comma-separated ISO-3), `pair` (`PRK-RUS`), `lang`,
 `source`, `origin` (all|text|gdelt), `window` (article|sentence), `measure` (count|share), `bucket` (day|week|month),
-`min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view) and
-`page` (the articles view's page, from 1).
+`min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view),
+`page` (the articles view's page, from 1) and `q` (a full-text search, board/search.py).
 Each is declared once, as an attribute of `Filters` carrying its `UrlField` (name, parse,
 format, default, widget keys): the URL codec here and the widgets (`board.controls`) iterate
 `FIELDS`, so a new filter is one attribute plus its widget (refs #12).
@@ -203,6 +203,11 @@ def _pair(
     return first, second
 
 
+def _search_text(noun: str, value: str, default: str, options: Options, notices: list[str]) -> str:
+    # runs of spaces (a pasted line break) mean nothing in a search: one canonical URL form
+    return " ".join(value.split())
+
+
 def _iso(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else ""
 
@@ -267,6 +272,9 @@ class Filters:
     """The articles view's page; a page past the last shows the first."""
     # left out of the URL at "all", so links shared before it existed keep their form
     origin: str = _url("origin", _choice(ORIGINS), ORIGINS[0], extra=True)
+    # left out when empty; its syntax is checked against the index by board/page.py (refs #18)
+    q: str = _url("q", _search_text, "", extra=True, noun="search")
+    """Full-text search narrowing every view to the matching articles (board/search.py)."""
 
 
 FIELDS: dict[str, UrlField] = {f.name: f.metadata["url"] for f in fields(Filters)}

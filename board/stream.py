@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 import queries
-from board import data, export, requests, settings, state
+from board import data, export, requests, search, settings, state
 from board.listing import Listing
 from board.page import build_options
 from board.views import LISTINGS
@@ -41,6 +41,12 @@ def csv_response(request: Request) -> Response:
         return PlainTextResponse(str(err), status_code=503)
     filters = _filters(con, dict(request.query_params))
     listing = LISTINGS[table](filters)
+    try:
+        # the scope is set up (and a bad search refused) before the response starts
+        search.start(*listing.request, con)
+    except search.SearchError as err:
+        con.close()
+        return PlainTextResponse(f"Search {filters.q!r}: {err}", status_code=400)
     name = export.file_name(filters.view, filters, listing.part)
     return StreamingResponse(
         _chunks(con, listing),
@@ -68,10 +74,9 @@ def _filters(con: duckdb.DuckDBPyConnection, query: dict[str, str]) -> state.Fil
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, listing: Listing) -> Iterator[bytes]:
-    """The listing's CSV, one chunk per batch of rows; closes the connection at the end."""
+    """The listing's CSV (its query started on `con`), one chunk per batch of rows; closes
+    the connection at the end."""
     try:
-        name, params = listing.request
-        queries.start(name, con, **params)
         yield from export.csv_chunks(listing.shape(frame) for frame in _frames(con))
     finally:
         con.close()

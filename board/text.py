@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
@@ -21,6 +22,11 @@ SAFE_URL_SCHEMES = ("http", "https")
 
 HIGHLIGHT = ":orange-background[**{}**]"
 """How a country name is marked in an evidence sentence."""
+
+SEARCH_HIGHLIGHT = ":blue-background[**{}**]"
+"""How a match of the search (`q`) is marked in a title or a sentence (refs #18)."""
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def two_decimals(value: float) -> str:
@@ -63,36 +69,64 @@ def markdown_link(text: str, url: object) -> str:
 
 def highlight(sentence: str, terms: Iterable[str]) -> str:
     """The escaped sentence with every case-insensitive whole-word occurrence of a term marked."""
-    flat = _WHITESPACE.sub(" ", sentence).strip()
+    return highlight_spans(sentence, term_spans(sentence, terms))
+
+
+def term_spans(sentence: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where each case-insensitive whole-word occurrence of a term is, longest terms first."""
     words = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
     if not words:
-        return escape_markdown(flat)
+        return []
     pattern = re.compile(
         r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
     )
-    pieces = []
-    last = 0
-    for match in pattern.finditer(flat):
-        pieces.append(_escape(flat[last : match.start()]))
-        pieces.append(HIGHLIGHT.format(_escape(match.group(0))))
-        last = match.end()
-    pieces.append(_escape(flat[last:]))
-    return "".join(pieces)
+    return [(match.start(), match.end()) for match in pattern.finditer(sentence)]
 
 
-def highlight_spans(sentence: str, spans: Iterable[tuple[int, int]]) -> str:
+def highlight_spans(
+    sentence: str, spans: Iterable[tuple[int, int]], marker: str = HIGHLIGHT
+) -> str:
     """The escaped sentence with the given character spans marked (spans from the tagger,
-    so "Kremlin" or "Korea Utara" are marked as it read them)."""
+    so "Kremlin" or "Korea Utara" are marked as it read them); a span may carry its own
+    marker as a third item (a search match). Overlapping spans keep the first."""
     pieces = []
     last = 0
-    for start, end in sorted(spans):
+    for span in sorted(spans):
+        start, end = span[0], span[1]
+        shown = span[2] if len(span) > 2 else marker
         if start < last or end <= start or end > len(sentence):
             continue
         pieces.append(_escape(_WHITESPACE.sub(" ", sentence[last:start])))
-        pieces.append(HIGHLIGHT.format(_escape(_WHITESPACE.sub(" ", sentence[start:end]))))
+        pieces.append(shown.format(_escape(_WHITESPACE.sub(" ", sentence[start:end]))))
         last = end
     pieces.append(_escape(_WHITESPACE.sub(" ", sentence[last:])))
     return "".join(pieces).strip()
+
+
+def search_spans(
+    text: str, phrases: Iterable[tuple[tuple[str, ...], bool]]
+) -> list[tuple[int, int, str]]:
+    """Where `text` holds a search's words or phrases, as (start, end, SEARCH_HIGHLIGHT).
+
+    `phrases` are (normalised words, last word is a prefix), as the index matched them:
+    the text's words are compared folded the same way (lower case, accents stripped), so
+    "armee" marks "armée" and "korea utara" marks "Korea Utara"."""
+    words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    found = []
+    for phrase, prefix in phrases:
+        size = len(phrase)
+        for at in range(len(words) - size + 1):
+            window = [word for _, _, word in words[at : at + size]]
+            last_ok = window[-1].startswith(phrase[-1]) if prefix else window[-1] == phrase[-1]
+            if last_ok and window[:-1] == list(phrase[:-1]):
+                found.append((words[at][0], words[at + size - 1][1], SEARCH_HIGHLIGHT))
+    return found
+
+
+def fold(word: str) -> str:
+    """A word lower-cased with its accents stripped, as the search index keeps words."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _escape(text: str) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 
 QUERY_DIR = Path(__file__).resolve().parent
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Version of queries/schema.sql. Bump it with a queries/migrate_to_<N>.sql that upgrades
 a version N-1 database; readers refuse databases newer than they know."""
 
@@ -99,10 +99,16 @@ def start(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> duckdb
     """Run queries/<name>.sql as `run` does, leaving its rows pending on `con` to be fetched
     in batches (a download of every row)."""
     check_parameters(name, params)
-    if uses_macros(name) and con not in _WITH_MACROS:
+    if uses_macros(name):
+        create_macros(con)
+    return con.execute(sql(name), params)
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros of `MACROS` on `con`, once."""
+    if con not in _WITH_MACROS:
         con.execute(sql(MACROS))
         _WITH_MACROS.add(con)
-    return con.execute(sql(name), params)
 
 
 def arrow(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any):

@@ -25,6 +25,22 @@ from pair_articles_rows(
 insert into country_articles by name
 from country_articles_rows('stage.articles', 'stage.mentions');
 
+insert into search_docs by name
+from search_docs_rows(
+        'stage.articles',
+        (select coalesce(max(doc_no), 0) from search_docs)
+    );
+
+-- the postings of the load's articles only, appended sorted by word (refs #18)
+create or replace temp table staged_docs as
+select * from search_docs
+semi join stage.articles on search_docs.article_id = stage.articles.article_id;
+
+insert into search_postings by name
+from search_postings_rows('staged_docs', 'stage.articles');
+
+drop table staged_docs;
+
 create or replace temp table delta_daily_totals as
 select * from daily_totals_rows('stage.articles', 1)
 union all by name

@@ -204,6 +204,37 @@ create or replace macro country_articles_rows(articles_of, mentions_of) as table
     from query_table(mentions_of) as m
     inner join query_table(articles_of) as a on m.article_id = a.article_id;
 
+-- the words of a text as the search index keeps them and a search looks them up (refs #18):
+-- runs of letters and digits of any script, lower case, accents stripped, no stemming (an
+-- English stemmer would mangle Indonesian and French); scripts written without spaces
+-- (Chinese, Japanese) are not split into words
+create or replace macro search_words(text) as
+regexp_extract_all(
+    -- an all-ASCII text (as many bytes as characters) has no accents to strip, which costs
+    -- about a fifth of the index build's CPU per text (measured on 20k synthetic texts, of
+    -- which only 3 % are ASCII, so bench/search_index.py does not show the saving)
+    lower(case when strlen(text) = length(text) then text else strip_accents(text) end),
+    '[\p{L}\p{M}\p{N}]+'
+);
+
+-- one row per indexed article: new doc_no numbers after `first_doc_no` for the articles of
+-- `articles_of`, in publication order
+create or replace macro search_docs_rows(articles_of, first_doc_no) as table
+    select
+        (first_doc_no + row_number() over (order by published_at, article_id))::integer
+            as doc_no,
+        article_id
+    from query_table(articles_of);
+
+-- one row per word x article of `docs_of`, sorted by word (see the table search_postings)
+create or replace macro search_postings_rows(docs_of, articles_of) as table
+    select
+        unnest(list_distinct(search_words(a.title || ' ' || a.text))) as term,
+        d.doc_no
+    from query_table(docs_of) as d
+    inner join query_table(articles_of) as a on d.article_id = a.article_id
+    order by term, d.doc_no;
+
 -- the rows of an aggregate `table_of` whose key a signed `delta_of` touches, summed with
 -- the delta: what those keys hold after the merge (0 articles: the key is gone)
 create or replace macro merged_rows(table_of, delta_of) as table
@@ -266,6 +297,18 @@ order by country_a, country_b, published_at;
 create or replace table country_articles as
 select * from country_articles_rows('articles', 'mentions')
 order by country, published_at;
+
+-- the full-text search index (refs #18), inside the database so that a reader never sees
+-- an index and articles from different loads. search_docs: one row per indexed article,
+-- doc_no the small integer the postings carry instead of the article_id hash
+create or replace table search_docs as
+select * from search_docs_rows('articles', 0);
+
+-- one row per word (search_words) x indexed article naming it in its title or text; each
+-- load appends its rows sorted by word, so that DuckDB's min/max per row group finds a
+-- word's rows without an index
+create or replace table search_postings as
+select * from search_postings_rows('search_docs', 'articles');
 
 -- the daily rows of [period_start, period_end] for the filters (null = all): the daily
 -- rollup daily_all_of without a language or source chosen, else the detailed daily_of

@@ -14,6 +14,14 @@ create or replace temp table replaced_pairs as
 select * from article_pairs
 semi join replaced_articles on article_pairs.article_id = replaced_articles.article_id;
 
+-- a replaced article's words go with its doc_no; the new version gets a new number (refs #18)
+delete from search_postings
+where doc_no in (
+        select doc_no from search_docs
+        semi join replaced_articles on search_docs.article_id = replaced_articles.article_id
+    );
+delete from search_docs
+where article_id in (select article_id from replaced_articles);
 delete from evidence
 where article_id in (select article_id from replaced_articles);
 delete from article_pairs

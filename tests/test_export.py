@@ -89,6 +89,8 @@ def test_file_name_carries_the_active_filters():
     assert "month" not in file_name("overview", filters)
     gdelt = file_name("overview", replace(filters, origin="gdelt"))
     assert "-source-wire_b_c-origin-gdelt-sentence-" in gdelt
+    searched = file_name("overview", replace(filters, q='troops OR "Korea Utara"'))
+    assert "-source-wire_b_c-q-troops_OR_Korea_Utara-sentence-" in searched
 
 
 def test_the_articles_file_name_names_the_pair_only_when_it_filtered_the_rows_and_once():

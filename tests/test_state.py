@@ -182,6 +182,7 @@ def test_each_filter_is_declared_once_and_its_widgets_write_back_its_query_text(
         cell="lift",
         page=4,
         origin="gdelt",
+        q='pasukan OR "Korea Utara"',
     )
     query = to_query(filters)
     assert list(FIELDS) == [field.name for field in dataclasses.fields(Filters)]
@@ -192,3 +193,11 @@ def test_each_filter_is_declared_once_and_its_widgets_write_back_its_query_text(
     assert (widgets["pair_a"], widgets["pair_b"]) == ("PRK", "RUS")
     written = {url.name: url.query_text(widgets) for url in FIELDS.values()}
     assert written == {**query, "scope": "pair"}
+
+
+def test_a_search_round_trips_through_the_url_with_its_spaces_made_single():
+    # refs #18: `q` is a contract name; a pasted line break means nothing in a search
+    filters, notices = from_query({"q": ' troops  OR\n"Korea Utara" '}, OPTIONS)
+    assert (filters.q, notices) == ('troops OR "Korea Utara"', [])
+    assert to_query(filters)["q"] == 'troops OR "Korea Utara"'
+    assert "q" not in to_query(defaults(OPTIONS))

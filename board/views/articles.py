@@ -15,18 +15,22 @@ import pandas as pd
 import streamlit as st
 
 from board import controls, panel, requests, settings
-from board.data import Database, Result, run
+from board.data import Database, Result, run, search_phrases
 from board.listing import Listing
 from board.state import SCOPES, Filters, Options
 from board.text import (
     escape_markdown,
-    highlight,
     highlight_spans,
     markdown_link,
     safe_url,
+    search_spans,
+    term_spans,
     two_decimals,
 )
 from board.views.pair import pair_title
+
+Phrases = list[tuple[tuple[str, ...], bool]]
+"""A search's words and phrases as board.text.search_spans marks them."""
 
 PAGE_KEY = "page"
 SCOPE_LABELS = {"pair": "Focus pair", "all": "All matching articles"}
@@ -112,8 +116,11 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     )
     if pages > 1:
         st.pagination(pages, key=PAGE_KEY)
+    phrases = search_phrases(database, filters.q) if filters.q else []
     if pair:
-        _evidence_cards(listing.frame, pair, options)
+        _evidence_cards(listing.frame, pair, options, phrases)
+    elif phrases:
+        _title_cards(listing.frame, phrases)
 
 
 def every_article(filters: Filters) -> Listing:
@@ -163,14 +170,36 @@ def _shown(frame: pd.DataFrame, pair: tuple[str, str] | None) -> pd.DataFrame:
     return shown
 
 
-def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str], options: Options) -> None:
-    """Each article's title (a safe link) and the sentences naming both countries."""
+def _title_cards(frame: pd.DataFrame, phrases: Phrases) -> None:
+    """Each article's title with the search's matches marked, and its link (refs #18)."""
+    st.subheader("Matches")
+    for row in frame.itertuples(index=False):
+        with st.container(border=True):
+            _card_title(row, phrases)
+
+
+def _card_title(row: object, phrases: Phrases) -> None:
+    title = row.title[:TITLE_CHARS]
+    if not phrases:
+        st.markdown(markdown_link(title, row.url))
+        return
+    # a marked title is not a link label: the link follows it
+    link = markdown_link("open", row.url) if safe_url(row.url) else ""
+    marked = highlight_spans(title, search_spans(title, phrases))
+    st.markdown(marked + (f" · {link}" if link else ""))
+
+
+def _evidence_cards(
+    frame: pd.DataFrame, pair: tuple[str, str], options: Options, phrases: Phrases
+) -> None:
+    """Each article's title (a safe link) and the sentences naming both countries, the
+    countries and the search's matches marked."""
     st.subheader("Evidence")
     # sentences loaded before evidence kept its highlights fall back to the English names
     terms = [options.name(code) for code in pair]
     for row in frame.itertuples(index=False):
         with st.container(border=True):
-            st.markdown(markdown_link(row.title[:TITLE_CHARS], row.url))
+            _card_title(row, phrases)
             tone = "–" if pd.isna(row.tone) else two_decimals(row.tone)
             st.caption(
                 escape_markdown(f"{row.published_at:%Y-%m-%d} · {row.source} · {row.lang}")
@@ -185,11 +214,10 @@ def _evidence_cards(frame: pd.DataFrame, pair: tuple[str, str], options: Options
                 st.caption("The pair is named in this article, but not in one sentence.")
             for number, sentence in enumerate(sentences):
                 spans = _listed(marks[number]) if number < len(marks) else []
-                shown = (
-                    highlight_spans(sentence, [(m["start_offset"], m["end_offset"]) for m in spans])
-                    if spans
-                    else highlight(sentence, terms)
+                countries = [(m["start_offset"], m["end_offset"]) for m in spans] or term_spans(
+                    sentence, terms
                 )
+                shown = highlight_spans(sentence, countries + search_spans(sentence, phrases))
                 st.markdown("- " + shown)
 
 

@@ -90,7 +90,13 @@ def value_of(db: Path, sql: str):
 def aggregates(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {table: rows(con, table) for table in AGGREGATES}
+        tables = {table: rows(con, table) for table in AGGREGATES}
+        # the search index by article: a rebuild numbers the articles anew (refs #18)
+        tables["search_postings"] = con.execute(
+            "select d.article_id, p.term from search_postings as p "
+            "join search_docs as d using (doc_no) order by all"
+        ).fetchall()
+        return tables
     finally:
         con.close()
 

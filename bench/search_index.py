@@ -1,0 +1,82 @@
+"""Build the full-text search index of a database and report its speed and size (refs #18).
+
+    python bench/search_index.py --db /tmp/syn1m.duckdb      # a copy is indexed, not the file
+
+Rebuilds `search_docs` and `search_postings` on a copy of the database with the statements
+of queries/refresh_aggregates.sql (the ETL's full rebuild: `sample`, `attach`, migrations;
+a load's apply step runs the same macros over its new articles only). The speed is articles
+per CPU second (all of DuckDB's threads counted), i.e. per core; the goal is 5,000. The size
+is that of a DuckDB file holding only the two index tables, against the whole database's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import queries  # noqa: E402  (run as a script from anywhere)
+
+GOAL_PER_CORE = 5_000
+INDEX_STATEMENTS = (
+    "create or replace table search_docs",
+    "create or replace table search_postings",
+)
+
+
+def index_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The two statements of refresh_aggregates.sql that build the index, as they are there."""
+    statements = con.extract_statements(queries.sql("refresh_aggregates"))
+    return [s.query for s in statements if any(start in s.query for start in INDEX_STATEMENTS)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="database to index (a copy)")
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit (the ETL's)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.db.parent) as scratch:
+        copy = Path(scratch) / "copy.duckdb"
+        shutil.copy(args.db, copy)
+        con = duckdb.connect(str(copy), config={"memory_limit": args.memory_limit})
+        articles = con.execute("select count(*) from articles").fetchone()[0]
+        threads = con.execute("select current_setting('threads')").fetchone()[0]
+        before, wall = os.times(), time.perf_counter()
+        for statement in index_sql(con):
+            con.execute(statement)
+        con.execute("checkpoint")
+        after, wall = os.times(), time.perf_counter() - wall
+        cpu = (after.user + after.system) - (before.user + before.system)
+        postings, terms = con.execute(
+            "select count(*), count(distinct term) from search_postings"
+        ).fetchone()
+        index_file = Path(scratch) / "index.duckdb"
+        con.execute(f"attach '{index_file}' as index_only")
+        con.execute("create table index_only.search_docs as from search_docs")
+        con.execute("create table index_only.search_postings as from search_postings")
+        con.execute("detach index_only")
+        con.close()
+        database_mb = args.db.stat().st_size / 1e6
+        index_mb = index_file.stat().st_size / 1e6
+    rate = articles / cpu
+    print(f"{args.db}: {articles:,} articles, DuckDB {duckdb.__version__}, {threads} threads")
+    print(
+        f"index build: {wall:.1f} s wall, {cpu:.1f} s CPU: {rate:,.0f} articles per CPU second "
+        f"(goal {GOAL_PER_CORE:,}: {'met' if rate >= GOAL_PER_CORE else 'missed'})"
+    )
+    print(
+        f"index: {postings:,} postings of {terms:,} words; {index_mb:,.0f} MB alone, "
+        f"{100 * index_mb / database_mb:.0f}% of the {database_mb:,.0f} MB database"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,318 @@
+"""Full-text search `q` (refs #18): the query language, its evaluation, and the scope that
+makes every view count only the matching articles.
+
+Syntax: words (`troops`), "exact phrases", `AND` (also implied between terms), `OR`, `NOT`
+and `-word`, `prefix*`, parentheses. Only upper-case AND/OR/NOT are operators: "or" is a
+French word. Matching is case- and accent-insensitive because query words go through the
+index's own `search_words` macro (queries/refresh_aggregates.sql); a word that normalises
+to several (`l'armée`, `Korea-Utara`) is a phrase.
+
+Evaluation: each word's postings are a sorted array of doc numbers (queries/search_*.sql);
+the boolean operators are numpy set operations, a NOT kept as a complement until something
+positive takes it away, so `troops -Ukraine` never materialises "every article". A phrase
+is the intersection of its words, then checked against the candidates' text. The matches
+are registered on the cursor as `search_hits` and queries/search_scope.sql stands filtered
+tables in for the published ones: that is the one place a view query learns of a search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+import queries
+
+PARAM = "search"
+"""The request parameter carrying `q` (board/requests.py); never bound into SQL itself."""
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+"""More terms than this is a pasted document, not a question; each costs a lookup."""
+
+MIN_PREFIX_CHARS = 2
+"""`a*` would read every word of the index starting with a."""
+
+_TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<paren>[()])|(?P<word>[^\s()"]+))')
+_OPERATORS = ("AND", "OR", "NOT")
+
+
+class SearchError(ValueError):
+    """A query that cannot be read; the message says what is wrong, for the page's notice."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """Consecutive words (one word, or a phrase), normalised; `prefix` ends in a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class All:
+    """Every operand matches (AND)."""
+
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    """At least one operand matches (OR)."""
+
+    operands: tuple[Node, ...]
+
+
+Node = Words | Not | All | Any_
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, text) pairs: quote, paren, word, or an operator (AND, OR, NOT, MINUS)."""
+    found = []
+    for match in _TOKEN.finditer(text.strip()):
+        kind = match.lastgroup
+        value = match.group(kind)
+        if kind == "quote" and (len(value) < 2 or not value.endswith('"')):
+            raise SearchError('a phrase is missing its closing quote (")')
+        if kind == "word" and value in _OPERATORS:
+            kind = value
+        elif kind == "word" and value.startswith("-") and len(value) > 1:
+            found.append(("MINUS", "-"))
+            value = value[1:]
+        found.append((kind, value))
+    return found
+
+
+def parse(text: str, normalise) -> Node:
+    """The query's tree; `normalise(str) -> list[str]` gives a text's index words.
+
+    Raises:
+        SearchError: empty, too long, unbalanced, a dangling operator, a word without
+            letters or digits, a too short prefix.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchError(f"the search is longer than {MAX_QUERY_CHARS} characters")
+    parser = _Parser(tokens(text), normalise)
+    if not parser.tokens:
+        raise SearchError("the search is empty")
+    node = parser.any_()
+    if parser.at < len(parser.tokens):
+        raise SearchError(f"unexpected {parser.tokens[parser.at][1]!r}: unbalanced parentheses?")
+    return node
+
+
+class _Parser:
+    """Recursive descent: OR binds loosest, then AND (or nothing), then NOT / -."""
+
+    def __init__(self, found: list[tuple[str, str]], normalise) -> None:
+        self.tokens = found
+        self.normalise = normalise
+        self.at = 0
+        self.terms = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.at][0] if self.at < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def any_(self) -> Node:
+        operands = [self.all_()]
+        while self.peek() == "OR":
+            self.take()
+            operands.append(self.all_())
+        return operands[0] if len(operands) == 1 else Any_(tuple(operands))
+
+    def all_(self) -> Node:
+        operands = [self.unary()]
+        while self.peek() not in (None, "OR") and self.tokens[self.at] != ("paren", ")"):
+            if self.peek() == "AND":
+                self.take()
+            operands.append(self.unary())
+        return operands[0] if len(operands) == 1 else All(tuple(operands))
+
+    def unary(self) -> Node:
+        kind = self.peek()
+        if kind in ("NOT", "MINUS"):
+            self.take()
+            return Not(self.unary())
+        if kind is None or kind in ("AND", "OR"):
+            where = "at the end" if kind is None else f"before {kind}"
+            raise SearchError(f"a word, phrase or parenthesis is missing {where}")
+        kind, value = self.take()
+        if kind == "paren" and value == "(":
+            node = self.any_()
+            if self.at >= len(self.tokens) or self.tokens[self.at] != ("paren", ")"):
+                raise SearchError("a parenthesis is not closed")
+            self.take()
+            return node
+        if kind == "paren":
+            raise SearchError("a closing parenthesis has no opening one")
+        return self.words(kind, value)
+
+    def words(self, kind: str, value: str) -> Words:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise SearchError(f"the search has more than {MAX_TERMS} words and phrases")
+        prefix = kind == "word" and value.endswith("*")
+        words = tuple(self.normalise(value.strip('"').rstrip("*")))
+        if not words:
+            raise SearchError(f"{value!r} has no letters or digits to search for")
+        if prefix and len(words[-1]) < MIN_PREFIX_CHARS:
+            raise SearchError(f"{value!r}: a prefix needs at least {MIN_PREFIX_CHARS} letters")
+        return Words(words, prefix)
+
+
+def describe(node: Node) -> str:
+    """The query as it is matched (normalised words, explicit operators), for the SQL expander."""
+    if isinstance(node, Words):
+        text = " ".join(node.words) + ("*" if node.prefix else "")
+        return f'"{text}"' if len(node.words) > 1 else text
+    if isinstance(node, Not):
+        return f"NOT {describe(node.operand)}"
+    joiner = " AND " if isinstance(node, All) else " OR "
+    return "(" + joiner.join(describe(operand) for operand in node.operands) + ")"
+
+
+def highlight_terms(node: Node) -> list[Words]:
+    """The words and phrases a match may show (those under a NOT are absent by definition)."""
+    if isinstance(node, Words):
+        return [node]
+    if isinstance(node, Not):
+        return []
+    return [words for operand in node.operands for words in highlight_terms(operand)]
+
+
+class Matcher:
+    """Evaluates a parsed query against the index on one connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def normalise(self, text: str) -> list[str]:
+        return list(queries.run("search_words", self.con, text=text)["words"].iloc[0])
+
+    def docs(self, node: Node) -> np.ndarray:
+        """The sorted doc numbers matching `node`."""
+        ids, negated = self._eval(node)
+        if negated:
+            every = self._ids("search_all_docs")
+            return np.setdiff1d(every, ids, assume_unique=True)
+        return ids
+
+    def _ids(self, name: str, **params: Any) -> np.ndarray:
+        column = queries.run(name, self.con, **params)["doc_no"].to_numpy(dtype=np.int64)
+        return np.unique(column)
+
+    def _eval(self, node: Node) -> tuple[np.ndarray, bool]:
+        """(ids, negated): negated means every document except `ids`."""
+        if isinstance(node, Words):
+            return self._words(node), False
+        if isinstance(node, Not):
+            ids, negated = self._eval(node.operand)
+            return ids, not negated
+        results = [self._eval(operand) for operand in node.operands]
+        if isinstance(node, All):
+            return _all(results)
+        # De Morgan: a OR b = NOT (NOT a AND NOT b)
+        ids, negated = _all([(ids, not negated) for ids, negated in results])
+        return ids, not negated
+
+    def _words(self, node: Words) -> np.ndarray:
+        lists = [self._ids("search_term_docs", term=word) for word in node.words[:-1]]
+        last = node.words[-1]
+        if node.prefix:
+            lists.append(self._ids("search_prefix_docs", prefix=last))
+        else:
+            lists.append(self._ids("search_term_docs", term=last))
+        candidates, _ = _all([(ids, False) for ids in lists])
+        if len(node.words) == 1 or candidates.size == 0:
+            return candidates
+        return self._phrase(node, candidates)
+
+    def _phrase(self, node: Words, candidates: np.ndarray) -> np.ndarray:
+        # a phrase ending in a prefix is checked as far as its whole words go
+        words = node.words[:-1] if node.prefix else node.words
+        if len(words) < 2:
+            return candidates
+        self.con.register("search_candidates", pd.DataFrame({"doc_no": candidates}))
+        try:
+            return self._ids("search_phrase_docs", pattern=phrase_pattern(words))
+        finally:
+            self.con.unregister("search_candidates")
+
+
+def phrase_pattern(words: tuple[str, ...]) -> str:
+    """A regular expression (RE2) finding `words` in a row in folded text: each word whole,
+    anything but letters, marks and digits between them. The words are runs of letters and
+    digits (search_words), so none of them is a regular-expression operator."""
+    other = r"[^\p{L}\p{M}\p{N}]"
+    return f"(?:^|{other})" + f"{other}+".join(words) + f"(?:{other}|$)"
+
+
+def _all(results: list[tuple[np.ndarray, bool]]) -> tuple[np.ndarray, bool]:
+    """AND of (ids, negated) operands: positives intersected, then negatives taken away."""
+    positives = [ids for ids, negated in results if not negated]
+    negatives = [ids for ids, negated in results if negated]
+    excluded = _union(negatives)
+    if not positives:
+        return excluded, True
+    ids = positives[0]
+    for other in sorted(positives[1:], key=len):
+        ids = np.intersect1d(ids, other, assume_unique=True)
+    return np.setdiff1d(ids, excluded, assume_unique=True), False
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    if not arrays:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(arrays))
+
+
+def matching_docs(con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray:
+    """The doc numbers of the articles matching the query `text`.
+
+    Raises:
+        SearchError: the query cannot be read.
+    """
+    matcher = Matcher(con)
+    return matcher.docs(parse(text, matcher.normalise))
+
+
+def scope(con: duckdb.DuckDBPyConnection, docs: np.ndarray) -> None:
+    """Make `con` (a cursor of its own, closed after use) see only the articles `docs`."""
+    # the macros first: bound after the scope, they would bind through its views (DuckDB
+    # 2.0 then reports a conflicting column of the rollup macros)
+    queries.create_macros(con)
+    con.register("search_hits", pd.DataFrame({"doc_no": docs}))
+    queries.execute("search_scope", con)
+
+
+def split(params: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """(the search text or None, the query's own parameters)."""
+    own = dict(params)
+    return own.pop(PARAM, None), own
+
+
+def start(name: str, params: dict[str, Any], con: duckdb.DuckDBPyConnection) -> None:
+    """`queries.start` in the request's search scope, if it has one: for a connection of
+    its own (a download, a benchmark), closed after, since the scope stays on it.
+
+    Raises:
+        SearchError: the search cannot be read.
+    """
+    text, own = split(params)
+    if text is not None:
+        scope(con, matching_docs(con, text))
+    queries.start(name, con, **own)

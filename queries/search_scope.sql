@@ -1,0 +1,65 @@
+-- narrows this connection's view of the published database to the articles a search
+-- matched (refs #18): temporary tables and views named like the published tables they
+-- stand in for, which DuckDB looks up first, so every dashboard query counts the matching
+-- articles only, unchanged. The relation search_hits (doc_no) is registered by
+-- board/search.py before this runs; the published tables are read through the catalog
+-- board/data.py attaches them as (tension). search_articles holds the matches' columns the
+-- daily aggregates need (read once); the daily aggregates are rebuilt from it with the
+-- ETL's own *_rows macros, rollups included (tables: built once per search, board/data.py
+-- keeps the cursor, and a query then reads them at half the time of views); the
+-- article-level tables are filtered views.
+-- no parameters
+create or replace temp table search_articles as
+select
+    article_id,
+    published_date,
+    lang,
+    source,
+    origin,
+    sentence_count
+from tension.articles
+where
+    article_id in (
+        select search_docs.article_id
+        from tension.search_docs
+        semi join search_hits on search_docs.doc_no = search_hits.doc_no
+    );
+
+create or replace temp view articles as
+select * from tension.articles
+semi join search_articles on articles.article_id = search_articles.article_id;
+
+create or replace temp view pair_articles as
+select * from tension.pair_articles
+semi join search_articles on pair_articles.article_id = search_articles.article_id;
+
+create or replace temp view country_articles as
+select * from tension.country_articles
+semi join search_articles on country_articles.article_id = search_articles.article_id;
+
+create or replace temp table daily_totals as
+select * from daily_totals_rows('search_articles', 1);
+
+create or replace temp table country_daily as
+select * from country_daily_rows('search_articles', 'tension.mentions', 1);
+
+create or replace temp table pair_daily as
+select * from pair_daily_rows('search_articles', 'tension.article_pairs', 1);
+
+create or replace temp table country_daily_all as
+select * from daily_all_rows('country_daily');
+
+create or replace temp table country_monthly_all as
+select * from monthly_all_rows('country_daily');
+
+create or replace temp table country_yearly_all as
+select * from yearly_all_rows('country_daily');
+
+create or replace temp table pair_daily_all as
+select * from daily_all_rows('pair_daily');
+
+create or replace temp table pair_monthly_all as
+select * from monthly_all_rows('pair_daily');
+
+create or replace temp table pair_yearly_all as
+select * from yearly_all_rows('pair_daily');

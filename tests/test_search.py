@@ -1,0 +1,203 @@
+"""Full-text search (refs #18) against a hand-counted corpus of 8 articles loaded by the real
+ETL (tests/fixtures/search_articles.jsonl): the query language, accents, Indonesian and
+French, and every view counting only the matching articles.
+
+Hand count of the words that matter (title or text):
+s1 en  North Korean troops -> Russia          s5 fr  L'armée nord-coréenne, soldats, armée russe
+s2 en  Russia/Ukraine prisoners, "No troops"  s6 fr  Pékin, Manille, blocus, Chine, Philippines
+s3 id  Pasukan Korea Utara, Rusia, tentara    s7 en  China blockade(s), Philippine, Washington
+s4 id  Tiongkok, Filipina, Blokade            s8 en  Russian troop movements, Ukraine, Korea
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import queries
+from board import requests, search
+from board.data import connect_read_only
+from board.state import Filters
+from etl.settings import Settings
+from tests.conftest import FIXTURES
+
+CORPUS = FIXTURES / "search_articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def search_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from etl.run import load_inputs
+
+    path = tmp_path_factory.mktemp("search") / "tension.duckdb"
+    load_inputs([CORPUS], Settings(db_path=path, workers=1, with_tone=False), fresh=True)
+    return path
+
+
+@pytest.fixture
+def con(search_db: Path):
+    con = connect_read_only(str(search_db))
+    yield con
+    con.close()
+
+
+def ids(con, text: str) -> set[str]:
+    docs = search.matching_docs(con, text)
+    con.register("hits", pd.DataFrame({"doc_no": docs}))
+    rows = con.execute(
+        "select a.record_id from search_docs d join articles a using (article_id) "
+        "where d.doc_no in (select doc_no from hits)"
+    ).fetchall()
+    con.unregister("hits")
+    return {row[0] for row in rows}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("troops", {"s1", "s2"}),
+        ("TROOPS", {"s1", "s2"}),
+        ("troop*", {"s1", "s2", "s8"}),
+        # a phrase needs its words in a row: s2 has "No troops were", s8 "troop movements"
+        ('"north korean troops"', {"s1"}),
+        ('"troops north"', set()),
+        ("troops AND russia", {"s1", "s2"}),
+        ("troops russia", {"s1", "s2"}),
+        ("troops OR pasukan", {"s1", "s2", "s3"}),
+        ("troops -ukraine", {"s1"}),
+        ("troops AND NOT ukraine", {"s1"}),
+        # no stemming: "Russian" (s8), "Rusia" (s3) and "Russie" (s5) are other words
+        ("NOT russia", {"s3", "s4", "s5", "s6", "s7", "s8"}),
+        ("-russia -rusia -russie -china", {"s4", "s6", "s8"}),
+        ("(troops OR pasukan OR soldats) AND NOT ukraine", {"s1", "s3", "s5"}),
+        # Indonesian: a two-word name as a phrase, and without quotes (both words)
+        ('"Korea Utara"', {"s3"}),
+        ("tiongkok filipina", {"s4"}),
+        # accents either way: armée = ARMEE, Séoul = seoul (s1 says Seoul, s5 Séoul)
+        ("ARMEE", {"s5"}),
+        ("séoul", {"s1", "s5"}),
+        ("Seoul", {"s1", "s5"}),
+        # an apostrophe or a hyphen makes a phrase of the word's parts
+        ("l'armée", {"s5"}),
+        ("nord-coréens", {"s5"}),
+        ("nord-coréen*", {"s5"}),
+        ("bloc*", {"s6", "s7"}),
+        ("blokade OR blocus OR blockade*", {"s4", "s6", "s7"}),
+        # "or" in lower case is a word (French), not the operator: no article has it
+        ("troops or pasukan", set()),
+    ],
+)
+def test_search_matches_the_hand_counted_articles(con, text, expected):
+    assert ids(con, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "empty"),
+        ("(troops OR pasukan", "parenthesis is not closed"),
+        ("troops)", "unbalanced parentheses"),
+        ("troops AND", "missing at the end"),
+        ("OR troops", "missing before OR"),
+        ('"north korean', "closing quote"),
+        ("!!!", "no letters or digits"),
+        ("t*", "at least 2 letters"),
+        ("x " * 40, "more than 32"),
+    ],
+)
+def test_a_bad_search_says_what_is_wrong(con, text, message):
+    with pytest.raises(search.SearchError, match=message):
+        search.matching_docs(con, text)
+
+
+def filters(**changed) -> Filters:
+    base = Filters(
+        view="overview",
+        start=date(2024, 3, 1),
+        end=date(2024, 3, 31),
+        countries=(),
+        pair=("PRK", "RUS"),
+        lang=None,
+        source=None,
+        window="article",
+        measure="count",
+        bucket="day",
+        min_articles=1,
+    )
+    return Filters(**{**base.__dict__, **changed})
+
+
+def run(con, request) -> object:
+    cursor = con.cursor()
+    try:
+        cursor.execute("use tension")
+        search.start(*request, cursor)
+        return cursor.df()
+    finally:
+        cursor.close()
+
+
+def test_with_a_search_every_count_comes_from_the_matching_articles(con):
+    # PRK-RUS is named in s1, s3, s5 (and s8 says "Korea" alone, which names no country);
+    # of those, soldiers are "troops" in s1, "pasukan" in s3, "soldats" in s5
+    searched = filters(q="troops OR pasukan")
+    pairs = run(con, requests.overview_top_pairs(searched)).set_index(["country_a", "country_b"])
+    assert pairs.loc[("PRK", "RUS"), "articles"] == 2
+    assert pairs.loc[("PRK", "RUS"), "total_articles"] == 3
+    totals = run(con, requests.overview_totals(searched)).iloc[0]
+    assert totals["articles"] == 3
+    timeline = run(con, requests.pair_timeline(searched, ("PRK", "RUS")))
+    assert timeline["articles"].sum() == 2
+    listing = run(con, requests.articles_list(searched, 1))
+    assert sorted(listing["title"]) == [
+        "North Korean troops sent to Russia",
+        "Pasukan Korea Utara di Rusia",
+    ]
+    unsearched = run(con, requests.overview_top_pairs(filters()))
+    assert unsearched.set_index(["country_a", "country_b"]).loc[("PRK", "RUS"), "articles"] == 3
+
+
+def test_the_scope_stays_on_its_cursor(con):
+    run(con, requests.overview_totals(filters(q="pasukan")))
+    assert run(con, requests.overview_totals(filters())).iloc[0]["articles"] == 8
+
+
+def test_a_retag_replaces_an_articles_words_and_a_new_load_adds_its_own(search_db, tmp_path):
+    from etl.run import load_inputs
+
+    path = tmp_path / "tension.duckdb"
+    shutil.copy(search_db, path)
+    changed = tmp_path / "changed.jsonl"
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    changed.write_text(
+        lines[0].replace("troops", "marines").replace("soldiers", "sailors")
+        + "\n"
+        + '{"id": "s9", "published": "2024-03-09T08:00:00Z", "lang": "en", "url": '
+        '"https://news.example.org/s9", "title": "More troops for Russia", "text": "Troops."}\n',
+        encoding="utf-8",
+    )
+    load_inputs([changed], Settings(db_path=path, workers=1, with_tone=False, retag=True))
+    con = connect_read_only(str(path))
+    try:
+        assert ids(con, "troops") == {"s2", "s9"}
+        assert ids(con, "marines") == {"s1"}
+        docs = con.execute("select count(*), count(distinct article_id) from search_docs")
+        assert docs.fetchone() == (9, 9)
+    finally:
+        con.close()
+
+
+def test_queries_normalise_words_as_the_index_does(con):
+    words = queries.run("search_words", con, text="L'Armée NORD-coréenne, Korea Utara 2024")
+    assert list(words["words"].iloc[0]) == [
+        "l",
+        "armee",
+        "nord",
+        "coreenne",
+        "korea",
+        "utara",
+        "2024",
+    ]
