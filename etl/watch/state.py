@@ -140,15 +140,10 @@ def write_delivery(
     queries.execute(
         "insert_source_cycle",
         con,
-        run_id=counts.run_id,
         source=source.name,
         error=delivery.error,
-        read=counts.read,
-        loaded=counts.loaded,
-        duplicates=counts.duplicates,
-        rejected=counts.rejected,
-        seconds=counts.seconds,
         finished_at=utc_now(),
+        **counts.counts(),
     )
     for name, table in _tables(source.name, delivery, attempt_at).items():
         if table.num_rows:
