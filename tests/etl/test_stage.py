@@ -27,6 +27,7 @@ from etl import publish, stage
 from etl.faults import CRASH_ENV
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
+from tests.published import fetch
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 # the merged aggregates and the article indexes a load inserts into: all a rebuild makes
@@ -70,12 +71,9 @@ def rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
 
 
 def value_of(db: Path, sql: str):
-    """The one value `sql` returns on the published `db`, read the way a dashboard reads."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
+    """The one value `sql` returns on the published `db`."""
+    [(value,)] = fetch(db, sql)
+    return value
 
 
 def aggregates(db: Path) -> dict[str, list[tuple]]:
