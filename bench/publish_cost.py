@@ -32,24 +32,24 @@ from pathlib import Path
 import duckdb
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.article_inputs import write_articles  # noqa: E402  (run as a script from anywhere)
+
 COUNTRIES = ["Russia", "China", "Ukraine", "Iran", "Israel", "Japan", "North Korea", "France"]
 
 
 def write_input(path: Path, count: int, prefix: str) -> Path:
     """`count` articles of the last days of the synthetic range, naming two countries."""
-    with path.open("w", encoding="utf-8") as handle:
-        for i in range(count):
-            a, b = COUNTRIES[i % 8], COUNTRIES[(i + 1 + i // 8) % 8]
-            record = {
-                "url": f"https://bench.example/{prefix}/{i}",
-                "published": f"2024-12-{29 + i % 3:02d}T{i % 24:02d}:00:00Z",
-                "lang": "en",
-                "source": f"bench-{i % 4}",
-                "title": f"{a} and {b} talk, item {i}",
-                "text": f"Officials from {a} met envoys of {b} on trade. {a} denied it. " * 3,
-            }
-            handle.write(json.dumps(record) + "\n")
-    return path
+    return write_articles(
+        path,
+        count,
+        prefix=prefix,
+        countries=COUNTRIES,
+        published=lambda i: f"2024-12-{29 + i % 3:02d}T{i % 24:02d}:00:00Z",
+        text="Officials from {a} met envoys of {b} on trade. {a} denied it. ",
+        source=lambda i: f"bench-{i % 4}",
+    )
 
 
 def synthetic(code: Path, data: Path, size: int) -> Path:

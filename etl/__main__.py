@@ -274,9 +274,9 @@ def gdelt(
     workers: WorkersOption = None,
 ) -> None:
     """Download GDELT GKG 2.1 files for a time range and load them."""
-    from etl.cli_progress import progress_for_terminal
+    from etl.cli_progress import download_progress_for_terminal, progress_for_terminal
     from etl.dates import parse_date
-    from etl.gdelt_command import download_progress_for_terminal, fetch_and_load
+    from etl.gdelt_command import fetch_and_load
     from etl.sources.gdelt_download import BASE_URL, GDELT_CACHE, plan_files
 
     try:

@@ -105,7 +105,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Create the schema in a new database, migrate an older one, refuse a newer one.
 
     `queries/schema.sql` is always the latest schema; `queries/migrate_to_<N>.sql` upgrades
-    a version N-1 database to N. Migrations run on the working copy, so a failed one
+    a version N-1 database to N. The schema runs first, creating the tables an older version
+    lacks as they are now (each table declared once, refs #12); a migration alters and fills
+    the tables that were there. Migrations run on the working copy, so a failed one
     publishes nothing.
     """
     version = schema_version(con, path)
@@ -115,6 +117,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         queries.execute("refresh_aggregates", con)
         queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
         return
+    if version < queries.SCHEMA_VERSION:
+        queries.execute("schema", con)
     for target in range(version + 1, queries.SCHEMA_VERSION + 1):
         queries.execute(f"migrate_to_{target}", con)
         if target == GKG_RESCORED_AT:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,35 +58,3 @@ def fetch_and_load(
     finally:
         remove_corrupt(cache, fetched)
     return fetched, loaded
-
-
-class TerminalDownloadProgress(DownloadProgress):
-    """A rich progress bar over the files, drawn on stderr."""
-
-    def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        self._bar = Progress(
-            TextColumn("gdelt"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[name]}"),
-            transient=True,
-        )
-        self._task = None
-
-    def start(self, files: int) -> None:
-        self._bar.start()
-        self._task = self._bar.add_task("download", total=files, name="")
-
-    def advance(self, name: str) -> None:
-        if self._task is not None:
-            self._bar.update(self._task, advance=1, name=name)
-
-    def finish(self) -> None:
-        self._bar.stop()
-
-
-def download_progress_for_terminal() -> DownloadProgress:
-    """A progress bar on an interactive terminal; nothing when output goes to a file or CI."""
-    return TerminalDownloadProgress() if sys.stderr.isatty() else DownloadProgress()

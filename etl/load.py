@@ -4,7 +4,8 @@ The `*_table` converters turn tagged articles into Arrow tables with the columns
 schema; the Dask engine (etl/engines) writes the same tables to Parquet.
 
 A run's rows go to its stage (etl/stage.py), which is applied to the database at the end
-of the run. Write mode per table, declared here rather than implied by the code:
+of the run (etl/stage.py's STAGED_TABLES names each staged table and how it is applied).
+Write mode per table, declared here rather than implied by the code:
 - articles: merge on article_id. New ids are inserted; an id already present is a duplicate
   and left alone, unless the run re-tags (--retag), which replaces it.
 - mentions, article_pairs, evidence, story_signatures: owned by their article; written and
@@ -15,7 +16,7 @@ of the run. Write mode per table, declared here rather than implied by the code:
 - ingest_runs: append one row per run, completed when the run finishes.
 - countries: replaced from the gazetteer on every run.
 - daily aggregates, rollups, pair_articles, country_articles: merged with the signed rows of
-  what the run added and replaced (queries/apply_stage.sql); rebuilt whole only by
+  what the run added and replaced (etl/stage.py's AGGREGATES); rebuilt whole only by
   queries/refresh_aggregates.sql (new database, migration, attach).
 """
 

@@ -48,6 +48,17 @@ class RunSummary:
     seconds: float = 0.0
     skipped_files: list[tuple[Path, str]] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int | float]:
+        """The run's id and counts, as the queries that record a run bind them."""
+        return {
+            "run_id": self.run_id,
+            "read": self.read,
+            "loaded": self.loaded,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "seconds": self.seconds,
+        }
+
     def line(self, rejects_in: Path | None = None) -> str:
         """The run's counts; with the database the run wrote, how to list its rejects."""
         counts = (
@@ -255,13 +266,8 @@ def _finish(con, summary: RunSummary) -> None:
     queries.execute(
         "finish_run",
         con,
-        run_id=summary.run_id,
         finished_at=utc_now(),
-        read=summary.read,
-        loaded=summary.loaded,
-        duplicates=summary.duplicates,
-        rejected=summary.rejected,
-        seconds=summary.seconds,
+        **summary.counts(),
     )
     stage.finish(con, summary.run_id)
     crash_point("checkpoint")

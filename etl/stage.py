@@ -27,6 +27,45 @@ from etl.load import write_countries
 CATALOG = "stage"
 """Name of the attached stage inside the working connection (the queries use it)."""
 
+STAGED_TABLES = {
+    "articles": "append",
+    "mentions": "append",
+    "article_pairs": "append",
+    "evidence": "append",
+    "rejects": "append",
+    "ingest_runs": "upsert",
+}
+"""The tables whose rows a load stages, each with how its staged rows join the database:
+`append` (queries/append_staged_rows.sql) or `upsert` (upsert_staged_rows.sql). A table
+the ETL starts to fill is one line here, or the next publish, which applies the stage to
+the spare, loses its rows (refs #12)."""
+
+ARTICLE_TABLES = (
+    "evidence",
+    "article_pairs",
+    "mentions",
+    "articles",
+    "pair_articles",
+    "country_articles",
+    "search_docs",
+)
+"""The tables whose rows belong to an article (keyed by article_id): a re-tagging stage
+deletes the replaced articles' rows from each (queries/delete_replaced_rows.sql)."""
+
+AGGREGATES = (
+    "daily_totals",
+    "country_daily",
+    "pair_daily",
+    "country_daily_all",
+    "country_monthly_all",
+    "country_yearly_all",
+    "pair_daily_all",
+    "pair_monthly_all",
+    "pair_yearly_all",
+)
+"""The aggregates a stage merges its signed rows into (queries/merge_aggregate.sql), each
+from the temp table delta_<name> that queries/apply_stage.sql makes."""
+
 
 def start(con: duckdb.DuckDBPyConnection, path: Path, *, replaces: bool) -> None:
     """Attach a new, empty stage at `path` to the working connection.
@@ -71,7 +110,14 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
         write_countries(con)
         if _meta(con, "get_stage_meta", "replaces"):
             queries.execute("replace_staged_articles", con)
+            for table in ARTICLE_TABLES:
+                queries.execute("delete_replaced_rows", con, identifiers={"table": table})
+        for table, mode in STAGED_TABLES.items():
+            queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
         queries.execute("apply_stage", con)
+        for table in AGGREGATES:
+            key = tuple(queries.run("aggregate_key", con, table_name=table)["column_name"])
+            queries.execute("merge_aggregate", con, identifiers={"table": table, "key": key})
         # a stage kept by a version before stories (refs #16) has none to apply
         if not queries.run("stage_table_exists", con, table_name="stories").empty:
             queries.execute("apply_stage_stories", con)

@@ -26,6 +26,12 @@ a version N-1 database; readers refuse databases newer than they know."""
 # a literal or a comment is not taken for a parameter
 _STRIPPABLE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.DOTALL)
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# a ${slot} takes identifiers, never a value: a statement written once for several tables
+# (one per file, refs #12). It stands as a quoted identifier ("${table}") or inside a string
+# naming a relation ('delta_${table}'), so the file parses and lints as it is
+_SLOT = re.compile(r"\$\{([a-z_]+)\}")
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_CREATED_TABLE = re.compile(r"create (?:or replace )?table (?:if not exists )?([a-z_][a-z0-9_]*)")
 
 
 MACROS = "dashboard_macros"
@@ -43,6 +49,10 @@ class QueryParameterError(ValueError):
 
 class UnknownQueryError(KeyError):
     """No queries/<name>.sql file."""
+
+
+class IdentifierError(ValueError):
+    """A ${slot} of a statement file given something other than what it may name."""
 
 
 @cache
@@ -127,7 +137,54 @@ def uses_macros(name: str) -> bool:
     return name != MACROS and any(re.search(rf"\b{macro}\(", text) for macro in macros)
 
 
-def execute(name: str, con: duckdb.DuckDBPyConnection, /, **params: Any) -> None:
-    """Run a statement file (DDL, inserts) that returns nothing; same parameter checks."""
+def execute(
+    name: str,
+    con: duckdb.DuckDBPyConnection,
+    /,
+    *,
+    identifiers: dict[str, str | tuple[str, ...]] | None = None,
+    **params: Any,
+) -> None:
+    """Run a statement file (DDL, inserts) that returns nothing; same parameter checks.
+
+    Args:
+        identifiers: what fills the file's ${slots} (see `filled`).
+    """
     check_parameters(name, params)
-    con.execute(sql(name), params) if params else con.execute(sql(name))
+    text = filled(name, identifiers or {})
+    con.execute(text, params) if params else con.execute(text)
+
+
+def filled(name: str, identifiers: dict[str, str | tuple[str, ...]]) -> str:
+    """The text of queries/<name>.sql with its ${slots} filled by `identifiers`: a table
+    for ${table}, which must be one that queries/ creates; for any other slot, column names.
+
+    Raises:
+        IdentifierError: a slot missing, unexpected, or given something it may not name.
+    """
+    text = sql(name)
+    slots = set(_SLOT.findall(text))
+    if slots != identifiers.keys():
+        raise IdentifierError(f"{name}: slots {sorted(slots)}, given {sorted(identifiers)}")
+    for slot, value in identifiers.items():
+        names = (value,) if isinstance(value, str) else value
+        if not names or not all(_identifier_allowed(slot, n, len(names)) for n in names):
+            raise IdentifierError(f"{name}: ${{{slot}}} cannot be {value!r}")
+        text = text.replace(f'"${{{slot}}}"', ", ".join(f'"{n}"' for n in names))
+        if f"${{{slot}}}" in text and len(names) > 1:
+            raise IdentifierError(f"{name}: ${{{slot}}} in a string names one relation")
+        text = text.replace(f"${{{slot}}}", names[0])
+    return text
+
+
+@cache
+def tables() -> frozenset[str]:
+    """The tables queries/ creates: all that a ${table} slot may name."""
+    text = "\n".join(_STRIPPABLE.sub(" ", sql(name)) for name in names())
+    return frozenset(_CREATED_TABLE.findall(text))
+
+
+def _identifier_allowed(slot: str, name: str, count: int) -> bool:
+    if slot == "table":
+        return count == 1 and name in tables()
+    return bool(_IDENTIFIER.fullmatch(name))

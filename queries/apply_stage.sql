@@ -1,19 +1,15 @@
--- applies a load's stage (the attached database `stage`) to this database: its articles
--- with what they own, its rejects, run and publish id, and their signed rows merged into
--- every aggregate, so only the keys (days, months, years) the load touched are rewritten;
--- no parameters. A re-tagging stage runs replace_staged_articles.sql first, whose
--- replaced_* rows are subtracted here (issue #13).
+-- applies a load's stage (the attached database `stage`) to this database, after its
+-- tables' rows are copied (append_staged_rows.sql, upsert_staged_rows.sql): its publish
+-- id, the articles' rows of pair_articles and country_articles, and the signed rows of
+-- every aggregate (delta_*), which merge_aggregate.sql then merges, so only the keys (days,
+-- months, years) the load touched are rewritten (etl/stage.py runs them in turn); no
+-- parameters. A re-tagging stage runs replace_staged_articles.sql first, whose replaced_*
+-- rows are subtracted here (issue #13).
 create temp table if not exists replaced_articles as select * from articles limit 0;  -- noqa: AM09
 create temp table if not exists replaced_mentions as select * from mentions limit 0;  -- noqa: AM09
 create temp table if not exists replaced_pairs as
 select * from article_pairs limit 0;  -- noqa: AM09
 
-insert into articles by name from stage.articles;
-insert into mentions by name from stage.mentions;
-insert into article_pairs by name from stage.article_pairs;
-insert into evidence by name from stage.evidence;
-insert into rejects by name from stage.rejects;
-insert or replace into ingest_runs by name from stage.ingest_runs;
 insert or replace into meta by name from stage.meta
 where key = 'publish_id';
 
@@ -74,70 +70,6 @@ from monthly_all_rows('delta_pair_daily');
 create or replace temp table delta_pair_yearly_all as
 select *
 from yearly_all_rows('delta_pair_daily');
-
--- a key whose articles sum to 0 has no article left: a rebuild would not have it
-merge into daily_totals  -- noqa: PRS
-using merged_rows('daily_totals', 'delta_daily_totals') as m
-using (day, lang, source, origin)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into country_daily  -- noqa: PRS
-using merged_rows('country_daily', 'delta_country_daily') as m
-using (day, lang, source, origin, country)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into pair_daily  -- noqa: PRS
-using merged_rows('pair_daily', 'delta_pair_daily') as m
-using (day, lang, source, origin, country_a, country_b)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into country_daily_all  -- noqa: PRS
-using merged_rows('country_daily_all', 'delta_country_daily_all') as m
-using (day, country)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into country_monthly_all  -- noqa: PRS
-using merged_rows('country_monthly_all', 'delta_country_monthly_all') as m
-using (month, country)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into country_yearly_all  -- noqa: PRS
-using merged_rows('country_yearly_all', 'delta_country_yearly_all') as m
-using (year, country)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into pair_daily_all  -- noqa: PRS
-using merged_rows('pair_daily_all', 'delta_pair_daily_all') as m
-using (day, country_a, country_b)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into pair_monthly_all  -- noqa: PRS
-using merged_rows('pair_monthly_all', 'delta_pair_monthly_all') as m
-using (month, country_a, country_b)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
-
-merge into pair_yearly_all  -- noqa: PRS
-using merged_rows('pair_yearly_all', 'delta_pair_yearly_all') as m
-using (year, country_a, country_b)
-when matched and m.articles = 0 then delete
-when matched then update
-when not matched and m.articles != 0 then insert;
 
 drop table replaced_articles;
 drop table replaced_mentions;

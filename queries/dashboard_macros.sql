@@ -53,3 +53,26 @@ create or replace temp macro pair_volumes(
         sum(by_window(window_kind, sentence_articles, articles))::bigint as articles
     from pair_period(period_start, period_end, lang_filter, source_filter, origin_filter)
     group by country_a, country_b;
+
+-- one row per row of the relation `pairs_of` (country_a, country_b, then articles and the
+-- other columns it has): with both countries' names, the period's articles and the pair's
+-- share of them, the columns every pair view shows
+create or replace temp macro pair_shares(
+    pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select
+        -- ids
+        pairs.country_a,
+        pairs.country_b,
+        -- dimensions
+        country_name(pairs.country_a) as name_a,
+        country_name(pairs.country_b) as name_b,
+        -- measures
+        pairs.* exclude (country_a, country_b),
+        totals.total_articles,
+        per_mille(pairs.articles, totals.total_articles) as share_per_mille
+    from query_table(pairs_of) as pairs
+    cross join
+        period_total(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        ) as totals;

@@ -1,20 +1,11 @@
 -- upgrades a version 4 database to version 5: every article belongs to a story (refs #16);
--- until the ETL groups them, each article is a story of its own; no parameters
+-- until the ETL groups them, each article is a story of its own (schema.sql, run first,
+-- creates the stories table); no parameters
 alter table articles add column if not exists story_id varchar;
 
 update articles
 set story_id = article_id
 where story_id is null;
-
-create table if not exists stories (
-    story_id varchar primary key,
-    first_published_at timestamp not null,
-    last_published_at timestamp not null,
-    articles integer not null,
-    sources integer not null,
-    languages varchar[] not null,
-    title varchar not null
-);
 
 insert or replace into stories
 select

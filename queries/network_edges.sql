@@ -26,25 +26,26 @@ volumes as (
     select * from country_volumes($start, $end, $lang, $source, $origin, $window)
 ),
 
-final as (
+-- read by pair_shares, which takes it by name
+sized as (  -- noqa: ST03
     select
-        -- ids
         edges.country_a,
         edges.country_b,
-        -- dimensions
-        country_name(edges.country_a) as name_a,
-        country_name(edges.country_b) as name_b,
-        -- measures
         edges.articles,
         volume_a.articles as volume_a,
         volume_b.articles as volume_b,
-        totals.total_articles,
-        per_mille(edges.articles, totals.total_articles) as share_per_mille,
         edges.matching_pairs
     from edges
-    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
     left join volumes as volume_a on edges.country_a = volume_a.country
     left join volumes as volume_b on edges.country_b = volume_b.country
+),
+
+final as (
+    select
+        -- counts of the whole result last, after the row's own
+        * exclude (matching_pairs),
+        matching_pairs
+    from pair_shares('sized', $start, $end, $lang, $source, $origin, $window)
 )
 
 select * from final

@@ -47,42 +47,48 @@ create or replace macro daily_totals_rows(articles_of, sign) as table
     from query_table(articles_of)
     group by all;
 
--- one row per day x lang x source x origin x country
-create or replace macro country_daily_rows(articles_of, mentions_of, sign) as table
+-- the rows of a relation keyed by article_id (mentions, pairs), each with its article's day
+-- and the dimensions the daily aggregates keep; has_text: the article has text to split
+create or replace macro with_article(rows_of, articles_of) as table
     select
         a.published_date as day,
         a.lang,
         a.source,
         a.origin,
-        m.country,
+        a.sentence_count is not null as has_text,
+        r.*
+    from query_table(rows_of) as r
+    inner join query_table(articles_of) as a on r.article_id = a.article_id;
+
+-- the key of a daily aggregate: the day, the dimensions the filters read, its countries
+create or replace macro is_daily_key(column_name) as
+column_name in ('day', 'lang', 'source', 'origin') or column_name like 'country%';
+
+-- one row per day x lang x source x origin x country
+create or replace macro country_daily_rows(articles_of, mentions_of, sign) as table
+    select
+        columns(lambda c: is_daily_key(c)),
         count(*) * sign as articles,
-        count(a.sentence_count) * sign as text_articles,
-        sum(m.mention_count) * sign as mentions,
-        sum(m.tone) * sign as tone_sum,
-        count(m.tone) * sign as tone_n
-    from query_table(mentions_of) as m
-    inner join query_table(articles_of) as a on m.article_id = a.article_id
+        count(*) filter (where has_text) * sign as text_articles,
+        sum(mention_count) * sign as mentions,
+        sum(tone) * sign as tone_sum,
+        count(tone) * sign as tone_n
+    from with_article(mentions_of, articles_of)
     group by all;
 
 -- one row per day x lang x source x origin x pair (country_a < country_b)
 create or replace macro pair_daily_rows(articles_of, pairs_of, sign) as table
     select
-        a.published_date as day,
-        a.lang,
-        a.source,
-        a.origin,
-        p.country_a,
-        p.country_b,
+        columns(lambda c: is_daily_key(c)),
         count(*) * sign as articles,
-        count(*) filter (where p.sentence_count > 0) * sign as sentence_articles,
-        count(p.sentence_count) * sign as text_articles,
-        sum(p.sentence_count) * sign as sentences,
-        sum(p.tone) * sign as tone_sum,
-        count(p.tone) * sign as tone_n,
-        sum(p.conflict) * sign as conflict_sum,
-        count(p.conflict) * sign as conflict_n
-    from query_table(pairs_of) as p
-    inner join query_table(articles_of) as a on p.article_id = a.article_id
+        count(*) filter (where sentence_count > 0) * sign as sentence_articles,
+        count(sentence_count) * sign as text_articles,
+        sum(sentence_count) * sign as sentences,
+        sum(tone) * sign as tone_sum,
+        count(tone) * sign as tone_n,
+        sum(conflict) * sign as conflict_sum,
+        count(conflict) * sign as conflict_n
+    from with_article(pairs_of, articles_of)
     group by all;
 
 -- rollups of every language and source together, by origin: a period's sum reads whole
@@ -310,31 +316,33 @@ select * from search_docs_rows('articles', 0);
 create or replace table search_postings as
 select * from search_postings_rows('search_docs', 'articles');
 
--- the daily rows of [period_start, period_end] for the filters (null = all): the daily
--- rollup daily_all_of without a language or source chosen, else the detailed daily_of
+-- whether the rows of a rollup (every language and source together) serve the filters
+-- (null = all): never once a language or source is chosen, since a rollup has neither. A
+-- scalar macro: a table macro around the rollups costs the dashboard's queries 10 % more
+-- planning (refs #12)
+create or replace macro in_rollup(origin, lang_filter, source_filter, origin_filter) as
+lang_filter is null
+and source_filter is null
+and in_origin(origin, origin_filter);
+
+-- the daily rows of the `kind` ('country' or 'pair') aggregates in [period_start,
+-- period_end] for the filters (null = all): the detailed <kind>_daily with a language or
+-- source chosen, else the daily rollup <kind>_daily_all
 create or replace macro period_days(
-    daily_all_of,
-    daily_of,
-    period_start,
-    period_end,
-    lang_filter,
-    source_filter,
-    origin_filter
+    kind, period_start, period_end, lang_filter, source_filter, origin_filter
 ) as table
-    select * from query_table(daily_all_of)
-    where
-        lang_filter is null
-        and source_filter is null
-        and day between period_start and period_end
-        and in_origin(origin, origin_filter)
-    union all by name
-    select * from query_table(daily_of)
+    select * from query_table(kind || '_daily')
     where
         (lang_filter is not null or source_filter is not null)
         and day between period_start and period_end
         and in_origin(origin, origin_filter)
         and (lang_filter is null or lang = lang_filter)
-        and (source_filter is null or source = source_filter);
+        and (source_filter is null or source = source_filter)
+    union all by name
+    select * from query_table(kind || '_daily_all')
+    where
+        in_rollup(origin, lang_filter, source_filter, origin_filter)
+        and day between period_start and period_end;
 
 -- one pair-day row per day in [period_start, period_end] for the filters (null = all)
 create or replace macro pair_days(
@@ -342,60 +350,31 @@ create or replace macro pair_days(
 ) as table
     select  -- noqa: LT09
         columns(lambda c: c in ('day', 'country_a', 'country_b') or is_count(c) or c like '%_sum')
-    from
-        period_days(
-            'pair_daily_all',
-            'pair_daily',
-            period_start,
-            period_end,
-            lang_filter,
-            source_filter,
-            origin_filter
-        );
+    from period_days('pair', period_start, period_end, lang_filter, source_filter, origin_filter);
 
--- the rows whose sums over the countries (or pairs) of the *_of aggregates give the days
--- [period_start, period_end] (dates), one per rollup row: whole years, whole months, then
--- the days at either end; with a language or source chosen (null = all), the detailed
--- daily aggregate (period_days); the origin filter (refs #15) reads the rollups too
+-- the rows whose sums over the countries (or pairs) of the `kind` ('country' or 'pair')
+-- aggregates give the days [period_start, period_end] (dates), one per rollup row: whole
+-- years, whole months, then the days at either end; with a language or source chosen (null
+-- = all), the detailed daily aggregate (period_days); the origin filter (refs #15) reads
+-- the rollups too
 create or replace macro period_rows(
-    yearly_of,
-    monthly_of,
-    daily_all_of,
-    daily_of,
-    period_start,
-    period_end,
-    lang_filter,
-    source_filter,
-    origin_filter
+    kind, period_start, period_end, lang_filter, source_filter, origin_filter
 ) as table
-    select * from query_table(yearly_of)
+    select * from query_table(kind || '_yearly_all')
     where
-        lang_filter is null
-        and source_filter is null
+        in_rollup(origin, lang_filter, source_filter, origin_filter)
         and year >= period_start
         and year_end <= period_end
-        and in_origin(origin, origin_filter)
     union all by name
-    select * from query_table(monthly_of)
+    select * from query_table(kind || '_monthly_all')
     where
-        lang_filter is null
-        and source_filter is null
+        in_rollup(origin, lang_filter, source_filter, origin_filter)
         and month >= period_start
         and month_end <= period_end
-        and in_origin(origin, origin_filter)
         and not (year >= period_start and year_end <= period_end)
     union all by name
     select *
-    from
-        period_days(
-            daily_all_of,
-            daily_of,
-            period_start,
-            period_end,
-            lang_filter,
-            source_filter,
-            origin_filter
-        )
+    from period_days(kind, period_start, period_end, lang_filter, source_filter, origin_filter)
     where
         lang_filter is not null
         or source_filter is not null
@@ -408,18 +387,7 @@ create or replace macro pair_period(
 )
 as table
     select columns(lambda c: c like 'country_%' or (is_measure(c) and c != 'sentences'))
-    from
-        period_rows(
-            'pair_yearly_all',
-            'pair_monthly_all',
-            'pair_daily_all',
-            'pair_daily',
-            period_start,
-            period_end,
-            lang_filter,
-            source_filter,
-            origin_filter
-        );
+    from period_rows('pair', period_start, period_end, lang_filter, source_filter, origin_filter);
 
 -- the countries' sums over the days [period_start, period_end], as pair_period for pairs
 create or replace macro country_period(
@@ -428,17 +396,7 @@ create or replace macro country_period(
 as table
     select columns(lambda c: c = 'country' or is_measure(c))
     from
-        period_rows(
-            'country_yearly_all',
-            'country_monthly_all',
-            'country_daily_all',
-            'country_daily',
-            period_start,
-            period_end,
-            lang_filter,
-            source_filter,
-            origin_filter
-        );
+        period_rows('country', period_start, period_end, lang_filter, source_filter, origin_filter);
 
 -- one row: the articles of a period and filters (null = all) that a share is taken of; for
 -- the sentence window only articles with text, since only they can name a pair in a sentence

@@ -1,6 +1,7 @@
 -- a re-tagging stage replaces articles: keeps their current rows (replaced_*) for
--- apply_stage to subtract from the aggregates, then deletes them with what they own;
--- no parameters. Finding them scans the article ids: re-tagging touches what is loaded.
+-- apply_stage to subtract from the aggregates; delete_replaced_rows.sql then deletes them
+-- with what they own; no parameters. Finding them scans the article ids: re-tagging
+-- touches what is loaded.
 create or replace temp table replaced_articles as
 select current.*
 from articles as current
@@ -14,23 +15,10 @@ create or replace temp table replaced_pairs as
 select * from article_pairs
 semi join replaced_articles on article_pairs.article_id = replaced_articles.article_id;
 
--- a replaced article's words go with its doc_no; the new version gets a new number (refs #18)
+-- a replaced article's words go with its doc_no (the new version gets a new number); its
+-- search_docs row goes with the other article tables (etl/stage.py ARTICLE_TABLES) (refs #18)
 delete from search_postings
 where doc_no in (
         select doc_no from search_docs
         semi join replaced_articles on search_docs.article_id = replaced_articles.article_id
     );
-delete from search_docs
-where article_id in (select article_id from replaced_articles);
-delete from evidence
-where article_id in (select article_id from replaced_articles);
-delete from article_pairs
-where article_id in (select article_id from replaced_articles);
-delete from mentions
-where article_id in (select article_id from replaced_articles);
-delete from articles
-where article_id in (select article_id from replaced_articles);
-delete from pair_articles
-where article_id in (select article_id from replaced_articles);
-delete from country_articles
-where article_id in (select article_id from replaced_articles);

@@ -182,16 +182,22 @@ def test_force_layout_is_deterministic_and_separates_nodes():
     assert force_layout([], []) == {} and force_layout(["A"], []) == {"A": (0.0, 0.0)}
 
 
-def test_world_map_colours_countries_by_the_measure():
-    frame = pd.DataFrame(
+def partners_frame(*rows: tuple[str, str, int], total: int = 8) -> pd.DataFrame:
+    """A map_countries frame: (country, name, articles) rows out of `total` articles."""
+    countries, names, articles = zip(*rows, strict=True)
+    return pd.DataFrame(
         {
-            "country": ["RUS", "USA"],
-            "country_name": ["Russia", "United States"],
-            "articles": [5, 1],
-            "total_articles": [8, 8],
-            "share_per_mille": [625.0, 125.0],
+            "country": countries,
+            "country_name": names,
+            "articles": articles,
+            "total_articles": [total] * len(rows),
+            "share_per_mille": [1000.0 * n / total for n in articles],
         }
     )
+
+
+def test_world_map_colours_countries_by_the_measure():
+    frame = partners_frame(("RUS", "Russia", 5), ("USA", "United States", 1))
     choropleth = charts.world_map(frame, "share", "Partners of North Korea").data[0]
     assert choropleth.type == "choropleth"
     assert choropleth.locationmode == "ISO-3"
@@ -200,15 +206,7 @@ def test_world_map_colours_countries_by_the_measure():
 
 
 def test_the_partner_map_marks_the_focus_and_dots_small_partners():
-    frame = pd.DataFrame(
-        {
-            "country": ["AZE", "RUS"],
-            "country_name": ["Azerbaijan", "Russia"],
-            "articles": [3, 5],
-            "total_articles": [8, 8],
-            "share_per_mille": [375.0, 625.0],
-        }
-    )
+    frame = partners_frame(("AZE", "Azerbaijan", 3), ("RUS", "Russia", 5))
     figure = charts.world_map(frame, "count", "Partners of Armenia", "ARM", "Armenia")
     partners, dots, focus, star = figure.data
     assert list(dots.locations) == ["AZE", "RUS"]

@@ -16,7 +16,7 @@ import pytest
 import queries
 from board import requests, state
 from board.page import build_options
-from tests.tiny_db import FORMULA_TITLE, SCRIPT_TITLE, build_tiny_db
+from tests.tiny_db import ANY_FILTERS, FORMULA_TITLE, SCRIPT_TITLE, build_tiny_db
 
 DASHBOARD_QUERIES = {
     "dashboard_status": {"articles", "first_day", "last_day", "last_run_at"},
@@ -93,7 +93,7 @@ def dashboard_requests(filters: state.Filters) -> list[requests.Request]:
 
 
 def test_every_dashboard_query_is_exercised_here():
-    names = {name for name, _ in dashboard_requests(state.Filters(**_ANY_FILTERS))}
+    names = {name for name, _ in dashboard_requests(state.Filters(**ANY_FILTERS))}
     assert names == set(DASHBOARD_QUERIES)
 
 
@@ -213,7 +213,7 @@ def test_a_bucket_without_any_text_is_not_measured_rather_than_zero(tiny_con):
 )
 def test_spikes_need_a_clear_margin_over_the_trailing_mean_and_enough_articles(daily, spike_on):
     con = _timeline_tables(daily)
-    filters = state.Filters(**{**_ANY_FILTERS, "end": date(2024, 1, len(daily)), "bucket": "day"})
+    filters = state.Filters(**{**ANY_FILTERS, "end": date(2024, 1, len(daily)), "bucket": "day"})
     frame = run(con, requests.pair_timeline(filters, ("PRK", "RUS")))
     assert list(frame.index[frame["is_spike"]]) == spike_on
 
@@ -223,7 +223,7 @@ def test_a_partial_first_bucket_is_neither_a_spike_nor_a_baseline():
     # single day, whose 1 article would otherwise make the full week of 10 look like a spike
     con = _timeline_tables([0] * 6 + [1] + [2] * 7 + [10] * 7)
     filters = state.Filters(
-        **{**_ANY_FILTERS, "start": date(2024, 1, 7), "end": date(2024, 1, 21), "bucket": "week"}
+        **{**ANY_FILTERS, "start": date(2024, 1, 7), "end": date(2024, 1, 21), "bucket": "week"}
     )
     frame = run(con, requests.pair_timeline(filters, ("PRK", "RUS")))
     assert list(frame["articles"]) == [1, 14, 70]
@@ -309,23 +309,6 @@ def test_injection_attempts_are_bound_values_that_match_nothing(tiny_con, change
 def run(con: duckdb.DuckDBPyConnection, request: requests.Request) -> pd.DataFrame:
     name, params = request
     return queries.run(name, con, **params)
-
-
-_ANY_FILTERS = {
-    "view": "overview",
-    "start": date(2024, 1, 1),
-    "end": date(2024, 12, 31),
-    "countries": (),
-    "pair": ("PRK", "RUS"),
-    "lang": None,
-    "source": None,
-    "window": "article",
-    "measure": "count",
-    "bucket": "week",
-    "min_articles": 1,
-    "cell": "count",
-    "scope": "pair",
-}
 
 
 def _timeline_tables(daily: list[int]) -> duckdb.DuckDBPyConnection:

@@ -13,6 +13,7 @@ import pytest
 
 from board.export import file_name, neutralise, to_csv
 from board.state import Filters
+from tests.tiny_db import ANY_FILTERS
 
 
 @pytest.mark.parametrize(
@@ -94,20 +95,9 @@ def test_file_name_carries_the_active_filters():
 
 
 def test_the_articles_file_name_names_the_pair_only_when_it_filtered_the_rows_and_once():
-    base = {
-        "view": "articles",
-        "start": date(2024, 3, 1),
-        "end": date(2024, 5, 31),
-        "countries": (),
-        "lang": None,
-        "source": None,
-        "window": "article",
-        "measure": "count",
-        "bucket": "week",
-        "min_articles": 1,
-    }
-    pair = Filters(**base, pair=("PRK", "RUS"), scope="pair")
-    everything = Filters(**base, pair=("RUS", "UKR"), scope="all")
+    base = {**ANY_FILTERS, "view": "articles", "start": date(2024, 3, 1), "end": date(2024, 5, 31)}
+    pair = Filters(**{**base, "pair": ("PRK", "RUS"), "scope": "pair"})
+    everything = Filters(**{**base, "pair": ("RUS", "UKR"), "scope": "all"})
     assert file_name("articles", pair, "PRK-RUS").count("PRK-RUS") == 1
     assert file_name("articles", pair).count("PRK-RUS") == 1
     assert "RUS-UKR" not in file_name("articles", everything)

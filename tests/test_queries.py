@@ -2,7 +2,7 @@ import duckdb
 import pytest
 
 import queries
-from queries import QueryParameterError, UnknownQueryError
+from queries import IdentifierError, QueryParameterError, UnknownQueryError
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,31 @@ def test_values_are_bound_not_spliced(fresh_db):
     queries.execute("set_meta", fresh_db, key="k", value="x'); drop table articles; --")
     assert queries.run("get_meta", fresh_db, key="k")["value"].iloc[0].startswith("x');")
     assert not queries.run("table_exists", fresh_db, table_name="articles").empty
+
+
+@pytest.mark.parametrize(
+    "identifiers",
+    [
+        {},
+        {"table": "no_such_table"},
+        # only a table the queries create, so never text that closes the quotes
+        {"table": 'articles"; drop table articles; --'},
+        {"table": ("articles", "mentions")},
+        {"table": "articles", "extra": "x"},
+    ],
+)
+def test_a_table_slot_takes_one_table_the_queries_create(fresh_db, identifiers):
+    with pytest.raises(IdentifierError):
+        queries.execute("delete_replaced_rows", fresh_db, identifiers=identifiers)
+    assert not queries.run("table_exists", fresh_db, table_name="articles").empty
+
+
+def test_a_column_slot_takes_plain_names_and_quotes_them():
+    text = queries.filled("merge_aggregate", {"table": "pair_daily", "key": ("day", "lang")})
+    assert 'merge into "pair_daily"' in text and 'using ("day", "lang")' in text
+    assert "'delta_pair_daily'" in text
+    with pytest.raises(IdentifierError):
+        queries.filled("merge_aggregate", {"table": "pair_daily", "key": ('day") --',)})
 
 
 def test_every_query_file_has_a_leading_comment_with_its_grain():

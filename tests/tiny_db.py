@@ -12,12 +12,31 @@ queries/refresh_aggregates.sql, so the dashboard queries meet the ETL's shapes; 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 import queries
+
+ANY_FILTERS = {
+    "view": "overview",
+    "start": date(2024, 1, 1),
+    "end": date(2024, 12, 31),
+    "countries": (),
+    "pair": ("PRK", "RUS"),
+    "lang": None,
+    "source": None,
+    "window": "article",
+    "measure": "count",
+    "bucket": "week",
+    "min_articles": 1,
+    "cell": "count",
+    "scope": "pair",
+}
+"""Arguments of board.state.Filters over the tiny database's year (the fields left out keep
+their defaults): a base for tests that change only what they are about."""
+
 
 COUNTRIES = [
     ("PRK", "KP", "North Korea", "🇰🇵"),

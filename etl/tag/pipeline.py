@@ -7,7 +7,9 @@ An article's document is `title + "\\n\\n" + text`; every offset refers to that 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import combinations
 from statistics import fmean
 
@@ -207,8 +209,10 @@ def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
     document = f"{article.title}{TITLE_SEPARATOR}{article.text}" if article.title else article.text
     lang, detected = _language(article, document)
     sentences = split_sentences(document, lang) if document.strip() else []
+    # what every prepared article has, whether its countries are tagged here or given
+    split = partial(_Prepared, article, lang, detected, document, sentences)
     if article.is_pretagged and not options.retag:
-        return _prepare_pretagged(article, lang, detected, document, sentences)
+        return _prepare_pretagged(split, article, len(sentences))
     mentions, conflict_keys = _scan_document(article, lang)
     starts = [start for start, _ in sentences]
     country_sentences: dict[str, list[int]] = {}
@@ -221,12 +225,7 @@ def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
         seen = country_sentences.setdefault(mention.country, [])
         if index >= 0 and (not seen or seen[-1] != index):
             seen.append(index)
-    return _Prepared(
-        article,
-        lang,
-        detected,
-        document,
-        sentences,
+    return split(
         mentions,
         country_sentences,
         counts,
@@ -261,18 +260,13 @@ def resolve_pretags(article: Article) -> Article | Reject:
 
 
 def _prepare_pretagged(
-    article: Article, lang: str, detected: bool, document: str, sentences: list[tuple[int, int]]
+    split: Callable[..., _Prepared], article: Article, sentence_count: int
 ) -> _Prepared | Reject:
     resolved = resolve_pretags(article)
     if isinstance(resolved, Reject):
         return resolved
-    selection = [] if article.tone is not None else _lead(len(sentences), bool(article.title))
-    return _Prepared(
-        article,
-        lang,
-        detected,
-        document,
-        sentences,
+    selection = [] if article.tone is not None else _lead(sentence_count, bool(article.title))
+    return split(
         [],
         {},
         dict(resolved.countries or {}),

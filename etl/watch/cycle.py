@@ -19,7 +19,7 @@ from etl.sources import ReadOptions
 from etl.watch import feed_source, folder_source, gdelt_source
 from etl.watch.config import SourceConfig
 from etl.watch.context import WatchContext
-from etl.watch.state import Counts, Delivery, read_known, write_delivery
+from etl.watch.state import Delivery, read_known, write_delivery
 
 FINDERS = {
     "gdelt": gdelt_source.find_new,
@@ -34,7 +34,7 @@ class Outcome:
 
     source: SourceConfig
     delivery: Delivery
-    counts: Counts
+    counts: RunSummary
     attempt_at: datetime
     seconds: float
 
@@ -71,7 +71,7 @@ def run_cycle(
         attempt_at = ctx.now()
         known = read_known(settings.db_path, source.name)
         delivery = FINDERS[source.kind](source, known, ctx)
-        outcome = Outcome(source, delivery, Counts(0), attempt_at, 0.0)
+        outcome = Outcome(source, delivery, RunSummary(), attempt_at, 0.0)
         if not delivery.files:
             outcome.seconds = time.monotonic() - started
             waiting.append(outcome)
@@ -99,16 +99,10 @@ def _load(
     def record(con, summary: RunSummary) -> None:
         for outcome in outcomes:
             if outcome is loading:
-                outcome.counts = Counts(
-                    summary.run_id,
-                    summary.read,
-                    summary.loaded,
-                    summary.duplicates,
-                    summary.rejected,
-                    summary.seconds,
-                )
+                outcome.counts = summary
             else:
-                outcome.counts = Counts(summary.run_id)
+                # the sources that waited share the run, not its counts
+                outcome.counts = RunSummary(summary.run_id)
             write_delivery(
                 con, outcome.source, outcome.delivery, outcome.counts, outcome.attempt_at
             )

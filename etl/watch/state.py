@@ -21,6 +21,7 @@ import queries
 from etl import stage
 from etl.database import reading_published
 from etl.load import utc_now
+from etl.run import RunSummary
 from etl.watch.config import SourceConfig
 
 
@@ -77,16 +78,6 @@ class Delivery:
     """Downloaded files to delete once published (or failed): the cache must not grow."""
 
 
-@dataclass(frozen=True)
-class Counts:
-    run_id: int
-    read: int = 0
-    loaded: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    seconds: float = 0.0
-
-
 def read_known(db_path: Path, source: str) -> Known:
     """The state of `source` in the published database (empty before its first cycle)."""
     known = Known()
@@ -125,7 +116,7 @@ def write_delivery(
     con: duckdb.DuckDBPyConnection,
     source: SourceConfig,
     delivery: Delivery,
-    counts: Counts,
+    counts: RunSummary,
     attempt_at: datetime,
 ) -> None:
     """Record one source's cycle (health, counts, what it has now seen) on `con`, and the
@@ -149,15 +140,10 @@ def write_delivery(
     queries.execute(
         "insert_source_cycle",
         con,
-        run_id=counts.run_id,
         source=source.name,
         error=delivery.error,
-        read=counts.read,
-        loaded=counts.loaded,
-        duplicates=counts.duplicates,
-        rejected=counts.rejected,
-        seconds=counts.seconds,
         finished_at=utc_now(),
+        **counts.counts(),
     )
     for name, table in _tables(source.name, delivery, attempt_at).items():
         if table.num_rows:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench import article_inputs
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
 
@@ -33,17 +34,15 @@ def settings(db: Path) -> Settings:
 
 
 def write_articles(path: Path, count: int, prefix: str) -> Path:
-    with path.open("w", encoding="utf-8") as handle:
-        for i in range(count):
-            record = {
-                "url": f"https://example.org/{prefix}/{i}",
-                "published": f"2024-04-{1 + i % 28:02d}",
-                "lang": "en",
-                "title": f"Japan and Korea, item {i}",
-                "text": f"Seoul and Tokyo officials met in {prefix}. Trade talks resumed. " * 4,
-            }
-            handle.write(json.dumps(record) + "\n")
-    return path
+    return article_inputs.write_articles(
+        path,
+        count,
+        prefix=prefix,
+        countries=["Japan", "South Korea"],
+        published=lambda i: f"2024-04-{1 + i % 28:02d}",
+        text="Seoul and Tokyo officials met in {prefix}. Trade talks resumed. ",
+        repeat=4,
+    )
 
 
 def article_count(db: Path) -> int:

@@ -10,7 +10,6 @@ Either way a re-run must end with exactly what an uninterrupted load gives (refs
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -24,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench import article_inputs
 from etl import publish
 from etl.faults import CRASH_ENV
 from etl.run import load_inputs
@@ -64,19 +64,13 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 
 
 def write_articles(path: Path, count: int) -> Path:
-    countries = ["Russia", "China", "Iran", "Japan", "France", "Indonesia"]
-    with path.open("w", encoding="utf-8") as handle:
-        for i in range(count):
-            a, b = countries[i % 6], countries[(i + 1 + i // 6) % 6]
-            record = {
-                "url": f"https://example.org/crash/{i}",
-                "published": f"2024-03-{1 + i % 28:02d}",
-                "lang": "en",
-                "title": f"{a} and {b} talk, round {i}",
-                "text": f"Officials from {a} met {b} envoys. Trade was discussed. " * 3,
-            }
-            handle.write(json.dumps(record) + "\n")
-    return path
+    return article_inputs.write_articles(
+        path,
+        count,
+        prefix="crash",
+        countries=["Russia", "China", "Iran", "Japan", "France", "Indonesia"],
+        published=lambda i: f"2024-03-{1 + i % 28:02d}",
+    )
 
 
 @dataclass(frozen=True)

@@ -151,3 +151,23 @@ def test_an_upgrade_migrates_the_published_file_once_and_drops_the_old_spare(tmp
     gkg = con.execute("select count(tone), count(gdelt_tone) from articles where origin = 'gkg'")
     assert gkg.fetchone() == (6, 6)
     con.close()
+
+
+def test_a_version_4_database_gains_stories_one_per_article(tmp_path):
+    # schema.sql creates the tables a version lacks before the migrations run, so the
+    # stories table is declared once (refs #12) and migrate_to_5 only fills it
+    db = tmp_path / "tension.duckdb"
+    settings = Settings(db_path=db, workers=1, with_tone=False)
+    load_inputs([FIXTURES / "articles.jsonl"], settings)
+    con = duckdb.connect(str(db))
+    con.execute("drop table stories")
+    con.execute("alter table articles drop column story_id")
+    con.execute("update meta set value = '4' where key = 'schema_version'")
+    con.close()
+    load_inputs([FIXTURES / "articles.jsonl"], settings)
+    con = duckdb.connect(str(db), read_only=True)
+    stories = con.execute("select count(*), count(distinct story_id) from stories").fetchone()
+    own = con.execute("select count(*) from articles where story_id = article_id").fetchone()[0]
+    articles = con.execute("select count(*) from articles").fetchone()[0]
+    con.close()
+    assert stories == (articles, articles) and own == articles

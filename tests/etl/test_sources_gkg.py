@@ -13,6 +13,7 @@ from etl.settings import Settings
 from etl.sources import ReadOptions, detect_format, plan_inputs, read_inputs
 from etl.sources.encoding import FALLBACK_NOTE
 from etl.sources.gkg import COLUMNS, read_gkg, read_gkg_zip, record_to_item, zip_problem
+from tests.published import fetch
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXCERPT = FIXTURES / "gkg" / "excerpt-20230702153000.gkg.csv"
@@ -274,18 +275,18 @@ def test_loading_gkg_rows_stores_fips_countries_as_iso3_and_reloading_adds_nothi
     archive = zipped(EXCERPT, tmp_path / "20230702153000.gkg.csv.zip")
     again = load([EXCERPT, archive], db)
     assert (again.loaded, again.duplicates) == (0, 12)
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("select count(*) from articles").fetchone() == (6,)
-        countries = con.execute(
-            "select list(country order by country) from mentions m join articles a using "
-            "(article_id) where a.record_id = '20230702153000-143'"
-        ).fetchone()[0]
-        tone = con.execute(
-            "select gdelt_tone, gdelt_word_count, tone, origin, lang from articles "
-            "where record_id = "
-            "'20230702153000-0'"
-        ).fetchone()
-        pair_sentences = con.execute("select count(sentence_count) from article_pairs").fetchone()
+    assert fetch(db, "select count(*) from articles") == [(6,)]
+    [(countries,)] = fetch(
+        db,
+        "select list(country order by country) from mentions m join articles a using "
+        "(article_id) where a.record_id = '20230702153000-143'",
+    )
+    [tone] = fetch(
+        db,
+        "select gdelt_tone, gdelt_word_count, tone, origin, lang from articles "
+        "where record_id = '20230702153000-0'",
+    )
+    [pair_sentences] = fetch(db, "select count(sentence_count) from article_pairs")
     assert countries == ["KOR", "PRK", "USA"]
     assert tone == (pytest.approx(-5.99078341013825), 613, None, "gkg", "en")
     assert pair_sentences == (0,)  # no text, so no sentence co-occurrence is claimed

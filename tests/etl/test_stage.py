@@ -15,31 +15,23 @@ import shutil
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 import queries
-from etl import publish
+from etl import publish, stage
 from etl.faults import CRASH_ENV
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
+from tests.published import fetch
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-AGGREGATES = (
-    "daily_totals",
-    "country_daily",
-    "pair_daily",
-    "country_daily_all",
-    "country_monthly_all",
-    "country_yearly_all",
-    "pair_daily_all",
-    "pair_monthly_all",
-    "pair_yearly_all",
-    "pair_articles",
-    "country_articles",
-)
+# the merged aggregates and the article indexes a load inserts into: all a rebuild makes
+AGGREGATES = (*stage.AGGREGATES, "pair_articles", "country_articles")
 COUNTRIES = ["Russia", "China", "Iran", "Japan", "France", "Indonesia", "Brazil"]
 
 
@@ -79,12 +71,9 @@ def rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
 
 
 def value_of(db: Path, sql: str):
-    """The one value `sql` returns on the published `db`, read the way a dashboard reads."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
+    """The one value `sql` returns on the published `db`."""
+    [(value,)] = fetch(db, sql)
+    return value
 
 
 def aggregates(db: Path) -> dict[str, list[tuple]]:
@@ -137,6 +126,35 @@ def test_aggregates_kept_up_by_loads_equal_a_rebuild_from_scratch(tmp_path):
     killed_load(db, third, "write:2")
     assert load_inputs([third], settings(db)).loaded == 600
 
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+def write_feed(path: Path, count: int) -> Path:
+    """An RSS feed of `count` items on the days and countries `write_articles` uses: the
+    same keys of the aggregates under another origin ('rss')."""
+    items = []
+    for i in range(count):
+        a, b = COUNTRIES[i % 7], COUNTRIES[(i + 1 + i // 7) % 7]
+        day = datetime(2024, 1 + i % 3, 1 + (i * 5) % 28, 8, tzinfo=UTC)
+        items.append(
+            f"<item><title>{a} and {b}, feed item {i}</title>"
+            f"<link>https://feed.example.org/{i}</link><pubDate>{format_datetime(day)}</pubDate>"
+            f"<description>Officials from {a} met {b} envoys.</description></item>"
+        )
+    path.write_text(
+        f'<rss version="2.0"><channel><title>Feed</title>{"".join(items)}</channel></rss>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_load_of_another_origin_on_the_same_days_keeps_the_rollups_per_origin(tmp_path):
+    # the rollups keep origin as a key (refs #15): merging a feed's rows into the days and
+    # countries a file already filled must not overwrite the file's rows (refs #12)
+    db = tmp_path / "tension.duckdb"
+    load_inputs([write_articles(tmp_path / "a.jsonl", 60, prefix="a")], settings(db))
+    assert load_inputs([write_feed(tmp_path / "news.rss", 60)], settings(db)).loaded == 60
+    assert value_of(db, "select count(distinct origin) from country_daily_all") == 2
     assert aggregates(db) == rebuilt(db, tmp_path)
 
 
