@@ -14,7 +14,7 @@ Per run: wall seconds until the loading process exits; CPU seconds of the whole 
 outlive the loading process are reaped here and their rusage counted; a process's rusage
 includes the children it reaped); the loading process's own CPU (sampled from /proc, so a
 lower bound by at most one sampling interval); peak RSS of the loading process (wait4) and
-the peak summed RSS of the tree (sampled); the articles loaded; and how quiet the machine
+the peak summed PSS of the tree (sampled; shared pages counted once); the articles loaded; and how quiet the machine
 was: the CPU seconds other processes used during the run (all non-idle time in /proc/stat
 minus the tree's and this script's) and the 1-minute load average before the run.
 
@@ -46,10 +46,9 @@ REPO = Path(__file__).resolve().parent.parent
 REUTERS_PARTS = ("reuters21578.part1.jsonl", "reuters21578.part2.jsonl")
 ARTICLE_FIELDS = ("id", "date", "lang", "title", "text", "source", "url")
 SAMPLE_SECONDS = 0.2
-"""How often the process tree is sampled for RSS and the loading process's CPU."""
+"""How often the process tree is sampled for PSS and the loading process's CPU."""
 PR_SET_CHILD_SUBREAPER = 36
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 VOLATILE = {"loaded_at", "started_at", "finished_at", "seconds", "rejected_at", "command"}
 """Columns holding when a run happened (or the code dir it ran from): differ between loads."""
 RANDOM_ROWS = {"meta": "key <> 'publish_id'"}
@@ -66,7 +65,7 @@ class Run:
     cpu: float
     main_cpu: float
     main_rss_mb: float
-    tree_rss_mb: float
+    tree_pss_mb: float
     loaded: int
     others_cpu: float
     load_before: float
@@ -76,7 +75,7 @@ class Run:
         return (
             f"{self.label:>8}: wall {self.wall:6.1f} s  cpu {self.cpu:6.1f} s "
             f"(loading process >= {self.main_cpu:5.1f})  rss {self.main_rss_mb:5.0f} MB "
-            f"(tree {self.tree_rss_mb:5.0f})  loaded {self.loaded:,}  "
+            f"(tree's pss {self.tree_pss_mb:5.0f})  loaded {self.loaded:,}  "
             f"others' cpu {self.others_cpu:5.1f} s  load avg {self.load_before:.2f}"
         )
 
@@ -124,32 +123,44 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def cpu_and_rss(pid: int) -> tuple[float, int]:
-    """A process's CPU seconds and resident bytes, (0, 0) once it is gone."""
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU seconds, 0 once it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0, 0
-    # fields after the name: state=0, ..., utime=11, stime=12, rss=21 (pages)
-    return (int(stat[11]) + int(stat[12])) / CLOCK_TICKS, int(stat[21]) * PAGE_BYTES
+        return 0.0
+    # fields after the name: state=0, ..., utime=11, stime=12
+    return (int(stat[11]) + int(stat[12])) / CLOCK_TICKS
+
+
+def pss_bytes(pid: int) -> int:
+    """A process's proportional set size: its resident pages, each page it shares (the
+    forkserver's preloaded modules and encoder) divided among the processes sharing it."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 class Sampler(threading.Thread):
-    """Samples the tree's summed RSS and the loading process's CPU until stopped."""
+    """Samples the tree's summed PSS and the loading process's CPU until stopped."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak_rss = 0
+        self.peak_pss = 0
         self.main_cpu = 0.0
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(SAMPLE_SECONDS):
-            main_cpu, main_rss = cpu_and_rss(self.pid)
-            self.main_cpu = max(self.main_cpu, main_cpu)
-            rss = main_rss + sum(cpu_and_rss(p)[1] for p in descendants(self.pid))
-            self.peak_rss = max(self.peak_rss, rss)
+            self.main_cpu = max(self.main_cpu, cpu_seconds(self.pid))
+            pss = sum(pss_bytes(p) for p in [self.pid, *descendants(self.pid)])
+            self.peak_pss = max(self.peak_pss, pss)
 
 
 def reap_all() -> float:
@@ -199,7 +210,7 @@ def measure(label: str, code: Path, data: Path, scratch: Path, number: int) -> R
         cpu,
         sampler.main_cpu,
         usage.ru_maxrss / 1024,
-        sampler.peak_rss / 2**20,
+        sampler.peak_pss / 2**20,
         loaded,
         others,
         load_before,
