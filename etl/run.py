@@ -32,6 +32,11 @@ from etl.tag.pipeline import TagOptions, resolve_pretags, tag_batch
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
 
+PRELOAD = ["etl.tag.pipeline"]
+"""Modules the pool's forkserver imports once, so that each worker forked from it has them."""
+PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
+"""With tone, the encoder too: loaded once rather than once per worker."""
+
 DEDUP_WINDOW_BATCHES = 8
 """Batches whose ids are checked against the loaded ones in one query: the check scans every
 loaded id (0.45 s at 10M articles), so a 1,000-article load checks once, not four times."""
@@ -233,7 +238,7 @@ def _tagged(
             yield batch, tag_batch(batch, options)
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["etl.tag.pipeline"])
+    context.set_forkserver_preload(PRELOAD_TONE if options.with_tone else PRELOAD)
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
