@@ -63,6 +63,7 @@ class Run:
     label: str
     wall: float
     cpu: float
+    system: float
     main_cpu: float
     main_rss_mb: float
     tree_pss_mb: float
@@ -74,6 +75,7 @@ class Run:
     def line(self) -> str:
         return (
             f"{self.label:>8}: wall {self.wall:6.1f} s  cpu {self.cpu:6.1f} s "
+            f"(system {self.system:4.1f}) "
             f"(loading process >= {self.main_cpu:5.1f})  rss {self.main_rss_mb:5.0f} MB "
             f"(tree's pss {self.tree_pss_mb:5.0f})  loaded {self.loaded:,}  "
             f"others' cpu {self.others_cpu:5.1f} s  load avg {self.load_before:.2f}"
@@ -163,15 +165,17 @@ class Sampler(threading.Thread):
             self.peak_pss = max(self.peak_pss, pss)
 
 
-def reap_all() -> float:
-    """Wait for every orphaned descendant; their CPU seconds (with what they reaped)."""
-    cpu = 0.0
+def reap_all() -> tuple[float, float]:
+    """Wait for every orphaned descendant; their user and system CPU seconds (with what
+    they reaped)."""
+    user = system = 0.0
     while True:
         try:
             _pid, _status, usage = os.wait4(-1, 0)
         except ChildProcessError:
-            return cpu
-        cpu += usage.ru_utime + usage.ru_stime
+            return user, system
+        user += usage.ru_utime
+        system += usage.ru_stime
 
 
 def measure(label: str, code: Path, data: Path, scratch: Path, number: int) -> Run:
@@ -198,7 +202,9 @@ def measure(label: str, code: Path, data: Path, scratch: Path, number: int) -> R
         sampler.stopped.set()
         sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    cpu = usage.ru_utime + usage.ru_stime + reap_all()
+    user, system = reap_all()
+    user, system = user + usage.ru_utime, system + usage.ru_stime
+    cpu = user + system
     others = busy_seconds() - busy - cpu - (own_cpu() - mine)
     text = (folder / "output.txt").read_text()
     if proc.returncode:
@@ -208,6 +214,7 @@ def measure(label: str, code: Path, data: Path, scratch: Path, number: int) -> R
         label,
         wall,
         cpu,
+        system,
         sampler.main_cpu,
         usage.ru_maxrss / 1024,
         sampler.peak_pss / 2**20,
