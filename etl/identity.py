@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -13,7 +12,6 @@ TRACKING_PARAMS = frozenset(
 """Query parameters that only say how a reader arrived; `utm_*` is matched by prefix."""
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
-_SPACE = re.compile(r"\s+")
 
 
 def canonical_url(url: str) -> str:
@@ -44,7 +42,9 @@ def canonical_url(url: str) -> str:
 def normalised_content(title: str, text: str) -> str:
     """Title and text folded so that whitespace and case differences do not change the id."""
     joined = unicodedata.normalize("NFKC", f"{title}\n{text}").casefold()
-    return _SPACE.sub(" ", joined).strip()
+    # str.split() splits at exactly the characters regex \s matches (str.isspace), in a
+    # third of the time of re.sub(r"\s+", " ", ...).strip() on wire text (refs #20)
+    return " ".join(joined.split())
 
 
 def article_id_for(url: str | None, title: str, text: str, fallback: str = "") -> str:
@@ -53,10 +53,9 @@ def article_id_for(url: str | None, title: str, text: str, fallback: str = "") -
     `fallback` identifies records with neither URL nor text (pre-tagged rows): without it
     they would all share the id of the empty string.
     """
-    content = normalised_content(title, text)
     if url:
         key = "url:" + canonical_url(url)
-    elif content:
+    elif content := normalised_content(title, text):
         key = "content:" + content
     else:
         key = "record:" + fallback

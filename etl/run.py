@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import shlex
 import time
@@ -32,6 +33,11 @@ from etl.tag.pipeline import TagOptions, resolve_pretags, tag_batch
 
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
+
+PRELOAD = ["etl.tag.pipeline"]
+"""Modules the pool's forkserver imports once, so that each worker forked from it has them."""
+PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
+"""With tone, the encoder too: loaded once rather than once per worker."""
 
 DEDUP_WINDOW_BATCHES = 8
 """Batches whose ids are checked against the loaded ones in one query: the check scans every
@@ -116,6 +122,10 @@ def load_inputs(
     files, skipped = plan_inputs(list(paths), fmt, follow_symlinks=options.follow_symlinks)
     options = _with_progress(options, progress)
     started = time.monotonic()
+    input_bytes = sum(f.path.stat().st_size for f in files)
+    workers = _worker_count(settings, input_bytes)
+    if workers > 1:
+        _start_pool_server(settings.with_tone)
     with (
         publish.exclusive_lock(settings.db_path, wait=settings.wait_for_lock, say=say),
         publish.working_copy(
@@ -125,7 +135,7 @@ def load_inputs(
         con = connect_working(work, published=settings.db_path, memory_limit=settings.memory_limit)
         try:
             stage.start(con, publish.new_stage_path(settings.db_path), replaces=settings.retag)
-            summary = _run(con, files, options, settings, command, progress)
+            summary = _run(con, files, options, settings, command, progress, (input_bytes, workers))
             summary.skipped_files = skipped
             summary.seconds = time.monotonic() - started
             if before_publish is not None:
@@ -148,7 +158,9 @@ def _run(
     settings: Settings,
     command: str,
     progress: Progress,
+    size: tuple[int, int],
 ) -> RunSummary:
+    """The run's reading, tagging and staging; `size` is (input bytes, tagging workers)."""
     started_at = utc_now()
     inputs = " ".join(str(f.path) for f in files)
     run_id = int(
@@ -158,7 +170,7 @@ def _run(
     )
     summary = RunSummary(run_id=run_id)
     loader = Loader(con, run_id)
-    input_bytes = sum(f.path.stat().st_size for f in files)
+    input_bytes, workers = size
     progress.start(input_bytes)
     tag_options = TagOptions(
         with_tone=settings.with_tone,
@@ -167,7 +179,6 @@ def _run(
     )
     pending: set[str] = set()
     fresh_batches = _fresh_batches(read_inputs(files, options), settings, loader, summary, pending)
-    workers = _worker_count(settings, input_bytes)
     for batch, results in _tagged(fresh_batches, tag_options, workers):
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         rejects = [r for r in results if isinstance(r, Reject)]
@@ -235,6 +246,19 @@ def _worker_count(settings: Settings, input_bytes: int) -> int:
     return 1 if input_bytes < settings.pool_min_bytes else os.cpu_count() or 1
 
 
+def _start_pool_server(with_tone: bool) -> multiprocessing.context.BaseContext:
+    """The pool's process context, its server started now if it is not running.
+
+    The server imports the tagger (and loads the encoder, with tone) before it forks the
+    first worker, and submitting the first batch waits for that; started at the beginning of
+    the run, it does so while this process opens the database and reads (refs #20).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD_TONE if with_tone else PRELOAD)
+    multiprocessing.forkserver.ensure_running()
+    return context
+
+
 def _tagged(
     batches: Iterator[list[Article]], options: TagOptions, workers: int
 ) -> Iterator[tuple[list[Article], list[TaggedArticle | Reject]]]:
@@ -244,8 +268,7 @@ def _tagged(
             crash_point("tag")
             yield batch, tag_batch(batch, options)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["etl.tag.pipeline"])
+    context = _start_pool_server(options.with_tone)
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:

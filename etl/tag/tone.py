@@ -25,6 +25,8 @@ to score and passes a whole batch of articles' sentences in one call.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import json
 from collections.abc import Iterable
@@ -160,8 +162,33 @@ def _encoder() -> Encoder:
     # An environment variable comes too late once numpy is imported (pyarrow imports it), so
     # the limit is set for the process here
     threadpool_limits(limits=1, user_api="blas")
+    _keep_freed_memory()
     tokenizer = PieceTokenizer()
     weights = NumpyBackend(WEIGHTS_PATH, tokenizer, threads=1)
     encoder = Encoder(weights, tokenizer)
     encoder.encode(["warm-up"])
     return encoder
+
+
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+KEEP_FREED_BYTES = 32 * 2**20
+"""Freed memory glibc keeps for reuse rather than returning to the system (32 MB is the
+largest mmap threshold it accepts)."""
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc reuse the encoder's freed temporaries instead of unmapping them.
+
+    Each call allocates and frees arrays of a few MB; by default glibc returns them to the
+    system and the next call faults them in again, zeroed: on 24,000 Reuters-21578 sentences
+    490,000 page faults and 0.76 s of system time to 9 s of encoding, 0.11 s with this
+    (refs #20). Without glibc's mallopt nothing is done.
+    """
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is None:
+        return
+    mallopt(M_MMAP_THRESHOLD, KEEP_FREED_BYTES)
+    # twice the mmap threshold, as glibc itself sets it when it raises the threshold
+    mallopt(M_TRIM_THRESHOLD, 2 * KEEP_FREED_BYTES)

@@ -1,6 +1,6 @@
 import pytest
 
-from etl.identity import article_id_for, canonical_url
+from etl.identity import article_id_for, canonical_url, normalised_content
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,10 @@ def test_records_without_url_or_text_are_told_apart_by_their_fallback():
 def test_ids_are_16_hex_digits():
     value = article_id_for("https://example.com", "", "")
     assert len(value) == 16 and int(value, 16) >= 0
+
+
+@pytest.mark.parametrize("space", [c for c in map(chr, range(0x3000 + 1)) if c.isspace()])
+def test_every_unicode_space_run_folds_to_one_space(space):
+    # the fold splits on str.isspace, the characters regex \s matched before (refs #20), so
+    # ids of stored articles do not change
+    assert normalised_content(f"{space}Talks{space * 2}end", f"today{space}") == "talks end today"

@@ -240,6 +240,27 @@ def test_pool_and_single_process_give_the_same_tables(tmp_path):
         b.close()
 
 
+def test_a_pool_scores_the_same_tones_as_one_process(tmp_path):
+    # with tone, the pool's forkserver loads the encoder once and its workers share it (refs
+    # #20); a child process, so that this run starts its own forkserver with that preload
+    dbs = [tmp_path / "one.duckdb", tmp_path / "two.duckdb"]
+    for db, workers in zip(dbs, ("1", "2"), strict=True):
+        command = etl_command(db, "load", "--workers", workers, str(FIXTURES / "articles.jsonl"))
+        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    queries = (
+        "select article_id, tone, tone_positive, word_count from articles order by all",
+        "select article_id, country_a, country_b, tone from article_pairs order by all",
+    )
+    rows = []
+    for db in dbs:
+        con = duckdb.connect(str(db), read_only=True)
+        rows.append([con.execute(query).fetchall() for query in queries])
+        con.close()
+    assert rows[0] == rows[1]
+    assert any(tone is not None for _, tone, _, _ in rows[0][0])
+
+
 def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path):
     db = tmp_path / "t.duckdb"
     load_inputs([FIXTURES / "articles.jsonl"], settings(db))

@@ -187,3 +187,34 @@ def test_a_sentence_repeated_in_a_batch_is_embedded_once(monkeypatch):
     tones = sentence_tones([war, peace, war, "   "])
     assert seen == [[war, peace]]
     assert tones[0] == tones[2] and tones[3] == 0.0
+
+
+def test_pieces_met_in_an_earlier_call_are_not_computed_again():
+    # a worker keeps each piece's rows between batches (refs #20): a batch of sentences it has
+    # seen the pieces of adds no rows
+    from etl.tag.encoder import Encoder
+
+    shared = tone._encoder()
+    encoder = Encoder(shared.w, shared.tokenizer)
+    encoder.encode(REFERENCE_SENTENCES)
+    kept = encoder.cache.size
+    encoder.encode(list(reversed(REFERENCE_SENTENCES[:3])))
+    assert encoder.cache.size == kept
+
+
+def test_embeddings_are_the_same_bits_whatever_was_embedded_before():
+    # kept rows are the rows a new call would compute, so a stored tone never depends on the
+    # batches before it; a cache too small for the calls forgets all but the current pieces
+    import numpy as np
+
+    from etl.tag.encoder import Encoder
+
+    shared = tone._encoder()
+    fresh = Encoder(shared.w, shared.tokenizer).encode(REFERENCE_SENTENCES)
+    warm = Encoder(shared.w, shared.tokenizer)
+    warm.encode(ALL)
+    tiny = Encoder(shared.w, shared.tokenizer, cache_rows=120)
+    tiny.encode(ALL[:6])
+    for encoder in (warm, tiny):
+        assert np.array_equal(encoder.encode(REFERENCE_SENTENCES), fresh)
+    assert tiny.cache.size <= 121
