@@ -1,0 +1,51 @@
+"""The spike flags of the pair view and the overview: the one detector (monitor/spikes.py)
+over the pair_activity query, the same the alerts use (refs #17)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from board import requests, settings
+from board.data import Database, run
+from board.state import Filters
+from monitor.spikes import detect
+
+WHY_COLUMN = "spike_why"
+
+
+def judged(database: Database, filters: Filters, pairs: list[str], bucket: str) -> pd.DataFrame:
+    """One row per pair x bucket of the period: count, expected, is_spike, why."""
+    activity = run(database, *requests.pair_activity(filters, pairs, bucket)).frame
+    first_day = run(database, *requests.status()).frame["first_day"].iloc[0]
+    data_start = None if pd.isna(first_day) else pd.Timestamp(first_day).date()
+    frames = [
+        detect(rows.rename(columns={"articles": "count"}), filters.start, filters.end,
+               settings.SPIKES, bucket, data_start).assign(pair=pair)
+        for pair in pairs
+        for rows in [activity[activity["country_a"] + "-" + activity["country_b"] == pair]]
+    ]  # fmt: skip
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def timeline(database: Database, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
+    """The pair timeline with each bucket's spike flag and why."""
+    flags = judged(database, filters, ["-".join(filters.pair)], filters.bucket)
+    by_bucket = flags.set_index(pd.to_datetime(flags["day"]))
+    buckets = pd.to_datetime(frame["bucket"])
+    return frame.assign(
+        is_spike=buckets.map(by_bucket["is_spike"]).fillna(False).astype(bool),
+        spike_why=[by_bucket["why"].get(b, "") for b in buckets],
+    )
+
+
+def top_pairs(database: Database, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
+    """The top pairs, each flagged when a day of the period is a spike, with the latest
+    spike's day and why."""
+    if frame.empty:
+        return frame.assign(is_spike=pd.Series(dtype=bool), spike_why=pd.Series(dtype=str))
+    pairs = list(frame["country_a"] + "-" + frame["country_b"])
+    flags = judged(database, filters, pairs, "day")
+    spikes = flags[flags["is_spike"]].sort_values("day").groupby("pair").last()
+    why = (spikes["day"].astype(str) + ": " + spikes["why"]).to_dict()
+    keys = frame["country_a"] + "-" + frame["country_b"]
+    return frame.assign(is_spike=keys.isin(why.keys()), spike_why=[why.get(k, "") for k in keys])
