@@ -11,7 +11,7 @@ URL), then the chosen view. Queries live in queries/*.sql, the views in board/vi
 
 import streamlit as st
 
-from board import controls, page
+from board import controls, page, watch
 from board.views import VIEWS
 
 st.set_page_config(page_title="Tension Monitor", page_icon="🌐", layout="wide")
@@ -24,6 +24,7 @@ if articles == 0:
 
 options = page.options(database)
 filters, notices = controls.filters(options)
+watch.watch_this(filters)
 page.origin_mix(database, filters)
 page.notices(notices)
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from monitor.spikes import SpikeSettings
+from monitor.store import store_path as _store_beside
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +60,9 @@ LATEST_DATE_YEAR = 2100
 def db_path() -> Path:
     """`$TENSION_DB` when set, else data/tension.duckdb in the repo."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def store_path() -> Path:
+    """The writable store of watchlists and alerts: `$TENSION_STORE`, else beside the
+    database (monitor/store.py); the published database itself is only read."""
+    return _store_beside(db_path())
