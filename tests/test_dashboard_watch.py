@@ -113,3 +113,20 @@ def test_the_alerts_page_links_each_alert_to_its_view_and_shows_no_secret(
     assert (link["view"], link["pair"], link["end"]) == ("pair", "PRK-RUS", "2026-03-10")
     assert SECRET not in table.to_csv()
     assert all(SECRET not in str(element.value) for element in at.main if hasattr(element, "value"))
+
+
+def test_the_pair_view_and_the_overview_flag_the_burst_with_its_why(world):
+    period = {"start": "2026-02-10", "end": "2026-03-10"}
+    pair = open_page(view="pair", pair="PRK-RUS", bucket="day", **period)
+    assert not pair.exception
+    captions = [c.value for c in pair.caption]
+    assert any(
+        c.startswith("Spike 2026-03-10: 12 articles, 12 stories from 4 sources") for c in captions
+    )
+    assert [m.value for m in pair.metric if m.label == "Spikes"] == ["1"]
+    overview = open_page(view="overview", **period)
+    assert not overview.exception
+    flagged = [c.value for c in overview.caption if c.value.startswith("Spike, ")]
+    # the burst pair only: the steady reef pair is never a spike
+    assert len(flagged) == 1
+    assert flagged[0].startswith("Spike, North Korea – Russia: 2026-03-10: 12 articles")

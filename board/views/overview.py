@@ -25,9 +25,6 @@ COLUMNS = {
     ),
     "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%", width=COMPACT),
     "is_spike": st.column_config.CheckboxColumn("Spike", width=COMPACT),
-    "spike_why": st.column_config.TextColumn(
-        "Why", help="The latest day of the period the spike detector flagged, and why"
-    ),
     "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f", width=COMPACT),
     "conflict_share": st.column_config.NumberColumn(
         "Conflict",
@@ -42,16 +39,17 @@ COLUMNS = {
         "Previous", format="%d", width=COMPACT, help="Articles in the previous period"
     ),
 }
-"""Shown in this order: what moved first, then the previous period. The ISO-3 codes and the
-share's denominator (the same in every row, given in the caption) are in the CSV but not on
-screen, so that a 1280 px screen shows every column (refs #11)."""
+"""Shown in this order: what moved first, then the previous period. The ISO-3 codes, the
+share's denominator (the same in every row, given in the caption) and each spike's why
+(captions under the table) are in the CSV but not on screen, so that a 1280 px screen shows
+every column (refs #11)."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     totals = run(database, *requests.overview_totals(filters))
     _totals(totals.frame.iloc[0], filters)
     pairs = run(database, *requests.overview_top_pairs(filters))
-    flagged = spikes.top_pairs(database, filters, pairs.frame)
+    flagged = spikes.top_pairs(spikes.cached(database), filters, pairs.frame)
     if pairs.frame.empty:
         panel.empty(
             f"No country pair has at least {filters.min_articles} article(s) with these filters. "
@@ -79,6 +77,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         on_select=partial(_open_pair, shown),
         selection_mode="single-row",
     )
+    for pair in shown[shown["is_spike"]].itertuples(index=False):
+        st.caption(f"Spike, {pair.pair_name}: {pair.spike_why}.")
     st.plotly_chart(charts.top_pairs_bar(flagged, filters.measure), key="top_pairs_chart")
     panel.download_and_sql(
         "overview",
@@ -103,7 +103,7 @@ def listing(filters: Filters) -> Listing:
 
 def _csv_rows(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """A chunk of the CSV's pairs with their spike flags, as the table shows them."""
-    return _table(spikes.top_pairs(open_database(), filters, frame), filters)
+    return _table(spikes.download_top_pairs(open_database(), filters, frame), filters)
 
 
 def _totals(row: pd.Series, filters: Filters) -> None:
