@@ -186,3 +186,17 @@ def test_the_alerts_command_takes_db_before_or_after_its_name(world, where):
     )
     assert result.returncode == 0, result.stderr
     assert "would fire" not in result.stderr
+
+
+def test_each_watch_cycle_ends_with_an_alerts_pass(world, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        f'[[source]]\nname = "inbox"\nkind = "folder"\npath = "{inbox}"\nevery = "1min"\n\n'
+        '[[watch]]\nname = "Korea-Russia"\npairs = ["PRK-RUS"]\n',
+        encoding="utf-8",
+    )
+    result = etl("watch", "--once", "--no-tone", "--config", str(config), "--db", str(world))
+    assert result.returncode == 0, result.stderr
+    assert "alerts: 0 spikes on watched pairs, 0 new alerts" in result.stderr
