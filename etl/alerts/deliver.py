@@ -96,27 +96,35 @@ def send(
     return Outcome(False, attempts, _redact(said[-1] if said else "delivery failed", secrets))
 
 
+QUIETED = ("apprise", "urllib3")
+"""Loggers kept from the application's handlers while sending: apprise's (its debug lines
+name the URL) and urllib3's (it logs each request's path, where Slack-style tokens live)."""
+
+
 @contextmanager
 def _quiet_apprise(secrets: dict[str, str]) -> Iterator[list[str]]:
-    """Apprise's log lines collected (and kept from stderr): they can name a URL, token and all."""
-    logger = logging.getLogger("apprise")
+    """Apprise's warnings collected, redacted, for the delivery's recorded error; nothing of
+    the quieted loggers reaches a log while a URL with its secrets is in use."""
     lines: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.WARNING:
+            if record.name.startswith("apprise"):
                 lines.append(_redact(record.getMessage(), secrets))
 
-    handler = Collect()
-    propagate, level = logger.propagate, logger.level
-    logger.addHandler(handler)
-    logger.propagate = False
-    logger.setLevel(logging.WARNING)
+    handler = Collect(level=logging.WARNING)
+    loggers = [logging.getLogger(name) for name in QUIETED]
+    saved = [(logger.propagate, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+        logger.setLevel(logging.WARNING)
     try:
         yield lines
     finally:
-        logger.removeHandler(handler)
-        logger.propagate, logger.level = propagate, level
+        for logger, (propagate, level) in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate, logger.level = propagate, level
 
 
 def _redact(text: str, secrets: dict[str, str]) -> str:
