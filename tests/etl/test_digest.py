@@ -17,6 +17,7 @@ from etl.digest_command import digest_command
 from etl.watch.config import MonitorConfig
 from monitor.store import Store, Watchlist, store_path
 from tests import alerts_world
+from tests.etl_cli import etl
 from tests.receivers import smtp
 
 
@@ -66,3 +67,14 @@ def test_an_unknown_watch_or_output_kind_is_a_usage_error(world):
         digest_command(world, config(world), "24h", "Nope", None, False, say=print)
     with pytest.raises(ValueError, match=r"\.html or \.md"):
         digest_command(world, config(world), "24h", None, Path("x.pdf"), False, say=print)
+
+
+def test_the_digest_command_takes_db_before_or_after_its_name(world, tmp_path):
+    after = etl("digest", "--since", "7d", "--db", str(world))
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.startswith("# Tension Monitor digest, ")
+    out = tmp_path / "digest.md"
+    before = etl("--db", str(world), "digest", "--out", str(out))
+    assert before.returncode == 0, before.stderr
+    assert out.read_text(encoding="utf-8").startswith("# Tension Monitor digest, ")
+    assert etl("digest", "--since", "yesterday", "--db", str(world)).returncode == 2
