@@ -27,11 +27,12 @@ def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -
     activity = run_query(*requests.pair_activity(filters, pairs, bucket))
     first_day = run_query(*requests.status())["first_day"].iloc[0]
     data_start = None if pd.isna(first_day) else pd.Timestamp(first_day).date()
+    by_pair = dict(list(activity.groupby(activity["country_a"] + "-" + activity["country_b"])))
+    empty = activity.iloc[0:0]
     frames = [
-        detect(rows.rename(columns={"articles": "count"}), filters.start, filters.end,
-               settings.SPIKES, bucket, data_start).assign(pair=pair)
+        detect(by_pair.get(pair, empty).rename(columns={"articles": "count"}), filters.start,
+               filters.end, settings.SPIKES, bucket, data_start).assign(pair=pair)
         for pair in pairs
-        for rows in [activity[activity["country_a"] + "-" + activity["country_b"] == pair]]
     ]  # fmt: skip
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

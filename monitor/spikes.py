@@ -157,13 +157,25 @@ def detect(
         & (series["stories"].to_numpy() >= settings.min_stories)
     )
     spike = meets & ~_recently(meets, judged_as.cooldown)
-    judged = series.assign(expected=expected, z=z, p=p, is_spike=spike)
-    judged.index.name = "day"
-    judged = judged.reset_index()
-    judged["day"] = judged["day"].dt.date
-    judged["why"] = [
-        _why(row, judged_as) if row["is_spike"] else "" for row in judged.to_dict("records")
-    ]
+    days = buckets.date
+    why = [""] * len(days)
+    # a sentence for the few spikes only: building one per bucket was most of the time
+    for i in np.flatnonzero(spike):
+        row = {"day": days[i], "count": counts[i], "expected": expected[i], "z": z[i]}
+        why[i] = _why(row | series.iloc[i][["sources", "stories"]].to_dict(), judged_as)
+    judged = pd.DataFrame(
+        {
+            "day": days,
+            "count": counts,
+            "sources": series["sources"].to_numpy(),
+            "stories": series["stories"].to_numpy(),
+            "expected": expected,
+            "z": z,
+            "p": p,
+            "is_spike": spike,
+            "why": why,
+        }
+    )
     return judged[judged["day"] >= bucket_start(start, bucket)].reset_index(drop=True)
 
 
