@@ -12,7 +12,7 @@ import queries
 from board import requests, settings
 from board.data import Database, connect_read_only, run
 from board.state import Filters
-from monitor.spikes import detect
+from monitor.spikes import detect_many
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 """Runs a named query with its parameters: the page's cache, or a download's own connection."""
@@ -27,14 +27,12 @@ def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -
     activity = run_query(*requests.pair_activity(filters, pairs, bucket))
     first_day = run_query(*requests.status())["first_day"].iloc[0]
     data_start = None if pd.isna(first_day) else pd.Timestamp(first_day).date()
-    by_pair = dict(list(activity.groupby(activity["country_a"] + "-" + activity["country_b"])))
-    empty = activity.iloc[0:0]
-    frames = [
-        detect(by_pair.get(pair, empty).rename(columns={"articles": "count"}), filters.start,
-               filters.end, settings.SPIKES, bucket, data_start).assign(pair=pair)
-        for pair in pairs
-    ]  # fmt: skip
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    counts = activity.assign(key=activity["country_a"] + "-" + activity["country_b"])
+    judged = detect_many(
+        counts.rename(columns={"articles": "count"}), pairs, filters.start, filters.end,
+        settings.SPIKES, bucket, data_start,
+    )  # fmt: skip
+    return judged.rename(columns={"key": "pair"})
 
 
 def timeline(database: Database, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:

@@ -87,6 +87,9 @@ def grain(settings: SpikeSettings, bucket: str) -> Grain:
     return Grain(bucket, frequency, baseline, settings.min_history_buckets, 1, False)
 
 
+COUNTED = ("count", "sources", "stories")
+"""The input's measures: the count in the view's unit, its distinct sources and stories."""
+
 SENSITIVITY = {"low": 2e-4, "normal": 2e-3, "high": 2e-2}
 """A watchlist's sensitivity is its max_p: low alerts less, high more."""
 
@@ -133,50 +136,76 @@ def detect(
         one row per bucket: day, count, sources, stories, expected, z, p, is_spike and why
         (a sentence for spikes, empty otherwise).
     """
+    one = counts.assign(key="")
+    judged = detect_many(one, [""], start, end, settings, bucket, data_start)
+    return judged.drop(columns="key")
+
+
+def detect_many(
+    counts: pd.DataFrame,
+    keys: list[str],
+    start: date,
+    end: date,
+    settings: SpikeSettings,
+    bucket: str = "day",
+    data_start: date | None = None,
+) -> pd.DataFrame:
+    """`detect` for many series at once (the overview's every pair), as arrays of series x
+    buckets: `counts` has a `key` column naming the series, one of `keys`.
+
+    Returns:
+        `detect`'s rows with the `key` first, series in the order of `keys`.
+    """
     judged_as = grain(settings, bucket)
     buckets = pd.date_range(lead_start(start, settings, bucket), end, freq=judged_as.frequency)
-    series = (
-        counts.assign(day=pd.to_datetime(counts["day"]))
-        .set_index("day")[["count", "sources", "stories"]]
-        .reindex(buckets, fill_value=0)
-        .astype("int64")
-    )
-    counts = series["count"].to_numpy()
+    grid = {name: np.zeros((len(keys), len(buckets)), dtype=np.int64) for name in COUNTED}
+    rows = counts[counts["key"].isin(keys)]
+    at = buckets.get_indexer(pd.to_datetime(rows["day"]))
+    inside = at >= 0
+    series = pd.Index(keys).get_indexer(rows["key"])[inside]
+    for name in COUNTED:
+        grid[name][series, at[inside]] = rows[name].to_numpy()[inside]
     weekdays = buckets.day_of_week.to_numpy() if judged_as.weekday_effects else None
     known = 0
     if data_start is not None:
         known = int(np.searchsorted(buckets, pd.Timestamp(bucket_start(data_start, bucket))))
-    expected, error = _baseline(counts, weekdays, judged_as, settings.weekday_prior, known)
-    p = _poisson_tail(counts, expected + error)
-    z = (counts - expected) / np.sqrt(expected + error**2)
-    meets = (
-        (p <= settings.max_p)
-        & (counts >= settings.min_count)
-        & (counts >= settings.min_ratio * expected)
-        & (series["sources"].to_numpy() >= settings.min_sources)
-        & (series["stories"].to_numpy() >= settings.min_stories)
-    )
+    counted = grid["count"]
+    expected, error = _baseline(counted, weekdays, judged_as, settings.weekday_prior, known)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (counted - expected) / np.sqrt(expected + error**2)
+        plausible = (
+            (counted >= settings.min_count)
+            & (counted >= settings.min_ratio * expected)
+            & (grid["sources"] >= settings.min_sources)
+            & (grid["stories"] >= settings.min_stories)
+        )
+    p = np.ones(counted.shape)
+    # the Poisson tail only where the other rules already hold: a few cells of many
+    cells = np.nonzero(plausible)
+    p[cells] = _poisson_tail(counted[cells], (expected + error)[cells])
+    meets = plausible & (p <= settings.max_p)
     spike = meets & ~_recently(meets, judged_as.cooldown)
     days = buckets.date
-    why = [""] * len(days)
-    # a sentence for the few spikes only: building one per bucket was most of the time
-    for i in np.flatnonzero(spike):
-        row = {"day": days[i], "count": counts[i], "expected": expected[i], "z": z[i]}
-        why[i] = _why(row | series.iloc[i][["sources", "stories"]].to_dict(), judged_as)
-    judged = pd.DataFrame(
+    why = np.full(counted.shape, "", dtype=object)
+    for i, t in zip(*np.nonzero(spike), strict=True):
+        row = {name: grid[name][i, t] for name in COUNTED}
+        why[i, t] = _why(
+            row | {"day": days[t], "expected": expected[i, t], "z": z[i, t]}, judged_as
+        )
+    first = int(np.searchsorted(buckets, pd.Timestamp(bucket_start(start, bucket))))
+    shown = slice(first, None)
+    return pd.DataFrame(
         {
-            "day": days,
-            "count": counts,
-            "sources": series["sources"].to_numpy(),
-            "stories": series["stories"].to_numpy(),
-            "expected": expected,
-            "z": z,
-            "p": p,
-            "is_spike": spike,
-            "why": why,
+            "key": np.repeat(keys, len(days) - first),
+            "day": np.tile(days[shown], len(keys)),
+            **{name: grid[name][:, shown].ravel() for name in COUNTED},
+            "expected": expected[:, shown].ravel(),
+            "z": z[:, shown].ravel(),
+            "p": p[:, shown].ravel(),
+            "is_spike": spike[:, shown].ravel(),
+            "why": why[:, shown].ravel(),
         }
     )
-    return judged[judged["day"] >= bucket_start(start, bucket)].reset_index(drop=True)
 
 
 def _baseline(
@@ -186,24 +215,34 @@ def _baseline(
     prior: float,
     known: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The expected count of each bucket and the standard error of that guess (NaN: none,
-    fewer than `min_history` buckets since the first `known` one)."""
+    """The expected count of each series x bucket and the standard error of that guess (NaN:
+    none, fewer than `min_history` buckets since the first `known` one)."""
     window = judged_as.baseline
-    floor = 1.0 / window
-    total = np.concatenate([[0], np.cumsum(counts)])
-    expected = np.full(len(counts), np.nan)
-    error = np.full(len(counts), np.nan)
-    for t in range(known + judged_as.min_history, len(counts)):
-        lo = max(known, t - window)
-        mean = (total[t] - total[lo]) / (t - lo)
-        if weekdays is None:
-            rate, points = mean, t - lo
-        else:
-            same = counts[lo:t][weekdays[lo:t] == weekdays[t]]
-            rate = mean * (same.sum() + prior) / (len(same) * mean + prior)
-            points = len(same) + (t - lo) / 7
-        expected[t] = max(rate, floor)
-        error[t] = math.sqrt(expected[t] / points)
+    width = counts.shape[1]
+    total = np.concatenate([np.zeros((counts.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1)
+    t = np.arange(width)
+    lo = np.maximum(known, t - window)
+    judged = t >= known + judged_as.min_history
+    t, lo = t[judged], lo[judged]
+    days = t - lo
+    mean = (total[:, t] - total[:, lo]) / days
+    if weekdays is None:
+        rate, points = mean, np.broadcast_to(days, mean.shape)
+    else:
+        # the same weekday's days within the window: t - 7, t - 14, ... back to lo
+        same = np.zeros(mean.shape)
+        same_days = np.zeros(len(t))
+        for back in range(7, window + 1, 7):
+            inside = t - back >= lo
+            same += np.where(inside, counts[:, np.maximum(t - back, 0)], 0)
+            same_days += inside
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.nan_to_num(mean * (same + prior) / (same_days * mean + prior))
+        points = np.broadcast_to(same_days + days / 7, mean.shape)
+    expected = np.full(counts.shape, np.nan)
+    error = np.full(counts.shape, np.nan)
+    expected[:, judged] = np.maximum(rate, 1.0 / window)
+    error[:, judged] = np.sqrt(expected[:, judged] / points)
     return expected, error
 
 
@@ -225,10 +264,10 @@ def _poisson_tail(counts: np.ndarray, rates: np.ndarray) -> np.ndarray:
 
 
 def _recently(meets: np.ndarray, days: int) -> np.ndarray:
-    """Whether any of the `days` days before each day met the rule."""
-    before = np.zeros(len(meets), dtype=bool)
+    """Whether any of the `days` buckets before each one met the rule (along each series)."""
+    before = np.zeros(meets.shape, dtype=bool)
     for lag in range(1, days + 1):
-        before[lag:] |= meets[:-lag]
+        before[:, lag:] |= meets[:, :-lag]
     return before
 
 
