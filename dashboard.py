@@ -11,8 +11,9 @@ URL), then the chosen view. Queries live in queries/*.sql, the views in board/vi
 
 import streamlit as st
 
-from board import controls, page, watch
+from board import controls, page
 from board.views import VIEWS
+from board.watch import watch_this
 
 st.set_page_config(page_title="Tension Monitor", page_icon="🌐", layout="wide")
 st.title("Tension Monitor")
@@ -24,7 +25,7 @@ if articles == 0:
 
 options = page.options(database)
 filters, notices = controls.filters(options)
-watch.watch_this(filters)
+watch_this(filters)
 page.origin_mix(database, filters)
 page.notices(notices)
 
