@@ -96,6 +96,8 @@ def articles_table(tagged: list[TaggedArticle], run_id: int, loaded_at: datetime
         {
             "article_id": pa.array([a.article_id for a in rows], pa.string()),
             "record_id": pa.array([a.record_id for a in rows], pa.string()),
+            # each article its own story until story grouping assigns them (refs #16)
+            "story_id": pa.array([a.article_id for a in rows], pa.string()),
             "run_id": pa.array([run_id] * len(rows), pa.int32()),
             "url": pa.array([a.url for a in rows], pa.string()),
             "source": pa.array([a.source for a in rows], pa.string()),
