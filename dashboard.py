@@ -25,8 +25,8 @@ if articles == 0:
 
 options = page.options(database)
 filters, notices = controls.filters(options)
-watch_this(filters)
 page.origin_mix(database, filters)
 page.notices(notices)
+watch_this(filters)
 
 VIEWS[filters.view](database, filters, options)
