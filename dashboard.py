@@ -13,6 +13,7 @@ import streamlit as st
 
 from board import auth, controls, page
 from board.views import VIEWS
+from board.watch import watch_this
 
 st.set_page_config(page_title="Tension Monitor", page_icon="🌐", layout="wide")
 st.title("Tension Monitor")
@@ -29,5 +30,6 @@ filters, notices = controls.filters(options)
 page.search_or_stop(database, filters)
 page.origin_mix(database, filters)
 page.notices(notices)
+watch_this(filters)
 
 VIEWS[filters.view](database, filters, options)

@@ -34,6 +34,8 @@ VIEW_LABELS = {
     "network": "Network",
     "map": "Map",
     "articles": "Articles",
+    "watchlists": "Watchlists",
+    "alerts": "Alerts",
 }
 WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
 MEASURE_LABELS = {"count": "Articles", "share": "Share ‰"}

@@ -10,6 +10,7 @@ from typing import Any
 
 from board import search, settings
 from board.state import Filters, previous_period
+from monitor.spikes import lead_start
 
 Request = tuple[str, dict[str, Any]]
 
@@ -45,8 +46,6 @@ def overview_top_pairs(filters: Filters, row_limit: int | None = settings.TOP_PA
         "countries": list(filters.countries),
         "window": filters.window,
         "min_articles": filters.min_articles,
-        "spike_ratio": settings.SPIKE_RATIO,
-        "spike_min_articles": settings.SPIKE_MIN_ARTICLES,
         "row_limit": row_limit,
     }
 
@@ -58,8 +57,19 @@ def pair_timeline(filters: Filters, pair: tuple[str, str]) -> Request:
         "window": filters.window,
         "bucket": filters.bucket,
         "rolling_buckets": settings.ROLLING_BUCKETS[filters.bucket],
-        "spike_ratio": settings.SPIKE_RATIO,
-        "spike_min_articles": settings.SPIKE_MIN_ARTICLES,
+    }
+
+
+def pair_activity(filters: Filters, pairs: list[str], bucket: str) -> Request:
+    """The spike detector's input for `pairs` ('PRK-RUS'), with the baseline's lead."""
+    return "pair_activity", {
+        **_coverage(filters),
+        "start": lead_start(filters.start, settings.SPIKES, bucket),
+        "pairs": pairs,
+        "countries": [],
+        "window": filters.window,
+        "bucket": bucket,
+        "keywords": [],
     }
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from monitor.spikes import SpikeSettings
+from monitor.store import store_path as _store_beside
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 DB_ENV = "TENSION_DB"
@@ -29,13 +32,10 @@ ARTICLES_PER_PAGE = 50
 """Articles per page in the articles view; evidence is shown for each of them."""
 
 ROLLING_BUCKETS = {"day": 7, "week": 4, "month": 3}
-"""Buckets in the rolling mean and in the spike baseline: a week, a month, a quarter."""
+"""Buckets in the rolling mean: a week, a month, a quarter."""
 
-SPIKE_RATIO = 2.0
-"""A bucket is a spike when it is more than this many times its trailing baseline ..."""
-
-SPIKE_MIN_ARTICLES = 5
-"""... and has at least this many articles, so that 1 -> 3 articles is not a spike."""
+SPIKES = SpikeSettings()
+"""The one spike detector's settings, the alerts' too (monitor/spikes.py, README "Spikes")."""
 
 STREAMED_CSV_ENV = "TENSION_STREAMED_CSV"
 """Set by serve.py, which mounts the streamed CSV route: the buttons then link to it."""
@@ -60,3 +60,9 @@ LATEST_DATE_YEAR = 2100
 def db_path() -> Path:
     """`$TENSION_DB` when set, else data/tension.duckdb in the repo."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def store_path() -> Path:
+    """The writable store of watchlists and alerts: `$TENSION_STORE`, else beside the
+    database (monitor/store.py); the published database itself is only read."""
+    return _store_beside(db_path())

@@ -22,7 +22,7 @@ from typing import Any
 
 from board import settings
 
-VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
+VIEWS = ("overview", "pair", "matrix", "network", "map", "articles", "watchlists", "alerts")
 WINDOWS = ("article", "sentence")
 MEASURES = ("count", "share")
 BUCKETS = ("day", "week", "month")

@@ -329,11 +329,97 @@ def watch(
         raise typer.Exit(2) from None
     settings = _settings(db, workers=workers, with_tone=tone)
     context = WatchContext(cache=cache or WATCH_CACHE)
-    failed = run_watch(monitor, settings, once=once, ctx=context, say=_say, command=_command_line())
+    failed = run_watch(
+        monitor,
+        settings,
+        once=once,
+        ctx=context,
+        say=_say,
+        command=_command_line(),
+        after_cycle=_alerts_after_cycle(monitor, settings.db_path),
+    )
     if not once:
         _say("watch stopped: every published cycle is complete")
     if once and failed:
         raise typer.Exit(1)
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="The monitor configuration with [[watch]] and [alerts] [default: "
+        "monitor.toml when it exists]."
+    ),
+]
+
+
+@app.command()
+def alerts(
+    config: ConfigOption = None,
+    db: DbOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would fire; record and send nothing.")
+    ] = False,
+) -> None:
+    """Check every watchlist on the recent days and send each new alert once."""
+    from etl.alerts_command import alerts_pass
+
+    alerts_pass(_settings(db).db_path, _monitor_config(config), dry_run=dry_run, say=_say)
+
+
+@app.command()
+def digest(
+    config: ConfigOption = None,
+    db: DbOption = None,
+    since: Annotated[str, typer.Option(help="The period: '24h', '7d', ...")] = "24h",
+    watch: Annotated[
+        str | None, typer.Option("--watch", help="Only this watchlist [default: all].")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write FILE.html or FILE.md [default: Markdown on stdout].")
+    ] = None,
+    notify: Annotated[
+        bool, typer.Option("--notify", help="Also send it to the watchlists' channels.")
+    ] = False,
+) -> None:
+    """Summarise a period: the pairs that rose most, the watch hits, the watched pairs' stories."""
+    from etl.digest_command import digest_command
+
+    try:
+        text = digest_command(
+            _settings(db).db_path, _monitor_config(config), since, watch, out, notify, say=_say
+        )
+    except ValueError as err:
+        _say(f"error: {err}")
+        raise typer.Exit(2) from None
+    if text is not None:
+        typer.echo(text)
+
+
+def _monitor_config(path: Path | None):
+    from etl.alerts_command import monitor_config
+    from etl.watch.config import ConfigError
+
+    try:
+        return monitor_config(path)
+    except ConfigError as err:
+        _say(f"error: {err}")
+        raise typer.Exit(2) from None
+
+
+def _alerts_after_cycle(monitor, db_path: Path):
+    """The alerts pass the watcher runs after each published cycle (refs #17)."""
+    from etl.alerts_command import alerts_pass
+
+    def after_cycle() -> None:
+        # a failed alerts pass (an unreadable secrets file) is said and retried next cycle;
+        # it never stops the watcher from loading
+        try:
+            alerts_pass(db_path, monitor, say=_say)
+        except EtlError as err:
+            _say(f"alerts failed, retrying after the next cycle: {err}")
+
+    return after_cycle
 
 
 @app.command()

@@ -1,12 +1,12 @@
 -- one row per country pair (country_a < country_b) with at least $min_articles in the period
 -- [$start, $end], most articles first: count and share per mille of all articles (numerator
 -- and denominator), the previous period [$prev_start, $start) for comparison, mean pair
--- tone, conflict share and a spike flag (more than $spike_ratio times the previous period and
--- at least $spike_min_articles). With $window = 'sentence' the count is articles
+-- tone and conflict share (the spike flags are the detector's, over pair_activity, refs
+-- #17). With $window = 'sentence' the count is articles
 -- naming both countries in one sentence, out of articles with text; articles without text
 -- (GDELT) are counted apart as not measured.
 -- params: $start, $end, $prev_start, $lang, $source, $origin, $countries, $window,
--- $min_articles, $spike_ratio, $spike_min_articles, $row_limit
+-- $min_articles, $row_limit
 with
 
 countries as (
@@ -82,9 +82,6 @@ final as (
         / nullif(measured.previous_articles, 0) as change_pct,
         measured.mean_tone,
         measured.conflict_share,
-        measured.previous_total_articles > 0
-        and measured.articles >= $spike_min_articles
-        and measured.articles > $spike_ratio * measured.previous_articles as is_spike,
         measured.not_measured_articles
     from measured
     left join countries as a on measured.country_a = a.country

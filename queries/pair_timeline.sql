@@ -1,14 +1,13 @@
 -- one row per $bucket (day | week | month) from $start to $end for the pair
 -- ($country_a < $country_b), empty buckets included: the pair's articles and all articles
 -- (numerator and denominator of the share per mille), a trailing rolling mean over
--- $rolling_buckets, the spike flag (more than $spike_ratio times the mean of the previous
--- $rolling_buckets buckets, and at least $spike_min_articles), pair tone and conflict share.
--- A bucket cut by $start or $end is partial: it counts fewer days, so it is neither a spike
--- nor part of a baseline.
+-- $rolling_buckets, pair tone and conflict share. A bucket cut by $start or $end is
+-- partial: it counts fewer days. Spikes are the detector's (monitor/spikes.py, refs #17),
+-- over pair_activity, not this query's.
 -- With $window = 'sentence' the count is articles naming both countries in one sentence out
 -- of articles with text; a bucket without any text is null (not measured), not zero.
 -- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $bucket,
--- $rolling_buckets, $spike_ratio, $spike_min_articles
+-- $rolling_buckets
 with
 
 daily_totals as (
@@ -103,11 +102,7 @@ with_baseline as (
             order by bucket
             -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
             rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
-        ) as rolling_share_per_mille,
-        avg(case when not is_partial then articles end) over (
-            order by bucket
-            rows between $rolling_buckets preceding and 1 preceding
-        ) as baseline_articles
+        ) as rolling_share_per_mille
     from measured
 ),
 
@@ -121,13 +116,6 @@ final as (
         share_per_mille,
         rolling_articles,
         rolling_share_per_mille,
-        baseline_articles,
-        coalesce(
-            not is_partial
-            and articles >= $spike_min_articles
-            and articles > $spike_ratio * baseline_articles,
-            false
-        ) as is_spike,
         is_partial,
         mean_tone,
         conflict_share,

@@ -34,16 +34,15 @@ DASHBOARD_QUERIES = {
         "change",
         "mean_tone",
         "conflict_share",
-        "is_spike",
         "not_measured_articles",
     },
+    "pair_activity": {"country_a", "country_b", "day", "articles", "sources", "stories"},
     "pair_timeline": {
         "bucket",
         "articles",
         "total_articles",
         "share_per_mille",
         "rolling_articles",
-        "is_spike",
         "mean_tone",
         "conflict_share",
         "not_measured_articles",
@@ -83,6 +82,7 @@ def dashboard_requests(filters: state.Filters) -> list[requests.Request]:
         requests.overview_totals(filters),
         requests.overview_top_pairs(filters),
         requests.pair_timeline(filters, pair),
+        requests.pair_activity(filters, ["-".join(pair)], filters.bucket),
         requests.pair_summary(filters, pair),
         requests.pair_third_countries(filters, pair),
         requests.pair_matrix(filters),
@@ -163,7 +163,6 @@ def test_overview_compares_with_the_previous_period_of_equal_length(tiny_con):
     prk_rus = top[(top["country_a"] == "PRK") & (top["country_b"] == "RUS")].iloc[0]
     # the previous period (2023-12-09 .. 2024-02-03) holds a1 and a2
     assert (prk_rus["articles"], prk_rus["previous_articles"], prk_rus["change"]) == (3, 2, 1)
-    assert not prk_rus["is_spike"]
 
 
 def test_overview_totals_describe_the_filtered_coverage(tiny_con):
@@ -198,29 +197,9 @@ def test_a_bucket_without_any_text_is_not_measured_rather_than_zero(tiny_con):
     assert day["not_measured_articles"] == 1
 
 
-@pytest.mark.parametrize(
-    "daily,spike_on",
-    [
-        # a quiet week then 10 articles: a spike
-        ([1, 1, 1, 1, 1, 1, 1, 10], [7]),
-        # 1 -> 3 articles is more than twice the baseline, but too few to call a spike
-        ([1, 1, 1, 1, 1, 1, 1, 3], []),
-        # steady high volume is not a spike, even at 20 a day
-        ([20] * 8, []),
-        # the first day has no baseline to exceed
-        ([10, 0, 0, 0, 0, 0, 0, 0], []),
-    ],
-)
-def test_spikes_need_a_clear_margin_over_the_trailing_mean_and_enough_articles(daily, spike_on):
-    con = _timeline_tables(daily)
-    filters = state.Filters(**{**ANY_FILTERS, "end": date(2024, 1, len(daily)), "bucket": "day"})
-    frame = run(con, requests.pair_timeline(filters, ("PRK", "RUS")))
-    assert list(frame.index[frame["is_spike"]]) == spike_on
-
-
-def test_a_partial_first_bucket_is_neither_a_spike_nor_a_baseline():
+def test_a_partial_first_bucket_is_marked_as_such():
     # 2024-01-01 is a Monday: a range starting on Sunday 2024-01-07 cuts its first week to a
-    # single day, whose 1 article would otherwise make the full week of 10 look like a spike
+    # single day, which the chart draws faint
     con = _timeline_tables([0] * 6 + [1] + [2] * 7 + [10] * 7)
     filters = state.Filters(
         **{**ANY_FILTERS, "start": date(2024, 1, 7), "end": date(2024, 1, 21), "bucket": "week"}
@@ -228,9 +207,6 @@ def test_a_partial_first_bucket_is_neither_a_spike_nor_a_baseline():
     frame = run(con, requests.pair_timeline(filters, ("PRK", "RUS")))
     assert list(frame["articles"]) == [1, 14, 70]
     assert list(frame["is_partial"]) == [True, False, False]
-    assert list(frame["is_spike"]) == [False, False, True]
-    baseline = frame["baseline_articles"]
-    assert pd.isna(baseline.iloc[1]) and baseline.iloc[2] == 14.0
 
 
 def test_third_countries_are_shares_of_the_pairs_articles(tiny_con):

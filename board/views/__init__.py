@@ -7,7 +7,7 @@ from collections.abc import Callable
 from board.data import Database
 from board.listing import Listing
 from board.state import Filters, Options
-from board.views import articles, matrix, network, overview, pair, world
+from board.views import alerts, articles, matrix, network, overview, pair, watchlists, world
 
 View = Callable[[Database, Filters, Options], None]
 
@@ -18,6 +18,8 @@ VIEWS: dict[str, View] = {
     "network": network.render,
     "map": world.render,
     "articles": articles.render,
+    "watchlists": watchlists.render,
+    "alerts": alerts.render,
 }
 
 LISTINGS: dict[str, Callable[[Filters], Listing]] = {

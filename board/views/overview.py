@@ -7,8 +7,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from board import charts, panel, requests, settings
-from board.data import Database, run
+from board import charts, panel, requests, spikes
+from board.data import Database, open_database, run
 from board.listing import Listing
 from board.state import Filters, Options
 
@@ -39,15 +39,17 @@ COLUMNS = {
         "Previous", format="%d", width=COMPACT, help="Articles in the previous period"
     ),
 }
-"""Shown in this order: what moved first, then the previous period. The ISO-3 codes and the
-share's denominator (the same in every row, given in the caption) are in the CSV but not on
-screen, so that a 1280 px screen shows every column (refs #11)."""
+"""Shown in this order: what moved first, then the previous period. The ISO-3 codes, the
+share's denominator (the same in every row, given in the caption) and each spike's why
+(captions under the table) are in the CSV but not on screen, so that a 1280 px screen shows
+every column (refs #11)."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     totals = run(database, *requests.overview_totals(filters))
     _totals(totals.frame.iloc[0], filters)
     pairs = run(database, *requests.overview_top_pairs(filters))
+    flagged = spikes.top_pairs(spikes.cached(database), filters, pairs.frame)
     if pairs.frame.empty:
         panel.empty(
             f"No country pair has at least {filters.min_articles} article(s) with these filters. "
@@ -61,11 +63,10 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     )
     st.caption(
         f"{_how_many(pairs.frame, int(totals.frame['pairs'].iloc[0]), filters)} "
-        f"{compared}. Select a row to open the pair; a spike is more than "
-        f"{settings.SPIKE_RATIO:g}x the previous period with at least "
-        f"{settings.SPIKE_MIN_ARTICLES} articles."
+        f"{compared}. Select a row to open the pair. Spike: a day of the period that the "
+        "spike detector flags (README, Spikes; the alerts use the same)."
     )
-    shown = _table(pairs.frame, filters)
+    shown = _table(flagged, filters)
     st.dataframe(
         shown,
         key=TABLE_KEY,
@@ -76,7 +77,9 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         on_select=partial(_open_pair, shown),
         selection_mode="single-row",
     )
-    st.plotly_chart(charts.top_pairs_bar(pairs.frame, filters.measure), key="top_pairs_chart")
+    for pair in shown[shown["is_spike"]].itertuples(index=False):
+        st.caption(f"Spike, {pair.pair_name}: {pair.spike_why}.")
+    st.plotly_chart(charts.top_pairs_bar(flagged, filters.measure), key="top_pairs_chart")
     panel.download_and_sql(
         "overview",
         "top-pairs",
@@ -94,8 +97,13 @@ def listing(filters: Filters) -> Listing:
         "top-pairs",
         "top-pairs",
         requests.overview_top_pairs(filters, row_limit=None),
-        partial(_table, filters=filters),
+        partial(_csv_rows, filters=filters),
     )
+
+
+def _csv_rows(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """A chunk of the CSV's pairs with their spike flags, as the table shows them."""
+    return _table(spikes.download_top_pairs(open_database(), filters, frame), filters)
 
 
 def _totals(row: pd.Series, filters: Filters) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from board import charts, panel, requests, settings
+from board import charts, panel, requests, settings, spikes
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -20,7 +20,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     title = pair_title(filters.pair, options)
     st.subheader(title)
     timeline = run(database, *requests.pair_timeline(filters, filters.pair))
-    frame = timeline.frame
+    frame = spikes.timeline(database, filters, timeline.frame)
     if not frame["articles"].fillna(0).any() and not frame["not_measured_articles"].any():
         panel.empty(
             f"No article names both {title.replace(' – ', ' and ')} between {filters.start} and "
@@ -77,9 +77,26 @@ def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
             "sentence level. Buckets without any text show a gap, not a zero."
         )
     st.caption(
-        f"Rolling mean over {settings.ROLLING_BUCKETS[filters.bucket]} {filters.bucket}s; a "
-        f"spike is more than {settings.SPIKE_RATIO:g}x the mean of the previous buckets and at "
-        f"least {settings.SPIKE_MIN_ARTICLES} articles."
+        f"Rolling mean over {settings.ROLLING_BUCKETS[filters.bucket]} {filters.bucket}s. "
+        f"{spike_rule(filters.bucket)}"
+    )
+    for why in frame.loc[frame["is_spike"], ["bucket", "spike_why"]].itertuples(index=False):
+        st.caption(f"Spike {why.bucket:%Y-%m-%d}: {why.spike_why}.")
+
+
+def spike_rule(bucket: str) -> str:
+    """The detector's rule in a sentence (README "Spikes" has the method)."""
+    s = settings.SPIKES
+    baseline = {
+        "day": f"the {s.baseline_days} days before, weekday by weekday",
+        "week": f"the {s.baseline_weeks} weeks before",
+        "month": f"the {s.baseline_months} months before",
+    }[bucket]
+    return (
+        f"A spike is a {bucket} improbably high against {baseline} (Poisson p ≤ "
+        f"{s.max_p:g}), with at least {s.min_count} articles, {s.min_ratio:g}x the expected "
+        f"count, {s.min_sources} sources and {s.min_stories} stories; a burst is flagged on "
+        "its first bucket only."
     )
 
 
@@ -95,10 +112,10 @@ def _partial_note(frame: pd.DataFrame, filters: Filters) -> str:
     ]
     if len(ends) == 1:
         cut = f"the {ends[0]} {filters.bucket} only partly falls"
-        rest = "so it counts fewer days; it is never a spike and not part of a baseline"
+        rest = "so it counts fewer days"
     else:
         cut = f"the first and last {filters.bucket}s only partly fall"
-        rest = "so they count fewer days; they are never spikes and not part of a baseline"
+        rest = "so they count fewer days"
     return f"Faint bars: {cut} between {filters.start} and {filters.end}, {rest}."
 
 

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from etl.alerts.settings import AlertSettings
 from etl.sources import format_names
 from etl.sources.gdelt_download import BASE_URL
+from etl.watch.watch_config import alerts_table, watch_tables
+from monitor.store import Watchlist
 
 KINDS = ("gdelt", "feed", "folder")
 
@@ -66,6 +69,9 @@ class SourceConfig:
 class MonitorConfig:
     path: Path
     sources: tuple[SourceConfig, ...]
+    watches: tuple[Watchlist, ...] = ()
+    """The `[[watch]]` tables (refs #17); the dashboard's watchlists are in the store."""
+    alerts: AlertSettings = AlertSettings()
 
 
 def parse_interval(value: Any) -> float:
@@ -80,8 +86,9 @@ def parse_interval(value: Any) -> float:
     return float(int(match[1]) * _UNIT_SECONDS[match[2]])
 
 
-def load_config(path: Path) -> MonitorConfig:
-    """Read and check a monitor configuration.
+def load_config(path: Path, *, need_sources: bool = True) -> MonitorConfig:
+    """Read and check a monitor configuration; `need_sources` False for the alerts and
+    digest commands, which need only its watchlists.
 
     Raises:
         ConfigError: unreadable file, bad TOML, unknown key, bad value or duplicate name.
@@ -98,11 +105,19 @@ def load_config(path: Path) -> MonitorConfig:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
     where = _Lines(path, text)
     for key in document:
-        if key != "source":
-            raise ConfigError(f"{where.top(key)}: unknown key {key!r}; expected [[source]] tables")
+        if key not in ("source", "watch", "alerts"):
+            raise ConfigError(
+                f"{where.top(key)}: unknown key {key!r}; expected [[source]], [[watch]] "
+                "and [alerts] tables"
+            )
     tables = document.get("source", [])
-    if not isinstance(tables, list) or not tables:
+    if not isinstance(tables, list) or (need_sources and not tables):
         raise ConfigError(f"{path}: no [[source]] tables; see monitor.example.toml")
+    try:
+        watches = watch_tables(document.get("watch", []), str(path))
+        alerts = alerts_table(document.get("alerts", {}), str(path), path.parent)
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
     sources = tuple(_source(table, index, where) for index, table in enumerate(tables))
     seen: dict[str, int] = {}
     for index, source in enumerate(sources):
@@ -112,7 +127,7 @@ def load_config(path: Path) -> MonitorConfig:
                 f"(first at line {where.line(seen[source.name], 'name')})"
             )
         seen[source.name] = index
-    return MonitorConfig(path, sources)
+    return MonitorConfig(path, sources, watches, alerts)
 
 
 def _source(table: dict[str, Any], index: int, where: _Lines) -> SourceConfig:

@@ -33,8 +33,10 @@ def watch(
     say: Callable[[str], None] = lambda _line: None,
     command: str = "",
     stop: threading.Event | None = None,
+    after_cycle: Callable[[], object] = lambda: None,
 ) -> int:
-    """Run the configured sources when due; with `once`, each source once.
+    """Run the configured sources when due; with `once`, each source once. `after_cycle`
+    runs after each cycle that published (the alerts pass, refs #17).
 
     Returns the number of cycles whose load failed (a message was said for each).
     """
@@ -46,7 +48,10 @@ def watch(
         while not stop.is_set():
             now = time.monotonic()
             due = [s for s in config.sources if due_at[s.name] <= now]
-            failed += _cycle(due, settings, ctx, stop, say, command, due_at)
+            failures = _cycle(due, settings, ctx, stop, say, command, due_at)
+            failed += failures
+            if not failures:
+                after_cycle()
             if once:
                 break
             stop.wait(max(min(due_at.values()) - time.monotonic(), 0.0))

@@ -213,8 +213,11 @@ def published_synthetic(served_db: Path, tmp_path: Path) -> Iterator[Path]:
 
 
 def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synthetic):
-    # 2024 Q1 of the synthetic data mixes spiking (red) and steady (blue) pairs; bars were
-    # grouped by colour, so a steady pair ranked 2nd could be drawn below every spike
+    # bars were grouped by colour, so a steady pair ranked 2nd could be drawn below every
+    # spike; the spike detector (refs #17) flags nothing in this synthetic quarter (no pair
+    # has 5 articles a day from 2 sources), so the mixed colours are tests/test_charts.py's
+    # test_top_pairs_bars_keep_the_rank_order_when_spikes_and_steady_pairs_mix, and this one
+    # checks that the browser draws the bars in the query's rank order
     query = "view=overview&start=2024-01-01&end=2024-03-31"
     open_view(page, server, query)
     assert_no_exception(page)
@@ -237,12 +240,8 @@ def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synt
             countries=[],
             window="article",
             min_articles=1,
-            spike_ratio=2.0,
-            spike_min_articles=5,
             row_limit=25,
         )
-    spikes = list(ranked["is_spike"])
-    assert any(not a and b for a, b in zip(spikes, spikes[1:], strict=False)), "mixed colours"
     assert drawn == list(ranked["pair_name"])
 
 

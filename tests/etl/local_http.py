@@ -59,13 +59,18 @@ def serve(
     requests: list[tuple[str, str]] = []
     state = {"requests": requests, "failures": {k: list(v) for k, v in (failures or {}).items()}}
     handler = type("Handler", (_QuietHandler,), state)
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
-    )
+    with running(functools.partial(handler, directory=str(directory))) as address:
+        yield f"http://{address}", requests
+
+
+@contextmanager
+def running(handler) -> Iterator[str]:
+    """A threaded HTTP server on a free port of 127.0.0.1 with `handler`; yields host:port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+        yield f"127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,37 @@ def test_the_cli_says_the_config_error_on_one_line_and_exits_2(tmp_path):
         f"error: {path}, line 10: every: 'soon' is not an interval; write e.g. '30s', "
         "'15min', '1h', '1d'"
     ]
+
+
+def test_the_shipped_example_has_watchlists_and_alert_settings():
+    config = load_config(EXAMPLE)
+    korea, taiwan = config.watches
+    assert (korea.name, korea.pairs, korea.origin) == ("Korea-Russia", ("PRK-RUS",), "config")
+    assert (taiwan.sensitivity, taiwan.keywords) == ("high", ("strait", "drill"))
+    assert config.alerts.secrets_file == Path("/etc/tension-monitor/secrets.toml")
+
+
+@pytest.mark.parametrize(
+    "watch,message",
+    [
+        # pairs are put in order, so a reversed one is the same pair
+        ('name = "w"\npairs = ["RUS-PRK"]', None),
+        ('name = "w"\npairs = ["Korea"]', "'KOREA' is not a pair of two ISO-3 codes"),
+        ('name = "w"', "needs at least one pair or country"),
+        ('name = "w"\ncountries = ["PRK"]\nsensitivity = "max"', "sensitivity must be one of"),
+        ('name = "w"\ncountries = ["PRK"]\nnotfy = []', "unknown key 'notfy'"),
+        # a password written into a URL would be stored and shown: it must be a placeholder
+        (
+            'name = "w"\ncountries = ["PRK"]\nnotify = ["mailtos://me:hunter2@smtp.example.org"]',
+            "holds a password: write it as {NAME}",
+        ),
+    ],
+)
+def test_watch_tables_are_checked_with_a_message_naming_the_watch(tmp_path, watch, message):
+    path = write(tmp_path, f"{GOOD}\n[[watch]]\n{watch}\n")
+    if message is None:
+        assert load_config(path).watches[0].pairs == ("PRK-RUS",)
+        return
+    with pytest.raises(ConfigError, match=re.escape(message)) as caught:
+        load_config(path)
+    assert "[[watch]] #1 ('w')" in str(caught.value)

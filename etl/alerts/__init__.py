@@ -1,0 +1,1 @@
+"""Watchlists checked against the spike detector, alerts sent once, and the digest (#17)."""

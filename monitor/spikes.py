@@ -1,0 +1,286 @@
+"""The one spike detector: the pair view, the overview, alerts and the digest use it (refs #17).
+
+A day is a spike when its count is improbably high against what the pair's own trailing
+baseline expects for that weekday, it is big enough to matter, and it is carried by more
+than one source and more than one story. Method (README, "Spikes"):
+
+1. expected(t): the mean of the `baseline_days` before t (default 28) times the weekday's
+   factor, (its 4 days' articles + k) / (4 x the mean + k) with k = `weekday_prior`: a
+   busy pair's Mondays are compared with its Mondays, a sparse pair's factor stays near 1;
+   never below one article per baseline window (a pair never named before still has one).
+2. p: the Poisson probability of a count at least this high when the rate is the expected
+   one plus one standard error of its estimate (the baseline is itself a noisy guess).
+3. A spike needs p <= max_p, count >= min_count, count >= min_ratio x expected, at least
+   min_sources distinct sources and min_stories distinct stories, and no day meeting all of
+   these in the `cooldown_days` before it: a burst that lasts is flagged on its first day.
+
+A week or month bucket is judged the same way against the buckets before it
+(`baseline_weeks`, `baseline_months`; no weekday effect), so a sparse pair whose news
+never fills a day can still spike in a month.
+
+Input: one row per bucket (missing ones are zero) with `count`, `sources` and `stories`.
+`count` is in the view's unit (articles today; stories once the unit switch lands).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class SpikeSettings:
+    baseline_days: int = 28
+    """Days of trailing baseline: four of each weekday."""
+    min_history_days: int = 7
+    """Days of data before a day can be judged at all: less is no baseline."""
+    weekday_prior: float = 5.0
+    """Pseudo-articles pulling a weekday's factor towards 1: a sparse pair's 4 Mondays say
+    little about Mondays, a busy pair's say a lot."""
+    max_p: float = 2e-3
+    """Poisson tail probability at most this (bench/eval_spikes.py: under 1 false alarm per
+    pair-year at every volume tried)."""
+    min_count: int = 5
+    """At least this many: 1 -> 3 articles is a coincidence, not news."""
+    min_ratio: float = 2.0
+    """At least this many times the expected count: a busy pair's +20 % is not a spike."""
+    min_sources: int = 2
+    """Distinct sources: one outlet's series of pieces is not the world noticing."""
+    min_stories: int = 2
+    """Distinct stories: one report copied by the wires is one event, not a surge."""
+    cooldown_days: int = 3
+    """Quiet days after a day meeting the rule before the next flag: one burst, one flag."""
+    baseline_weeks: int = 8
+    """Weekly buckets: the baseline is the 8 weeks before (28 days would be 4 noisy points)."""
+    baseline_months: int = 6
+    """Monthly buckets: the 6 months before."""
+    min_history_buckets: int = 3
+    """Weeks or months of data before one can be judged."""
+
+
+@dataclass(frozen=True)
+class Grain:
+    """How one bucket size is judged: its baseline, history and cooldown in buckets."""
+
+    bucket: str
+    frequency: str
+    """pandas frequency of the bucket starts."""
+    baseline: int
+    min_history: int
+    cooldown: int
+    weekday_effects: bool
+
+
+def grain(settings: SpikeSettings, bucket: str) -> Grain:
+    """The judging of 'day', 'week' or 'month' buckets under `settings`."""
+    if bucket == "day":
+        days = settings.baseline_days, settings.min_history_days, settings.cooldown_days
+        return Grain("day", "D", *days, weekday_effects=True)
+    baseline = settings.baseline_weeks if bucket == "week" else settings.baseline_months
+    frequency = "W-MON" if bucket == "week" else "MS"
+    return Grain(bucket, frequency, baseline, settings.min_history_buckets, 1, False)
+
+
+COUNTED = ("count", "sources", "stories")
+"""The input's measures: the count in the view's unit, its distinct sources and stories."""
+
+SENSITIVITY = {"low": 2e-4, "normal": 2e-3, "high": 2e-2}
+"""A watchlist's sensitivity is its max_p: low alerts less, high more."""
+
+
+def with_sensitivity(settings: SpikeSettings, sensitivity: str) -> SpikeSettings:
+    """The settings with a watchlist's sensitivity ('low' | 'normal' | 'high')."""
+    return replace(settings, max_p=SENSITIVITY[sensitivity])
+
+
+def bucket_start(day: date, bucket: str) -> date:
+    """The first day of the day, week (Monday) or month bucket holding `day`."""
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def lead_start(start: date, settings: SpikeSettings, bucket: str = "day") -> date:
+    """The first day a caller reads so that the buckets from `start` on have their baseline."""
+    judged = grain(settings, bucket)
+    lead = judged.baseline + judged.cooldown
+    first = pd.Timestamp(bucket_start(start, bucket))
+    offset = {"day": pd.DateOffset(days=lead), "week": pd.DateOffset(weeks=lead)}
+    return (first - offset.get(bucket, pd.DateOffset(months=lead))).date()
+
+
+def detect(
+    counts: pd.DataFrame,
+    start: date,
+    end: date,
+    settings: SpikeSettings,
+    bucket: str = "day",
+    data_start: date | None = None,
+) -> pd.DataFrame:
+    """Judge every bucket of one series from the one holding `start` to the one holding `end`.
+
+    Args:
+        counts: rows with `day` (the bucket's first day), `count`, `sources`, `stories`;
+            buckets from `lead_start` to before `start` are the baseline; missing ones are 0.
+        data_start: the first day the database has any article: buckets before it are no
+            data rather than zero, so a new monitor does not take its first day for a burst.
+    Returns:
+        one row per bucket: day, count, sources, stories, expected, z, p, is_spike and why
+        (a sentence for spikes, empty otherwise).
+    """
+    one = counts.assign(key="")
+    judged = detect_many(one, [""], start, end, settings, bucket, data_start)
+    return judged.drop(columns="key")
+
+
+def detect_many(
+    counts: pd.DataFrame,
+    keys: list[str],
+    start: date,
+    end: date,
+    settings: SpikeSettings,
+    bucket: str = "day",
+    data_start: date | None = None,
+) -> pd.DataFrame:
+    """`detect` for many series at once (the overview's every pair), as arrays of series x
+    buckets: `counts` has a `key` column naming the series, one of `keys`.
+
+    Returns:
+        `detect`'s rows with the `key` first, series in the order of `keys`.
+    """
+    judged_as = grain(settings, bucket)
+    buckets = pd.date_range(lead_start(start, settings, bucket), end, freq=judged_as.frequency)
+    grid = {name: np.zeros((len(keys), len(buckets)), dtype=np.int64) for name in COUNTED}
+    rows = counts[counts["key"].isin(keys)]
+    at = buckets.get_indexer(pd.to_datetime(rows["day"]))
+    inside = at >= 0
+    series = pd.Index(keys).get_indexer(rows["key"])[inside]
+    for name in COUNTED:
+        grid[name][series, at[inside]] = rows[name].to_numpy()[inside]
+    weekdays = buckets.day_of_week.to_numpy() if judged_as.weekday_effects else None
+    known = 0
+    if data_start is not None:
+        known = int(np.searchsorted(buckets, pd.Timestamp(bucket_start(data_start, bucket))))
+    counted = grid["count"]
+    expected, error = _baseline(counted, weekdays, judged_as, settings.weekday_prior, known)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (counted - expected) / np.sqrt(expected + error**2)
+        plausible = (
+            (counted >= settings.min_count)
+            & (counted >= settings.min_ratio * expected)
+            & (grid["sources"] >= settings.min_sources)
+            & (grid["stories"] >= settings.min_stories)
+        )
+    p = np.ones(counted.shape)
+    # the Poisson tail only where the other rules already hold: a few cells of many
+    cells = np.nonzero(plausible)
+    p[cells] = _poisson_tail(counted[cells], (expected + error)[cells])
+    meets = plausible & (p <= settings.max_p)
+    spike = meets & ~_recently(meets, judged_as.cooldown)
+    days = buckets.date
+    why = np.full(counted.shape, "", dtype=object)
+    for i, t in zip(*np.nonzero(spike), strict=True):
+        row = {name: grid[name][i, t] for name in COUNTED}
+        why[i, t] = _why(
+            row | {"day": days[t], "expected": expected[i, t], "z": z[i, t]}, judged_as
+        )
+    first = int(np.searchsorted(buckets, pd.Timestamp(bucket_start(start, bucket))))
+    shown = slice(first, None)
+    return pd.DataFrame(
+        {
+            "key": np.repeat(keys, len(days) - first),
+            "day": np.tile(days[shown], len(keys)),
+            **{name: grid[name][:, shown].ravel() for name in COUNTED},
+            "expected": expected[:, shown].ravel(),
+            "z": z[:, shown].ravel(),
+            "p": p[:, shown].ravel(),
+            "is_spike": spike[:, shown].ravel(),
+            "why": why[:, shown].ravel(),
+        }
+    )
+
+
+def _baseline(
+    counts: np.ndarray,
+    weekdays: np.ndarray | None,
+    judged_as: Grain,
+    prior: float,
+    known: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The expected count of each series x bucket and the standard error of that guess (NaN:
+    none, fewer than `min_history` buckets since the first `known` one)."""
+    window = judged_as.baseline
+    width = counts.shape[1]
+    total = np.concatenate([np.zeros((counts.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1)
+    t = np.arange(width)
+    lo = np.maximum(known, t - window)
+    judged = t >= known + judged_as.min_history
+    t, lo = t[judged], lo[judged]
+    days = t - lo
+    mean = (total[:, t] - total[:, lo]) / days
+    if weekdays is None:
+        rate, points = mean, np.broadcast_to(days, mean.shape)
+    else:
+        # the same weekday's days within the window: t - 7, t - 14, ... back to lo
+        same = np.zeros(mean.shape)
+        same_days = np.zeros(len(t))
+        for back in range(7, window + 1, 7):
+            inside = t - back >= lo
+            same += np.where(inside, counts[:, np.maximum(t - back, 0)], 0)
+            same_days += inside
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.nan_to_num(mean * (same + prior) / (same_days * mean + prior))
+        points = np.broadcast_to(same_days + days / 7, mean.shape)
+    expected = np.full(counts.shape, np.nan)
+    error = np.full(counts.shape, np.nan)
+    expected[:, judged] = np.maximum(rate, 1.0 / window)
+    error[:, judged] = np.sqrt(expected[:, judged] / points)
+    return expected, error
+
+
+def _poisson_tail(counts: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """P(X >= count) for X ~ Poisson(rate), 1 where there is no rate or the count is low."""
+    p = np.ones(len(counts))
+    for i, (count, rate) in enumerate(zip(counts, rates, strict=True)):
+        if np.isnan(rate) or count <= rate:
+            continue
+        # the tail summed upwards from `count`: terms shrink geometrically past the rate
+        term = math.exp(count * math.log(rate) - rate - math.lgamma(count + 1))
+        tail, k = 0.0, int(count)
+        while term > tail * 1e-12 and term > 0:
+            tail += term
+            k += 1
+            term *= rate / k
+        p[i] = min(tail, 1.0)
+    return p
+
+
+def _recently(meets: np.ndarray, days: int) -> np.ndarray:
+    """Whether any of the `days` buckets before each one met the rule (along each series)."""
+    before = np.zeros(meets.shape, dtype=bool)
+    for lag in range(1, days + 1):
+        before[:, lag:] |= meets[:, :-lag]
+    return before
+
+
+def _why(row: dict, judged_as: Grain) -> str:
+    """'14 articles, 9 stories from 6 sources vs 1.6 expected on a Saturday (28-day
+    baseline); z = 7.9'."""
+    when = (
+        f"on a {WEEKDAYS[row['day'].weekday()]}"
+        if judged_as.weekday_effects
+        else f"in a {judged_as.bucket}"
+    )
+    return (
+        f"{row['count']} articles, {row['stories']} stories from {row['sources']} sources vs "
+        f"{row['expected']:.1f} expected {when} ({judged_as.baseline}-{judged_as.bucket} "
+        f"baseline); z = {row['z']:.1f}"
+    )

@@ -1,0 +1,132 @@
+"""Watchlists and alerts in the dashboard (refs #17): a watchlist saved with "Watch this" is
+in the store the watcher reads, and fires there; the Watchlists page edits and deletes; the
+Alerts page shows the history with links to the views, and never a secret."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import clock
+from etl.alerts.run import run_alerts
+from etl.alerts.settings import AlertSettings
+from monitor.store import Store, Watchlist
+from tests import alerts_world
+from tests.receivers import webhook
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+SECRET = "s3cr3t-dashboard-token-77"
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored() -> Iterator[None]:
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
+@pytest.fixture(scope="module")
+def world_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("watch")
+    return alerts_world.build(folder / "tension.duckdb", folder / "in")
+
+
+@pytest.fixture
+def world(world_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TENSION_DB", str(world_db))
+    monkeypatch.setenv("TENSION_STORE", str(tmp_path / "store.sqlite"))
+    monkeypatch.setattr(clock, "utc_now", lambda: alerts_world.NOW)
+    return world_db
+
+
+def open_page(**query: str) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def test_a_watchlist_saved_with_watch_this_is_seen_by_the_watcher(world, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOOK", SECRET)
+    at = open_page(view="pair", pair="PRK-RUS", start="2026-02-01", end="2026-03-10")
+    assert not at.exception
+    with webhook() as (address, received):
+        at.text_input(key="watch_name").input("Korea watch")
+        at.text_area(key="watch_notify").input(f"json://{address}/hook?+X-Token={{HOOK}}")
+        at.button(key="watch_save").click().run()
+        assert not at.exception
+        assert any("Saved watchlist 'Korea watch'" in s.value for s in at.success)
+        store = Store(tmp_path / "store.sqlite")
+        [saved] = store.watchlists()
+        assert (saved.name, saved.pairs, saved.countries) == ("Korea watch", ("PRK-RUS",), ())
+        # the watcher reads the same store: the burst fires for the dashboard's watchlist
+        report = run_alerts(world, store, [], AlertSettings(backoff_seconds=0))
+    assert report.new == 1 and len(received.posts) == 1
+    assert received.posts[0]["headers"]["X-Token"] == SECRET
+
+
+def test_a_password_in_a_notify_url_is_refused_not_stored(world, tmp_path):
+    at = open_page(view="pair", pair="PRK-RUS")
+    at.text_area(key="watch_notify").input(f"mailtos://me:{SECRET}@smtp.example.org")
+    at.button(key="watch_save").click().run()
+    assert any("holds a password" in e.value for e in at.error)
+    assert Store(tmp_path / "store.sqlite").watchlists() == []
+
+
+def test_the_watchlists_page_edits_and_deletes(world, tmp_path):
+    store = Store(tmp_path / "store.sqlite")
+    store.save_watchlist(Watchlist("Reef", pairs=("CHN-PHL",)))
+    at = open_page(view="watchlists")
+    assert not at.exception
+    at.text_input(key="edit_keywords").input("reef, fishing")
+    at.selectbox(key="edit_sensitivity").select("high")
+    at.button(key="edit_save").click().run()
+    [edited] = store.watchlists()
+    assert (edited.keywords, edited.sensitivity) == (("reef", "fishing"), "high")
+    at.button(key="edit_delete").click().run()
+    assert not at.exception
+    assert store.watchlists() == []
+    assert any("No watchlist yet" in i.value for i in at.info)
+
+
+def test_the_alerts_page_links_each_alert_to_its_view_and_shows_no_secret(
+    world, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("HOOK", SECRET)
+    store = Store(tmp_path / "store.sqlite")
+    with webhook() as (address, _received):
+        notify = (f"json://{address}/hook/{{HOOK}}?+X-Token={{HOOK}}",)
+        store.save_watchlist(Watchlist("Korea", pairs=("PRK-RUS",), notify=notify))
+        run_alerts(world, store, [], AlertSettings(backoff_seconds=0))
+    at = open_page(view="alerts")
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table.iloc[0]
+    assert (row["watch_name"], row["pair"], row["status"]) == ("Korea", "PRK-RUS", "sent")
+    assert row["why"].startswith("12 articles, 12 stories from 4 sources")
+    assert row["channel"] == f"json://{address}"
+    link = dict(parse_qsl(row["view"].removeprefix("./?")))
+    assert (link["view"], link["pair"], link["end"]) == ("pair", "PRK-RUS", "2026-03-10")
+    assert SECRET not in table.to_csv()
+    assert all(SECRET not in str(element.value) for element in at.main if hasattr(element, "value"))
+
+
+def test_the_pair_view_and_the_overview_flag_the_burst_with_its_why(world):
+    period = {"start": "2026-02-10", "end": "2026-03-10"}
+    pair = open_page(view="pair", pair="PRK-RUS", bucket="day", **period)
+    assert not pair.exception
+    captions = [c.value for c in pair.caption]
+    assert any(
+        c.startswith("Spike 2026-03-10: 12 articles, 12 stories from 4 sources") for c in captions
+    )
+    assert [m.value for m in pair.metric if m.label == "Spikes"] == ["1"]
+    overview = open_page(view="overview", **period)
+    assert not overview.exception
+    flagged = [c.value for c in overview.caption if c.value.startswith("Spike, ")]
+    # the burst pair only: the steady reef pair is never a spike
+    assert len(flagged) == 1
+    assert flagged[0].startswith("Spike, North Korea – Russia: 2026-03-10: 12 articles")
