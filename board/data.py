@@ -65,7 +65,7 @@ class Result:
         text, _ = search.split(self.params)
         if text is None:
             return queries.sql(self.name)
-        return f"-- search: {text}\n{queries.sql('search_scope')}\n\n{queries.sql(self.name)}"
+        return f"-- search: {text}\n{search.scope_sql()}\n\n{queries.sql(self.name)}"
 
 
 def open_database(path: Path | None = None) -> Database:

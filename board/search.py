@@ -297,6 +297,23 @@ def scope(con: duckdb.DuckDBPyConnection, docs: np.ndarray) -> None:
     queries.create_macros(con)
     con.register("search_hits", pd.DataFrame({"doc_no": docs}))
     queries.execute("search_scope", con)
+    for identifiers in _ROLLUPS:
+        queries.execute("search_scope_rollup", con, identifiers=identifiers)
+
+
+def scope_sql() -> str:
+    """The statements `scope` runs, as the SQL expander shows them."""
+    rollups = (queries.filled("search_scope_rollup", slots) for slots in _ROLLUPS)
+    return "\n\n".join((queries.sql("search_scope"), *rollups))
+
+
+# the published rollups (every language and source together) a scope stands in for, each
+# built from the scope's daily rows of its kind
+_ROLLUPS = tuple(
+    {"table": f"{kind}_{grain}_all", "rollup": f"{grain}_all_rows", "daily": f"{kind}_daily"}
+    for kind in ("country", "pair")
+    for grain in ("daily", "monthly", "yearly")
+)
 
 
 def split(params: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:

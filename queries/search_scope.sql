@@ -5,7 +5,8 @@
 -- board/search.py before this runs; the published tables are read through the catalog
 -- board/data.py attaches them as (tension). search_articles holds the matches' columns the
 -- daily aggregates need (read once); the daily aggregates are rebuilt from it with the
--- ETL's own *_rows macros, rollups included (tables: built once per search, board/data.py
+-- ETL's own *_rows macros, and their rollups by search_scope_rollup.sql (tables: built once
+-- per search, board/data.py
 -- keeps the cursor, and a query then reads them at half the time of views); the
 -- article-level tables are filtered views.
 -- no parameters
@@ -45,21 +46,3 @@ select * from country_daily_rows('search_articles', 'tension.mentions', 1);
 
 create or replace temp table pair_daily as
 select * from pair_daily_rows('search_articles', 'tension.article_pairs', 1);
-
-create or replace temp table country_daily_all as
-select * from daily_all_rows('country_daily');
-
-create or replace temp table country_monthly_all as
-select * from monthly_all_rows('country_daily');
-
-create or replace temp table country_yearly_all as
-select * from yearly_all_rows('country_daily');
-
-create or replace temp table pair_daily_all as
-select * from daily_all_rows('pair_daily');
-
-create or replace temp table pair_monthly_all as
-select * from monthly_all_rows('pair_daily');
-
-create or replace temp table pair_yearly_all as
-select * from yearly_all_rows('pair_daily');
