@@ -229,6 +229,19 @@ def signatures_table(tagged: list[TaggedArticle]) -> pa.Table:
     )
 
 
+def empty_table(table: str) -> pa.Table:
+    """No rows, in the columns a load writes to `table` (a lake's empty partition, attach)."""
+    epoch = datetime(1970, 1, 1)
+    return {
+        "articles": lambda: articles_table([], 0, epoch),
+        "mentions": lambda: mentions_table([]),
+        "article_pairs": lambda: pairs_table([]),
+        "evidence": lambda: evidence_table([]),
+        "story_signatures": lambda: signatures_table([]),
+        "rejects": lambda: rejects_table([], 0, epoch),
+    }[table]()
+
+
 def write_countries(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the countries table (names and flags for the dashboard) from the gazetteer."""
     from etl.tag.countries import country_table

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import duckdb
 import pyarrow as pa
@@ -30,15 +29,7 @@ from etl import publish
 from etl.database import connect_working
 from etl.engines.lake import DATE_COLUMN, DATED_TABLES, Lake
 from etl.errors import DatabaseError
-from etl.load import (
-    articles_table,
-    evidence_table,
-    mentions_table,
-    pairs_table,
-    rejects_table,
-    signatures_table,
-    write_countries,
-)
+from etl.load import empty_table, write_countries
 from etl.settings import Settings
 from etl.story_load import attach_stories
 
@@ -113,7 +104,7 @@ def _relation(con, lake: Lake, table: str, files: list[str], partition: str):
     """A table's rows with its hive partition column: DuckDB reads a local lake itself,
     pyarrow (through fsspec) any other, and an empty table stands in for no files."""
     if not files:
-        return _EMPTY[table]()
+        return _empty(table)
     if lake.is_local:
         return con.read_parquet(files, hive_partitioning=True)
     partitioning = ds.partitioning(pa.schema([_PARTITION_FIELDS[partition]]), flavor="hive")
@@ -166,16 +157,13 @@ def _literal(text: str) -> str:
 
 _PARTITION_FIELDS = {DATE_COLUMN: (DATE_COLUMN, pa.date32()), "run_id": ("run_id", pa.int32())}
 
-_EPOCH = datetime(1970, 1, 1)
+# tables a lake keeps without the date column it partitions the others by
+_UNDATED = ("articles", "rejects")
 
-_EMPTY: dict[str, Callable[[], pa.Table]] = {
-    "articles": lambda: articles_table([], 0, _EPOCH),
-    "mentions": lambda: _dated(mentions_table([])),
-    "article_pairs": lambda: _dated(pairs_table([])),
-    "evidence": lambda: _dated(evidence_table([])),
-    "story_signatures": lambda: _dated(signatures_table([])),
-    "rejects": lambda: rejects_table([], 0, _EPOCH),
-}
+
+def _empty(table: str) -> pa.Table:
+    empty = empty_table(table)
+    return empty if table in _UNDATED else _dated(empty)
 
 
 def _dated(table: pa.Table) -> pa.Table:

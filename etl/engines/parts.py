@@ -17,6 +17,7 @@ from etl.engines.lake import DATE_COLUMN, DATED_TABLES, Lake
 from etl.engines.splits import Split, read_split
 from etl.load import (
     articles_table,
+    empty_table,
     evidence_table,
     mentions_table,
     pairs_table,
@@ -143,13 +144,7 @@ def write_group(
 
 
 def _no_rows(table: str) -> pa.Table:
-    empty = {
-        "articles": articles_table([], 0, datetime(1970, 1, 1)),
-        "mentions": mentions_table([]),
-        "article_pairs": pairs_table([]),
-        "evidence": evidence_table([]),
-        "story_signatures": signatures_table([]),
-    }[table]
+    empty = empty_table(table)
     return empty.drop_columns([DATE_COLUMN]) if DATE_COLUMN in empty.column_names else empty
 
 
