@@ -12,7 +12,7 @@ import queries
 from board import requests, settings
 from board.data import Database, connect_read_only, run
 from board.state import Filters
-from monitor.spikes import detect_many
+from monitor.spikes import detect
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 """Runs a named query with its parameters: the page's cache, or a download's own connection."""
@@ -28,9 +28,9 @@ def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -
     first_day = run_query(*requests.status())["first_day"].iloc[0]
     data_start = None if pd.isna(first_day) else pd.Timestamp(first_day).date()
     counts = activity.assign(key=activity["country_a"] + "-" + activity["country_b"])
-    judged = detect_many(
-        counts.rename(columns={"articles": "count"}), pairs, filters.start, filters.end,
-        settings.SPIKES, bucket, data_start,
+    judged = detect(
+        counts.rename(columns={"articles": "count"}), filters.start, filters.end,
+        settings.SPIKES, bucket, data_start, keys=pairs,
     )  # fmt: skip
     return judged.rename(columns={"key": "pair"})
 

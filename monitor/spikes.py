@@ -124,38 +124,26 @@ def detect(
     settings: SpikeSettings,
     bucket: str = "day",
     data_start: date | None = None,
+    keys: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Judge every bucket of one series from the one holding `start` to the one holding `end`.
+    """Judge every bucket of a series from the one holding `start` to the one holding `end`;
+    many series at once (the overview's every pair), as arrays of series x buckets, when
+    `keys` names them.
 
     Args:
-        counts: rows with `day` (the bucket's first day), `count`, `sources`, `stories`;
-            buckets from `lead_start` to before `start` are the baseline; missing ones are 0.
+        counts: rows with `day` (the bucket's first day), `count`, `sources`, `stories`, and
+            with `keys` a `key` column naming the series, one of `keys`; buckets from
+            `lead_start` to before `start` are the baseline; missing ones are 0.
         data_start: the first day the database has any article: buckets before it are no
             data rather than zero, so a new monitor does not take its first day for a burst.
     Returns:
         one row per bucket: day, count, sources, stories, expected, z, p, is_spike and why
-        (a sentence for spikes, empty otherwise).
+        (a sentence for spikes, empty otherwise); with `keys`, the `key` first, series in
+        the order of `keys`.
     """
-    one = counts.assign(key="")
-    judged = detect_many(one, [""], start, end, settings, bucket, data_start)
-    return judged.drop(columns="key")
-
-
-def detect_many(
-    counts: pd.DataFrame,
-    keys: list[str],
-    start: date,
-    end: date,
-    settings: SpikeSettings,
-    bucket: str = "day",
-    data_start: date | None = None,
-) -> pd.DataFrame:
-    """`detect` for many series at once (the overview's every pair), as arrays of series x
-    buckets: `counts` has a `key` column naming the series, one of `keys`.
-
-    Returns:
-        `detect`'s rows with the `key` first, series in the order of `keys`.
-    """
+    if keys is None:
+        one = detect(counts.assign(key=""), start, end, settings, bucket, data_start, [""])
+        return one.drop(columns="key")
     judged_as = grain(settings, bucket)
     buckets = pd.date_range(lead_start(start, settings, bucket), end, freq=judged_as.frequency)
     grid = {name: np.zeros((len(keys), len(buckets)), dtype=np.int64) for name in COUNTED}
