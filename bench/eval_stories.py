@@ -28,7 +28,6 @@ import json
 import os
 import random
 import sys
-import time
 from collections import defaultdict
 from datetime import UTC, datetime
 from itertools import combinations
@@ -38,9 +37,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
+from country_speed import best_seconds  # noqa: E402
 
 from etl.load import signatures_table  # noqa: E402
 from etl.records import Article, TaggedArticle  # noqa: E402
@@ -290,14 +291,18 @@ def speed(paths: list[Path], count: int) -> None:
         )
         for i, d in enumerate(docs)
     ]
-    plain = _best(lambda: _tag_all(articles, TagOptions(with_tone=False, with_stories=False)))
-    keyed = _best(lambda: _tag_all(articles, TagOptions(with_tone=False)))
+    plain = best_seconds(
+        lambda: _tag_all(articles, TagOptions(with_tone=False, with_stories=False)), 3
+    )
+    keyed = best_seconds(lambda: _tag_all(articles, TagOptions(with_tone=False)), 3)
     tagged = _tag(articles, with_tone=False)
-    assigning = _best(lambda: _stories(tagged))
+    assigning = best_seconds(lambda: _stories(tagged), 3)
     added = (keyed - plain) + assigning
     windows = {size: _window_cost(size) for size in WINDOW_SIZES}
     toned = articles[:TONE_ARTICLES]
-    with_tone = _best(lambda: _tag_all(toned, TagOptions(with_stories=False))) / len(toned)
+    with_tone = best_seconds(lambda: _tag_all(toned, TagOptions(with_stories=False)), 3) / len(
+        toned
+    )
     print(f"\nSpeed, {count} articles of 4 KB in one 48 h window, ms per article per core:")
     print(f"  fast path without story keys: {plain / count * 1000:.3f}")
     print(f"  fast path with story keys:    {keyed / count * 1000:.3f}")
@@ -332,21 +337,12 @@ def _window_cost(size: int) -> float:
             "published_at": [start + i * (STORY_WINDOW / size) for i in range(size)],
         }
     )
-    return _best(lambda: assign(rows, rows.slice(0, 0)), repeat=1) / size * 1000
+    return best_seconds(lambda: assign(rows, rows.slice(0, 0)), 1) / size * 1000
 
 
 def _tag_all(articles: list[Article], options: TagOptions) -> None:
     for start in range(0, len(articles), BATCH):
         tag_batch(articles[start : start + BATCH], options)
-
-
-def _best(job, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.process_time()
-        job()
-        times.append(time.process_time() - started)
-    return min(times)
 
 
 def _parse_args() -> argparse.Namespace:

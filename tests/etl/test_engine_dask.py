@@ -13,7 +13,7 @@ import pytest
 import queries
 from etl.engines.attach import attach_lake
 from etl.engines.dask_engine import DaskOptions, LakeSummary, load_to_lake
-from etl.engines.lake import Lake
+from etl.engines.lake import KEYS, Lake
 from etl.run import load_inputs
 from etl.settings import Settings
 from etl.tag import tone
@@ -27,10 +27,7 @@ SPLIT_BYTES = 1500
 """Small enough to cut articles.jsonl into several byte-range splits."""
 
 COMPARED = {
-    "articles": ("article_id",),
-    "mentions": ("article_id", "country"),
-    "article_pairs": ("article_id", "country_a", "country_b"),
-    "evidence": ("article_id", "country_a", "country_b", "sentence_no"),
+    **{table: KEYS[table] for table in ("articles", "mentions", "article_pairs", "evidence")},
     "rejects": ("locator",),
     "daily_totals": ("day", "lang", "source", "origin"),
     "country_daily": ("day", "lang", "source", "origin", "country"),
