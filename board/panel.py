@@ -54,6 +54,18 @@ def what_to_change(filters: Filters, *first: str, countries: bool = True) -> str
     return advice[0].upper() + advice[1:] + "."
 
 
+def download_every_row(
+    view: str,
+    shown: pd.DataFrame,
+    filters: Filters,
+    *results: Result,
+    database: Database,
+    every: Listing,
+) -> None:
+    """`download_and_sql` of a view showing the first rows of `every`, named by its part."""
+    download_and_sql(view, every.part, shown, filters, *results, every_row=(database, every))
+
+
 def download_and_sql(
     view: str,
     part: str,

@@ -25,13 +25,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     st.plotly_chart(
         charts.network_graph(edges.frame, filters.measure, filters.countries), key="network_chart"
     )
-    panel.download_and_sql(
-        "network",
-        "edges",
-        edges.frame,
-        filters,
-        edges,
-        every_row=(database, listing(filters)),
+    panel.download_every_row(
+        "network", edges.frame, filters, edges, database=database, every=listing(filters)
     )
 
 

@@ -80,14 +80,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     for pair in shown[shown["is_spike"]].itertuples(index=False):
         st.caption(f"Spike, {pair.pair_name}: {pair.spike_why}.")
     st.plotly_chart(charts.top_pairs_bar(flagged, filters.measure), key="top_pairs_chart")
-    panel.download_and_sql(
-        "overview",
-        "top-pairs",
-        shown,
-        filters,
-        pairs,
-        totals,
-        every_row=(database, listing(filters)),
+    panel.download_every_row(
+        "overview", shown, filters, pairs, totals, database=database, every=listing(filters)
     )
 
 

@@ -132,14 +132,10 @@ def _third_countries(database: Database, filters: Filters) -> None:
         else f"The {len(third.frame):,} most named of {total:,} countries (the CSV has all)."
     )
     st.plotly_chart(charts.third_countries_bar(third.frame), key="third_countries_chart")
-    panel.download_and_sql(
-        "pair",
-        "third-countries",
-        third.frame,
-        filters,
-        third,
-        every_row=(database, third_countries_listing(filters)),
-    )
+    panel.download_every_row(
+        "pair", third.frame, filters, third, database=database,
+        every=third_countries_listing(filters),
+    )  # fmt: skip
 
 
 def third_countries_listing(filters: Filters) -> Listing:
