@@ -25,7 +25,7 @@ axis as (
     qualify axis_rank <= case when len($countries) >= 2 then len($countries) else $top_n end
 ),
 
-axes as (
+cells as (
     select
         a.country as country_a,
         b.country as country_b,
@@ -48,27 +48,31 @@ observed as (
         and country_b in (select country from axis)
 ),
 
--- read by pair_shares, which takes it by name
-cells as (  -- noqa: ST03
-    select
-        axes.country_a,
-        axes.country_b,
-        axes.rank_a,
-        axes.rank_b,
-        coalesce(observed.articles, 0) as articles,
-        axes.volume_a,
-        axes.volume_b
-    from axes
-    left join observed
-        on axes.country_a = observed.country_a and axes.country_b = observed.country_b
-),
-
 final as (
     select
-        *,
-        1.0 * volume_a * volume_b / nullif(total_articles, 0) as expected,
-        articles / nullif(1.0 * volume_a * volume_b / nullif(total_articles, 0), 0) as lift
-    from pair_shares('cells', $start, $end, $lang, $source, $origin, $window)
+        -- ids
+        cells.country_a,
+        cells.country_b,
+        -- dimensions
+        country_name(cells.country_a) as name_a,
+        country_name(cells.country_b) as name_b,
+        cells.rank_a,
+        cells.rank_b,
+        -- measures
+        coalesce(observed.articles, 0) as articles,
+        cells.volume_a,
+        cells.volume_b,
+        totals.total_articles,
+        per_mille(coalesce(observed.articles, 0), totals.total_articles)
+            as share_per_mille,
+        1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0) as expected,
+        coalesce(observed.articles, 0)
+        / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)
+            as lift
+    from cells
+    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
+    left join observed
+        on cells.country_a = observed.country_a and cells.country_b = observed.country_b
 )
 
 select * from final
