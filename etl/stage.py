@@ -34,6 +34,8 @@ STAGED_TABLES = {
     "evidence": "append",
     "rejects": "append",
     "ingest_runs": "upsert",
+    "story_signatures": "upsert",
+    "stories": "upsert",
 }
 """The tables whose rows a load stages, each with how its staged rows join the database:
 `append` (queries/append_staged_rows.sql) or `upsert` (upsert_staged_rows.sql). A table
@@ -113,14 +115,13 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
             for table in ARTICLE_TABLES:
                 queries.execute("delete_replaced_rows", con, identifiers={"table": table})
         for table, mode in STAGED_TABLES.items():
-            queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
+            # a stage kept by an older version lacks the tables added since (stories, #16)
+            if not queries.run("stage_table_exists", con, table_name=table).empty:
+                queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
         queries.execute("apply_stage", con)
         for table in AGGREGATES:
             key = tuple(queries.run("aggregate_key", con, table_name=table)["column_name"])
             queries.execute("merge_aggregate", con, identifiers={"table": table, "key": key})
-        # a stage kept by a version before stories (refs #16) has none to apply
-        if not queries.run("stage_table_exists", con, table_name="stories").empty:
-            queries.execute("apply_stage_stories", con)
         if not queries.run("stage_table_exists", con, table_name="source_state").empty:
             queries.execute("source_state_schema", con)
             queries.execute("apply_stage_sources", con)

@@ -2,7 +2,7 @@
 
 `stage_stories` runs at the end of a load, when every new article and its signature are in
 the stage: it assigns their stories against the loaded articles within the window and
-stages the rows of every story they touch, which `queries/apply_stage_stories.sql` writes
+stages the rows of every story they touch, which `etl/stage.py` (`STAGED_TABLES`) applies
 to the database and later to the spare. `attach_stories` assigns a whole database attached
 over a lake in one pass.
 """
