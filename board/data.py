@@ -28,6 +28,7 @@ import streamlit as st
 
 import queries
 from board import search, settings
+from published_file import open_pinned
 
 CATALOG = "tension"
 """Name the attached database gets inside the connection."""
@@ -181,11 +182,20 @@ def connect_read_only(
     config = {"memory_limit": memory_limit} if memory_limit else {}
     if spill_to is not None:
         config["temp_directory"] = str(spill_to)
-    con = duckdb.connect(":memory:", config=config)
+
+    def attach(named: str) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:", config=config)
+        try:
+            con.execute(f"attach $path as {CATALOG} (read_only)", {"path": named})
+        except duckdb.Error:
+            con.close()
+            raise
+        return con
+
     try:
-        con.execute(f"attach $path as {CATALOG} (read_only)", {"path": path})
-    except duckdb.Error as err:
-        con.close()
+        # pinned, so the ETL does not rewrite the file while this connection reads it
+        con = open_pinned(Path(path), attach, lambda con: con.close())
+    except (duckdb.Error, OSError) as err:
         raise DataUnavailable(f"Cannot open {path} read-only: {err}") from err
     con.execute(f"use {CATALOG}")
     # the dashboard only runs the fixed files in queries/; this keeps them to this database

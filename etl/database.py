@@ -12,6 +12,7 @@ import duckdb
 
 import queries
 from etl.errors import DatabaseError
+from published_file import open_pinned
 
 REBUILD_HINT = (
     "restore it from a backup, or move it aside and rebuild it with "
@@ -66,8 +67,11 @@ def connect_published(path: Path) -> duckdb.DuckDBPyConnection:
             "`python -m etl load FILE`, or point TENSION_DB at an existing one"
         )
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as err:
+        # pinned, so a load does not rewrite the file while this connection reads it
+        con = open_pinned(
+            path, lambda named: duckdb.connect(named, read_only=True), lambda con: con.close()
+        )
+    except (duckdb.Error, OSError) as err:
         raise DatabaseError(
             f"cannot open {path} read-only: {one_line(err)}; {REBUILD_HINT}"
         ) from err

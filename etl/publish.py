@@ -11,7 +11,8 @@ publish keeps the file it replaces as a hard-linked *spare*, together with the l
 (etl/stage.py). The next load renames the spare to its working file and applies the kept
 stage, which makes it the published database again, instead of copying the whole file. When
 that is not possible (no spare yet, a crash in between, a reader still holding the spare, a
-stage made against another file) it copies the published file as before.
+stage made against another file) it copies the published file as before. Readers say they
+still hold a file through published_file.py, since DuckDB's own lock cannot.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from etl.database import (
 from etl.errors import DatabaseError, LockedError
 from etl.faults import crash_point
 from etl.stage import catch_up, publish_id
+from published_file import claimed
 
 LOCK_POLL_SECONDS = 0.5
 """How often a waiting run retries the lock: short enough to start promptly, cheap enough
@@ -119,22 +121,30 @@ def working_copy(
     work = work_path(db_path)
     for stale in (work, new_stage_path(db_path), _new_spare_path(db_path)):
         _remove_database_files(stale)
-    if db_path.exists() and not fresh and not _reuse_spare(db_path, work, memory_limit):
-        _copy(db_path, work)
-    _discard_spare(db_path)
-    crash_point("copy")
-    try:
-        yield work
-    except (OSError, duckdb.Error) as err:
-        _remove_database_files(work)
-        failure = write_failure(err, work, db_path)
-        if failure is None:
+    # held until the working file is published, so no reader can pin it half-written
+    with claimed(spare_path(db_path)) as spare_claim:
+        reused = (
+            spare_claim is not None
+            and db_path.exists()
+            and not fresh
+            and _reuse_spare(db_path, work, memory_limit)
+        )
+        if db_path.exists() and not fresh and not reused:
+            _copy(db_path, work)
+        _discard_spare(db_path)
+        crash_point("copy")
+        try:
+            yield work
+        except (OSError, duckdb.Error) as err:
+            _remove_database_files(work)
+            failure = write_failure(err, work, db_path)
+            if failure is None:
+                raise
+            raise failure from err
+        except BaseException:
+            _remove_database_files(work)
             raise
-        raise failure from err
-    except BaseException:
-        _remove_database_files(work)
-        raise
-    publish(work, db_path)
+        publish(work, db_path)
 
 
 def publish(work: Path, db_path: Path) -> None:
@@ -159,7 +169,10 @@ def publish(work: Path, db_path: Path) -> None:
 
 
 def _reuse_spare(db_path: Path, work: Path, memory_limit: str | None) -> bool:
-    """Make the spare the working file and apply the kept stage; False if it cannot be."""
+    """Make the spare the working file and apply the kept stage; False if it cannot be.
+
+    Call with the spare claimed (published_file.claimed): a reader that still pins it would
+    see it rewritten under its connection."""
     spare, stage = spare_path(db_path), stage_path(db_path)
     if not (spare.exists() and stage.exists() and _has_publish_id(spare)):
         return False
@@ -173,8 +186,8 @@ def _reuse_spare(db_path: Path, work: Path, memory_limit: str | None) -> bool:
             con.execute("checkpoint")
         finally:
             con.close()
-    # the spare is only a shortcut: whatever keeps it from being used (a reader still has it
-    # open, so DuckDB refuses to lock it; a damaged or migrated file), copying is right
+    # the spare is only a shortcut: whatever keeps it from being used (a reader that does not
+    # pin, so DuckDB refuses to lock it; a damaged or migrated file), copying is right
     except (duckdb.Error, DatabaseError):
         caught_up = False
     if not caught_up:

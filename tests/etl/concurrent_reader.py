@@ -4,7 +4,8 @@
 
 Alternates the dashboard's way (board/data.py: one in-memory connection per published file,
 found by the file's identity, that ATTACHes it read-only; a cursor per query) with a fresh
-connection per query, runs the real `dashboard_status` query and counts the articles, until
+connection per query (which, closing, drops the process's DuckDB lock on the file: the pin in
+published_file.py must hold it instead), runs the real `dashboard_status` query and counts the articles, until
 STOP_FILE exists. Prints one JSON object: reads, failures, article counts seen in order.
 """
 
@@ -22,6 +23,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import queries  # noqa: E402  (run as a script)
+from board.data import DataUnavailable, connect_read_only  # noqa: E402
 
 
 class DashboardStyle:
@@ -49,10 +51,8 @@ class DashboardStyle:
 
 
 def attached(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
-    con.execute("attach $path as tension (read_only)", {"path": str(path)})
-    con.execute("use tension")
-    return con
+    """The dashboard's own connection (board/data.py), pinned as the dashboard pins it."""
+    return connect_read_only(str(path))
 
 
 def fresh_count(path: Path) -> int:
@@ -99,7 +99,7 @@ def main() -> None:
         for read in (dashboard.count, lambda: fresh_count(path)):
             try:
                 count = read()
-            except (duckdb.Error, OSError, AssertionError) as err:
+            except (duckdb.Error, OSError, AssertionError, DataUnavailable) as err:
                 failures.append(" ".join(str(err).split())[:200])
                 continue
             reads += 1

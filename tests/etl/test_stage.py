@@ -221,6 +221,51 @@ def test_a_reader_still_holding_the_spare_makes_the_load_copy_instead(tmp_path):
     assert aggregates(db) == rebuilt(db, tmp_path)
 
 
+def test_a_dashboard_that_opened_the_file_twice_still_keeps_it_from_being_rewritten(tmp_path):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    load_inputs([write_articles(tmp_path / "a.jsonl", 50, prefix="a")], settings(db))
+    # the dashboard's cached connection reads the published file; a streamed CSV download
+    # opens and closes a second one, which drops DuckDB's lock (a POSIX lock is the
+    # process's): the pin must still stop the next loads from rewriting the file under it
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LIKE_THE_DASHBOARD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding 66"
+        held = db.stat().st_ino
+        for prefix in ("b", "c"):
+            load_inputs(
+                [write_articles(tmp_path / f"{prefix}.jsonl", 20, prefix=prefix)], settings(db)
+            )
+            assert db.stat().st_ino != held
+        holder.stdin.write("count\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "still 66"
+    finally:
+        holder.kill()
+        holder.wait()
+    assert value_of(db, "select count(*) from articles") == 16 + 50 + 40
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+HOLD_LIKE_THE_DASHBOARD = """
+import sys
+from board.data import connect_read_only
+cached = connect_read_only(sys.argv[1])
+connect_read_only(sys.argv[1]).close()
+count = "select count(*) from articles"
+print("holding", cached.execute(count).fetchone()[0], flush=True)
+sys.stdin.readline()
+rows = cached.execute("select count(*), count(distinct title) from articles").fetchone()[0]
+print("still", rows, flush=True)
+"""
+
+
 HOLD_READ_ONLY = """
 import sys, time, duckdb
 con = duckdb.connect(":memory:")
