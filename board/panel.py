@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import partial
 from typing import Any, NoReturn
 
@@ -20,6 +21,35 @@ DOWNLOAD_LABEL = "Download CSV"
 MISSING = "–"
 """What a table shows for a missing value (no previous period, no web link); Streamlit would
 show the word "None" (refs #11). The CSV leaves such a field empty."""
+
+
+PERCENT = "%.0f%%"
+"""A share in a table, in whole percent as the pair view's headline shows it ("65%"); the
+table gets the share times 100 (`on_screen`). Streamlit's own "percent" format keeps up to
+two decimals and drops trailing zeros, so one column read "96.1%" beside "77.91%"."""
+
+_DECIMALS = re.compile(r"%\+?\.(\d)f")
+
+
+def percent_column(label: str, **options: Any) -> dict:
+    """A NumberColumn showing a 0–1 share as a whole percent."""
+    return st.column_config.NumberColumn(label, format=PERCENT, **options)
+
+
+def on_screen(frame: pd.DataFrame, columns: dict[str, dict]) -> pd.DataFrame:
+    """The table's numbers as its `columns` show them, for st.dataframe only (the CSV keeps
+    full precision): shares times 100 for `PERCENT`, and every value rounded to its format's
+    decimals with the sign of zero dropped, so a tone of -0.0007 reads 0.00, not -0.00."""
+    shown = frame.copy()
+    for name, config in columns.items():
+        number_format = (config.get("type_config") or {}).get("format") or ""
+        if name not in shown or not number_format:
+            continue
+        if number_format == PERCENT:
+            shown[name] = (shown[name] * 100).round(0) + 0.0
+        elif decimals := _DECIMALS.fullmatch(number_format):
+            shown[name] = shown[name].round(int(decimals[1])) + 0.0
+    return shown
 
 
 def empty(message: str) -> NoReturn:

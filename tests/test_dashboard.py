@@ -445,7 +445,22 @@ def test_the_pairs_headline_tone_equals_the_overviews(on_tiny):
     row = top[top["pair_name"] == "North Korea – Russia"].iloc[0]
     at = open_page(view="pair", pair="PRK-RUS", start="2024-01-01", end="2024-03-31")
     assert metric(at, "Mean tone") == f"{row['mean_tone']:.2f}"
-    assert metric(at, "Conflict sentences") == f"{row['conflict_share']:.0%}"
+    # the table gets the share in percent, shown "%.0f%%" like the headline's whole percent
+    assert metric(at, "Conflict sentences") == f"{row['conflict_share']:.0f}%"
+
+
+def test_tables_show_a_tiny_negative_tone_as_zero_and_shares_in_whole_percent():
+    from board import panel
+    from board.views import articles, overview
+
+    frame = pd.DataFrame({"tone": [-0.0007, -1.234, 2.0], "conflict": [0.961, 0.7791, None]})
+    shown = panel.on_screen(frame, articles.COLUMNS)
+    assert list(shown["tone"][:2]) == [0.0, -1.23] and not np.signbit(shown["tone"][0])
+    assert list(shown["conflict"][:2]) == [96.0, 78.0] and shown["conflict"].isna()[2]
+    assert list(frame["tone"]) == [-0.0007, -1.234, 2.0]  # the CSV's frame keeps its precision
+    for columns in (articles.COLUMNS, overview.COLUMNS):
+        shares = [c for c in columns.values() if c["type_config"].get("format") == "percent"]
+        assert shares == []  # Streamlit's "percent" drops trailing zeros: 96.1% beside 77.91%
 
 
 @pytest.mark.parametrize(

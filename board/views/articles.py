@@ -48,9 +48,8 @@ COLUMNS = {
     "tone": st.column_config.NumberColumn(
         "Article tone", format="%.2f", help="Tone of the whole article (-10 to +10)"
     ),
-    "conflict": st.column_config.NumberColumn(
+    "conflict": panel.percent_column(
         "Article conflict",
-        format="percent",
         help="Share of the whole article's sentences using conflict vocabulary",
     ),
     "pair_sentences": st.column_config.TextColumn("Pair sentences"),
@@ -103,7 +102,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     )
     shown = _shown(listing.frame, pair)
     st.dataframe(
-        shown,
+        panel.on_screen(shown, COLUMNS),
         key="articles_table",
         hide_index=True,
         column_config=COLUMNS,

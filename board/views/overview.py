@@ -26,9 +26,8 @@ COLUMNS = {
     "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%", width=COMPACT),
     "is_spike": st.column_config.CheckboxColumn("Spike", width=COMPACT),
     "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f", width=COMPACT),
-    "conflict_share": st.column_config.NumberColumn(
+    "conflict_share": panel.percent_column(
         "Conflict",
-        format="percent",
         width=COMPACT,
         help="Share of the pair's sentences with conflict words",
     ),
@@ -68,7 +67,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     )
     shown = _table(flagged, filters)
     st.dataframe(
-        shown,
+        panel.on_screen(shown, COLUMNS),
         key=TABLE_KEY,
         hide_index=True,
         column_config=COLUMNS,
