@@ -239,11 +239,12 @@ def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] =
     positions = force_layout(
         list(nodes.index), list(zip(frame["country_a"], frame["country_b"], strict=True))
     )
-    figure = go.Figure()
     widest = frame[column].max() or 1
-    for row in frame.itertuples(index=False):
-        (x0, y0), (x1, y1) = positions[row.country_a], positions[row.country_b]
-        figure.add_scatter(
+    # traces and labels are collected and handed to the figure at once: add_scatter and
+    # add_annotation re-validate everything added before, which made 150 edges take 3 s of
+    # the server's one interpreter per page under load (bench/load_dashboard.py, refs #19)
+    traces = [
+        go.Scatter(
             x=[x0, x1],
             y=[y0, y1],
             mode="lines",
@@ -252,36 +253,43 @@ def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] =
             text=f"{row.name_a} – {row.name_b}: {getattr(row, column):,.4g}",
             showlegend=False,
         )
+        for row in frame.itertuples(index=False)
+        for (x0, y0), (x1, y1) in [(positions[row.country_a], positions[row.country_b])]
+    ]
     biggest = nodes["volume"].max() or 1
     sizes = MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * nodes["volume"] / biggest
     is_selected = [code in selected for code in nodes.index]
-    figure.add_scatter(
-        x=[positions[code][0] for code in nodes.index],
-        y=[positions[code][1] for code in nodes.index],
-        mode="markers",
-        customdata=list(nodes.index),
-        hovertext=[f"{name}: {volume:,} articles" for name, volume in nodes.to_numpy()],
-        hoverinfo="text",
-        marker={
-            "size": sizes,
-            "color": [SELECTED_COLOUR if chosen else STEADY_COLOUR for chosen in is_selected],
-            "line": {"color": "white", "width": 1},
-        },
-        showlegend=False,
+    traces.append(
+        go.Scatter(
+            x=[positions[code][0] for code in nodes.index],
+            y=[positions[code][1] for code in nodes.index],
+            mode="markers",
+            customdata=list(nodes.index),
+            hovertext=[f"{name}: {volume:,} articles" for name, volume in nodes.to_numpy()],
+            hoverinfo="text",
+            marker={
+                "size": sizes,
+                "color": [SELECTED_COLOUR if chosen else STEADY_COLOUR for chosen in is_selected],
+                "line": {"color": "white", "width": 1},
+            },
+            showlegend=False,
+        )
     )
     # names as annotations: drawn above every marker and edge, and lifted clear of their own
     # node, where a trace's text hid under large nodes (refs #11)
-    for code, size, chosen in zip(nodes.index, sizes, is_selected, strict=True):
-        name = nodes.at[code, "name"]
-        figure.add_annotation(
-            x=positions[code][0],
-            y=positions[code][1],
-            text=f"<b>{name}</b>" if chosen else name,
-            showarrow=False,
-            yshift=size / 2 + LABEL_GAP_PX,
-            font={"size": 12, "color": SELECTED_COLOUR if chosen else "#333"},
-            bgcolor="rgba(255, 255, 255, 0.7)",
-        )
+    labels = [
+        {
+            "x": positions[code][0],
+            "y": positions[code][1],
+            "text": f"<b>{nodes.at[code, 'name']}</b>" if chosen else nodes.at[code, "name"],
+            "showarrow": False,
+            "yshift": size / 2 + LABEL_GAP_PX,
+            "font": {"size": 12, "color": SELECTED_COLOUR if chosen else "#333"},
+            "bgcolor": "rgba(255, 255, 255, 0.7)",
+        }
+        for code, size, chosen in zip(nodes.index, sizes, is_selected, strict=True)
+    ]
+    figure = go.Figure(data=traces, layout={"annotations": labels})
     hidden = {"visible": False}
     figure.update_layout(height=620, xaxis=hidden, yaxis=hidden, plot_bgcolor="white")
     return figure
