@@ -1,0 +1,282 @@
+"""How the dashboard holds with a room full of analysts (issue #19): N browser sessions at once.
+
+    python bench/load_dashboard.py --db /tmp/m1m.duckdb --sessions 1 5 10 20
+
+Starts the real server (`streamlit run serve.py`, as `make run` does) over DB on this machine,
+then, for each N, opens N headless Chromium contexts (Playwright, /usr/bin/chromium) that at
+once each walk the six views, round after round, with different filters each round (dates,
+language, countries, window: each session starts at another point of the list, so the
+sessions do not all hit the same cached result). A page is ready when the script has finished
+and the view's chart or table is on the page; a page fails when it shows an exception or an
+error, or is not ready within --timeout.
+
+Reports per N: page-ready p50/p95 per view and over all pages but each session's first (which
+also fetches and compiles Streamlit's scripts in a fresh browser context: reported on its
+own), each p95 as a ratio to N = 1's (the baseline, measured in the same run), failed pages, the server's resident memory (peak,
+and its growth per session over the server's after one warm-up walk) and CPU (seconds, and
+cores used on average). The server and the browsers share the machine: on 2 cores the browsers' rendering
+takes CPU the server would otherwise have, which the figures include.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402  (run as a script)
+
+VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
+READY = {
+    "overview": '[data-testid="stDataFrame"]',
+    "pair": ".js-plotly-plot",
+    "matrix": ".js-plotly-plot",
+    "network": ".js-plotly-plot",
+    "map": ".js-plotly-plot",
+    "articles": '[data-testid="stDataFrame"]',
+}
+"""What each view shows once its data is there."""
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+FAILED = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+FILTERS = (
+    {},
+    {"lang": "en"},
+    {"start": "2024-01-01", "end": "2024-06-30"},
+    {"countries": "RUS"},
+    {"window": "sentence"},
+    {"start": "2023-03-01", "end": "2023-12-31", "lang": "id"},
+)
+"""One filter set per round; a session starts at its own offset in this list."""
+
+
+@dataclass
+class Phase:
+    sessions: int
+    times: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
+    first_pages: list[float] = field(default_factory=list)
+    """A session's first page: the browser fetches and compiles Streamlit's scripts first."""
+    failures: list[str] = field(default_factory=list)
+    rss_peak_mb: float = 0.0
+    cpu_seconds: float = 0.0
+    browser_cpu_seconds: float = 0.0
+    wall_seconds: float = 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="published database to serve")
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20])
+    parser.add_argument("--rounds", type=int, default=2, help="walks over the six views")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a page fails")
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
+    with serve(args.db.resolve()) as url:
+        pid = _server_pid(url)
+        # one session's walk first: the first queries import plotly and fill the caches'
+        # fixed part, which is no session's cost
+        asyncio.run(_phase(url, pid, 1, 1, args.timeout))
+        warm_mb = _rss_mb(pid)
+        phases = [
+            asyncio.run(_phase(url, pid, n, args.rounds, args.timeout)) for n in args.sessions
+        ]
+    print(_report(phases, warm_mb, args))
+
+
+async def _phase(url: str, pid: int, sessions: int, rounds: int, timeout: float) -> Phase:
+    from playwright.async_api import async_playwright
+
+    phase = Phase(sessions)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        sampler = _Sampler(pid)
+        cpu_before, started = _cpu_seconds(pid), time.monotonic()
+        browser_before = _browser_cpu_seconds(pid)
+        await asyncio.gather(
+            *(_session(browser, url, s, rounds, timeout, phase) for s in range(sessions))
+        )
+        phase.wall_seconds = time.monotonic() - started
+        phase.cpu_seconds = _cpu_seconds(pid) - cpu_before
+        phase.browser_cpu_seconds = _browser_cpu_seconds(pid, browser_before)
+        phase.rss_peak_mb = sampler.stop()
+        await browser.close()
+    return phase
+
+
+async def _session(browser, url: str, number: int, rounds: int, timeout: float, phase: Phase):
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    try:
+        for round_ in range(rounds):
+            filters = FILTERS[(number + round_) % len(FILTERS)]
+            # each session starts on another view, so no view alone pays for the cold start
+            order = VIEWS[number % len(VIEWS) :] + VIEWS[: number % len(VIEWS)]
+            for step, view in enumerate(order):
+                address = f"{url}/?{urlencode({'view': view, **filters})}"
+                seconds = await _open(page, address, view, timeout)
+                if isinstance(seconds, str):
+                    phase.failures.append(f"{address}: {seconds}")
+                elif round_ == step == 0:
+                    phase.first_pages.append(seconds)
+                else:
+                    phase.times[view].append(seconds)
+    finally:
+        await context.close()
+
+
+async def _open(page, address: str, view: str, timeout: float) -> float | str:
+    """Seconds until the view is ready, or why it failed."""
+    started = time.monotonic()
+    try:
+        await page.goto(address, timeout=timeout * 1000)
+        ready = page.locator(f"{READY[view]}, {FAILED}").first
+        await ready.wait_for(state="attached", timeout=timeout * 1000)
+        await page.wait_for_selector(IDLE, state="attached", timeout=timeout * 1000)
+    except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
+        return f"{type(err).__name__}: {str(err).splitlines()[0]}"
+    if await page.locator(FAILED).count():
+        return "the page shows an error: " + (await page.locator(FAILED).first.inner_text())[:200]
+    return time.monotonic() - started
+
+
+class _Sampler:
+    """The server's peak resident memory, sampled every 0.2 s in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._done = pid, _rss_mb(pid), threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.2):
+            self.peak = max(self.peak, _rss_mb(self.pid))
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def _server_pid(url: str) -> int:
+    """The pid of the streamlit process listening on url's port."""
+    port = url.rsplit(":", 1)[1]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(command) and port.encode() in command:
+            return int(entry.name)
+    raise RuntimeError(f"no streamlit process serving {url}")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields_after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime = int(fields_after_name[11]), int(fields_after_name[12])
+    return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+def _browser_cpu_seconds(
+    server: int, before: dict[int, float] | None = None
+) -> float | dict[int, float]:
+    """CPU seconds of this process's descendants but the server (Playwright's driver and
+    Chromium): as a
+    {pid: seconds} snapshot, or, given the snapshot taken before, the seconds used since
+    (a renderer that ended in between is missed: an underestimate)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int(Path(entry, "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    now, queue = {}, list(children.get(os.getpid(), []))
+    while queue:
+        pid = queue.pop()
+        if pid == server:
+            continue
+        queue += children.get(pid, [])
+        try:
+            now[pid] = _cpu_seconds(pid)
+        except OSError:
+            continue
+    if before is None:
+        return now
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str:
+    base = phases[0]
+    every = {p.sessions: [t for ts in p.times.values() for t in ts] for p in phases}
+    firsts = {p.sessions: p.first_pages for p in phases}
+    base_p95 = _percentile(every[base.sessions], 0.95)
+    lines = [
+        f"# Dashboard under load: {args.db} ({os.cpu_count()} cores, server and browsers on "
+        f"this machine, {args.rounds} rounds of the six views per session)",
+        "",
+        f"Server RSS after a warm-up walk {warm_mb:.0f} MB. Baseline: N = {base.sessions}.",
+        "",
+        "| N | pages | failed | p50 s | p95 s | p95 vs baseline | first page p50 / p95 s "
+        "| server RSS peak MB | RSS growth MB/session | server CPU s | server cores "
+        "| browsers' CPU s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for phase in phases:
+        times = every[phase.sessions]
+        p95 = _percentile(times, 0.95)
+        first = firsts[phase.sessions]
+        lines.append(
+            f"| {phase.sessions} | {len(times) + len(first) + len(phase.failures)} "
+            f"| {len(phase.failures)} "
+            f"| {_percentile(times, 0.5):.2f} | {p95:.2f} | {p95 / base_p95:.2f}x "
+            f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
+            f"| {phase.rss_peak_mb:.0f} | {(phase.rss_peak_mb - warm_mb) / phase.sessions:.1f} "
+            f"| {phase.cpu_seconds:.1f} | {phase.cpu_seconds / phase.wall_seconds:.2f} "
+            f"| {phase.browser_cpu_seconds:.1f} |"
+        )
+    lines += ["", "Page-ready p50 / p95 seconds per view:", ""]
+    lines.append("| N | " + " | ".join(VIEWS) + " |")
+    lines.append("|---|" + "---|" * len(VIEWS))
+    for phase in phases:
+        cells = [
+            f"{_percentile(phase.times[v], 0.5):.2f} / {_percentile(phase.times[v], 0.95):.2f}"
+            for v in VIEWS
+        ]
+        lines.append(f"| {phase.sessions} | " + " | ".join(cells) + " |")
+    failed = [f for p in phases for f in p.failures]
+    if failed:
+        lines += ["", "Failed pages (first 10):", *(f"- {f}" for f in failed[:10])]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
