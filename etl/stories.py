@@ -114,7 +114,8 @@ class _Index:
         self.assigned = np.zeros(len(rows.ids), dtype=bool)
         self.by_url: dict[str, list[int]] = defaultdict(list)
         self.by_title: dict[str, list[int]] = defaultdict(list)
-        self.by_band: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.by_band: list[dict[int, list[int]]] = [{} for _ in range(_BANDS)]
+        """Per band, its key -> the articles with that key."""
         self.bands = _band_keys(rows.minhash)
         self._block: tuple[int, int, int, int, np.ndarray] | None = None
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
@@ -128,7 +129,7 @@ class _Index:
             self.by_title[rows.title_keys[i]].append(i)
         if rows.has_minhash[i]:
             for band, key in enumerate(self.bands[i].tolist()):
-                self.by_band[(band, key)].append(i)
+                self.by_band[band].setdefault(key, []).append(i)
 
     def match(self, i: int) -> str | None:
         """The story of article i's best match among the assigned articles, or None."""
@@ -143,9 +144,15 @@ class _Index:
         return None if found is None else rows.stories[found]
 
     def _near(self, i: int, candidates, window: np.int64 | None = None) -> list[int]:
+        """The distinct candidates within `window` (default: the story window) of article i,
+        in publication order."""
+        unique = set(candidates)
+        if not unique:
+            return []
         times = self.rows.times
         limit = self.window if window is None else window
-        return sorted(j for j in set(candidates) if abs(times[j] - times[i]) <= limit)
+        found = np.fromiter(unique, dtype=np.int64, count=len(unique))
+        return np.sort(found[np.abs(times[found] - times[i]) <= limit]).tolist()
 
     def _by_url(self, i: int) -> int | None:
         key = self.rows.url_keys[i]
@@ -153,14 +160,13 @@ class _Index:
         return near[0] if near else None
 
     def _by_text(self, i: int) -> int | None:
-        keys = self.bands[i].tolist()
-        near = [
-            j
-            for j in self._near(
-                i, (j for b, key in enumerate(keys) for j in self.by_band[(b, key)])
-            )
-            if not self._is_routine_repeat(i, j)
-        ]
+        # the union runs in C: a band shared by boilerplate lists thousands of articles, and
+        # walking them in Python was most of the story step's time (refs #20)
+        shared = (
+            band.get(key) for band, key in zip(self.by_band, self.bands[i].tolist(), strict=True)
+        )
+        candidates = set().union(*(found for found in shared if found))
+        near = [j for j in self._near(i, candidates) if not self._is_routine_repeat(i, j)]
         if not near:
             return None
         signatures = self.rows.minhash
