@@ -227,9 +227,19 @@ class Store:
             now=_now(),
         )
 
-    def history(self, since: str = "", row_limit: int = 500) -> list[dict[str, Any]]:
-        """Alerts x channels, newest first, created at or after `since` (ISO time)."""
-        return [dict(row) for row in self._read("alert_history", since=since, row_limit=row_limit)]
+    def history(
+        self, since: str = "", row_limit: int = 500, who: Requester | None = None
+    ) -> list[dict[str, Any]]:
+        """Alerts x channels, newest first, created at or after `since` (ISO time); with a
+        requester, only the alerts of watchlists they may see."""
+        rows = self._read(
+            "alert_history",
+            since=since,
+            row_limit=row_limit,
+            everyone=who is None,
+            viewer="" if who is None else who.email,
+        )
+        return [dict(row) for row in rows]
 
 
 def _key(watchlist: Watchlist) -> dict[str, str]:
