@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from board import panel
 from monitor import team
 from monitor.store import Store, Watchlist, WatchlistError
 from monitor.team import Requester, WatchlistAccessError
@@ -242,3 +244,25 @@ def test_the_audit_csv_neutralises_formulas():
     row = {"event_id": 1, "recorded_at": "2026-01-01T00:00:00+00:00", **event.__dict__}
     text = to_csv(audit_table([row]).drop(columns="link")).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'=cmd@evil.example" in text
+
+
+def test_a_csv_built_when_fetched_is_audited_with_the_rows_it_holds(tmp_path, monkeypatch):
+    """Under `streamlit run dashboard.py` (no streamed route) a view's every-row CSV is built
+    when the browser fetches it; Streamlit calls the button's `data` then, and nothing else,
+    so that call is what must record the download. AppTest has no server to fetch through:
+    the button's arguments stand in for it."""
+    monkeypatch.setenv("TENSION_STORE", str(tmp_path / "store.sqlite"))
+    button: dict = {}
+    monkeypatch.setattr(panel.st, "download_button", lambda *args, **kwargs: button.update(kwargs))
+    rows = pd.DataFrame({"title": ['=HYPERLINK("http://x","y")', "plain"], "tone": [-1.5, 2.0]})
+    who = Requester(ANA, view="articles", query="view=articles&scope=all")
+    panel.audited_download(lambda: rows, "tension-articles.csv", who, key="k")
+    assert button["on_click"] == "ignore"
+    assert Store(tmp_path / "store.sqlite").audit_trail(as_admin()) == []
+    body = button["data"]().decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and "-1.5" in body
+    [row] = Store(tmp_path / "store.sqlite").audit_trail(as_admin())
+    assert (row["user_email"], row["view_name"], row["filters"], row["target"]) == (
+        ANA, "articles", "view=articles&scope=all", "tension-articles.csv",
+    )  # fmt: skip
+    assert (row["count_rows"], row["is_complete"]) == (2, 1)
