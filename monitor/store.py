@@ -112,7 +112,8 @@ class Store:
         with self._transaction() as con:
             if con.execute(statement("watchlist_name_owners"), _key(saved)).fetchall():
                 raise WatchlistError(
-                    f"the name {saved.name!r} is taken by a watchlist that is not yours: choose another"
+                    f"the name {saved.name!r} is taken by a watchlist that is not yours: "
+                    "choose another"
                 )
             existing = _owned(con, saved.owner, saved.name)
             if not creating:

@@ -28,11 +28,13 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         )
         return
     st.dataframe(_table(saved, who), hide_index=True, key="watchlists_table")
+    # a name is one owner's (the store refuses a second), so it picks the watchlist
+    by_name = {w.name: w for w in saved}
     chosen = st.selectbox(
-        "Edit", range(len(saved)), key="watchlist_chosen",
-        format_func=lambda index: _label(saved[index], who),
+        "Edit", list(by_name), key="watchlist_chosen",
+        format_func=lambda name: _label(by_name[name], who),
     )  # fmt: skip
-    current = saved[chosen]
+    current = by_name[chosen]
     if who is not None and not who.may_change(current):
         st.caption(
             f"Shared by {current.owner}: only its owner or an admin can change it."
