@@ -18,14 +18,14 @@ from board.watch import watch_this
 st.set_page_config(page_title="Tension Monitor", page_icon="🌐", layout="wide")
 st.title("Tension Monitor")
 # before anything of the data is read: with [auth] configured, only allowed users go on
-auth.gate()
+user = auth.gate()
 
 database = page.database_or_stop()
 articles = page.freshness(database)
 if articles == 0:
     page.wait_for_articles(database)
 
-options = page.options(database)
+options = page.options(database, user)
 filters, notices = controls.filters(options)
 page.search_or_stop(database, filters)
 page.origin_mix(database, filters)

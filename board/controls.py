@@ -36,6 +36,7 @@ VIEW_LABELS = {
     "articles": "Articles",
     "watchlists": "Watchlists",
     "alerts": "Alerts",
+    "audit": "Audit",
 }
 WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
 MEASURE_LABELS = {"count": "Articles", "share": "Share ‰"}
@@ -58,7 +59,7 @@ def filters(options: Options) -> tuple[Filters, list[str]]:
         st.session_state[key] = value
     st.session_state[SEEDED] = seeded
     _sidebar(options)
-    _view_switcher()
+    _view_switcher(options.views)
     if dict(st.query_params) != canonical:
         # Streamlit pushes a browser history entry for each change, so Back returns here
         st.query_params.from_dict(canonical)
@@ -186,8 +187,8 @@ def _sidebar(options: Options) -> None:
         )
 
 
-def _view_switcher() -> None:
-    _segments("View", "view", state.VIEWS, VIEW_LABELS, label_visibility="collapsed")
+def _view_switcher(views: tuple[str, ...]) -> None:
+    _segments("View", "view", views, VIEW_LABELS, label_visibility="collapsed")
 
 
 def _segments(

@@ -8,7 +8,6 @@ Numbers are left as numbers: a negative tone is data, not a formula.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode
 
 import numpy as np
@@ -40,14 +39,12 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def csv_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[bytes]:
-    """The CSV of the frames one after the other (the same bytes as `to_csv` of them all
-    concatenated), one chunk per frame: a download of any size streams through memory."""
-    first = True
-    for frame in frames:
-        text = neutralised(frame).to_csv(index=False, header=first, lineterminator="\r\n")
-        yield text.encode("utf-8-sig" if first else "utf-8")
-        first = False
+def csv_chunk(frame: pd.DataFrame, first: bool) -> bytes:
+    """One frame's part of a CSV streamed frame by frame, with the header (and BOM) when it
+    is the first: the chunks of frames one after the other are the same bytes as `to_csv` of
+    them all concatenated, so a download of any size streams through memory."""
+    text = neutralised(frame).to_csv(index=False, header=first, lineterminator="\r\n")
+    return text.encode("utf-8-sig" if first else "utf-8")
 
 
 def url(table: str, filters: Filters) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
 
-from board import auth, data, requests, settings
+from board import auth, data, requests, settings, state
 from board.data import Database, DataUnavailable
 from board.search import SearchError
 from board.state import Filters, Options
@@ -102,13 +103,14 @@ def _sources_line(database: Database) -> str | None:
     return "Sources: " + "; ".join(parts) if parts else None
 
 
-def options(database: Database) -> Options:
-    """What the sidebar offers, from the data."""
-    return build_options(
+def options(database: Database, user: auth.User | None) -> Options:
+    """What the sidebar offers, from the data; the views, from the user's role."""
+    offered = build_options(
         data.run(database, *requests.filter_options()).frame,
         data.run(database, *requests.status()).frame,
         data.run(database, *requests.busiest_pair()).frame,
     )
+    return replace(offered, views=state.ADMIN_VIEWS) if user and user.is_admin else offered
 
 
 def build_options(values: pd.DataFrame, status: pd.DataFrame, busiest: pd.DataFrame) -> Options:

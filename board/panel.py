@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any, NoReturn
 
@@ -12,10 +13,11 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from board import export, settings
+from board import audit, export, settings
 from board.data import Database, Result, run_uncached
 from board.listing import Listing
 from board.state import Filters
+from monitor.team import Requester
 
 DOWNLOAD_LABEL = "Download CSV"
 MISSING = "–"
@@ -111,6 +113,9 @@ def download_and_sql(
     (refs #11): served by `serve.py`, the button links to a streamed download of any size
     (board/stream.py); under a plain `streamlit run dashboard.py` the CSV is built in
     memory when clicked.
+
+    With sign-in, each download is recorded in the audit trail (refs #19): by the streamed
+    route, by the CSV built when clicked, or by the button's click for the rows shown.
     """
     key = f"download_{view}_{part}"
     if every_row is not None and os.environ.get(settings.STREAMED_CSV_ENV):
@@ -121,14 +126,11 @@ def download_and_sql(
             icon=":material/download:",
         )
     else:
-        st.download_button(
-            DOWNLOAD_LABEL,
-            data=export.to_csv(shown) if every_row is None else partial(_every_row, *every_row),
-            file_name=export.file_name(view, filters, part),
-            mime="text/csv",
-            key=key,
-            icon=":material/download:",
-            on_click="ignore",
+        audited_download(
+            shown if every_row is None else partial(_every_row, *every_row),
+            export.file_name(view, filters, part),
+            audit.requester(filters),
+            key,
         )
     with st.expander("SQL", icon=":material/code:"):
         for result in results:
@@ -142,8 +144,48 @@ def download_and_sql(
             st.code(queries.sql(queries.MACROS), language="sql")
 
 
-def _every_row(database: Database, listing: Listing) -> bytes:
-    return export.to_csv(listing.shape(run_uncached(database, *listing.request)))
+def audited_download(
+    rows: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    who: Requester | None,
+    key: str,
+) -> None:
+    """A `Download CSV` button of `rows` (or of the frame a callable builds when the button
+    is clicked), recorded in the audit trail when `who` is signed in.
+
+    Rows built in advance are recorded by the click (`on_click`, which reruns the page, so
+    only with sign-in); rows built on click are recorded as they are built, which also counts
+    a request for the file that did not come from a click.
+    """
+    if callable(rows):
+        data = partial(_built_on_click, rows, file_name, who)
+        on_click: Any = "ignore"
+    else:
+        data = export.to_csv(rows)
+        on_click = (
+            "ignore" if who is None else partial(audit.record_download, who, file_name, len(rows))
+        )
+    st.download_button(
+        DOWNLOAD_LABEL,
+        data=data,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click=on_click,
+    )
+
+
+def _built_on_click(
+    build: Callable[[], pd.DataFrame], file_name: str, who: Requester | None
+) -> bytes:
+    frame = build()
+    audit.record_download(who, file_name, len(frame))
+    return export.to_csv(frame)
+
+
+def _every_row(database: Database, listing: Listing) -> pd.DataFrame:
+    return listing.shape(run_uncached(database, *listing.request))
 
 
 def _parameters(params: dict[str, Any]) -> str:

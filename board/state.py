@@ -23,6 +23,9 @@ from typing import Any
 from board import settings
 
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles", "watchlists", "alerts")
+"""The views everyone may open."""
+ADMIN_VIEWS = (*VIEWS, "audit")
+"""... and those an admin may (refs #19): to anyone else `view=audit` is an unknown view."""
 WINDOWS = ("article", "sentence")
 MEASURES = ("count", "share")
 BUCKETS = ("day", "week", "month")
@@ -54,6 +57,8 @@ class Options:
     languages: tuple[str, ...]
     sources: tuple[str, ...]
     busiest_pair: tuple[str, str] | None
+    views: tuple[str, ...] = VIEWS
+    """The views this user may open (`ADMIN_VIEWS` for an admin)."""
 
     def name(self, code: str) -> str:
         """A country's name without its code ('North Korea'), or its code if unnamed."""
@@ -117,12 +122,15 @@ def _url(name: str, parse: Parser, default: Any, **declared: Any) -> Any:
     return field(metadata={"url": url_field})
 
 
-def _choice(allowed: tuple[str, ...]) -> Parser:
+def _choice(allowed: tuple[str, ...] | Callable[[Options], tuple[str, ...]]) -> Parser:
+    """One of `allowed` (fixed, or what the options allow), else the default and a notice."""
+
     def parse(noun: str, value: str, default: str, options: Options, notices: list[str]) -> str:
-        if value.lower() in allowed:
+        allowed_here = allowed(options) if callable(allowed) else allowed
+        if value.lower() in allowed_here:
             return value.lower()
         notices.append(
-            f"Unknown {noun} {_shown(value)}: showing {default} (one of {', '.join(allowed)})."
+            f"Unknown {noun} {_shown(value)}: showing {default} (one of {', '.join(allowed_here)})."
         )
         return default
 
@@ -242,7 +250,7 @@ def _some_or_blank(value: str | None) -> tuple[str]:
 
 @dataclass(frozen=True)
 class Filters:
-    view: str = _url("view", _choice(VIEWS), VIEWS[0])
+    view: str = _url("view", _choice(lambda options: options.views), VIEWS[0])
     start: date = _url("start", _day, _first_day, format=_iso)
     end: date = _url("end", _day, _last_day, format=_iso)
     countries: tuple[str, ...] = _url(

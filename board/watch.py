@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import settings
+from board import audit
+from board.audit import store
 from board.state import Filters
 from monitor.spikes import SENSITIVITY
-from monitor.store import Store, Watchlist, WatchlistError
+from monitor.store import Watchlist, WatchlistError
+from monitor.team import Requester, WatchlistAccessError
 
 SENSITIVITY_LABELS = {"low": "Low (fewer alerts)", "normal": "Normal", "high": "High (more alerts)"}
 NOTIFY_HELP = (
     "apprise URLs, one per line (mailto://, slack://, json://, ...). Write a secret as {NAME} "
     "and set NAME in the watcher's environment or secrets file: it is never stored here."
 )
-
-
-def store() -> Store:
-    return Store(settings.store_path())
+SHARED_LABEL = "Shared with the team"
+SHARED_HELP = (
+    "Everyone signed in sees a shared watchlist; only you and the admins can change it. "
+    "Unshared, it is yours alone."
+)
 
 
 def watched(filters: Filters) -> Watchlist:
@@ -33,6 +36,7 @@ def watched(filters: Filters) -> Watchlist:
 def watch_this(filters: Filters) -> None:
     """The button and its form, at the foot of the sidebar."""
     proposal = watched(filters)
+    who = audit.requester(filters)
     popover = st.sidebar.popover("Watch this", icon=":material/notifications:", width="stretch")
     with popover, st.form("watch_this_form", border=False):
         st.caption(_described(proposal))
@@ -42,18 +46,28 @@ def watch_this(filters: Filters) -> None:
             format_func=SENSITIVITY_LABELS.get,
         )  # fmt: skip
         notify = st.text_area("Notify", key="watch_notify", help=NOTIFY_HELP)
+        # without sign-in every watchlist is the team's already
+        shared = who is not None and st.checkbox(SHARED_LABEL, key="watch_shared", help=SHARED_HELP)
         if st.form_submit_button("Save watchlist", key="watch_save"):
-            save(proposal, name, sensitivity, notify)
+            save(proposal, name, sensitivity, notify, shared, who)
 
 
-def save(proposal: Watchlist, name: str, sensitivity: str, notify: str) -> None:
+def save(
+    proposal: Watchlist,
+    name: str,
+    sensitivity: str,
+    notify: str,
+    shared: bool,
+    who: Requester | None,
+) -> None:
     urls = tuple(line.strip() for line in notify.splitlines() if line.strip())
     try:
         saved = store().save_watchlist(
             Watchlist(name, proposal.pairs, proposal.countries, proposal.lang,
-                      proposal.source, (), sensitivity, urls)
+                      proposal.source, (), sensitivity, urls, is_shared=shared),
+            who,
         )  # fmt: skip
-    except WatchlistError as err:
+    except (WatchlistError, WatchlistAccessError) as err:
         st.error(str(err), icon=":material/error:")
         return
     st.success(f"Saved watchlist {saved.name!r}; the watcher checks it after its next cycle.")

@@ -1,26 +1,34 @@
-"""The small writable store beside the published database: watchlists, alerts, deliveries.
+"""The small writable store beside the published database: watchlists, alerts, deliveries,
+and the audit trail of signed-in users (refs #19).
 
 SQLite in WAL mode (refs #17): several dashboard sessions and the watcher read and write
 it at once, each write one short transaction, waiting up to `BUSY_SECONDS` for another
 writer. It is never the published DuckDB file, which the dashboard only reads. Its SQL is in
 queries/store/*.sql, one statement per file, every value bound.
+
+A dashboard call passes the signed-in `Requester` (None when sign-in is off) and the store
+applies monitor/team.py's rules to it: a user sees and changes only what is theirs to, and
+each change is audited in the transaction that makes it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from monitor.spikes import SENSITIVITY
+from monitor import team
+from monitor.team import AuditEvent, Requester, WatchlistAccessError
+from monitor.watchlist import Watchlist, WatchlistError, channel_label
+
+__all__ = ["Store", "Watchlist", "WatchlistError", "channel_label", "store_path"]
 
 STORE_ENV = "TENSION_STORE"
 """Environment variable naming the store; default: beside the database, `<db>.store.sqlite`."""
@@ -29,68 +37,6 @@ SQL_DIR = Path(__file__).resolve().parent.parent / "queries" / "store"
 
 BUSY_SECONDS = 10.0
 """How long a write waits for another writer's transaction (they last milliseconds)."""
-
-_PAIR = re.compile(r"^[A-Z]{3}-[A-Z]{3}$")
-_COUNTRY = re.compile(r"^[A-Z]{3}$")
-# a password written into a URL (scheme://user:password@host) rather than a {PLACEHOLDER}
-_INLINE_PASSWORD = re.compile(r"^[a-z0-9+.-]+://[^/@:{}]+:(?!\{[A-Z0-9_]+\}@)[^/@]+@", re.I)
-
-
-class WatchlistError(ValueError):
-    """A watchlist that cannot be saved; the message says which field to fix."""
-
-
-@dataclass(frozen=True)
-class Watchlist:
-    name: str
-    pairs: tuple[str, ...] = ()
-    """'PRK-RUS', the codes in order (country_a < country_b)."""
-    countries: tuple[str, ...] = ()
-    """Every pair naming one of these is watched."""
-    lang: str | None = None
-    source: str | None = None
-    keywords: tuple[str, ...] = ()
-    sensitivity: str = "normal"
-    notify: tuple[str, ...] = ()
-    """apprise URLs; secrets as {NAME} placeholders (see etl/alerts/deliver.py)."""
-    owner: str = ""
-    origin: str = field(default="dashboard", compare=False)
-    """Where it was defined: 'dashboard' (this store) or 'config' (the monitor config)."""
-
-    def checked(self) -> Watchlist:
-        """This watchlist with its pairs put in order, or WatchlistError naming the fault."""
-        name = self.name.strip()
-        if not name:
-            raise WatchlistError("a watchlist needs a name")
-        pairs = tuple(dict.fromkeys("-".join(sorted(p.upper().split("-"))) for p in self.pairs))
-        if bad := [p for p in pairs if not _PAIR.match(p) or p[:3] == p[4:]]:
-            raise WatchlistError(f"{bad[0]!r} is not a pair of two ISO-3 codes like 'PRK-RUS'")
-        countries = tuple(dict.fromkeys(c.upper() for c in self.countries))
-        if bad := [c for c in countries if not _COUNTRY.match(c)]:
-            raise WatchlistError(f"{bad[0]!r} is not an ISO-3 country code")
-        if not pairs and not countries:
-            raise WatchlistError(f"watchlist {name!r} needs at least one pair or country")
-        if self.sensitivity not in SENSITIVITY:
-            raise WatchlistError(f"sensitivity must be one of {', '.join(SENSITIVITY)}")
-        if bad := [url for url in self.notify if _INLINE_PASSWORD.match(url)]:
-            scheme = bad[0].split("://")[0]
-            raise WatchlistError(
-                f"a {scheme}:// URL holds a password: write it as {{NAME}} and put NAME in "
-                "the environment or the secrets file"
-            )
-        keywords = tuple(k.strip() for k in self.keywords if k.strip())
-        return Watchlist(
-            name, pairs, countries, self.lang or None, self.source or None, keywords,
-            self.sensitivity, tuple(self.notify), self.owner, self.origin,
-        )  # fmt: skip
-
-
-def channel_label(url: str) -> str:
-    """'json://hooks.example.org' for any notify URL: what logs and pages show of a channel,
-    never its user, password, path or query (where tokens live)."""
-    scheme, _, rest = url.partition("://")
-    host = rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
-    return f"{scheme}://{host}" if rest else scheme
 
 
 def store_path(db_path: Path) -> Path:
@@ -118,39 +64,70 @@ class Store:
         con.row_factory = sqlite3.Row
         with closing(con):
             con.executescript(statement("schema"))
+            columns = {row["name"] for row in con.execute(statement("watchlists_columns"))}
+            if "is_shared" not in columns:
+                _add_sharing(con)
+            yield con
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as con, _immediate(con):
             yield con
 
     def _write(self, query: str, /, **params: Any) -> list[sqlite3.Row]:
-        with self._connect() as con:
-            con.execute("begin immediate")
-            try:
-                rows = con.execute(statement(query), params).fetchall()
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
-            return rows
+        with self._transaction() as con:
+            return con.execute(statement(query), params).fetchall()
 
     def _read(self, query: str, /, **params: Any) -> list[sqlite3.Row]:
         with self._connect() as con:
             return con.execute(statement(query), params).fetchall()
 
-    def save_watchlist(self, watchlist: Watchlist) -> Watchlist:
-        """Create or replace the watchlist of that owner and name.
+    def save_watchlist(self, watchlist: Watchlist, who: Requester | None = None) -> Watchlist:
+        """Create, or replace, the requester's watchlist of that name (owned by them; by
+        `watchlist.owner` when sign-in is off).
 
         Raises:
-            WatchlistError: no name, a bad pair or country, a password in a notify URL.
+            WatchlistError: no name, a bad pair or country, a password in a notify URL, a
+                name another user's watchlist has.
         """
+        owner = watchlist.owner if who is None else who.email
+        return self._save(replace(watchlist, owner=owner), who, creating=True)
+
+    def update_watchlist(self, watchlist: Watchlist, who: Requester | None) -> Watchlist:
+        """Change the watchlist of `watchlist.owner` and name; only its owner shares or
+        unshares it.
+
+        Raises:
+            WatchlistError: as `save_watchlist`.
+            WatchlistAccessError: it does not exist or is not the requester's to change.
+        """
+        return self._save(watchlist, who, creating=False)
+
+    def _save(self, watchlist: Watchlist, who: Requester | None, creating: bool) -> Watchlist:
         saved = watchlist.checked()
         values = asdict(saved)
         del values["origin"]
         for key in ("pairs", "countries", "keywords", "notify"):
             values[key] = json.dumps(list(values[key]))
-        self._write("save_watchlist", **values, now=_now())
-        return saved
+        with self._transaction() as con:
+            if con.execute(statement("watchlist_name_owners"), _key(saved)).fetchall():
+                raise WatchlistError(
+                    f"the name {saved.name!r} is taken by a watchlist that is not yours: "
+                    "choose another"
+                )
+            existing = _owned(con, saved.owner, saved.name)
+            if not creating:
+                _check_may_change(who, existing, saved.name)
+                if who is not None and who.email != saved.owner:
+                    values["is_shared"] = existing.is_shared
+            con.execute(statement("save_watchlist"), {**values, "now": _now()})
+            action = team.WATCHLIST_EDIT if existing else team.WATCHLIST_CREATE
+            _audit(con, who, action, saved.owner, saved.name)
+        return replace(saved, is_shared=bool(values["is_shared"]))
 
     def watchlists(self) -> list[Watchlist]:
-        """Every watchlist saved from the dashboard, by name."""
+        """Every watchlist saved from the dashboard, by name: the watcher's and the digest's
+        list, whoever owns them."""
         return [
             Watchlist(
                 row["name"],
@@ -162,12 +139,60 @@ class Store:
                 row["sensitivity"],
                 tuple(json.loads(row["notify"])),
                 row["owner"],
+                bool(row["is_shared"]),
             )
             for row in self._read("list_watchlists")
         ]
 
-    def delete_watchlist(self, name: str, owner: str = "") -> None:
-        self._write("delete_watchlist", owner=owner, name=name)
+    def visible_watchlists(self, who: Requester | None) -> list[Watchlist]:
+        """The watchlists the requester may see, by name (every one when sign-in is off)."""
+        return [w for w in self.watchlists() if who is None or who.may_see(w)]
+
+    def delete_watchlist(self, name: str, owner: str = "", who: Requester | None = None) -> None:
+        """Delete the watchlist of that owner and name.
+
+        Raises:
+            WatchlistAccessError: it does not exist or is not the requester's to delete.
+        """
+        with self._transaction() as con:
+            _check_may_change(who, _owned(con, owner, name), name)
+            con.execute(statement("delete_watchlist"), {"owner": owner, "name": name})
+            _audit(con, who, team.WATCHLIST_DELETE, owner, name)
+
+    def record_audit(self, event: AuditEvent) -> None:
+        """Add a row to the audit trail, timed now (UTC)."""
+        self._write("record_audit", **asdict(event), now=_now())
+
+    def audit_trail(
+        self,
+        who: Requester | None,
+        since: str = "",
+        user_email: str = "",
+        action: str = "",
+        row_limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        """Audit rows newest first, at or after `since` (ISO time), of one user or action
+        ('' for any).
+
+        Raises:
+            WatchlistAccessError: the requester is not an admin.
+        """
+        if who is None or not who.is_admin:
+            raise WatchlistAccessError("the audit trail is for the admins of [tension] admins")
+        return [
+            dict(row)
+            for row in self._read(
+                "audit_trail",
+                since=since,
+                user_email=user_email,
+                action=action,
+                row_limit=row_limit,
+            )
+        ]
+
+    def audited_users(self) -> list[str]:
+        """Every address with a row in the audit trail."""
+        return [row["user_email"] for row in self._read("audit_users")]
 
     def has_fired(self, watch_name: str, pair: tuple[str, str], day: str) -> bool:
         rows = self._read(
@@ -179,18 +204,12 @@ class Store:
         """Record an alert and a pending delivery per channel in one transaction; None
         when this watch already fired for the pair that day."""
         now = _now()
-        with self._connect() as con:
-            con.execute("begin immediate")
-            try:
-                row = con.execute(statement("record_alert"), {**alert, "now": now}).fetchone()
-                if row is not None:
-                    for channel in channels:
-                        params = {"alert_id": row[0], "channel": channel, "now": now}
-                        con.execute(statement("add_delivery"), params)
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
+        with self._transaction() as con:
+            row = con.execute(statement("record_alert"), {**alert, "now": now}).fetchone()
+            if row is not None:
+                for channel in channels:
+                    params = {"alert_id": row[0], "channel": channel, "now": now}
+                    con.execute(statement("add_delivery"), params)
         return None if row is None else int(row[0])
 
     def pending_deliveries(self, max_attempts: int) -> list[dict[str, Any]]:
@@ -209,9 +228,73 @@ class Store:
             now=_now(),
         )
 
-    def history(self, since: str = "", row_limit: int = 500) -> list[dict[str, Any]]:
-        """Alerts x channels, newest first, created at or after `since` (ISO time)."""
-        return [dict(row) for row in self._read("alert_history", since=since, row_limit=row_limit)]
+    def history(
+        self, since: str = "", row_limit: int = 500, who: Requester | None = None
+    ) -> list[dict[str, Any]]:
+        """Alerts x channels, newest first, created at or after `since` (ISO time); with a
+        requester, only the alerts of watchlists they may see."""
+        rows = self._read(
+            "alert_history",
+            since=since,
+            row_limit=row_limit,
+            everyone=who is None,
+            viewer="" if who is None else who.email,
+        )
+        return [dict(row) for row in rows]
+
+
+def _key(watchlist: Watchlist) -> dict[str, str]:
+    return {"owner": watchlist.owner, "name": watchlist.name}
+
+
+def _owned(con: sqlite3.Connection, owner: str, name: str) -> Watchlist | None:
+    """Who owns the stored watchlist of that owner and name, and whether it is shared."""
+    row = con.execute(statement("find_watchlist"), {"owner": owner, "name": name}).fetchone()
+    if row is None:
+        return None
+    return Watchlist(name, owner=row["owner"], is_shared=bool(row["is_shared"]))
+
+
+def _check_may_change(who: Requester | None, existing: Watchlist | None, name: str) -> None:
+    if existing is None or (who is not None and not who.may_see(existing)):
+        # the same answer for a private watchlist of another user: its name is not theirs to
+        # learn
+        raise WatchlistAccessError(f"there is no watchlist {name!r} for you to change")
+    if who is not None and not who.may_change(existing):
+        raise WatchlistAccessError(
+            f"only its owner {existing.owner or '(the team)'} or an admin may change the "
+            f"watchlist {name!r}"
+        )
+
+
+def _audit(
+    con: sqlite3.Connection, who: Requester | None, action: str, owner: str, name: str
+) -> None:
+    """The audit row of a watchlist change, in the change's transaction (none without
+    sign-in: there is nobody to name)."""
+    if who is not None:
+        event = who.event(action, team.watchlist_target(who, owner, name))
+        con.execute(statement("record_audit"), {**asdict(event), "now": _now()})
+
+
+@contextmanager
+def _immediate(con: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed at the end, rolled back on any exception."""
+    con.execute("begin immediate")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _add_sharing(con: sqlite3.Connection) -> None:
+    """Add `is_shared` to a store made before #19, once however many connections race."""
+    with _immediate(con):
+        columns = {row["name"] for row in con.execute(statement("watchlists_columns"))}
+        if "is_shared" not in columns:
+            con.execute(statement("add_watchlist_sharing"))
 
 
 def _now() -> str:

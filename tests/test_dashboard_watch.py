@@ -16,8 +16,10 @@ from etl import clock
 from etl.alerts.run import run_alerts
 from etl.alerts.settings import AlertSettings
 from monitor.store import Store, Watchlist
+from monitor.team import Requester
 from tests import alerts_world
 from tests.receivers import webhook
+from tests.test_auth import AUTH, TEAM
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 SECRET = "s3cr3t-dashboard-token-77"
@@ -130,3 +132,28 @@ def test_the_pair_view_and_the_overview_flag_the_burst_with_its_why(world):
     # the burst pair only: the steady reef pair is never a spike
     assert len(flagged) == 1
     assert flagged[0].startswith("Spike, North Korea – Russia: 2026-03-10: 12 articles")
+
+
+def test_with_sign_in_the_alerts_of_a_private_watchlist_are_its_owners_alone(world, tmp_path):
+    store = Store(tmp_path / "store.sqlite")
+    store.save_watchlist(Watchlist("Korea", pairs=("PRK-RUS",)), Requester("ana@team.example"))
+    assert run_alerts(world, store, [], AlertSettings(backoff_seconds=0)).new == 1
+
+    def alerts_seen(email: str) -> list[str]:
+        at = AppTest.from_file(DASHBOARD, default_timeout=60)
+        at.secrets.update({"auth": AUTH, "tension": TEAM})
+        at.user = {"is_logged_in": True, "email": email}
+        at.query_params.update({"view": "alerts"})
+        at.run()
+        assert not at.exception
+        return list(at.dataframe[0].value["watch_name"]) if at.dataframe else []
+
+    assert alerts_seen("ana@team.example") == ["Korea"]
+    # not another analyst's, nor an admin's: the watchlist is not theirs to see
+    assert alerts_seen("bob@team.example") == []
+    assert alerts_seen("lead@example.org") == []
+    store.update_watchlist(
+        Watchlist("Korea", ("PRK-RUS",), owner="ana@team.example", is_shared=True),
+        Requester("ana@team.example"),
+    )
+    assert alerts_seen("bob@team.example") == ["Korea"]

@@ -3,9 +3,12 @@ what is saved survives a restart (a new Store on the same file)."""
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 
 from monitor.store import Store, Watchlist
+from monitor.team import Requester
 
 WRITES = 40
 
@@ -50,3 +53,27 @@ def test_a_watchlist_saved_again_is_replaced_not_doubled(tmp_path):
     store.save_watchlist(Watchlist("Korea", pairs=("RUS-PRK", "CHN-TWN"), sensitivity="high"))
     [saved] = Store(tmp_path / "store.sqlite").watchlists()
     assert (saved.pairs, saved.sensitivity) == (("PRK-RUS", "CHN-TWN"), "high")
+
+
+def test_a_store_made_before_sign_in_keeps_its_watchlists_as_the_teams(tmp_path):
+    path = tmp_path / "store.sqlite"
+    # the watchlists table as #17 made it, without is_shared (refs #19)
+    with closing(sqlite3.connect(path)) as con, con:
+        con.execute(
+            "create table watchlists (watch_id integer primary key, owner text not null "
+            "default '', name text not null, pairs text not null default '[]', countries "
+            "text not null default '[]', lang text, source text, keywords text not null "
+            "default '[]', sensitivity text not null default 'normal', notify text not null "
+            "default '[]', created_at text not null, updated_at text not null, "
+            "unique (owner, name))"
+        )
+        con.execute(
+            "insert into watchlists (name, pairs, created_at, updated_at) "
+            "values ('Korea', '[\"PRK-RUS\"]', '2026-01-01', '2026-01-01')"
+        )
+    [kept] = Store(path).watchlists()
+    assert (kept.name, kept.owner, kept.is_shared) == ("Korea", "", False)
+    # a team watchlist: every signed-in user sees it, only an admin changes it
+    assert Store(path).visible_watchlists(Requester("ana@team.example")) == [kept]
+    assert Requester("lead@example.org", is_admin=True).may_change(kept)
+    assert not Requester("ana@team.example").may_change(kept)

@@ -7,7 +7,17 @@ from collections.abc import Callable
 from board.data import Database
 from board.listing import Listing
 from board.state import Filters, Options
-from board.views import alerts, articles, matrix, network, overview, pair, watchlists, world
+from board.views import (
+    alerts,
+    articles,
+    audit,
+    matrix,
+    network,
+    overview,
+    pair,
+    watchlists,
+    world,
+)
 
 View = Callable[[Database, Filters, Options], None]
 
@@ -20,6 +30,7 @@ VIEWS: dict[str, View] = {
     "articles": articles.render,
     "watchlists": watchlists.render,
     "alerts": alerts.render,
+    "audit": audit.render,
 }
 
 LISTINGS: dict[str, Callable[[Filters], Listing]] = {

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from board import watch
+from board import audit, watch
 from board.data import Database
 from board.state import Filters, Options
 from monitor.store import channel_label
@@ -31,7 +31,8 @@ COLUMNS = {
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     st.subheader("Alerts")
-    rows = watch.store().history(row_limit=ALERTS_SHOWN)
+    # with sign-in, a private watchlist's alerts are its owner's alone, as the watchlist is
+    rows = watch.store().history(row_limit=ALERTS_SHOWN, who=audit.requester(filters))
     if not rows:
         st.info(
             "No alert yet. The watcher (`python -m etl watch`) or `python -m etl alerts` checks "

@@ -1,21 +1,25 @@
-"""Watchlists: every watchlist saved from the dashboard, to edit or delete (refs #17).
-Those of the monitor config (`[[watch]]`) live in that file and are edited there."""
+"""Watchlists: every watchlist saved from the dashboard that this user may see, to edit or
+delete (refs #17). Those of the monitor config (`[[watch]]`) live in that file and are edited
+there. With sign-in, a user sees their own, the shared ones and the team's, and changes what
+monitor/team.py lets them (refs #19); the store enforces it, this page only follows it."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from board import watch
+from board import audit, watch
 from board.data import Database
 from board.state import Filters, Options
 from monitor.spikes import SENSITIVITY
 from monitor.store import Watchlist, WatchlistError, channel_label
+from monitor.team import Requester, WatchlistAccessError
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     st.subheader("Watchlists")
-    saved = watch.store().watchlists()
+    who = audit.requester(filters)
+    saved = watch.store().visible_watchlists(who)
     if not saved:
         st.info(
             "No watchlist yet: choose a pair or countries and press **Watch this** in the "
@@ -23,13 +27,32 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             icon=":material/info:",
         )
         return
-    st.dataframe(_table(saved), hide_index=True, key="watchlists_table")
-    chosen = st.selectbox("Edit", [w.name for w in saved], key="watchlist_chosen")
-    _edit(next(w for w in saved if w.name == chosen), options)
+    st.dataframe(_table(saved, who), hide_index=True, key="watchlists_table")
+    # a name is one owner's (the store refuses a second), so it picks the watchlist
+    by_name = {w.name: w for w in saved}
+    chosen = st.selectbox(
+        "Edit", list(by_name), key="watchlist_chosen",
+        format_func=lambda name: _label(by_name[name], who),
+    )  # fmt: skip
+    current = by_name[chosen]
+    if who is not None and not who.may_change(current):
+        st.caption(
+            f"Shared by {current.owner}: only its owner or an admin can change it."
+            if current.owner
+            else "The team's watchlist (saved before sign-in): only an admin can change it."
+        )
+        return
+    _edit(current, options, who)
 
 
-def _table(saved: list[Watchlist]) -> pd.DataFrame:
-    return pd.DataFrame(
+def _label(watchlist: Watchlist, who: Requester | None) -> str:
+    if who is None or watchlist.owner == who.email:
+        return watchlist.name
+    return f"{watchlist.name} ({watchlist.owner or 'the team'})"
+
+
+def _table(saved: list[Watchlist], who: Requester | None) -> pd.DataFrame:
+    table = pd.DataFrame(
         {
             "Name": [w.name for w in saved],
             "Pairs": [", ".join(w.pairs) for w in saved],
@@ -42,9 +65,13 @@ def _table(saved: list[Watchlist]) -> pd.DataFrame:
             "Channels": [", ".join(channel_label(c) for c in w.notify) for w in saved],
         }
     )
+    if who is not None:
+        table["Owner"] = [w.owner or "the team" for w in saved]
+        table["Shared"] = [w.is_shared for w in saved]
+    return table
 
 
-def _edit(current: Watchlist, options: Options) -> None:
+def _edit(current: Watchlist, options: Options, who: Requester | None) -> None:
     with st.form("watchlist_edit_form"):
         pairs = st.text_input("Pairs", ", ".join(current.pairs), key="edit_pairs",
                               help="ISO-3 pairs like PRK-RUS, separated by commas")  # fmt: skip
@@ -59,20 +86,29 @@ def _edit(current: Watchlist, options: Options) -> None:
         )  # fmt: skip
         notify = st.text_area("Notify", "\n".join(current.notify), key="edit_notify",
                               help=watch.NOTIFY_HELP)  # fmt: skip
+        shared = current.is_shared
+        # sharing is the owner's decision, not an admin's
+        if who is not None and who.email == current.owner:
+            shared = st.checkbox(watch.SHARED_LABEL, current.is_shared, key="edit_shared",
+                                 help=watch.SHARED_HELP)  # fmt: skip
         if st.form_submit_button("Save changes", key="edit_save"):
             changed = Watchlist(
                 current.name, _split(pairs), tuple(countries), current.lang, current.source,
-                _split(keywords), sensitivity, tuple(_lines(notify)), current.owner,
+                _split(keywords), sensitivity, tuple(_lines(notify)), current.owner, shared,
             )  # fmt: skip
             try:
-                watch.store().save_watchlist(changed)
-            except WatchlistError as err:
+                watch.store().update_watchlist(changed, who)
+            except (WatchlistError, WatchlistAccessError) as err:
                 st.error(str(err), icon=":material/error:")
             else:
                 st.success(f"Saved {current.name!r}.")
     if st.button(f"Delete {current.name!r}", key="edit_delete", icon=":material/delete:"):
-        watch.store().delete_watchlist(current.name, current.owner)
-        st.rerun()
+        try:
+            watch.store().delete_watchlist(current.name, current.owner, who)
+        except WatchlistAccessError as err:
+            st.error(str(err), icon=":material/error:")
+        else:
+            st.rerun()
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ select
     keywords,
     sensitivity,
     notify,
+    is_shared,
     created_at,
     updated_at
 from watchlists

@@ -5,14 +5,19 @@ and Chromium going through the provider's sign-in form. Nothing leaves 127.0.0.1
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from board import auth
+from monitor.store import Store, store_path
+from monitor.team import Requester
 from tests.e2e.browser import settle
 from tests.e2e.conftest import free_port, serve
 
@@ -22,6 +27,8 @@ TEAM = {"allowed_users": ["analyst@example.org", "@team.example"], "admins": ["l
 EXPORT = "/export/articles.csv?view=articles&scope=all"
 DATA_MARKERS = ("Russia", "North Korea", " articles · ")
 """Text the dashboard shows of the sample's data: pair names and the freshness line."""
+AUDIT_POLLS = 50
+AUDIT_POLL_SECONDS = 0.1
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +136,43 @@ def test_a_refused_user_sees_why_and_no_data(tab, team_server):
     assert_no_data(tab)
     status, body = export(tab, team_server)
     assert status == 403 and "not on this dashboard's allow-list" in body
+
+
+def audited(served_db: Path, email: str) -> list[dict]:
+    """The audit rows of `email`, once there are any: the server records a download just
+    after its last byte went out, so the client can read the trail before it is written."""
+    store = Store(store_path(served_db))
+    for _ in range(AUDIT_POLLS):
+        trail = store.audit_trail(Requester("x@example.org", is_admin=True), user_email=email)
+        if trail:
+            return trail
+        time.sleep(AUDIT_POLL_SECONDS)
+    return []
+
+
+def test_a_signed_in_download_is_audited_with_its_rows_and_the_audit_is_for_admins(
+    browser, tab, team_server, served_db
+):
+    # an address of its own, so the rows of other tests' downloads do not mix in
+    log_in(tab, team_server, "bo@team.example")
+    status, body = export(tab, team_server)
+    assert status == 200
+    sent = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    [row] = audited(served_db, "bo@team.example")
+    assert (row["action"], row["view_name"], row["count_rows"], row["is_complete"]) == (
+        "download", "articles", len(sent), 1,
+    )  # fmt: skip
+    tab.goto(f"{team_server}/?view=audit")
+    settle(tab)
+    assert "Unknown view audit" in shown(tab)
+    assert tab.get_by_role("heading", name="Audit").count() == 0
+
+    admin = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    admin.goto(team_server)
+    settle(admin)
+    log_in(admin, team_server, "lead@example.org")
+    admin.goto(f"{team_server}/?view=audit")
+    settle(admin)
+    admin.get_by_role("heading", name="Audit").wait_for()
+    admin.locator("[role=gridcell]", has_text="bo@team.example").first.wait_for(state="attached")
+    admin.context.close()
