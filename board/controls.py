@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from board import settings, state
+from board import measures, settings, state
 from board.languages import language_label
 from board.state import Filters, Options
 
@@ -38,7 +38,7 @@ VIEW_LABELS = {
     "alerts": "Alerts",
 }
 WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
-MEASURE_LABELS = {"count": "Articles", "share": "Share ‰"}
+MEASURE_LABELS = {name: measure.label for name, measure in measures.BY_NAME.items()}
 BUCKET_LABELS = {"day": "Day", "week": "Week", "month": "Month"}
 ORIGIN_LABELS = {"all": "All", "text": "Text sources", "gdelt": "GDELT"}
 
@@ -178,7 +178,9 @@ def _sidebar(options: Options) -> None:
             "measure",
             state.MEASURES,
             MEASURE_LABELS,
-            help="Raw article counts, or per mille of all articles in the period.",
+            help="Articles naming both countries of a pair: as counts, per 1,000 of all "
+            "articles, per 100 of the articles naming either country, or as an index over "
+            "time (the mean of the first complete buckets = 100).",
         )
         _segments("Time bucket", "bucket", state.BUCKETS, BUCKET_LABELS)
         st.number_input(

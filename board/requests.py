@@ -47,6 +47,7 @@ def overview_top_pairs(filters: Filters, row_limit: int | None = settings.TOP_PA
         "window": filters.window,
         "min_articles": filters.min_articles,
         "row_limit": row_limit,
+        "measure": filters.measure,
     }
 
 
@@ -57,6 +58,7 @@ def pair_timeline(filters: Filters, pair: tuple[str, str]) -> Request:
         "window": filters.window,
         "bucket": filters.bucket,
         "rolling_buckets": settings.ROLLING_BUCKETS[filters.bucket],
+        "index_buckets": settings.INDEX_BASELINE_BUCKETS[filters.bucket],
     }
 
 

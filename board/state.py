@@ -2,8 +2,8 @@
 
 The query-string names are a contract (links in mails and scripts build them): `view`,
 `start`, `end` (YYYY-MM-DD), `countries` (comma-separated ISO-3), `pair` (`PRK-RUS`), `lang`,
-`source`, `origin` (all|text|gdelt), `window` (article|sentence), `measure` (count|share), `bucket` (day|week|month),
-`min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view),
+`source`, `origin` (all|text|gdelt), `window` (article|sentence), `measure`
+(count|share|share_either|index, board/measures.py), `bucket` (day|week|month), `min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view),
 `page` (the articles view's page, from 1) and `q` (a full-text search, board/search.py).
 Each is declared once, as an attribute of `Filters` carrying its `UrlField` (name, parse,
 format, default, widget keys): the URL codec here and the widgets (`board.controls`) iterate
@@ -24,7 +24,7 @@ from board import settings
 
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles", "watchlists", "alerts")
 WINDOWS = ("article", "sentence")
-MEASURES = ("count", "share")
+MEASURES = ("count", "share", "share_either", "index")
 BUCKETS = ("day", "week", "month")
 CELLS = ("count", "lift")
 SCOPES = ("pair", "all")

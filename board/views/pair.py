@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from board import charts, panel, requests, settings, spikes
+from board import charts, measures, panel, requests, settings, spikes
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -29,14 +29,20 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         )
     summary = run(database, *requests.pair_summary(filters, filters.pair))
     _summary(summary.frame.iloc[0], frame, filters)
+    label = measure_label(filters, (options.name(filters.pair[0]), options.name(filters.pair[1])))
     st.plotly_chart(
-        charts.pair_volume(frame, filters.measure, f"{title}: articles per {filters.bucket}"),
+        charts.pair_volume(
+            frame, filters.measure, f"{title}: {label.lower()}, per {filters.bucket}", label
+        ),
         key="pair_volume_chart",
     )
+    if filters.measure == "index":
+        _index_note(frame, filters)
     if frame["is_partial"].any():
         st.caption(_partial_note(frame, filters))
     st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
-    panel.download_and_sql("pair", "timeline", frame, filters, timeline, summary)
+    shown = measures.with_measure(frame, filters.measure, label)
+    panel.download_and_sql("pair", "timeline", shown, filters, timeline, summary)
     st.button(
         "Read the articles and sentences",
         key="open_articles",
@@ -49,6 +55,49 @@ def render(database: Database, filters: Filters, options: Options) -> None:
 def pair_title(pair: tuple[str, str], options: Options) -> str:
     """'North Korea – Russia' (names without flags), codes for unnamed countries."""
     return " – ".join(options.name(code) for code in pair)
+
+
+def measure_label(filters: Filters, names: tuple[str, str]) -> str:
+    """What the pair's chart shows, numerator and denominator, in words."""
+    return measures.describe(
+        filters.measure, filters.window, measures.pair_names(names), filters.bucket
+    )
+
+
+def index_notice(frame: pd.DataFrame, bucket: str) -> str | None:
+    """Why an index cannot be drawn (no baseline, or none of the pair's articles in it)."""
+    first = frame["baseline_first"].dropna()
+    if first.empty:
+        return (
+            f"No complete {bucket} in the period to take the index's baseline from: widen the "
+            "dates or choose a shorter time bucket."
+        )
+    mean = frame["baseline_articles"].iloc[0]
+    if pd.isna(mean) or mean == 0:
+        return (
+            f"No index: the pair has no articles in its baseline ({_baseline_span(frame)}), "
+            "and an index of nothing is undefined. Start the period where the pair is in the "
+            "news, or choose another measure."
+        )
+    return None
+
+
+def _index_note(frame: pd.DataFrame, filters: Filters) -> None:
+    notice = index_notice(frame, filters.bucket)
+    if notice:
+        st.warning(notice, icon=":material/warning:")
+        return
+    st.caption(
+        f"Index 100 = the pair's mean of {frame['baseline_articles'].iloc[0]:,.2f} articles per "
+        f"{filters.bucket} over the baseline, {_baseline_span(frame)} (the first "
+        f"{settings.INDEX_BASELINE_BUCKETS[filters.bucket]} complete {filters.bucket}s at most)."
+    )
+
+
+def _baseline_span(frame: pd.DataFrame) -> str:
+    """'2024-01-01 to 2024-03-31': the first baseline bucket's first day to the last's last."""
+    first, last = frame["baseline_first"].iloc[0], frame["baseline_last"].iloc[0]
+    return f"{pd.Timestamp(first):%Y-%m-%d} to {pd.Timestamp(last):%Y-%m-%d}"
 
 
 def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
