@@ -79,15 +79,16 @@ def numerator(window: str) -> str:
 def describe(measure: str, window: str, names: str = EITHER, bucket: str = "bucket") -> str:
     """The measure in words, numerator and denominator: what a chart's axis and a CSV's
     `measure` column say. `names` is the pair's 'North Korea or Russia'."""
-    shown = BY_NAME[measure]
-    base = numerator(window)
-    if shown.denominator is None:
-        return base
-    unit = shown.unit.format(names=names, bucket=bucket)
+    return " ".join(filter(None, [numerator(window), divided_by(measure, window, names, bucket)]))
+
+
+def divided_by(measure: str, window: str, names: str = EITHER, bucket: str = "bucket") -> str:
+    """What the measure divides the pair's articles by, in words ('' for the count)."""
+    unit = BY_NAME[measure].unit.format(names=names, bucket=bucket)
     # the sentence window's denominators count only articles that have text to split
-    if window == "sentence" and measure != "index":
+    if window == "sentence" and measure in ("share", "share_either"):
         unit = unit.replace(" (", " with text (", 1)
-    return f"{base} {unit}"
+    return unit
 
 
 def pair_names(names: tuple[str, str]) -> str:

@@ -29,10 +29,15 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         )
     summary = run(database, *requests.pair_summary(filters, filters.pair))
     _summary(summary.frame.iloc[0], frame, filters)
-    label = measure_label(filters, (options.name(filters.pair[0]), options.name(filters.pair[1])))
+    names = measures.pair_names((options.name(filters.pair[0]), options.name(filters.pair[1])))
+    label = measures.describe(filters.measure, filters.window, names, filters.bucket)
+    per = measures.divided_by(filters.measure, filters.window, names, filters.bucket)
     st.plotly_chart(
         charts.pair_volume(
-            frame, filters.measure, f"{title}: {label.lower()}, per {filters.bucket}", label
+            frame,
+            filters.measure,
+            f"{title}: articles per {filters.bucket}" + (f", {per}" if per else ""),
+            label,
         ),
         key="pair_volume_chart",
     )
@@ -55,13 +60,6 @@ def render(database: Database, filters: Filters, options: Options) -> None:
 def pair_title(pair: tuple[str, str], options: Options) -> str:
     """'North Korea – Russia' (names without flags), codes for unnamed countries."""
     return " – ".join(options.name(code) for code in pair)
-
-
-def measure_label(filters: Filters, names: tuple[str, str]) -> str:
-    """What the pair's chart shows, numerator and denominator, in words."""
-    return measures.describe(
-        filters.measure, filters.window, measures.pair_names(names), filters.bucket
-    )
 
 
 def index_notice(frame: pd.DataFrame, bucket: str) -> str | None:
