@@ -137,6 +137,42 @@ def pair_tone_conflict(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def compare_lines(frame: pd.DataFrame, x: str, label: str, x_title: str) -> go.Figure:
+    """The compared series (compare.table rows, one series per `pair_name`) as lines on one
+    shared x axis (`x`: bucket dates or days since start): the measure, tone, conflict."""
+    figure = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.07,
+        subplot_titles=(
+            label,
+            "Tone of the pair's sentences (below 0: hostile)",
+            "Sentences with conflict vocabulary (%)",
+        ),
+    )
+    colours = px.colors.qualitative.Plotly
+    for number, (name, rows) in enumerate(frame.groupby("pair_name", sort=False)):
+        colour = colours[number % len(colours)]
+        panels = (rows["value"], rows["mean_tone"], rows["conflict_share"] * 100)
+        for row, values in enumerate(panels, start=1):
+            figure.add_scatter(
+                x=rows[x],
+                y=values,
+                name=name,
+                legendgroup=name,
+                showlegend=row == 1,
+                mode="lines+markers",
+                line={"color": colour},
+                row=row,
+                col=1,
+            )
+    figure.add_hline(y=0, line={"color": "#999", "dash": "dot"}, row=2, col=1)
+    figure.update_xaxes(title_text=x_title, row=3, col=1)
+    figure.update_layout(height=760, hovermode="x unified", legend={"orientation": "h", "y": -0.08})
+    return figure
+
+
 def bucket_range(buckets: pd.Series) -> list[pd.Timestamp] | None:
     """The x range from half a bucket before the first to half a bucket after the last,
     which is where plotly draws the first and last bars."""

@@ -149,6 +149,7 @@ def _sidebar(options: Options) -> None:
         st.selectbox(
             "with", countries, key="pair_b", format_func=country_label, label_visibility="collapsed"
         )
+        _comparisons()
         st.selectbox(
             "Language",
             ["", *options.languages],
@@ -185,6 +186,31 @@ def _sidebar(options: Options) -> None:
         _segments("Time bucket", "bucket", state.BUCKETS, BUCKET_LABELS)
         st.number_input(
             "Minimum articles per pair", key="min", min_value=1, max_value=state.MAX_MIN_ARTICLES
+        )
+
+
+def _comparisons() -> None:
+    """The pairs and the second period the pair view draws beside the focus pair."""
+    st.text_input(
+        "Compare with pairs",
+        key="compare",
+        placeholder="CHN-PHL, PRK-USA",
+        help=f"Up to {state.MAX_COMPARED} pairs (ISO-3 codes) drawn with the focus pair in the "
+        "pair view, on one shared axis.",
+    )
+    columns = st.columns(2)
+    for column, key, label in (
+        (columns[0], "compare_start", "Also from"),
+        (columns[1], "compare_end", "to"),
+    ):
+        column.date_input(
+            label,
+            key=key,
+            min_value=_EARLIEST,
+            max_value=_LATEST,
+            format="YYYY-MM-DD",
+            help="A second period of the focus pair, drawn beside the main one by days since "
+            "each period's start (the end defaults to the main period's length).",
         )
 
 

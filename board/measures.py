@@ -122,3 +122,27 @@ def with_measure(frame: pd.DataFrame, measure: str, description: str) -> pd.Data
         denominator=denominator,
         value=frame[shown.column],
     )
+
+
+def index_notice(frame: pd.DataFrame, bucket: str) -> str | None:
+    """Why an index cannot be drawn (no baseline, or none of the pair's articles in it)."""
+    first = frame["baseline_first"].dropna()
+    if first.empty:
+        return (
+            f"No complete {bucket} in the period to take the index's baseline from: widen the "
+            "dates or choose a shorter time bucket."
+        )
+    mean = frame["baseline_articles"].iloc[0]
+    if pd.isna(mean) or mean == 0:
+        return (
+            f"No index: the pair has no articles in its baseline ({baseline_span(frame)}), "
+            "and an index of nothing is undefined. Start the period where the pair is in the "
+            "news, or choose another measure."
+        )
+    return None
+
+
+def baseline_span(frame: pd.DataFrame) -> str:
+    """'2024-01-01 to 2024-03-31': the first baseline bucket's first day to the last's last."""
+    first, last = frame["baseline_first"].iloc[0], frame["baseline_last"].iloc[0]
+    return f"{pd.Timestamp(first):%Y-%m-%d} to {pd.Timestamp(last):%Y-%m-%d}"

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime import memory_media_file_storage
-from streamlit.testing.v1 import AppTest, app_test
+from streamlit.testing.v1 import AppTest
 
 from tests.measures_db import END, START, build_measures_db
 from tests.test_dashboard import (  # noqa: F401  (the fixture main_module_restored)
@@ -34,22 +33,9 @@ def on_measures(measures_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return measures_db
 
 
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> list:
-    """The in-memory stores AppTest keeps download files in, to read a CSV back."""
-    stores = []
-
-    class Recorded(memory_media_file_storage.MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recorded)
-    return stores
-
-
 def downloaded(at: AppTest, stores: list, key: str) -> pd.DataFrame:
-    """The CSV behind the download button `key`, as a spreadsheet would read it."""
+    """The CSV behind the download button `key`, as a spreadsheet would read it; `stores`
+    is the `media` fixture (tests/conftest.py)."""
     button = next(b for b in at.download_button if b.key == key)
     name = button.proto.url.rsplit("/", 1)[-1]
     data = stores[-1].get_file(name).content

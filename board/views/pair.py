@@ -10,6 +10,7 @@ from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
 from board.text import two_decimals
+from board.views import pair_compare
 
 DASH = "–"
 
@@ -48,6 +49,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
     shown = measures.with_measure(frame, filters.measure, label)
     panel.download_and_sql("pair", "timeline", shown, filters, timeline, summary)
+    if filters.compare or filters.compare_start:
+        pair_compare.render(database, filters, options)
     st.button(
         "Read the articles and sentences",
         key="open_articles",
@@ -62,40 +65,16 @@ def pair_title(pair: tuple[str, str], options: Options) -> str:
     return " – ".join(options.name(code) for code in pair)
 
 
-def index_notice(frame: pd.DataFrame, bucket: str) -> str | None:
-    """Why an index cannot be drawn (no baseline, or none of the pair's articles in it)."""
-    first = frame["baseline_first"].dropna()
-    if first.empty:
-        return (
-            f"No complete {bucket} in the period to take the index's baseline from: widen the "
-            "dates or choose a shorter time bucket."
-        )
-    mean = frame["baseline_articles"].iloc[0]
-    if pd.isna(mean) or mean == 0:
-        return (
-            f"No index: the pair has no articles in its baseline ({_baseline_span(frame)}), "
-            "and an index of nothing is undefined. Start the period where the pair is in the "
-            "news, or choose another measure."
-        )
-    return None
-
-
 def _index_note(frame: pd.DataFrame, filters: Filters) -> None:
-    notice = index_notice(frame, filters.bucket)
+    notice = measures.index_notice(frame, filters.bucket)
     if notice:
         st.warning(notice, icon=":material/warning:")
         return
     st.caption(
         f"Index 100 = the pair's mean of {frame['baseline_articles'].iloc[0]:,.2f} articles per "
-        f"{filters.bucket} over the baseline, {_baseline_span(frame)} (the first "
+        f"{filters.bucket} over the baseline, {measures.baseline_span(frame)} (the first "
         f"{settings.INDEX_BASELINE_BUCKETS[filters.bucket]} complete {filters.bucket}s at most)."
     )
-
-
-def _baseline_span(frame: pd.DataFrame) -> str:
-    """'2024-01-01 to 2024-03-31': the first baseline bucket's first day to the last's last."""
-    first, last = frame["baseline_first"].iloc[0], frame["baseline_last"].iloc[0]
-    return f"{pd.Timestamp(first):%Y-%m-%d} to {pd.Timestamp(last):%Y-%m-%d}"
 
 
 def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
