@@ -44,6 +44,11 @@ class Series:
     name: str
     """The legend's name: the pair, and its period when two periods are drawn."""
 
+    @property
+    def period(self) -> tuple[tuple[str, str], date, date]:
+        """(pair, start, end), as board/requests.py takes a series."""
+        return self.pair, self.start, self.end
+
 
 def series(filters: Filters, options: Options) -> list[Series]:
     """The focus pair, then each compared pair, over [start, end]; then the focus pair over
@@ -60,6 +65,14 @@ def series(filters: Filters, options: Options) -> list[Series]:
     if second:
         drawn.append(Series(filters.pair, *second, name(filters.pair, *second)))
     return drawn
+
+
+def split(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """The rows of a pair_timeline query, one frame per series in the order asked."""
+    return [
+        part.drop(columns="series_no").reset_index(drop=True)
+        for _, part in frame.groupby("series_no", sort=True)
+    ]
 
 
 def relative(filters: Filters) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from board import charts, measures, panel, requests, settings, spikes
+from board import charts, compare, measures, panel, requests, settings, spikes
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -20,8 +20,11 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         panel.empty("Pick two different countries as the focus pair in the sidebar.")
     title = pair_title(filters.pair, options)
     st.subheader(title)
-    timeline = run(database, *requests.pair_timeline(filters, filters.pair))
-    frame = spikes.timeline(database, filters, timeline.frame)
+    # the compared series (if any) come in the same query, after the focus pair's (refs #18)
+    drawn = compare.series(filters, options)
+    timeline = run(database, *requests.pair_timelines(filters, [s.period for s in drawn]))
+    timelines = compare.split(timeline.frame)
+    frame = spikes.timeline(database, filters, timelines[0])
     if not frame["articles"].fillna(0).any() and not frame["not_measured_articles"].any():
         panel.empty(
             f"No article names both {title.replace(' – ', ' and ')} between {filters.start} and "
@@ -49,8 +52,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
     shown = measures.with_measure(frame, filters.measure, label)
     panel.download_and_sql("pair", "timeline", shown, filters, timeline, summary)
-    if filters.compare or filters.compare_start:
-        pair_compare.render(database, filters, options)
+    if len(drawn) > 1:
+        pair_compare.render(filters, list(zip(drawn, timelines, strict=True)), timeline)
     st.button(
         "Read the articles and sentences",
         key="open_articles",

@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+import pandas as pd
 import streamlit as st
 
-from board import charts, compare, measures, panel, requests
-from board.data import Database, run
-from board.state import Filters, Options
+from board import charts, compare, measures, panel
+from board.data import Result
+from board.state import Filters
 
 
-def render(database: Database, filters: Filters, options: Options) -> None:
-    drawn = compare.series(filters, options)
+def render(
+    filters: Filters, timelines: list[tuple[compare.Series, pd.DataFrame]], result: Result
+) -> None:
+    """The compared series' chart and CSV; `timelines` pairs each series with its rows of
+    `result` (pair_timeline, one query for them all)."""
     st.subheader("Compared")
-    timelines, results = [], []
-    for shown in drawn:
-        period = replace(filters, start=shown.start, end=shown.end)
-        result = run(database, *requests.pair_timeline(period, shown.pair))
-        timelines.append((shown, result.frame))
-        results.append(result)
     per = measures.divided_by(filters.measure, filters.window, bucket=filters.bucket)
     label = measures.describe(filters.measure, filters.window, bucket=filters.bucket)
     table = compare.table(timelines, filters.measure, label)
@@ -49,4 +45,4 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         ),
         key="compare_chart",
     )
-    panel.download_and_sql("pair", "compare", table, filters, *results)
+    panel.download_and_sql("pair", "compare", table, filters, result)
