@@ -22,11 +22,12 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
-from board import settings
+from board import measures, settings
 
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles", "watchlists", "alerts")
 WINDOWS = ("article", "sentence")
-MEASURES = ("count", "share", "share_either", "index")
+MEASURES = tuple(measures.BY_NAME)
+"""count | share | share_either | index: what each divides by is board/measures.py's."""
 BUCKETS = ("day", "week", "month")
 CELLS = ("count", "lift")
 SCOPES = ("pair", "all")
