@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from board import measures
 from tests.measures_db import END, START, build_measures_db
 from tests.test_dashboard import (  # noqa: F401  (the fixture main_module_restored)
     assert_healthy,
@@ -64,7 +65,7 @@ def test_the_pair_chart_and_its_csv_show_each_measure_hand_counted(media, measur
     assert_healthy(at)
     volume = plotly_figures(at)[0]
     assert list(volume["data"][0]["y"]) == pytest.approx(values)
-    assert axis in volume["layout"]["yaxis"]["title"]["text"]
+    assert volume["layout"]["yaxis"]["title"]["text"] == measures.BY_NAME[measure].label
     # the title names the denominator too (the count has none)
     title = volume["layout"]["title"]["text"]
     assert title.startswith("North Korea – Russia: articles per month")

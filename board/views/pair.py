@@ -41,7 +41,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             frame,
             filters.measure,
             f"{title}: articles per {filters.bucket}" + (f", {per}" if per else ""),
-            label,
+            # the title says what divides what; a sentence on the side would be cut off
+            measures.BY_NAME[filters.measure].label,
         ),
         key="pair_volume_chart",
     )
