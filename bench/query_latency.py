@@ -8,6 +8,12 @@ country, the sentence window, daily buckets, the last quarter). Each query runs 
 up, then `--repeat` times; the table gives the median, the fastest and the slowest in ms.
 The goal (issue #4) is a median of at most 100 ms at 1M articles on 2 cores.
 
+The measures (issue #18) are columns of the same queries (pair_timeline computes the share of
+either and the index beside the count), so their rows are those queries; the overview ranked
+by the share of either has its own rows. The pair view with a comparison runs one
+pair_timeline for every series: the `compare` row times it for the busiest pair, the next 6
+pairs and a second period a year earlier (8 series).
+
 With `--search`, every view's queries run again under full-text searches (issue #18, on a
 database with texts: `gen_synthetic.py --text-words 600`), as the dashboard runs them: the
 search is matched once (`match`), its scope built once on a cursor of its own
@@ -32,7 +38,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import queries  # noqa: E402  (run as a script from anywhere)
-from board import data, requests, search, state  # noqa: E402
+from board import compare, data, requests, search, state  # noqa: E402
 from board.page import build_options  # noqa: E402
 
 GOAL_MS = 100.0
@@ -92,7 +98,13 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
         (f"lang={language.lang}", requests.overview_top_pairs(language)),
         ("origin=text", requests.overview_top_pairs(text)),
         ("origin=text, countries", requests.overview_top_pairs(replace(text, countries=(focus,)))),
+        ("share_either", requests.overview_top_pairs(replace(base, measure="share_either"))),
+        (
+            f"share_either, countries={focus}",
+            requests.overview_top_pairs(replace(selected, measure="share_either")),
+        ),
         (f"{'-'.join(pair)} week", requests.pair_timeline(base, pair)),
+        (f"compare: {state.MAX_COMPARED + 2} series, week", compare_request(con)),
         (
             f"{'-'.join(pair)} day, sentence",
             requests.pair_timeline(replace(sentence, bucket="day"), pair),
@@ -122,6 +134,23 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
         (f"countries={focus}, all", requests.articles_list(replace(selected, scope="all"))),
         (f"pair {'-'.join(pair)}, sentence", requests.articles_list(sentence)),
     ]
+
+
+def compare_request(con: duckdb.DuckDBPyConnection) -> requests.Request:
+    """The pair view's timelines with a comparison: the busiest pair, the next MAX_COMPARED
+    pairs of the overview and the busiest pair a year earlier, in one query."""
+    options, base = defaults(con)
+    name, params = requests.overview_top_pairs(base, row_limit=state.MAX_COMPARED + 1)
+    top = queries.run(name, con, **params)
+    pairs = tuple(zip(top["country_a"], top["country_b"], strict=True))
+    filters = replace(
+        base,
+        pair=pairs[0],
+        compare=pairs[1:],
+        compare_start=base.start - timedelta(days=365),
+        compare_end=base.end - timedelta(days=365),
+    )
+    return requests.pair_timelines(filters, [s.period for s in compare.series(filters, options)])
 
 
 def search_cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:

@@ -1,7 +1,7 @@
 """Chart builders: pure functions from a query's DataFrame to a plotly Figure.
 
 They know nothing of Streamlit or DuckDB, so tests build them from small frames. The
-measure (raw count or share per mille) only picks a column from `VALUE_COLUMNS`.
+measure (board/measures.py) only picks a column, and its label says what it divides by.
 """
 
 from __future__ import annotations
@@ -12,12 +12,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from board import measures
 from board.layout import force_layout
-
-VALUE_COLUMNS = {"count": "articles", "share": "share_per_mille"}
-VALUE_LABELS = {"count": "Articles", "share": "Share of all articles (‰)"}
-COLUMN_LABELS = {VALUE_COLUMNS[measure]: label for measure, label in VALUE_LABELS.items()}
-ROLLING_COLUMNS = {"count": "rolling_articles", "share": "rolling_share_per_mille"}
 
 SPIKE_COLOUR = "#d62728"
 STEADY_COLOUR = "#4c78a8"
@@ -46,9 +42,10 @@ MAX_NODE_SIZE = 46
 MAX_EDGE_WIDTH = 8
 
 
-def top_pairs_bar(frame: pd.DataFrame, measure: str) -> go.Figure:
-    """Horizontal bars of the top pairs, busiest on top, spikes in red."""
-    column = VALUE_COLUMNS[measure]
+def top_pairs_bar(frame: pd.DataFrame, measure: str, label: str = "") -> go.Figure:
+    """Horizontal bars of the top pairs, busiest on top, spikes in red; `label` says what
+    the measure divides by (board/measures.py)."""
+    column = measures.BY_NAME[measure].column
     shown = frame.assign(status=frame["is_spike"].map({True: "spike", False: "steady"}))
     figure = px.bar(
         shown.iloc[::-1],
@@ -57,7 +54,7 @@ def top_pairs_bar(frame: pd.DataFrame, measure: str) -> go.Figure:
         orientation="h",
         color="status",
         color_discrete_map={"spike": SPIKE_COLOUR, "steady": STEADY_COLOUR},
-        labels={column: VALUE_LABELS[measure], "pair_name": "", "status": ""},
+        labels={column: label or _label(measure), "pair_name": "", "status": ""},
         hover_data={"previous_articles": True, "change": True, "mean_tone": ":.2f"},
     )
     # each colour is its own trace, and plotly would stack the traces' categories one after
@@ -67,21 +64,23 @@ def top_pairs_bar(frame: pd.DataFrame, measure: str) -> go.Figure:
     return figure
 
 
-def pair_volume(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
+def pair_volume(frame: pd.DataFrame, measure: str, title: str, label: str = "") -> go.Figure:
     """Volume per bucket as bars, its rolling mean as a line, spikes as red markers."""
-    column = VALUE_COLUMNS[measure]
+    shown = measures.BY_NAME[measure]
+    column = shown.column
+    label = label or _label(measure)
     figure = go.Figure()
     # a bucket cut by the date range counts fewer days: drawn faint so it does not read as a dip
     partial = frame["is_partial"] if "is_partial" in frame else pd.Series(False, index=frame.index)
     figure.add_bar(
         x=frame["bucket"],
         y=frame[column],
-        name=VALUE_LABELS[measure],
+        name=shown.label,
         marker={"color": STEADY_COLOUR, "opacity": [0.4 if p else 1.0 for p in partial]},
     )
     figure.add_scatter(
         x=frame["bucket"],
-        y=frame[ROLLING_COLUMNS[measure]],
+        y=frame[shown.rolling],
         name="Rolling mean",
         mode="lines",
         line={"color": ROLLING_COLOUR, "width": 2},
@@ -96,7 +95,7 @@ def pair_volume(frame: pd.DataFrame, measure: str, title: str) -> go.Figure:
     )
     figure.update_layout(
         title=title,
-        yaxis_title=VALUE_LABELS[measure],
+        yaxis_title=label,
         legend={"orientation": "h", "y": -0.15},
         margin=PAIR_MARGIN,
     )
@@ -138,6 +137,42 @@ def pair_tone_conflict(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def compare_lines(frame: pd.DataFrame, x: str, label: str, x_title: str) -> go.Figure:
+    """The compared series (compare.table rows, one series per `pair_name`) as lines on one
+    shared x axis (`x`: bucket dates or days since start): the measure, tone, conflict."""
+    figure = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.07,
+        subplot_titles=(
+            label,
+            "Tone of the pair's sentences (below 0: hostile)",
+            "Sentences with conflict vocabulary (%)",
+        ),
+    )
+    colours = px.colors.qualitative.Plotly
+    for number, (name, rows) in enumerate(frame.groupby("pair_name", sort=False)):
+        colour = colours[number % len(colours)]
+        panels = (rows["value"], rows["mean_tone"], rows["conflict_share"] * 100)
+        for row, values in enumerate(panels, start=1):
+            figure.add_scatter(
+                x=rows[x],
+                y=values,
+                name=name,
+                legendgroup=name,
+                showlegend=row == 1,
+                mode="lines+markers",
+                line={"color": colour},
+                row=row,
+                col=1,
+            )
+    figure.add_hline(y=0, line={"color": "#999", "dash": "dot"}, row=2, col=1)
+    figure.update_xaxes(title_text=x_title, row=3, col=1)
+    figure.update_layout(height=760, hovermode="x unified", legend={"orientation": "h", "y": -0.08})
+    return figure
+
+
 def bucket_range(buckets: pd.Series) -> list[pd.Timestamp] | None:
     """The x range from half a bucket before the first to half a bucket after the last,
     which is where plotly draws the first and last bars."""
@@ -163,8 +198,10 @@ def third_countries_bar(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def matrix_heatmap(frame: pd.DataFrame, value: str) -> go.Figure:
-    """A symmetric heatmap of the pair rows; `value` is a column such as articles or lift."""
+def matrix_heatmap(
+    frame: pd.DataFrame, value: str, measure: str = "count", label: str = ""
+) -> go.Figure:
+    """A symmetric heatmap of the pair rows; `value` is "lift" or the `measure`'s column."""
     names = _axis_names(frame)
     both = pd.concat(
         [
@@ -180,8 +217,8 @@ def matrix_heatmap(frame: pd.DataFrame, value: str) -> go.Figure:
         figure = px.imshow(
             grid,
             color_continuous_scale=SEQUENTIAL_SCALE,
-            labels={"color": COLUMN_LABELS.get(value, value.replace("_", " "))},
-            text_auto=".2f" if value == "share_per_mille" else True,
+            labels={"color": label or _label(measure)},
+            text_auto=True if measure == "count" else measures.BY_NAME[measure].text_format,
             aspect="auto",
         )
     figure.update_traces(textfont={"size": MATRIX_FONT_SIZE})
@@ -234,7 +271,7 @@ def _times(factor: float) -> str:
 def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] = ()) -> go.Figure:
     """Countries as nodes sized by their articles, edges as wide as the pair's count; the
     selected countries stand out in colour and bold."""
-    column = VALUE_COLUMNS[measure]
+    column = measures.BY_NAME[measure].column
     nodes = _nodes(frame)
     positions = force_layout(
         list(nodes.index), list(zip(frame["country_a"], frame["country_b"], strict=True))
@@ -296,12 +333,17 @@ def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] =
 
 
 def world_map(
-    frame: pd.DataFrame, measure: str, title: str, focus: str | None = None, focus_name: str = ""
+    frame: pd.DataFrame,
+    measure: str,
+    title: str,
+    focus: str | None = None,
+    focus_name: str = "",
+    label: str = "",
 ) -> go.Figure:
     """A choropleth of the countries' values (ISO-3 codes in `country`), zoomed to the
     countries drawn. With a `focus` (whose partners these are): a dot on each partner, so that
     small ones show at world scale, and the focus in its own colour, not the grey of no data."""
-    column = VALUE_COLUMNS[measure]
+    column = measures.BY_NAME[measure].column
     figure = px.choropleth(
         frame,
         locations="country",
@@ -310,7 +352,7 @@ def world_map(
         hover_name="country_name",
         hover_data={"articles": True, "total_articles": True, "country": False},
         color_continuous_scale=SEQUENTIAL_SCALE,
-        labels={column: VALUE_LABELS[measure]},
+        labels={column: label or _label(measure)},
         title=title,
     )
     if focus:
@@ -345,6 +387,11 @@ def world_map(
     )
     figure.update_layout(height=520, margin={"l": 0, "r": 0, "t": 50, "b": 0})
     return figure
+
+
+def _label(measure: str) -> str:
+    """The measure in words, for a chart built without the view's own label."""
+    return measures.describe(measure, "article")
 
 
 def _mark_focus(figure: go.Figure, focus: str, name: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from board import settings, state
+from board import measures, settings, state
 from board.languages import language_label
 from board.state import Filters, Options
 
@@ -39,7 +39,7 @@ VIEW_LABELS = {
     "audit": "Audit",
 }
 WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
-MEASURE_LABELS = {"count": "Articles", "share": "Share ‰"}
+MEASURE_LABELS = {name: measure.label for name, measure in measures.BY_NAME.items()}
 BUCKET_LABELS = {"day": "Day", "week": "Week", "month": "Month"}
 ORIGIN_LABELS = {"all": "All", "text": "Text sources", "gdelt": "GDELT"}
 
@@ -150,6 +150,7 @@ def _sidebar(options: Options) -> None:
         st.selectbox(
             "with", countries, key="pair_b", format_func=country_label, label_visibility="collapsed"
         )
+        _comparisons()
         st.selectbox(
             "Language",
             ["", *options.languages],
@@ -179,11 +180,38 @@ def _sidebar(options: Options) -> None:
             "measure",
             state.MEASURES,
             MEASURE_LABELS,
-            help="Raw article counts, or per mille of all articles in the period.",
+            help="Articles naming both countries of a pair: as counts, per 1,000 of all "
+            "articles, per 100 of the articles naming either country, or as an index over "
+            "time (the mean of the first complete buckets = 100).",
         )
         _segments("Time bucket", "bucket", state.BUCKETS, BUCKET_LABELS)
         st.number_input(
             "Minimum articles per pair", key="min", min_value=1, max_value=state.MAX_MIN_ARTICLES
+        )
+
+
+def _comparisons() -> None:
+    """The pairs and the second period the pair view draws beside the focus pair."""
+    st.text_input(
+        "Compare with pairs",
+        key="compare",
+        placeholder="CHN-PHL, PRK-USA",
+        help=f"Up to {state.MAX_COMPARED} pairs (ISO-3 codes) drawn with the focus pair in the "
+        "pair view, on one shared axis.",
+    )
+    columns = st.columns(2)
+    for column, key, label in (
+        (columns[0], "compare_start", "Also from"),
+        (columns[1], "compare_end", "to"),
+    ):
+        column.date_input(
+            label,
+            key=key,
+            min_value=_EARLIEST,
+            max_value=_LATEST,
+            format="YYYY-MM-DD",
+            help="A second period of the focus pair, drawn beside the main one by days since "
+            "each period's start (the end defaults to the main period's length).",
         )
 
 

@@ -6,6 +6,8 @@ and by bench/query_latency.py, so the benchmark times exactly what the dashboard
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from board import search, settings
@@ -13,6 +15,8 @@ from board.state import Filters, previous_period
 from monitor.spikes import lead_start
 
 Request = tuple[str, dict[str, Any]]
+
+PERIOD = ("start", "end")
 
 
 def status() -> Request:
@@ -47,16 +51,34 @@ def overview_top_pairs(filters: Filters, row_limit: int | None = settings.TOP_PA
         "window": filters.window,
         "min_articles": filters.min_articles,
         "row_limit": row_limit,
+        "measure": filters.measure,
     }
 
 
 def pair_timeline(filters: Filters, pair: tuple[str, str]) -> Request:
+    """The pair's timeline over the filters' period: `pair_timelines` of one series."""
+    return pair_timelines(filters, [(pair, filters.start, filters.end)])
+
+
+def pair_timelines(
+    filters: Filters, series: Sequence[tuple[tuple[str, str], date, date]]
+) -> Request:
+    """The timelines of several (pair, start, end) series in one query (refs #18): the focus
+    pair's and those compared with it (board/compare.py), each numbered from 1."""
+    # each series has its own period: the coverage without the filters' dates
+    coverage = {key: value for key, value in _coverage(filters).items() if key not in PERIOD}
     return "pair_timeline", {
-        **_coverage(filters),
-        **_pair(pair),
+        **coverage,
+        "series": [
+            {"country_a": pair[0], "country_b": pair[1], "period_start": start, "period_end": end}
+            for pair, start, end in series
+        ],
+        "span_start": min(start for _, start, _ in series),
+        "span_end": max(end for _, _, end in series),
         "window": filters.window,
         "bucket": filters.bucket,
         "rolling_buckets": settings.ROLLING_BUCKETS[filters.bucket],
+        "index_buckets": settings.INDEX_BASELINE_BUCKETS[filters.bucket],
     }
 
 

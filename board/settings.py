@@ -34,6 +34,11 @@ ARTICLES_PER_PAGE = 50
 ROLLING_BUCKETS = {"day": 7, "week": 4, "month": 3}
 """Buckets in the rolling mean: a week, a month, a quarter."""
 
+INDEX_BASELINE_BUCKETS = {"day": 28, "week": 13, "month": 3}
+"""The index's baseline (= 100, refs #18): the mean of the first complete buckets of the
+period, four weeks of days or a quarter of weeks or months: long enough that one busy day
+does not set it, short enough to leave most of the period to read against it."""
+
 SPIKES = SpikeSettings()
 """The one spike detector's settings, the alerts' too (monitor/spikes.py, README "Spikes")."""
 

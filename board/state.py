@@ -2,9 +2,11 @@
 
 The query-string names are a contract (links in mails and scripts build them): `view`,
 `start`, `end` (YYYY-MM-DD), `countries` (comma-separated ISO-3), `pair` (`PRK-RUS`), `lang`,
-`source`, `origin` (all|text|gdelt), `window` (article|sentence), `measure` (count|share), `bucket` (day|week|month),
-`min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view),
-`page` (the articles view's page, from 1) and `q` (a full-text search, board/search.py).
+`source`, `origin` (all|text|gdelt), `window` (article|sentence), `measure`
+(count|share|share_either|index, board/measures.py), `bucket` (day|week|month), `min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view),
+`page` (the articles view's page, from 1), `q` (a full-text search, board/search.py),
+`compare` (pairs drawn beside the focus pair, `CHN-PHL,PRK-USA`) and `compare_start`,
+`compare_end` (the focus pair's period drawn beside the main one, board/compare.py).
 Each is declared once, as an attribute of `Filters` carrying its `UrlField` (name, parse,
 format, default, widget keys): the URL codec here and the widgets (`board.controls`) iterate
 `FIELDS`, so a new filter is one attribute plus its widget (refs #12).
@@ -20,14 +22,15 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
-from board import settings
+from board import measures, settings
 
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles", "watchlists", "alerts")
 """The views everyone may open."""
 ADMIN_VIEWS = (*VIEWS, "audit")
 """... and those an admin may (refs #19): to anyone else `view=audit` is an unknown view."""
 WINDOWS = ("article", "sentence")
-MEASURES = ("count", "share")
+MEASURES = tuple(measures.BY_NAME)
+"""count | share | share_either | index: what each divides by is board/measures.py's."""
 BUCKETS = ("day", "week", "month")
 CELLS = ("count", "lift")
 SCOPES = ("pair", "all")
@@ -37,6 +40,9 @@ only (refs #15); a share or a tone over a changing source mix reads the mix, not
 
 MAX_COUNTRIES = 40
 """More selected countries than this is a pasted list gone wrong, not an analysis."""
+
+MAX_COMPARED = 6
+"""Pairs compared with the focus pair: more lines than this on one axis cannot be told apart."""
 
 MAX_MIN_ARTICLES = 1_000_000
 MAX_PAGE = 1_000_000
@@ -194,6 +200,19 @@ def _pair(
     options: Options,
     notices: list[str],
 ) -> tuple[str, str] | None:
+    pair = _known_pair(value, options)
+    if pair is None:
+        fallback = "-".join(default) if default else "none"
+        notices.append(
+            f"Unknown {noun} {_shown(value)} (two different countries in the data, like "
+            f"PRK-RUS): showing {fallback}."
+        )
+        return default
+    return pair
+
+
+def _known_pair(value: str, options: Options) -> tuple[str, str] | None:
+    """('PRK', 'RUS') of 'rus-PRK', None unless two different countries of the data."""
     parts = [part.strip().upper() for part in value.split("-")]
     valid = (
         len(parts) == 2
@@ -201,14 +220,50 @@ def _pair(
         and parts[0] != parts[1]
     )
     if not valid:
-        fallback = "-".join(default) if default else "none"
-        notices.append(
-            f"Unknown {noun} {_shown(value)} (two different countries in the data, like "
-            f"PRK-RUS): showing {fallback}."
-        )
-        return default
+        return None
     first, second = sorted(parts)
     return first, second
+
+
+def _pairs(
+    noun: str, value: str, default: tuple, options: Options, notices: list[str]
+) -> tuple[tuple[str, str], ...]:
+    texts = [text.strip() for text in value.split(",") if text.strip()]
+    known = [_known_pair(text, options) for text in texts]
+    unknown = [text for text, pair in zip(texts, known, strict=True) if pair is None]
+    if unknown:
+        shown = ", ".join(_shown(text) for text in unknown[:5])
+        notices.append(
+            f"Ignored {noun} pairs not in the data (two different ISO-3 codes, like PRK-RUS): "
+            f"{shown}."
+        )
+    pairs = tuple(dict.fromkeys(pair for pair in known if pair is not None))
+    if len(pairs) > MAX_COMPARED:
+        notices.append(f"Only the first {MAX_COMPARED} compared pairs are drawn.")
+    return pairs[:MAX_COMPARED]
+
+
+def _pairs_text(value: object) -> str:
+    """'CHN-PHL,PRK-USA' of the pairs, or of a widget's typed text (checked when read)."""
+    if isinstance(value, str):
+        return ",".join(part.strip().upper() for part in value.split(",") if part.strip())
+    return ",".join("-".join(pair) for pair in value or ())
+
+
+def _pairs_widget(pairs: tuple[tuple[str, str], ...]) -> tuple[str]:
+    return (", ".join("-".join(pair) for pair in pairs),)
+
+
+def _optional_day(
+    noun: str, value: str, default: None, options: Options, notices: list[str]
+) -> date | None:
+    """A date, or (invalid) nothing with a notice: an optional period is left out."""
+    unusable: list[str] = []
+    parsed = _day(noun, value, date.min, options, unusable)
+    if unusable:
+        notices.append(f"Invalid {noun} {_shown(value)} (use YYYY-MM-DD): left out.")
+        return None
+    return parsed
 
 
 def _search_text(noun: str, value: str, default: str, options: Options, notices: list[str]) -> str:
@@ -283,6 +338,23 @@ class Filters:
     # left out when empty; its syntax is checked against the index by board/page.py (refs #18)
     q: str = _url("q", _search_text, "", extra=True, noun="search")
     """Full-text search narrowing every view to the matching articles (board/search.py)."""
+    compare: tuple[tuple[str, str], ...] = _url(
+        "compare",
+        _pairs,
+        (),
+        format=_pairs_text,
+        extra=True,
+        noun="compared",
+        to_widgets=_pairs_widget,
+    )
+    """Pairs (canonical order each) drawn with the focus pair in the pair view."""
+    compare_start: date | None = _url(
+        "compare_start", _optional_day, None, format=_iso, extra=True, noun="comparison start"
+    )
+    """The focus pair's second period, drawn beside [start, end] (board/compare.py)."""
+    compare_end: date | None = _url(
+        "compare_end", _optional_day, None, format=_iso, extra=True, noun="comparison end"
+    )
 
 
 FIELDS: dict[str, UrlField] = {f.name: f.metadata["url"] for f in fields(Filters)}
@@ -319,6 +391,17 @@ def to_query(filters: Filters) -> dict[str, str]:
         if not (url.extra and value == url.default):
             query[url.name] = url.format(value)
     return {key: value for key, value in query.items() if value}
+
+
+def comparison_period(filters: Filters) -> tuple[date, date] | None:
+    """The focus pair's second period: from compare_start to compare_end, or for as long as
+    the main period when the end is missing or before the start; None without a start."""
+    if filters.compare_start is None:
+        return None
+    end = filters.compare_end
+    if end is None or end < filters.compare_start:
+        end = filters.compare_start + (filters.end - filters.start)
+    return filters.compare_start, end
 
 
 def previous_period(filters: Filters) -> date:

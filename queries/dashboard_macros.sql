@@ -16,6 +16,23 @@ case when window_kind = 'sentence' then sentence_value else article_value end;
 create or replace temp macro per_mille(part, whole) as
 1000.0 * part / nullif(whole, 0);
 
+-- the last day of the time bucket (day | week | month) that starts on bucket_start
+create or replace temp macro bucket_end(bucket_start, bucket_kind) as
+case bucket_kind
+    when 'day' then bucket_start
+    when 'week' then bucket_start + 6
+    else last_day(bucket_start)
+end;
+
+-- a percentage, null where the whole is zero
+create or replace temp macro per_cent(part, whole) as
+100.0 * part / nullif(whole, 0);
+
+-- the articles naming A or B (refs #18, measure share_either): |A| + |B| - |A and B|, each
+-- in the window's unit (for the sentence window: articles with text)
+create or replace temp macro either_articles(volume_a, volume_b, both_articles) as
+volume_a + volume_b - both_articles;
+
 -- a country's name, or its code where the data has no name for it
 create or replace temp macro country_name(code) as
 coalesce(
@@ -43,14 +60,17 @@ create or replace temp macro country_volumes(
     from country_period(period_start, period_end, lang_filter, source_filter, origin_filter)
     group by country;
 
--- one row per country pair: its articles in a period and filters, in the window's unit
+-- one row per country pair: its articles in a period and filters, in the window's unit, and
+-- both_articles: the articles naming both anywhere in the window's denominator (articles with
+-- text for the sentence window), what either_articles subtracts
 create or replace temp macro pair_volumes(
     period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 ) as table
     select
         country_a,
         country_b,
-        sum(by_window(window_kind, sentence_articles, articles))::bigint as articles
+        sum(by_window(window_kind, sentence_articles, articles))::bigint as articles,
+        sum(by_window(window_kind, text_articles, articles))::bigint as both_articles
     from pair_period(period_start, period_end, lang_filter, source_filter, origin_filter)
     group by country_a, country_b;
 

@@ -1,7 +1,9 @@
 -- one row per country for the map: with $focus null, every country's articles in the
 -- filters; with $focus an ISO-3 code, every partner of $focus with the pair's articles
 -- ($window = 'sentence': naming both in one sentence, over articles with text). Each row
--- has all articles in the period as the share's denominator.
+-- has all articles in the period as the share's denominator; a partner of $focus also the
+-- pair's share of the articles naming either country (either_articles, refs #18; null
+-- without a focus).
 -- params: $focus, $start, $end, $lang, $source, $origin, $window
 with
 
@@ -9,20 +11,39 @@ countries as (
     select * from countries
 ),
 
-mentioned as (
+volumes as (
     select * from country_volumes($start, $end, $lang, $source, $origin, $window)
+),
+
+mentioned as (
+    select
+        country,
+        articles,
+        null::bigint as either_articles
+    from volumes
     where $focus is null
 ),
 
-partners as (
+pairs as (
     select
         -- each pair with the focus is one partner
         case when country_a = $focus then country_b else country_a end as country,
-        articles
+        articles,
+        both_articles
     from pair_volumes($start, $end, $lang, $source, $origin, $window)
     where
         $focus is not null
         and (country_a = $focus or country_b = $focus)
+),
+
+partners as (
+    select
+        pairs.country,
+        pairs.articles,
+        either_articles(focus.articles, partner.articles, pairs.both_articles) as either_articles
+    from pairs
+    inner join volumes as partner on pairs.country = partner.country
+    inner join volumes as focus on focus.country = $focus
 ),
 
 counted as (
@@ -40,7 +61,9 @@ final as (
         -- measures
         counted.articles,
         totals.total_articles,
-        per_mille(counted.articles, totals.total_articles) as share_per_mille
+        per_mille(counted.articles, totals.total_articles) as share_per_mille,
+        counted.either_articles,
+        per_cent(counted.articles, counted.either_articles) as share_either_pct
     from counted
     cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
     left join countries on counted.country = countries.country

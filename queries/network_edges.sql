@@ -2,8 +2,8 @@
 -- filters, touching a selected country when $countries is not empty, busiest $row_limit
 -- first (null $row_limit: every pair): the edge's articles, each country's articles (node
 -- sizes), all articles (the share's denominator) and how many pairs match in all
--- (matching_pairs, before $row_limit). With $window = 'sentence' counts are over articles
--- with text.
+-- (matching_pairs, before $row_limit), and the edge's share of the articles naming either
+-- country (refs #18). With $window = 'sentence' counts are over articles with text.
 -- params: $start, $end, $lang, $source, $origin, $countries, $window, $min_articles, $row_limit
 with
 
@@ -12,6 +12,7 @@ edges as (
         country_a,
         country_b,
         articles,
+        both_articles,
         -- window functions run before the limit: every pair above the minimum
         count(*) over () as matching_pairs
     from pair_volumes($start, $end, $lang, $source, $origin, $window)
@@ -34,6 +35,12 @@ sized as (  -- noqa: ST03
         edges.articles,
         volume_a.articles as volume_a,
         volume_b.articles as volume_b,
+        either_articles(volume_a.articles, volume_b.articles, edges.both_articles)
+            as either_articles,
+        per_cent(
+            edges.articles,
+            either_articles(volume_a.articles, volume_b.articles, edges.both_articles)
+        ) as share_either_pct,
         edges.matching_pairs
     from edges
     left join volumes as volume_a on edges.country_a = volume_a.country

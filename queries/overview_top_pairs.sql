@@ -4,13 +4,23 @@
 -- tone and conflict share (the spike flags are the detector's, over pair_activity, refs
 -- #17). With $window = 'sentence' the count is articles
 -- naming both countries in one sentence, out of articles with text; articles without text
--- (GDELT) are counted apart as not measured.
+-- (GDELT) are counted apart as not measured. share_either_pct is the count as a % of the
+-- articles naming either country (either_articles, refs #18), null unless $measure is
+-- 'share_either'. Ranked by $measure's value:
+-- the share of either for 'share_either', else the count (the share of all is in
+-- proportion to it).
 -- params: $start, $end, $prev_start, $lang, $source, $origin, $countries, $window,
--- $min_articles, $row_limit
+-- $min_articles, $row_limit, $measure
 with
 
 countries as (
     select * from countries
+),
+
+-- read only for the share of either: it costs the other measures' ranking a third more
+volumes as (
+    select * from country_volumes($start, $end, $lang, $source, $origin, $window)
+    where $measure = 'share_either'
 ),
 
 current_pairs as (
@@ -19,6 +29,7 @@ current_pairs as (
         country_b,
         sum(by_window($window, sentence_articles, articles))::bigint as articles,
         sum(by_window($window, articles - text_articles, 0))::bigint as not_measured_articles,
+        sum(by_window($window, text_articles, articles))::bigint as both_articles,
         sum(tone_sum) / nullif(sum(tone_n), 0) as mean_tone,
         sum(conflict_sum) / nullif(sum(conflict_n), 0) as conflict_share
     from pair_period($start, $end, $lang, $source, $origin)
@@ -42,8 +53,12 @@ measured as (
         current_pairs.*,
         coalesce(previous_pairs.articles, 0) as previous_articles,
         coalesce(totals.total_articles, 0) as total_articles,
-        coalesce(previous_totals.total_articles, 0) as previous_total_articles
+        coalesce(previous_totals.total_articles, 0) as previous_total_articles,
+        either_articles(volume_a.articles, volume_b.articles, current_pairs.both_articles)
+            as either_articles
     from current_pairs
+    left join volumes as volume_a on current_pairs.country_a = volume_a.country
+    left join volumes as volume_b on current_pairs.country_b = volume_b.country
     left join previous_pairs
         on
             current_pairs.country_a = previous_pairs.country_a
@@ -68,6 +83,8 @@ final as (
         measured.articles,
         measured.total_articles,
         per_mille(measured.articles, measured.total_articles) as share_per_mille,
+        measured.either_articles,
+        per_cent(measured.articles, measured.either_articles) as share_either_pct,
         -- before the data starts there is nothing to compare with: null, not zero
         case
             when measured.previous_total_articles > 0 then measured.previous_articles
@@ -90,5 +107,9 @@ final as (
 )
 
 select * from final
-order by articles desc, country_a, country_b
+order by
+    case when $measure = 'share_either' then share_either_pct else articles end desc nulls last,
+    articles desc,
+    country_a,
+    country_b
 limit $row_limit

@@ -3,7 +3,9 @@
 -- Each row has the pair's articles, both countries' articles and all articles in the
 -- period, the share per mille, and lift = observed / expected, where expected =
 -- volume_a * volume_b / total_articles (independent mentions), so that big countries do not
--- dominate. With $window = 'sentence' every count is over articles with text only.
+-- dominate; and share_either_pct, the pair's articles as a % of those naming either
+-- country (either_articles, refs #18). With $window = 'sentence' every count is over
+-- articles with text only.
 -- params: $start, $end, $lang, $source, $origin, $countries, $window, $top_n
 with
 
@@ -41,7 +43,8 @@ observed as (
     select
         country_a,
         country_b,
-        articles
+        articles,
+        both_articles
     from pair_volumes($start, $end, $lang, $source, $origin, $window)
     where
         country_a in (select country from axis)
@@ -65,6 +68,12 @@ final as (
         totals.total_articles,
         per_mille(coalesce(observed.articles, 0), totals.total_articles)
             as share_per_mille,
+        either_articles(cells.volume_a, cells.volume_b, coalesce(observed.both_articles, 0))
+            as either_articles,
+        per_cent(
+            coalesce(observed.articles, 0),
+            either_articles(cells.volume_a, cells.volume_b, coalesce(observed.both_articles, 0))
+        ) as share_either_pct,
         1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0) as expected,
         coalesce(observed.articles, 0)
         / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)

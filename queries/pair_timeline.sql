@@ -1,68 +1,134 @@
--- one row per $bucket (day | week | month) from $start to $end for the pair
--- ($country_a < $country_b), empty buckets included: the pair's articles and all articles
--- (numerator and denominator of the share per mille), a trailing rolling mean over
--- $rolling_buckets, pair tone and conflict share. A bucket cut by $start or $end is
--- partial: it counts fewer days. Spikes are the detector's (monitor/spikes.py, refs #17),
--- over pair_activity, not this query's.
+-- one row per series x $bucket (day | week | month): each series of $series (a list of
+-- {country_a, country_b, period_start, period_end}, country_a < country_b; series_no is its
+-- place in the list, from 1) is a pair over its own period, empty buckets included: the
+-- pair's articles and all articles (numerator and denominator of the share per mille), a
+-- trailing rolling mean over $rolling_buckets, pair tone and conflict share. A bucket cut by
+-- its period's start or end is partial: it counts fewer days. Spikes are the detector's
+-- (monitor/spikes.py, refs #17), over pair_activity, not this query's. The pair view draws
+-- series 1 and compares the others with it (refs #18): one query for all of them.
 -- With $window = 'sentence' the count is articles naming both countries in one sentence out
 -- of articles with text; a bucket without any text is null (not measured), not zero.
--- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $bucket,
--- $rolling_buckets
+-- The other measures (refs #18): share_either_pct, the pair's articles as a % of the
+-- articles naming either country (either_articles = |A| + |B| - |A and B| in the window's
+-- unit), and index_value, the pair's articles per bucket against the mean of its series'
+-- first $index_buckets complete buckets (baseline_articles, = 100; null when that mean is 0).
+-- $span_start and $span_end are the first and last day of any series: the aggregates are
+-- read once for all the series, pruned to these days.
+-- params: $series, $span_start, $span_end, $lang, $source, $origin, $window, $bucket,
+-- $rolling_buckets, $index_buckets
 with
 
 daily_totals as (
     select * from daily_totals
 ),
 
+series as (
+    select
+        generate_subscripts($series, 1) as series_no,
+        -- country_a, country_b, period_start, period_end
+        unnest($series, recursive := true)  -- noqa: AL03
+),
+
+-- each series' two countries, one row each: an equality join with the country aggregates
+series_countries as (
+    select
+        series_no,
+        country_a as country,
+        period_start,
+        period_end
+    from series
+    union all
+    select
+        series_no,
+        country_b as country,
+        period_start,
+        period_end
+    from series
+),
+
 buckets as (
-    select cast(generate_series as date) as bucket
-    from
-        generate_series(
-            cast(date_trunc($bucket, cast($start as date)) as timestamp),
-            cast($end as timestamp),
-            case $bucket
-                when 'day' then interval 1 day
-                when 'week' then interval 7 day
-                else interval 1 month
-            end
-        )
+    select
+        series_no,
+        cast(
+            unnest(
+                generate_series(
+                    cast(date_trunc($bucket, period_start) as timestamp),
+                    cast(period_end as timestamp),
+                    case $bucket
+                        when 'day' then interval 1 day
+                        when 'week' then interval 7 day
+                        else interval 1 month
+                    end
+                )
+            ) as date
+        ) as bucket
+    from series
 ),
 
 pair_buckets as (
     select
-        cast(date_trunc($bucket, day) as date) as bucket,
+        series.series_no,
+        cast(date_trunc($bucket, pairs.day) as date) as bucket,
         -- each measure summed under its own name: counts as whole numbers, tone and conflict
         -- sums as they are
         sum(columns('^(articles|sentence_articles|text_articles|tone_n|conflict_n)$'))::bigint,
         sum(columns('_sum$'))
-    from pair_days($start, $end, $lang, $source, $origin)
-    where
-        country_a = $country_a
-        and country_b = $country_b
-    group by bucket
+    from
+        pair_days(
+            $span_start,
+            $span_end,
+            $lang,
+            $source,
+            $origin
+        ) as pairs
+    inner join series
+        on
+            pairs.country_a = series.country_a
+            and pairs.country_b = series.country_b
+            and pairs.day between series.period_start and series.period_end
+    group by all
+),
+
+-- |A| + |B| of each series per bucket, in the window's unit
+country_buckets as (
+    select
+        series.series_no,
+        cast(date_trunc($bucket, countries.day) as date) as bucket,
+        sum(by_window($window, countries.text_articles, countries.articles))::bigint as volumes
+    from
+        period_days(
+            'country',
+            $span_start,
+            $span_end,
+            $lang,
+            $source,
+            $origin
+        ) as countries
+    inner join series_countries as series
+        on
+            countries.country = series.country
+            and countries.day between series.period_start and series.period_end
+    group by all
 ),
 
 total_buckets as (
     select
-        cast(date_trunc($bucket, day) as date) as bucket,
-        sum(articles)::bigint as all_articles,
-        sum(text_articles)::bigint as text_articles
-    from daily_totals
-    where
-        day between $start and $end
-        and in_filters(lang, source, origin, $lang, $source, $origin)
-    group by bucket
+        series.series_no,
+        cast(date_trunc($bucket, totals.day) as date) as bucket,
+        sum(totals.articles)::bigint as all_articles,
+        sum(totals.text_articles)::bigint as text_articles
+    from daily_totals as totals
+    inner join series on totals.day between series.period_start and series.period_end
+    where in_filters(totals.lang, totals.source, totals.origin, $lang, $source, $origin)
+    group by all
 ),
 
 measured as (
     select
+        buckets.series_no,
         buckets.bucket,
-        buckets.bucket < cast($start as date)
-        or case $bucket
-            when 'day' then buckets.bucket
-            when 'week' then buckets.bucket + 6
-            else last_day(buckets.bucket)
-        end > cast($end as date) as is_partial,
+        buckets.bucket < series.period_start
+        or bucket_end(buckets.bucket, $bucket) > series.period_end as is_partial,
         by_window(
             $window,
             -- a bucket without any text is not measured (null), not zero
@@ -82,46 +148,105 @@ measured as (
             coalesce(pair_buckets.articles, 0) - coalesce(pair_buckets.text_articles, 0),
             0
         ) as not_measured_articles,
+        either_articles(
+            coalesce(country_buckets.volumes, 0),
+            0,
+            by_window(
+                $window,
+                coalesce(pair_buckets.text_articles, 0),
+                coalesce(pair_buckets.articles, 0)
+            )
+        ) as either_articles,
         pair_buckets.tone_sum / nullif(pair_buckets.tone_n, 0) as mean_tone,
         pair_buckets.conflict_sum / nullif(pair_buckets.conflict_n, 0) as conflict_share
     from buckets
-    left join pair_buckets on buckets.bucket = pair_buckets.bucket
-    left join total_buckets on buckets.bucket = total_buckets.bucket
+    inner join series on buckets.series_no = series.series_no
+    left join pair_buckets
+        on buckets.series_no = pair_buckets.series_no and buckets.bucket = pair_buckets.bucket
+    left join total_buckets
+        on buckets.series_no = total_buckets.series_no and buckets.bucket = total_buckets.bucket
+    left join country_buckets
+        on
+            buckets.series_no = country_buckets.series_no
+            and buckets.bucket = country_buckets.bucket
+),
+
+-- the first $index_buckets complete buckets of each series: its index's baseline
+baseline_buckets as (
+    select
+        series_no,
+        bucket,
+        articles
+    from measured
+    where not is_partial
+    qualify row_number() over (partition by series_no order by bucket) <= $index_buckets
+),
+
+baseline as (
+    select
+        series_no,
+        avg(articles) as baseline_articles,
+        min(bucket) as baseline_first,
+        bucket_end(max(bucket), $bucket) as baseline_last
+    from baseline_buckets
+    group by series_no
+),
+
+with_measures as (
+    select
+        measured.*,
+        per_mille(measured.articles, measured.total_articles) as share_per_mille,
+        per_cent(measured.articles, measured.either_articles) as share_either_pct,
+        baseline.baseline_articles,
+        baseline.baseline_first,
+        baseline.baseline_last,
+        per_cent(measured.articles, nullif(baseline.baseline_articles, 0)) as index_value
+    from measured
+    left join baseline on measured.series_no = baseline.series_no
 ),
 
 with_baseline as (
     select
         *,
-        per_mille(articles, total_articles) as share_per_mille,
-        avg(articles) over (
-            order by bucket
-            -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
-            rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
-        ) as rolling_articles,
-        avg(per_mille(articles, total_articles)) over (
-            order by bucket
-            -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
-            rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
-        ) as rolling_share_per_mille
-    from measured
+        avg(articles) over recent as rolling_articles,
+        avg(share_per_mille) over recent as rolling_share_per_mille,
+        avg(share_either_pct) over recent as rolling_share_either_pct,
+        avg(index_value) over recent as rolling_index_value
+    from with_measures
+    window recent as (
+        partition by series_no
+        order by bucket
+        -- sqlfluff's grammar takes only a number before preceding; DuckDB any expression
+        rows between $rolling_buckets - 1 preceding and current row  -- noqa: PRS
+    )
 ),
 
 final as (
     select
+        -- ids
+        series_no,
         -- timestamps
         bucket,
         -- measures
         articles,
         total_articles,
         share_per_mille,
+        either_articles,
+        share_either_pct,
+        baseline_articles,
+        index_value,
         rolling_articles,
         rolling_share_per_mille,
+        rolling_share_either_pct,
+        rolling_index_value,
         is_partial,
         mean_tone,
         conflict_share,
-        not_measured_articles
+        not_measured_articles,
+        baseline_first,
+        baseline_last
     from with_baseline
 )
 
 select * from final
-order by bucket
+order by series_no, bucket

@@ -48,3 +48,21 @@ def fresh_db():
     queries.execute("schema", con)
     yield con
     con.close()
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> list:
+    """The in-memory stores AppTest keeps download files in, to read a CSV back."""
+    # imported here, so that the ETL's tests do not load Streamlit
+    from streamlit.runtime import memory_media_file_storage
+    from streamlit.testing.v1 import app_test
+
+    stores = []
+
+    class Recorded(memory_media_file_storage.MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recorded)
+    return stores

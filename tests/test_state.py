@@ -11,6 +11,7 @@ from board.state import (
     FIELDS,
     Filters,
     Options,
+    comparison_period,
     defaults,
     from_query,
     previous_period,
@@ -33,6 +34,9 @@ CHANGED = {
     "source": "wire-b",
     "cell": "lift",
     "page": 4,
+    "compare": (("PRK", "USA"), ("RUS", "USA")),
+    "compare_start": date(2023, 1, 10),
+    "compare_end": date(2023, 6, 30),
 }
 """Filters unlike the defaults, which the round-trip tests send through the URL."""
 
@@ -64,6 +68,9 @@ def test_every_contract_name_is_read():
         "cell": "lift",
         "scope": "all",
         "page": "4",
+        "compare": "USA-PRK,RUS-USA",
+        "compare_start": "2023-01-10",
+        "compare_end": "2023-06-30",
     }
     filters, notices = from_query(query, OPTIONS)
     assert notices == []
@@ -79,7 +86,7 @@ def test_every_contract_name_is_read():
         min_articles=3,
         scope="all",
     )
-    assert to_query(filters) == {**query, "pair": "PRK-RUS"}
+    assert to_query(filters) == {**query, "pair": "PRK-RUS", "compare": "PRK-USA,RUS-USA"}
 
 
 def test_round_trip_leaves_out_empty_filters_and_default_extras():
@@ -203,3 +210,42 @@ def test_a_search_round_trips_through_the_url_with_its_spaces_made_single():
     assert (filters.q, notices) == ('troops OR "Korea Utara"', [])
     assert to_query(filters)["q"] == 'troops OR "Korea Utara"'
     assert "q" not in to_query(defaults(OPTIONS))
+
+
+def test_compared_pairs_are_read_canonical_and_round_trip_through_the_url():
+    # refs #18: `compare` is a contract name, each pair in the order `pair` has
+    filters, notices = from_query({"compare": " usa-prk , RUS-USA,PRK-USA"}, OPTIONS)
+    assert (filters.compare, notices) == ((("PRK", "USA"), ("RUS", "USA")), [])
+    assert to_query(filters)["compare"] == "PRK-USA,RUS-USA"
+    assert "compare" not in to_query(defaults(OPTIONS))
+
+
+@pytest.mark.parametrize(
+    "text,notice",
+    [
+        # a country not in the data, a pair of one country, not a pair at all
+        ("PRK-FRA,RUS-RUS,Russia", "Ignored compared pairs not in the data"),
+        # seven pairs where six can be told apart
+        ("A", "Only the first 6 compared pairs are drawn."),
+    ],
+)
+def test_bad_or_too_many_compared_pairs_get_a_notice(text, notice):
+    many = {code: f"{code} ({code})" for code in ("PRK", "RUS", "USA", "CHN", "UKR")}
+    options = dataclasses.replace(OPTIONS, countries=many)
+    if text == "A":
+        codes = sorted(many)
+        text = ",".join(f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1 :])
+    filters, notices = from_query({"compare": text}, options)
+    assert any(notice in shown for shown in notices), notices
+    assert len(filters.compare) <= 6
+
+
+def test_a_comparison_period_without_an_end_is_as_long_as_the_main_one():
+    filters, notices = from_query(
+        {"start": "2024-03-01", "end": "2024-03-31", "compare_start": "2023-03-01"}, OPTIONS
+    )
+    assert notices == []
+    assert comparison_period(filters) == (date(2023, 3, 1), date(2023, 3, 31))
+    assert comparison_period(defaults(OPTIONS)) is None
+    bad, notices = from_query({"compare_start": "2023-02-30"}, OPTIONS)
+    assert bad.compare_start is None and "comparison start" in notices[0]

@@ -90,22 +90,24 @@ PAIRS = {
 
 def build_tiny_db(path: Path) -> Path:
     """Write the tiny database to `path` (replacing it) and return the path."""
-    return _build(path, with_articles=True)
+    return build_db(path, ARTICLES, PAIRS)
 
 
 def build_empty_db(path: Path) -> Path:
     """The schema and empty aggregates: what the ETL publishes before any article."""
-    return _build(path, with_articles=False)
+    return build_db(path, [], {})
 
 
-def _build(path: Path, *, with_articles: bool) -> Path:
+def build_db(path: Path, articles: list[tuple], pairs: dict[tuple, tuple]) -> Path:
+    """A database of hand-written `articles` and `pairs` (in the shapes of ARTICLES and
+    PAIRS) over the real schema and aggregates, at `path` (replaced)."""
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:
         queries.execute("schema", con)
         queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
-        if with_articles:
-            _insert(con)
+        if articles:
+            _insert(con, articles, pairs)
         queries.execute("refresh_aggregates", con)
         con.execute("checkpoint")
     finally:
@@ -113,17 +115,17 @@ def _build(path: Path, *, with_articles: bool) -> Path:
     return path
 
 
-def _insert(con: duckdb.DuckDBPyConnection) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, articles: list[tuple], pairs: dict) -> None:
     con.executemany("insert into countries values (?, ?, ?, ?)", COUNTRIES)
     loaded = datetime(2024, 4, 1, 6, 30)
     con.execute(
         "insert into ingest_runs (run_id, started_at, finished_at, read, loaded) "
-        "values (1, ?, ?, 8, 8)",
-        [loaded, loaded],
+        "values (1, ?, ?, ?, ?)",
+        [loaded, loaded, len(articles), len(articles)],
     )
-    for row in ARTICLES:
+    for row in articles:
         _insert_article(con, row, loaded)
-    for (article, a, b), (sentences, tone, conflict, evidence) in PAIRS.items():
+    for (article, a, b), (sentences, tone, conflict, evidence) in pairs.items():
         con.execute(
             "insert into article_pairs values (?, ?, ?, ?, ?, ?)",
             [article, a, b, sentences, tone, conflict],

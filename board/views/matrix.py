@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import charts, panel, requests, settings
-from board.controls import MEASURE_LABELS
+from board import charts, measures, panel, requests, settings
 from board.data import Database, run
 from board.state import CELLS, Filters, Options
 
@@ -13,13 +12,14 @@ LIFT_LABEL = "Lift (observed / expected)"
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
+    measure, notice = measures.in_view(filters.measure, timeline=False)
     st.segmented_control(
         "Cells",
         CELLS,
         key="cell",
         required=True,
         # the count cells show what the Measure chose (articles or share), and say so (refs #11)
-        format_func=lambda cell: LIFT_LABEL if cell == "lift" else MEASURE_LABELS[filters.measure],
+        format_func=lambda cell: LIFT_LABEL if cell == "lift" else measures.BY_NAME[measure].label,
         help="Lift divides each pair's count by what each country's own volume would predict, "
         "so that the busiest countries do not fill the whole matrix.",
     )
@@ -35,6 +35,16 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         else f"the {settings.MATRIX_COUNTRIES} most mentioned countries"
     )
     st.caption(f"Pairs among {axis}; select two or more countries to choose the axes.")
-    value = "lift" if filters.cell == "lift" else charts.VALUE_COLUMNS[filters.measure]
-    st.plotly_chart(charts.matrix_heatmap(matrix.frame, value), key="matrix_chart")
-    panel.download_and_sql("matrix", filters.cell, matrix.frame, filters, matrix)
+    if notice and filters.cell != "lift":
+        st.caption(notice)
+    label = measures.describe(measure, filters.window)
+    value = "lift" if filters.cell == "lift" else measures.BY_NAME[measure].column
+    if filters.cell != "lift":
+        # a colour bar's title holds a word or two: the cells' full measure is said here
+        st.caption(f"Cells: {label[0].lower()}{label[1:]}.")
+    st.plotly_chart(
+        charts.matrix_heatmap(matrix.frame, value, measure, measures.BY_NAME[measure].label),
+        key="matrix_chart",
+    )
+    shown = measures.with_measure(matrix.frame, measure, label)
+    panel.download_and_sql("matrix", filters.cell, shown, filters, matrix)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from board import charts, panel, requests, settings
+from board import charts, measures, panel, requests, settings
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -18,21 +20,37 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             f"No pair has at least {filters.min_articles} article(s) with these filters. "
             + panel.what_to_change(filters, "lower the minimum articles per pair")
         )
+    measure, notice = measures.in_view(filters.measure, timeline=False)
     st.caption(
         f"{_how_many(edges.frame, filters)}; node size is the country's articles, edge width "
-        "the pair's" + ("; the selected countries are in red." if filters.countries else ".")
+        f"the pair's {measures.describe(measure, filters.window).lower()}"
+        + ("; the selected countries are in red." if filters.countries else ".")
     )
+    if notice:
+        st.caption(notice)
     st.plotly_chart(
-        charts.network_graph(edges.frame, filters.measure, filters.countries), key="network_chart"
+        charts.network_graph(edges.frame, measure, filters.countries), key="network_chart"
     )
     panel.download_every_row(
-        "network", edges.frame, filters, edges, database=database, every=listing(filters)
+        "network",
+        _with_measure(edges.frame, filters),
+        filters,
+        edges,
+        database=database,
+        every=listing(filters),
     )
 
 
 def listing(filters: Filters) -> Listing:
     """Every pair above the minimum (the CSV), not only the edges drawn."""
-    return Listing("edges", "edges", requests.network_edges(filters, row_limit=None))
+    request = requests.network_edges(filters, row_limit=None)
+    return Listing("edges", "edges", request, partial(_with_measure, filters=filters))
+
+
+def _with_measure(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The edges with the measure's columns (board/measures.py), as the CSV holds them."""
+    measure, _ = measures.in_view(filters.measure, timeline=False)
+    return measures.with_measure(frame, measure, measures.describe(measure, filters.window))
 
 
 def _how_many(frame: pd.DataFrame, filters: Filters) -> str:

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from board import charts, panel, requests, spikes
+from board import charts, measures, panel, requests, spikes
 from board.data import Database, open_database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -20,6 +20,12 @@ COLUMNS = {
     "pair_name": st.column_config.TextColumn("Pair", pinned=True),
     "articles": st.column_config.NumberColumn("Articles", format="%d", width=COMPACT),
     "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f", width=COMPACT),
+    "share_either_pct": st.column_config.NumberColumn(
+        "Of either %",
+        format="%.1f",
+        width=COMPACT,
+        help="The pair's articles per 100 articles naming either of its countries",
+    ),
     "change": st.column_config.NumberColumn(
         "Change", format="%+d", width=COMPACT, help="Articles minus the previous period's"
     ),
@@ -39,9 +45,9 @@ COLUMNS = {
     ),
 }
 """Shown in this order: what moved first, then the previous period. The ISO-3 codes, the
-share's denominator (the same in every row, given in the caption) and each spike's why
-(captions under the table) are in the CSV but not on screen, so that a 1280 px screen shows
-every column (refs #11)."""
+share's denominator (the same in every row, given in the caption), the share of either
+unless it is the measure, and each spike's why (captions under the table) are in the CSV but
+not on screen, so that a 1280 px screen shows every column (refs #11)."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
@@ -78,7 +84,13 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     )
     for pair in shown[shown["is_spike"]].itertuples(index=False):
         st.caption(f"Spike, {pair.pair_name}: {pair.spike_why}.")
-    st.plotly_chart(charts.top_pairs_bar(flagged, filters.measure), key="top_pairs_chart")
+    measure, notice = measures.in_view(filters.measure, timeline=False)
+    if notice:
+        st.caption(notice)
+    st.plotly_chart(
+        charts.top_pairs_bar(flagged, measure, measures.describe(measure, filters.window)),
+        key="top_pairs_chart",
+    )
     panel.download_every_row(
         "overview", shown, filters, pairs, totals, database=database, every=listing(filters)
     )
@@ -119,14 +131,21 @@ def _totals(row: pd.Series, filters: Filters) -> None:
 def _how_many(frame: pd.DataFrame, pairs: int, filters: Filters) -> str:
     """'The 25 busiest of 993 pairs ...': the table stops at TOP_PAIRS rows, the CSV does not."""
     base = "articles with text" if filters.window == "sentence" else "articles"
+    # the share of either ranks small pairs of quiet countries high: the order says so
+    top = "highest shares of either" if filters.measure == "share_either" else "busiest"
     shown = (
         f"All {pairs:,} pairs"
         if len(frame) >= pairs
-        else f"The {len(frame):,} busiest of {pairs:,} pairs (the CSV has all of them)"
+        else f"The {len(frame):,} {top} of {pairs:,} pairs (the CSV has all of them)"
+    )
+    either = (
+        "; Of either % is of the articles naming either country of the pair"
+        if filters.measure == "share_either"
+        else ""
     )
     return (
         f"{shown} with at least {filters.min_articles} article(s); Share ‰ is of the "
-        f"{int(frame['total_articles'].iloc[0]):,} {base} in the period."
+        f"{int(frame['total_articles'].iloc[0]):,} {base} in the period{either}."
     )
 
 
@@ -146,10 +165,15 @@ def _days(row: pd.Series) -> str:
 
 
 def _table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The top-pairs rows as shown: the not-measured column only for sentence windows."""
+    """The top-pairs rows as shown: the not-measured column only for sentence windows, the
+    share of either only for that measure; and the measure's columns for the CSV."""
     shown = frame.drop(columns=["previous_total_articles"])
     if filters.window != "sentence":
         shown = shown.drop(columns=["not_measured_articles"])
+    measure, _ = measures.in_view(filters.measure, timeline=False)
+    shown = measures.with_measure(shown, measure, measures.describe(measure, filters.window))
+    if measure != "share_either":
+        shown = shown.drop(columns=["either_articles", "share_either_pct"])
     return shown
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from board import charts, panel, requests, settings, spikes
+from board import charts, compare, measures, panel, requests, settings, spikes
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
 from board.text import two_decimals
+from board.views import pair_compare
 
 DASH = "–"
 
@@ -19,8 +20,11 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         panel.empty("Pick two different countries as the focus pair in the sidebar.")
     title = pair_title(filters.pair, options)
     st.subheader(title)
-    timeline = run(database, *requests.pair_timeline(filters, filters.pair))
-    frame = spikes.timeline(database, filters, timeline.frame)
+    # the compared series (if any) come in the same query, after the focus pair's (refs #18)
+    drawn = compare.series(filters, options)
+    timeline = run(database, *requests.pair_timelines(filters, [s.period for s in drawn]))
+    timelines = compare.split(timeline.frame)
+    frame = spikes.timeline(database, filters, timelines[0])
     if not frame["articles"].fillna(0).any() and not frame["not_measured_articles"].any():
         panel.empty(
             f"No article names both {title.replace(' – ', ' and ')} between {filters.start} and "
@@ -29,14 +33,28 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         )
     summary = run(database, *requests.pair_summary(filters, filters.pair))
     _summary(summary.frame.iloc[0], frame, filters)
+    names = measures.pair_names((options.name(filters.pair[0]), options.name(filters.pair[1])))
+    label = measures.describe(filters.measure, filters.window, names, filters.bucket)
+    per = measures.divided_by(filters.measure, filters.window, names, filters.bucket)
     st.plotly_chart(
-        charts.pair_volume(frame, filters.measure, f"{title}: articles per {filters.bucket}"),
+        charts.pair_volume(
+            frame,
+            filters.measure,
+            f"{title}: articles per {filters.bucket}" + (f", {per}" if per else ""),
+            # the title says what divides what; a sentence on the side would be cut off
+            measures.BY_NAME[filters.measure].label,
+        ),
         key="pair_volume_chart",
     )
+    if filters.measure == "index":
+        _index_note(frame, filters)
     if frame["is_partial"].any():
         st.caption(_partial_note(frame, filters))
     st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
-    panel.download_and_sql("pair", "timeline", frame, filters, timeline, summary)
+    shown = measures.with_measure(frame, filters.measure, label)
+    panel.download_and_sql("pair", "timeline", shown, filters, timeline, summary)
+    if len(drawn) > 1:
+        pair_compare.render(filters, list(zip(drawn, timelines, strict=True)), timeline)
     st.button(
         "Read the articles and sentences",
         key="open_articles",
@@ -49,6 +67,18 @@ def render(database: Database, filters: Filters, options: Options) -> None:
 def pair_title(pair: tuple[str, str], options: Options) -> str:
     """'North Korea – Russia' (names without flags), codes for unnamed countries."""
     return " – ".join(options.name(code) for code in pair)
+
+
+def _index_note(frame: pd.DataFrame, filters: Filters) -> None:
+    notice = measures.index_notice(frame, filters.bucket)
+    if notice:
+        st.warning(notice, icon=":material/warning:")
+        return
+    st.caption(
+        f"Index 100 = the pair's mean of {frame['baseline_articles'].iloc[0]:,.2f} articles per "
+        f"{filters.bucket} over the baseline, {measures.baseline_span(frame)} (the first "
+        f"{settings.INDEX_BASELINE_BUCKETS[filters.bucket]} complete {filters.bucket}s at most)."
+    )
 
 
 def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:

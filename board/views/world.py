@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import charts, geo, panel, requests
+from board import charts, geo, measures, panel, requests
 from board.data import Database, run
 from board.state import Filters, Options
 
@@ -31,9 +31,21 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             "sidebar to map its partners instead."
         )
     st.caption(caption)
+    measure, notice = measures.in_view(filters.measure, timeline=False, pairs=focus is not None)
+    if notice:
+        st.caption(notice)
+    label = measures.describe(measure, filters.window) if focus else _mentions_label(measure)
     st.plotly_chart(
-        charts.world_map(countries.frame, filters.measure, title, focus, focus_name),
+        charts.world_map(countries.frame, measure, title, focus, focus_name, label),
         key="map_chart",
         config=geo.plotly_config(),
     )
-    panel.download_and_sql("map", focus or "mentions", countries.frame, filters, countries)
+    shown = measures.with_measure(countries.frame, measure, label)
+    panel.download_and_sql("map", focus or "mentions", shown, filters, countries)
+
+
+def _mentions_label(measure: str) -> str:
+    """A map of single countries counts the articles naming each, not pairs."""
+    return "Articles naming the country" + (
+        " per 1,000 of all articles" if measure == "share" else ""
+    )

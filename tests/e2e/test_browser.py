@@ -167,7 +167,7 @@ def test_a_newly_published_database_shows_on_the_next_interaction(page, server, 
     try:
         # the ETL's publish: a finished file replaces the served one in one rename
         os.replace(build_tiny_db(served_db.with_name("next.duckdb")), served_db)
-        page.locator(".st-key-measure button", has_text="Share").click()
+        page.locator(".st-key-measure button", has_text="Share ‰").click()
         settle(page)
         assert_no_exception(page)
         assert freshness_line(page).startswith("8 articles")
@@ -241,6 +241,7 @@ def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synt
             window="article",
             min_articles=1,
             row_limit=25,
+            measure="count",
         )
     assert drawn == list(ranked["pair_name"])
 

@@ -1,0 +1,48 @@
+"""The pair view's comparison (refs #18): the focus pair with the `compare` pairs and in the
+`compare_start` period, overlaid on one shared axis (board/compare.py says why)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from board import charts, compare, measures, panel
+from board.data import Result
+from board.state import Filters
+
+
+def render(
+    filters: Filters, timelines: list[tuple[compare.Series, pd.DataFrame]], result: Result
+) -> None:
+    """The compared series' chart and CSV; `timelines` pairs each series with its rows of
+    `result` (pair_timeline, one query for them all)."""
+    st.subheader("Compared")
+    per = measures.divided_by(filters.measure, filters.window, bucket=filters.bucket)
+    label = measures.describe(filters.measure, filters.window, bucket=filters.bucket)
+    table = compare.table(timelines, filters.measure, label)
+    relative = compare.relative(filters)
+    st.caption(
+        f"Articles naming both countries of each pair per {filters.bucket}"
+        + (f", {per}" if per else "")
+        + (
+            "; each period on days since its own start."
+            if relative
+            else "; every pair on the same dates."
+        )
+        + (" Each pair's index has its own baseline." if filters.measure == "index" else "")
+    )
+    if filters.measure == "index":
+        for shown, frame in timelines:
+            notice = measures.index_notice(frame, filters.bucket)
+            if notice:
+                st.caption(f"{shown.name}: {notice}")
+    st.plotly_chart(
+        charts.compare_lines(
+            table,
+            "days_since_start" if relative else "bucket",
+            label,
+            "Days since the period's start" if relative else "",
+        ),
+        key="compare_chart",
+    )
+    panel.download_and_sql("pair", "compare", table, filters, result)
