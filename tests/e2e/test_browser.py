@@ -34,14 +34,16 @@ def open_view(page, server: str, query: str) -> None:
     settle(page)
 
 
-def download_csv(page, index: int = 0) -> tuple[str, list[dict[str, str]]]:
-    """Click the index-th `Download CSV`; the file's name and rows.
+def download_csv(page, index: int = 0, key: str | None = None) -> tuple[str, list[dict[str, str]]]:
+    """Click the index-th `Download CSV`, or the one of a view's table by its widget `key`
+    (`download_<view>_<part>`, board/panel.py); the file's name and rows.
 
     A table cut short (top 25, a page) links to its streamed CSV, which downloads in the
     tab the link opens; the others are download buttons.
     """
-    control = page.get_by_role("button", name="Download CSV").or_(
-        page.get_by_role("link", name="Download CSV")
+    scope = page.locator(f".st-key-{key}") if key else page
+    control = scope.get_by_role("button", name="Download CSV").or_(
+        scope.get_by_role("link", name="Download CSV")
     )
     with page.context.expect_event("download") as info:
         control.nth(index).click()
@@ -74,7 +76,8 @@ def test_a_url_with_pair_and_dates_opens_that_pairs_chart(page, server):
 
 def test_the_pair_csv_holds_the_databases_rows(page, server, served_db):
     open_view(page, server, "view=pair&pair=PRK-RUS&start=2024-01-01&end=2024-12-31&bucket=month")
-    name, rows = download_csv(page)
+    # by its key: under load the first control on the page was once the third countries'
+    name, rows = download_csv(page, key="download_pair_timeline")
     assert name == "tension-pair-timeline-2024-01-01_2024-12-31-PRK-RUS-article-count-month.csv"
     assert len(rows) == 12
     with duckdb.connect(str(served_db), read_only=True) as con:

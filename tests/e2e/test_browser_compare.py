@@ -56,8 +56,8 @@ def test_a_comparison_round_trips_through_the_url_and_its_csv(page, server):
     assert legend(page) == drawn
     assert page.get_by_role("textbox", name="Compare with pairs").input_value() == "CHN-PHL"
 
-    _, timeline = download_csv(page, 0)
-    name, rows = download_csv(page, 1)
+    _, timeline = download_csv(page, key="download_pair_timeline")
+    name, rows = download_csv(page, key="download_pair_compare")
     assert name.startswith("tension-pair-compare-2024-01-01_2024-12-31-PRK-RUS-")
     assert Counter((row["pair"], row["period_start"]) for row in rows) == {
         ("PRK-RUS", "2024-01-01"): 12,
