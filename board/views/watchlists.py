@@ -1,45 +1,75 @@
-"""Watchlists: every watchlist saved from the dashboard, to edit or delete (refs #17).
-Those of the monitor config (`[[watch]]`) live in that file and are edited there."""
+"""Watchlists: every watchlist saved from the dashboard, to edit or delete, and beside them
+those of the monitor config (`[[watch]]`, at $TENSION_MONITOR_CONFIG), read-only: they live
+in that file and are edited there (refs #17)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from board import watch
+from board import settings, watch
 from board.data import Database
 from board.state import Filters, Options
 from monitor.spikes import SENSITIVITY
 from monitor.store import Watchlist, WatchlistError, channel_label
+from monitor.watchlists import config_watchlists
+
+DASHBOARD = "dashboard"
+"""Where a watchlist saved with Watch this is kept, as the table says."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     st.subheader("Watchlists")
     saved = watch.store().watchlists()
-    if not saved:
+    configured, where = _configured()
+    if not saved and not configured:
         st.info(
             "No watchlist yet: choose a pair or countries and press **Watch this** in the "
-            "sidebar. Watchlists of the monitor config ([[watch]]) are edited in that file.",
+            "sidebar. Watchlists of the monitor config ([[watch]]) are edited in that file; "
+            f"set {settings.MONITOR_CONFIG_ENV} to list them here.",
             icon=":material/info:",
         )
         return
-    st.dataframe(_table(saved), hide_index=True, key="watchlists_table")
-    chosen = st.selectbox("Edit", [w.name for w in saved], key="watchlist_chosen")
-    _edit(next(w for w in saved if w.name == chosen), options)
+    st.dataframe(_table(saved, configured, where), hide_index=True, key="watchlists_table")
+    if configured:
+        st.caption(f"Watchlists from config {where} are read-only: edit them in that file.")
+    if saved:
+        chosen = st.selectbox("Edit", [w.name for w in saved], key="watchlist_chosen")
+        _edit(next(w for w in saved if w.name == chosen), options)
 
 
-def _table(saved: list[Watchlist]) -> pd.DataFrame:
+def _configured() -> tuple[list[Watchlist], str]:
+    """The monitor config's watchlists and its path; none (with a warning saying what to
+    fix) when it cannot be read, so the dashboard's own stay usable."""
+    path = settings.monitor_config_path()
+    if path is None:
+        return [], ""
+    try:
+        return list(config_watchlists(path)), str(path)
+    except OSError as err:
+        problem = f"{path}: cannot read ({err.strerror}); check {settings.MONITOR_CONFIG_ENV}"
+    except ValueError as err:
+        problem = str(err)
+    st.warning(
+        f"The monitor config's watchlists are not shown: {problem}", icon=":material/warning:"
+    )
+    return [], str(path)
+
+
+def _table(saved: list[Watchlist], configured: list[Watchlist], where: str) -> pd.DataFrame:
+    listed = saved + configured
     return pd.DataFrame(
         {
-            "Name": [w.name for w in saved],
-            "Pairs": [", ".join(w.pairs) for w in saved],
-            "Countries": [", ".join(w.countries) for w in saved],
-            "Language": [w.lang or "" for w in saved],
-            "Source": [w.source or "" for w in saved],
-            "Keywords": [", ".join(w.keywords) for w in saved],
-            "Sensitivity": [w.sensitivity for w in saved],
-            # scheme and host only: a URL's path or query can hold a token
-            "Channels": [", ".join(channel_label(c) for c in w.notify) for w in saved],
+            "Name": [w.name for w in listed],
+            "Saved in": [DASHBOARD] * len(saved) + [f"from config {where}"] * len(configured),
+            "Pairs": [", ".join(w.pairs) for w in listed],
+            "Countries": [", ".join(w.countries) for w in listed],
+            "Language": [w.lang or "" for w in listed],
+            "Source": [w.source or "" for w in listed],
+            "Keywords": [", ".join(w.keywords) for w in listed],
+            "Sensitivity": [w.sensitivity for w in listed],
+            # scheme and host only: a URL's user, password, path or query can hold a token
+            "Channels": [", ".join(channel_label(c) for c in w.notify) for w in listed],
         }
     )
 
