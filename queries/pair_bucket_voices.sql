@@ -1,9 +1,9 @@
 -- one row per cell ($pairs[i] in the $bucket starting on $buckets[i], day | week | month)
 -- with articles: the articles in the $window's unit and their distinct sources and stories
--- (an article not yet grouped is a story of its own, refs #16). The dashboard asks only for
--- the buckets whose counts (pair_bucket_counts) meet every other rule of the spike detector
--- (monitor/spikes.py, refs #17): a few cells, where counting sources and stories for every
--- bucket joined every article of the pairs.
+-- (pair_articles.story_id: an article not yet grouped is a story of its own, refs #16). The
+-- dashboard asks only for the buckets whose counts (pair_bucket_counts) meet every other
+-- rule of the spike detector (monitor/spikes.py, refs #17): a few cells, where counting
+-- sources and stories for every bucket joined every article of the pairs with articles.
 -- params: $pairs, $buckets, $lang, $source, $origin, $window, $bucket
 with
 
@@ -47,16 +47,12 @@ pair_articles as (
     select * from pair_articles
 ),
 
-articles as (
-    select * from articles
-),
-
 matching as (
     select
         -- ids
         cell_days.country_a,
         cell_days.country_b,
-        pair_articles.article_id,
+        pair_articles.story_id,
         -- dimensions
         pair_articles.source,
         -- timestamps
@@ -82,17 +78,16 @@ matching as (
 final as (
     select
         -- ids
-        matching.country_a,
-        matching.country_b,
+        country_a,
+        country_b,
         -- timestamps
-        matching.bucket as day,
+        bucket as day,
         -- measures
         count(*)::bigint as articles,
-        count(distinct matching.source)::bigint as sources,
-        count(distinct coalesce(articles.story_id, articles.article_id))::bigint as stories
+        count(distinct source)::bigint as sources,
+        count(distinct story_id)::bigint as stories
     from matching
-    inner join articles on matching.article_id = articles.article_id
-    group by matching.country_a, matching.country_b, matching.bucket
+    group by country_a, country_b, bucket
 )
 
 select * from final
