@@ -23,6 +23,7 @@ monitor: $(VENV)/.runtime
 	$(MONITOR_CONFIG) and edit its sources, or pass MONITOR_CONFIG=FILE" >&2; exit 2; }
 	@trap 'kill $$watcher $$dashboard 2>/dev/null; wait' INT TERM EXIT; \
 	$(PY) -m etl watch --config "$(MONITOR_CONFIG)" & watcher=$$!; \
+	TENSION_MONITOR_CONFIG="$(MONITOR_CONFIG)" \
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true & \
 	dashboard=$$!; wait -n
 

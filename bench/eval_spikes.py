@@ -11,6 +11,7 @@
    June 2024 treaty, Kursk October-December 2024) and the quiet months.
 
     python bench/eval_spikes.py [--pairs 200] [--seed 17] [--db data/tension.duckdb]
+        [--max-p P] [--baseline-days N] [--min-ratio R]   (try other settings)
 """
 
 from __future__ import annotations
@@ -152,10 +153,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--db", type=Path, help="a built database (default: build the sample)")
     parser.add_argument("--max-p", type=float, help="try another max_p (default: the detector's)")
+    parser.add_argument("--baseline-days", type=int, help="try another trailing baseline")
+    parser.add_argument("--min-ratio", type=float, help="try another min_ratio")
     args = parser.parse_args()
-    settings = SpikeSettings()
-    if args.max_p is not None:
-        settings = replace(settings, max_p=args.max_p)
+    tried = {"max_p": args.max_p, "baseline_days": args.baseline_days, "min_ratio": args.min_ratio}
+    settings = replace(SpikeSettings(), **{k: v for k, v in tried.items() if v is not None})
     pd.set_option("display.width", 160)
     print(f"Synthetic series, {settings}:")
     print(synthetic(args.pairs, args.seed, settings).to_string(index=False))

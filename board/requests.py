@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from board import search, settings
 from board.state import Filters, previous_period
 from monitor.spikes import lead_start
@@ -82,16 +84,27 @@ def pair_timelines(
     }
 
 
-def pair_activity(filters: Filters, pairs: list[str], bucket: str) -> Request:
-    """The spike detector's input for `pairs` ('PRK-RUS'), with the baseline's lead."""
-    return "pair_activity", {
+def pair_bucket_counts(filters: Filters, pairs: list[str], bucket: str) -> Request:
+    """The spike detector's counts for `pairs` ('PRK-RUS'), with the baseline's lead."""
+    return "pair_bucket_counts", {
         **_coverage(filters),
         "start": lead_start(filters.start, settings.SPIKES, bucket),
         "pairs": pairs,
-        "countries": [],
         "window": filters.window,
         "bucket": bucket,
-        "keywords": [],
+    }
+
+
+def pair_bucket_voices(filters: Filters, cells: pd.DataFrame, bucket: str) -> Request:
+    """The distinct sources and stories of the detector's `cells` (`key` 'PRK-RUS', `day`
+    the bucket's first day): the detector's `voices` (monitor/spikes.py)."""
+    coverage = {k: v for k, v in _coverage(filters).items() if k not in ("start", "end")}
+    return "pair_bucket_voices", {
+        **coverage,
+        "pairs": list(cells["key"]),
+        "buckets": [day.date() for day in pd.to_datetime(cells["day"])],
+        "window": filters.window,
+        "bucket": bucket,
     }
 
 

@@ -16,6 +16,11 @@ DB_ENV = "TENSION_DB"
 DEFAULT_DB = REPO_ROOT / "data" / "tension.duckdb"
 """Where `make run` builds the sample database."""
 
+MONITOR_CONFIG_ENV = "TENSION_MONITOR_CONFIG"
+"""Environment variable naming the monitor config the watcher runs (`etl watch --config`):
+the Watchlists page lists its `[[watch]]` tables. An environment variable like TENSION_DB,
+since the deployment sets both for the dashboard's service (deploy/)."""
+
 TOP_PAIRS = 25
 """Rows in the overview's top-pairs table: a screenful, enough to spot what is moving."""
 
@@ -65,6 +70,12 @@ LATEST_DATE_YEAR = 2100
 def db_path() -> Path:
     """`$TENSION_DB` when set, else data/tension.duckdb in the repo."""
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def monitor_config_path() -> Path | None:
+    """`$TENSION_MONITOR_CONFIG` when set: the watcher's config, read for its watchlists."""
+    named = os.environ.get(MONITOR_CONFIG_ENV)
+    return Path(named).expanduser() if named else None
 
 
 def store_path() -> Path:

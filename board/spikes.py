@@ -1,5 +1,7 @@
 """The spike flags of the pair view and the overview: the one detector (monitor/spikes.py)
-over the pair_activity query, the same the alerts use (refs #17)."""
+over the counts of the daily aggregates (pair_bucket_counts), with the sources and stories of
+the few buckets still in play (pair_bucket_voices); the alerts use the same detector over
+pair_activity (refs #17)."""
 
 from __future__ import annotations
 
@@ -24,15 +26,24 @@ def cached(database: Database) -> Runner:
 
 def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -> pd.DataFrame:
     """One row per pair x bucket of the period: count, expected, is_spike, why."""
-    activity = run_query(*requests.pair_activity(filters, pairs, bucket))
     first_day = run_query(*requests.status())["first_day"].iloc[0]
     data_start = None if pd.isna(first_day) else pd.Timestamp(first_day).date()
-    counts = activity.assign(key=activity["country_a"] + "-" + activity["country_b"])
+    counts = keyed(run_query(*requests.pair_bucket_counts(filters, pairs, bucket)))
+
+    def voices(cells: pd.DataFrame) -> pd.DataFrame:
+        return keyed(run_query(*requests.pair_bucket_voices(filters, cells, bucket)))
+
     judged = detect(
-        counts.rename(columns={"articles": "count"}), filters.start, filters.end,
-        settings.SPIKES, bucket, data_start, keys=pairs,
-    )  # fmt: skip
+        counts, filters.start, filters.end, settings.SPIKES, bucket, data_start, pairs, voices
+    )
     return judged.rename(columns={"key": "pair"})
+
+
+def keyed(activity: pd.DataFrame) -> pd.DataFrame:
+    """Pair rows (country_a, country_b, day, articles, ...) as the detector's series rows
+    (key 'PRK-RUS', day, count, ...)."""
+    key = activity["country_a"] + "-" + activity["country_b"]
+    return activity.assign(key=key).rename(columns={"articles": "count"})
 
 
 def timeline(database: Database, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:

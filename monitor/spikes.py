@@ -19,12 +19,17 @@ A week or month bucket is judged the same way against the buckets before it
 never fills a day can still spike in a month.
 
 Input: one row per bucket (missing ones are zero) with `count`, `sources` and `stories`.
-`count` is in the view's unit (articles today; stories once the unit switch lands).
+`count` is in the view's unit (articles today; stories once the unit switch lands). Or only
+`count`, with a `voices` function that counts sources and stories for the buckets that meet
+every other rule: the flags are the same (a bucket failing only on sources or stories never
+met the rule, so it starts no cooldown either), and the dashboard reads the counts from its
+daily aggregates and the articles only for those few buckets (refs #17).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -90,6 +95,13 @@ def grain(settings: SpikeSettings, bucket: str) -> Grain:
 COUNTED = ("count", "sources", "stories")
 """The input's measures: the count in the view's unit, its distinct sources and stories."""
 
+VOICES = ("sources", "stories")
+
+Voices = Callable[[pd.DataFrame], pd.DataFrame]
+"""Counts the distinct sources and stories of some buckets: given rows of `key` and `day`
+(a bucket's first day), returns rows of `key`, `day`, `sources` and `stories` (a bucket
+missing from them has none)."""
+
 SENSITIVITY = {"low": 2e-4, "normal": 2e-3, "high": 2e-2}
 """A watchlist's sensitivity is its max_p: low alerts less, high more."""
 
@@ -125,6 +137,7 @@ def detect(
     bucket: str = "day",
     data_start: date | None = None,
     keys: list[str] | None = None,
+    voices: Voices | None = None,
 ) -> pd.DataFrame:
     """Judge every bucket of a series from the one holding `start` to the one holding `end`;
     many series at once (the overview's every pair), as arrays of series x buckets, when
@@ -136,23 +149,22 @@ def detect(
             `lead_start` to before `start` are the baseline; missing ones are 0.
         data_start: the first day the database has any article: buckets before it are no
             data rather than zero, so a new monitor does not take its first day for a burst.
+        voices: counts sources and stories (then `counts` needs neither), called once with
+            the buckets that meet every rule but those two.
     Returns:
         one row per bucket: day, count, sources, stories, expected, z, p, is_spike and why
         (a sentence for spikes, empty otherwise); with `keys`, the `key` first, series in
-        the order of `keys`.
+        the order of `keys`. With `voices`, sources and stories are null where not counted,
+        and p is 1 where the count rules fail (it is only worked out where they hold).
     """
     if keys is None:
-        one = detect(counts.assign(key=""), start, end, settings, bucket, data_start, [""])
+        keyed = None if voices is None else lambda cells: voices(cells).assign(key="")
+        one = detect(counts.assign(key=""), start, end, settings, bucket, data_start, [""], keyed)
         return one.drop(columns="key")
     judged_as = grain(settings, bucket)
     buckets = pd.date_range(lead_start(start, settings, bucket), end, freq=judged_as.frequency)
     grid = {name: np.zeros((len(keys), len(buckets)), dtype=np.int64) for name in COUNTED}
-    rows = counts[counts["key"].isin(keys)]
-    at = buckets.get_indexer(pd.to_datetime(rows["day"]))
-    inside = at >= 0
-    series = pd.Index(keys).get_indexer(rows["key"])[inside]
-    for name in COUNTED:
-        grid[name][series, at[inside]] = rows[name].to_numpy()[inside]
+    _place(grid, counts, keys, buckets, ("count",) if voices else COUNTED)
     weekdays = buckets.day_of_week.to_numpy() if judged_as.weekday_effects else None
     known = 0
     if data_start is not None:
@@ -161,17 +173,20 @@ def detect(
     expected, error = _baseline(counted, weekdays, judged_as, settings.weekday_prior, known)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (counted - expected) / np.sqrt(expected + error**2)
-        plausible = (
-            (counted >= settings.min_count)
-            & (counted >= settings.min_ratio * expected)
-            & (grid["sources"] >= settings.min_sources)
-            & (grid["stories"] >= settings.min_stories)
-        )
+        plausible = (counted >= settings.min_count) & (counted >= settings.min_ratio * expected)
     p = np.ones(counted.shape)
-    # the Poisson tail only where the other rules already hold: a few cells of many
+    # the Poisson tail only where the count rules already hold: a few cells of many
     cells = np.nonzero(plausible)
     p[cells] = _poisson_tail(counted[cells], (expected + error)[cells])
     meets = plausible & (p <= settings.max_p)
+    # sources and stories last, so that `voices` counts them for the few cells still in play;
+    # a cell failing only on them never meets the rule, so it starts no cooldown
+    voiced = np.ones(meets.shape, dtype=bool) if voices is None else meets.copy()
+    if voices is not None and meets.any():
+        series, at = np.nonzero(meets)
+        asked = pd.DataFrame({"key": np.asarray(keys, dtype=object)[series], "day": buckets[at]})
+        _place(grid, voices(asked), keys, buckets, VOICES)
+    meets &= (grid["sources"] >= settings.min_sources) & (grid["stories"] >= settings.min_stories)
     spike = meets & ~_recently(meets, judged_as.cooldown)
     days = buckets.date
     why = np.full(counted.shape, "", dtype=object)
@@ -186,7 +201,13 @@ def detect(
         {
             "key": np.repeat(keys, len(days) - first),
             "day": np.tile(days[shown], len(keys)),
-            **{name: grid[name][:, shown].ravel() for name in COUNTED},
+            "count": counted[:, shown].ravel(),
+            **{
+                name: pd.arrays.IntegerArray(
+                    grid[name][:, shown].ravel(), ~voiced[:, shown].ravel()
+                )
+                for name in VOICES
+            },
             "expected": expected[:, shown].ravel(),
             "z": z[:, shown].ravel(),
             "p": p[:, shown].ravel(),
@@ -194,6 +215,22 @@ def detect(
             "why": why[:, shown].ravel(),
         }
     )
+
+
+def _place(
+    grid: dict[str, np.ndarray],
+    rows: pd.DataFrame,
+    keys: list[str],
+    buckets: pd.DatetimeIndex,
+    names: tuple[str, ...],
+) -> None:
+    """Write the `names` columns of `rows` (key, day, ...) into the series x buckets grid;
+    rows of other series or outside the buckets are left out."""
+    at = buckets.get_indexer(pd.to_datetime(rows["day"]))
+    series = pd.Index(keys).get_indexer(rows["key"])
+    inside = (at >= 0) & (series >= 0)
+    for name in names:
+        grid[name][series[inside], at[inside]] = rows[name].to_numpy()[inside]
 
 
 def _baseline(

@@ -135,7 +135,9 @@ create or replace macro yearly_all_rows(daily_of) as table
 
 -- one row per article x pair: what the articles view and the third countries show for a
 -- pair. countries lists every country the article names; evidence the pair's sentences in
--- order, evidence_highlights where the pair's countries are named in each of them.
+-- order, evidence_highlights where the pair's countries are named in each of them; story_id
+-- the article's story (itself until grouped, refs #16), so that the spike detector counts a
+-- pair-day's distinct stories from this table alone (pair_bucket_voices.sql, refs #17).
 create or replace macro pair_articles_rows(articles_of, mentions_of, pairs_of, evidence_of)
 as table
     with
@@ -164,6 +166,7 @@ as table
         p.country_a,
         p.country_b,
         p.article_id,
+        coalesce(a.story_id, a.article_id) as story_id,
         -- dimensions
         a.lang,
         a.source,

@@ -36,7 +36,8 @@ DASHBOARD_QUERIES = {
         "conflict_share",
         "not_measured_articles",
     },
-    "pair_activity": {"country_a", "country_b", "day", "articles", "sources", "stories"},
+    "pair_bucket_counts": {"country_a", "country_b", "day", "articles"},
+    "pair_bucket_voices": {"country_a", "country_b", "day", "articles", "sources", "stories"},
     "pair_timeline": {
         "bucket",
         "articles",
@@ -82,7 +83,10 @@ def dashboard_requests(filters: state.Filters) -> list[requests.Request]:
         requests.overview_totals(filters),
         requests.overview_top_pairs(filters),
         requests.pair_timeline(filters, pair),
-        requests.pair_activity(filters, ["-".join(pair)], filters.bucket),
+        requests.pair_bucket_counts(filters, ["-".join(pair)], filters.bucket),
+        requests.pair_bucket_voices(
+            filters, pd.DataFrame({"key": ["-".join(pair)], "day": [filters.start]}), filters.bucket
+        ),
         requests.pair_summary(filters, pair),
         requests.pair_third_countries(filters, pair),
         requests.pair_matrix(filters),

@@ -95,6 +95,65 @@ def test_the_watchlists_page_edits_and_deletes(world, tmp_path):
     assert any("No watchlist yet" in i.value for i in at.info)
 
 
+def test_the_watchlists_page_lists_the_monitor_configs_watchlists_read_only(
+    world, tmp_path, monkeypatch
+):
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        f"""
+[[source]]
+name = "gdelt"
+kind = "gdelt"
+every = "15min"
+
+[[watch]]
+name = "Korea-Russia"
+pairs = ["RUS-PRK"]
+sensitivity = "high"
+notify = ["mailtos://alerts:{{SMTP_PASSWORD}}@smtp.example.org",
+          "json://hooks.example.org/tension/{SECRET}?token={SECRET}"]
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TENSION_MONITOR_CONFIG", str(config))
+    Store(tmp_path / "store.sqlite").save_watchlist(Watchlist("Reef", pairs=("CHN-PHL",)))
+    at = open_page(view="watchlists")
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("Name")
+    assert list(table.index) == ["Reef", "Korea-Russia"]
+    assert table.loc["Reef", "Saved in"] == "dashboard"
+    assert table.loc["Korea-Russia", "Saved in"] == f"from config {config}"
+    assert table.loc["Korea-Russia", "Pairs"] == "PRK-RUS"
+    assert table.loc["Korea-Russia", "Sensitivity"] == "high"
+    assert table.loc["Korea-Russia", "Channels"] == (
+        "mailtos://smtp.example.org, json://hooks.example.org"
+    )
+    assert SECRET not in table.to_csv()
+    assert any(f"from config {config} are read-only" in c.value for c in at.caption)
+    # only the dashboard's own can be edited
+    assert at.selectbox(key="watchlist_chosen").options == ["Reef"]
+
+
+def test_a_broken_monitor_config_is_said_and_the_dashboards_watchlists_stay(
+    world, tmp_path, monkeypatch
+):
+    config = tmp_path / "monitor.toml"
+    # a notify URL written as a string, not a list: the message names it but never echoes it
+    config.write_text(f'[[watch]]\nname = "K"\nnotify = "json://h.example.org/{SECRET}"\n')
+    monkeypatch.setenv("TENSION_MONITOR_CONFIG", str(config))
+    Store(tmp_path / "store.sqlite").save_watchlist(Watchlist("Reef", pairs=("CHN-PHL",)))
+    at = open_page(view="watchlists")
+    assert not at.exception
+    [warning] = at.warning
+    assert "notify has the wrong type (str)" in warning.value and SECRET not in warning.value
+    assert list(at.dataframe[0].value["Name"]) == ["Reef"]
+    monkeypatch.setenv("TENSION_MONITOR_CONFIG", str(tmp_path / "missing.toml"))
+    at = open_page(view="watchlists")
+    assert not at.exception
+    assert "missing.toml: cannot read" in at.warning[0].value
+    assert list(at.dataframe[0].value["Name"]) == ["Reef"]
+
+
 def test_the_alerts_page_links_each_alert_to_its_view_and_shows_no_secret(
     world, tmp_path, monkeypatch
 ):

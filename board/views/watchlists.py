@@ -1,6 +1,7 @@
 """Watchlists: every watchlist saved from the dashboard that this user may see, to edit or
-delete (refs #17). Those of the monitor config (`[[watch]]`) live in that file and are edited
-there. With sign-in, a user sees their own, the shared ones and the team's, and changes what
+delete (refs #17), and beside them those of the monitor config (`[[watch]]`, at
+$TENSION_MONITOR_CONFIG), read-only: they live in that file and are edited there. With
+sign-in, a user sees their own, the shared ones and the team's, and changes what
 monitor/team.py lets them (refs #19); the store enforces it, this page only follows it."""
 
 from __future__ import annotations
@@ -8,26 +9,36 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from board import audit, watch
+from board import audit, settings, watch
 from board.data import Database
 from board.state import Filters, Options
 from monitor.spikes import SENSITIVITY
 from monitor.store import Watchlist, WatchlistError, channel_label
 from monitor.team import Requester, WatchlistAccessError
+from monitor.watchlists import config_watchlists
+
+DASHBOARD = "dashboard"
+"""Where a watchlist saved with Watch this is kept, as the table says."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     st.subheader("Watchlists")
     who = audit.requester(filters)
     saved = watch.store().visible_watchlists(who)
-    if not saved:
+    configured, where = _configured()
+    if not saved and not configured:
         st.info(
             "No watchlist yet: choose a pair or countries and press **Watch this** in the "
-            "sidebar. Watchlists of the monitor config ([[watch]]) are edited in that file.",
+            "sidebar. Watchlists of the monitor config ([[watch]]) are edited in that file; "
+            f"set {settings.MONITOR_CONFIG_ENV} to list them here.",
             icon=":material/info:",
         )
         return
-    st.dataframe(_table(saved, who), hide_index=True, key="watchlists_table")
+    st.dataframe(_table(saved, configured, where, who), hide_index=True, key="watchlists_table")
+    if configured:
+        st.caption(f"Watchlists from config {where} are read-only: edit them in that file.")
+    if not saved:
+        return
     # a name is one owner's (the store refuses a second), so it picks the watchlist
     by_name = {w.name: w for w in saved}
     chosen = st.selectbox(
@@ -51,23 +62,46 @@ def _label(watchlist: Watchlist, who: Requester | None) -> str:
     return f"{watchlist.name} ({watchlist.owner or 'the team'})"
 
 
-def _table(saved: list[Watchlist], who: Requester | None) -> pd.DataFrame:
+def _configured() -> tuple[list[Watchlist], str]:
+    """The monitor config's watchlists and its path; none (with a warning saying what to
+    fix) when it cannot be read, so the dashboard's own stay usable."""
+    path = settings.monitor_config_path()
+    if path is None:
+        return [], ""
+    try:
+        return list(config_watchlists(path)), str(path)
+    except OSError as err:
+        problem = f"{path}: cannot read ({err.strerror}); check {settings.MONITOR_CONFIG_ENV}"
+    except ValueError as err:
+        problem = str(err)
+    st.warning(
+        f"The monitor config's watchlists are not shown: {problem}", icon=":material/warning:"
+    )
+    return [], str(path)
+
+
+def _table(
+    saved: list[Watchlist], configured: list[Watchlist], where: str, who: Requester | None
+) -> pd.DataFrame:
+    listed = saved + configured
     table = pd.DataFrame(
         {
-            "Name": [w.name for w in saved],
-            "Pairs": [", ".join(w.pairs) for w in saved],
-            "Countries": [", ".join(w.countries) for w in saved],
-            "Language": [w.lang or "" for w in saved],
-            "Source": [w.source or "" for w in saved],
-            "Keywords": [", ".join(w.keywords) for w in saved],
-            "Sensitivity": [w.sensitivity for w in saved],
-            # scheme and host only: a URL's path or query can hold a token
-            "Channels": [", ".join(channel_label(c) for c in w.notify) for w in saved],
+            "Name": [w.name for w in listed],
+            "Saved in": [DASHBOARD] * len(saved) + [f"from config {where}"] * len(configured),
+            "Pairs": [", ".join(w.pairs) for w in listed],
+            "Countries": [", ".join(w.countries) for w in listed],
+            "Language": [w.lang or "" for w in listed],
+            "Source": [w.source or "" for w in listed],
+            "Keywords": [", ".join(w.keywords) for w in listed],
+            "Sensitivity": [w.sensitivity for w in listed],
+            # scheme and host only: a URL's user, password, path or query can hold a token
+            "Channels": [", ".join(channel_label(c) for c in w.notify) for w in listed],
         }
     )
     if who is not None:
-        table["Owner"] = [w.owner or "the team" for w in saved]
-        table["Shared"] = [w.is_shared for w in saved]
+        # a config watchlist is the team's, like one saved before sign-in
+        table["Owner"] = [w.owner or "the team" for w in listed]
+        table["Shared"] = [w.is_shared for w in saved] + [True] * len(configured)
     return table
 
 

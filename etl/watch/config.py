@@ -15,8 +15,9 @@ from typing import Any
 from etl.alerts.settings import AlertSettings
 from etl.sources import format_names
 from etl.sources.gdelt_download import BASE_URL
-from etl.watch.watch_config import alerts_table, watch_tables
+from etl.watch.watch_config import alerts_table
 from monitor.store import Watchlist
+from monitor.watchlists import watch_tables
 
 KINDS = ("gdelt", "feed", "folder")
 

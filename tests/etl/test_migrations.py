@@ -171,3 +171,30 @@ def test_a_version_4_database_gains_stories_one_per_article(tmp_path):
     articles = con.execute("select count(*) from articles").fetchone()[0]
     con.close()
     assert stories == (articles, articles) and own == articles
+
+
+def test_a_version_7_database_gains_each_pair_articles_story(tmp_path):
+    # the spike detector's distinct stories read pair_articles.story_id (refs #17); a copy
+    # grouped under another article's story must keep that story after the upgrade
+    db = tmp_path / "tension.duckdb"
+    settings = Settings(db_path=db, workers=1, with_tone=False)
+    load_inputs([FIXTURES / "articles.jsonl"], settings)
+    con = duckdb.connect(str(db))
+    first, copy = [row[0] for row in con.execute(
+        "select distinct article_id from pair_articles order by article_id limit 2"
+    ).fetchall()]  # fmt: skip
+    con.execute("update articles set story_id = ? where article_id = ?", [first, copy])
+    con.execute("alter table pair_articles drop column story_id")
+    con.execute("update meta set value = '7' where key = 'schema_version'")
+    con.close()
+    load_inputs([FIXTURES / "articles.jsonl"], settings)
+    con = duckdb.connect(str(db), read_only=True)
+    stories = dict(con.execute("select article_id, story_id from pair_articles").fetchall())
+    expected = dict(
+        con.execute("select article_id, coalesce(story_id, article_id) from articles").fetchall()
+    )
+    version = con.execute("select value from meta where key = 'schema_version'").fetchone()[0]
+    con.close()
+    assert version == str(queries.SCHEMA_VERSION)
+    assert stories[copy] == first
+    assert stories == {article: expected[article] for article in stories}
