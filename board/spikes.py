@@ -14,7 +14,7 @@ import queries
 from board import requests, settings
 from board.data import Database, connect_read_only, run
 from board.state import Filters
-from monitor.spikes import detect
+from monitor.spikes import SpikeSettings, detect, for_sources
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 """Runs a named query with its parameters: the page's cache, or a download's own connection."""
@@ -22,6 +22,15 @@ Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 
 def cached(database: Database) -> Runner:
     return lambda name, params: run(database, name, params).frame
+
+
+def spike_settings(run_query: Runner, filters: Filters) -> SpikeSettings:
+    """The detector's settings for these filters: a filter on one source, or data from one
+    source, cannot ask for two (monitor.spikes.for_sources)."""
+    if filters.source:
+        return for_sources(settings.SPIKES, 1)
+    values = run_query(*requests.filter_options())
+    return for_sources(settings.SPIKES, int((values["dimension"] == "source").sum()))
 
 
 def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -> pd.DataFrame:
@@ -33,9 +42,8 @@ def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -
     def voices(cells: pd.DataFrame) -> pd.DataFrame:
         return keyed(run_query(*requests.pair_bucket_voices(filters, cells, bucket)))
 
-    judged = detect(
-        counts, filters.start, filters.end, settings.SPIKES, bucket, data_start, pairs, voices
-    )
+    rules = spike_settings(run_query, filters)
+    judged = detect(counts, filters.start, filters.end, rules, bucket, data_start, pairs, voices)
     return judged.rename(columns={"key": "pair"})
 
 

@@ -111,6 +111,14 @@ def with_sensitivity(settings: SpikeSettings, sensitivity: str) -> SpikeSettings
     return replace(settings, max_p=SENSITIVITY[sensitivity])
 
 
+def for_sources(settings: SpikeSettings, available: int) -> SpikeSettings:
+    """The settings for data that hold `available` distinct sources: the sources rule asks
+    for at most that many. A corpus of one outlet, or a filter on one source, would
+    otherwise never show a spike; the rule guards against one outlet's burst only where the
+    data hold others that could have joined it."""
+    return replace(settings, min_sources=max(1, min(settings.min_sources, available)))
+
+
 def bucket_start(day: date, bucket: str) -> date:
     """The first day of the day, week (Monday) or month bucket holding `day`."""
     if bucket == "week":
@@ -304,8 +312,9 @@ def _why(row: dict, judged_as: Grain) -> str:
         if judged_as.weekday_effects
         else f"in a {judged_as.bucket}"
     )
+    sources = "1 source" if row["sources"] == 1 else f"{row['sources']} sources"
     return (
-        f"{row['count']} articles, {row['stories']} stories from {row['sources']} sources vs "
+        f"{row['count']} articles, {row['stories']} stories from {sources} vs "
         f"{row['expected']:.1f} expected {when} ({judged_as.baseline}-{judged_as.bucket} "
         f"baseline); z = {row['z']:.1f}"
     )

@@ -638,3 +638,11 @@ def test_a_database_of_an_older_schema_says_how_to_upgrade_it(tmp_path, monkeypa
     assert not at.exception
     assert "older than this dashboard reads" in shown_text(at)
     assert "the next `python -m etl load` upgrades it" in shown_text(at)
+
+
+def test_the_pair_views_spike_rule_asks_one_source_when_the_filters_hold_one(on_tiny):
+    # four sources in the tiny database; a source filter leaves one to count (refs #17)
+    every = shown_text(open_page(view="pair", pair="PRK-RUS"))
+    assert "2 sources and 2 stories" in every
+    one = shown_text(open_page(view="pair", pair="PRK-RUS", source="wire-a"))
+    assert "1 source (these data hold only one, so the rule of 2 sources cannot apply)" in one

@@ -93,8 +93,9 @@ def article_level(con, filters: state.Filters, bucket: str) -> pd.DataFrame:
     del params["pairs"]
     activity = queries.run("pair_activity", con, **params, pairs=PAIRS, countries=[], keywords=[])
     first_day = queries.run("dashboard_status", con)["first_day"].iloc[0]
+    rules = spikes.spike_settings(lambda name, params: queries.run(name, con, **params), filters)
     return detect(
-        spikes.keyed(activity), filters.start, filters.end, settings.SPIKES, bucket,
+        spikes.keyed(activity), filters.start, filters.end, rules, bucket,
         pd.Timestamp(first_day).date(), PAIRS,
     ).rename(columns={"key": "pair"})  # fmt: skip
 
@@ -154,3 +155,31 @@ def test_a_language_or_source_filter_reads_the_detailed_aggregates_the_same_way(
         )
         before = article_level(spike_con, replace(filters), "day")
         assert list(now["is_spike"]) == list(before["is_spike"]), changes
+
+
+def test_one_outlets_burst_is_a_spike_when_the_filters_hold_only_that_outlet(spike_con):
+    def judged(filters):
+        flags = spikes.judged(
+            lambda name, params: queries.run(name, spike_con, **params), filters, PAIRS, "day"
+        )
+        return flags[flags["is_spike"]].set_index(["pair", "day"])["why"]
+
+    # the data hold three outlets: one outlet's 10 stories are not the world noticing
+    assert ("PRK-RUS", ONE_OUTLET) not in judged(filters_for()).index
+    # filtered to that outlet, two sources cannot be asked for; the why says one
+    alone = judged(filters_for(source="wire-a"))
+    assert alone[("PRK-RUS", ONE_OUTLET)].startswith("10 articles, 10 stories from 1 source vs ")
+    assert settings.SPIKES.min_sources == 2
+
+
+def test_a_watchlist_on_one_source_alerts_on_that_outlets_burst(spike_con):
+    from etl.alerts.check import find_hits
+    from monitor.store import Watchlist
+
+    days = (ONE_OUTLET, ONE_OUTLET)
+    everyone = Watchlist("all", pairs=("PRK-RUS",))
+    one_outlet = Watchlist("wire-a", pairs=("PRK-RUS",), source="wire-a")
+    assert find_hits(spike_con, [everyone], *days) == []
+    [hit] = find_hits(spike_con, [one_outlet], *days)
+    assert (hit.pair, hit.day, hit.articles) == (("PRK", "RUS"), ONE_OUTLET, 10)
+    assert "from 1 source vs" in hit.why

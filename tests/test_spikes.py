@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from monitor.spikes import SpikeSettings, detect, lead_start
+from monitor.spikes import SpikeSettings, detect, for_sources, lead_start
 
 SETTINGS = SpikeSettings()
 DAY = date(2026, 3, 10)  # a Tuesday
@@ -104,3 +104,9 @@ def test_weeks_and_months_are_judged_against_the_buckets_before_them():
     judged = detect(frame, frame["day"].iloc[-1], frame["day"].iloc[-1], SETTINGS, "week")
     assert bool(judged["is_spike"].iloc[-1])
     assert "in a week (8-week baseline)" in judged["why"].iloc[-1]
+
+
+def test_the_sources_rule_asks_at_most_the_sources_the_data_hold():
+    rules = SpikeSettings()
+    assert [for_sources(rules, n).min_sources for n in (0, 1, 2, 7)] == [1, 1, 2, 2]
+    assert for_sources(rules, 1).max_p == rules.max_p

@@ -11,6 +11,7 @@ from board.listing import Listing
 from board.state import Filters, Options
 from board.text import two_decimals
 from board.views import pair_compare
+from monitor.spikes import SpikeSettings
 
 DASH = "–"
 
@@ -32,7 +33,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             + panel.what_to_change(filters, "choose another pair", countries=False)
         )
     summary = run(database, *requests.pair_summary(filters, filters.pair))
-    _summary(summary.frame.iloc[0], frame, filters)
+    rules = spikes.spike_settings(spikes.cached(database), filters)
+    _summary(summary.frame.iloc[0], frame, filters, rules)
     names = measures.pair_names((options.name(filters.pair[0]), options.name(filters.pair[1])))
     label = measures.describe(filters.measure, filters.window, names, filters.bucket)
     per = measures.divided_by(filters.measure, filters.window, names, filters.bucket)
@@ -81,7 +83,9 @@ def _index_note(frame: pd.DataFrame, filters: Filters) -> None:
     )
 
 
-def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
+def _summary(
+    summary: pd.Series, frame: pd.DataFrame, filters: Filters, rules: SpikeSettings
+) -> None:
     """The headline figures: summed over the whole period in SQL (pair_summary), so they do
     not change with the bucket and equal the overview's (refs #11); spikes are per bucket."""
     columns = st.columns(4)
@@ -108,15 +112,14 @@ def _summary(summary: pd.Series, frame: pd.DataFrame, filters: Filters) -> None:
         )
     st.caption(
         f"Rolling mean over {settings.ROLLING_BUCKETS[filters.bucket]} {filters.bucket}s. "
-        f"{spike_rule(filters.bucket)}"
+        f"{spike_rule(filters.bucket, rules)}"
     )
     for why in frame.loc[frame["is_spike"], ["bucket", "spike_why"]].itertuples(index=False):
         st.caption(f"Spike {why.bucket:%Y-%m-%d}: {why.spike_why}.")
 
 
-def spike_rule(bucket: str) -> str:
+def spike_rule(bucket: str, s: SpikeSettings) -> str:
     """The detector's rule in a sentence (README "Spikes" has the method)."""
-    s = settings.SPIKES
     baseline = {
         "day": f"the {s.baseline_days} days before, weekday by weekday",
         "week": f"the {s.baseline_weeks} weeks before",
@@ -125,8 +128,17 @@ def spike_rule(bucket: str) -> str:
     return (
         f"A spike is a {bucket} improbably high against {baseline} (Poisson p ≤ "
         f"{s.max_p:g}), with at least {s.min_count} articles, {s.min_ratio:g}x the expected "
-        f"count, {s.min_sources} sources and {s.min_stories} stories; a burst is flagged on "
-        "its first bucket only."
+        f"count, {_sources(s)} and {s.min_stories} stories; a burst is flagged on its first "
+        "bucket only."
+    )
+
+
+def _sources(s: SpikeSettings) -> str:
+    if s.min_sources >= settings.SPIKES.min_sources:
+        return f"{s.min_sources} sources"
+    return (
+        f"{s.min_sources} source (these data hold only one, so the rule of "
+        f"{settings.SPIKES.min_sources} sources cannot apply)"
     )
 
 

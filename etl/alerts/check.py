@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 import queries
-from monitor.spikes import SpikeSettings, detect, lead_start, with_sensitivity
+from monitor.spikes import SpikeSettings, detect, for_sources, lead_start, with_sensitivity
 from monitor.store import Watchlist
 
 
@@ -41,8 +41,12 @@ def find_hits(
     hits = []
     first_day = queries.run("dashboard_status", con)["first_day"].iloc[0]
     data_start = None if pd.isna(first_day) else pd.Timestamp(first_day).date()
+    sources = int((queries.run("filter_options", con)["dimension"] == "source").sum())
     for watch in watches:
-        judged_by = with_sensitivity(spikes or SpikeSettings(), watch.sensitivity)
+        judged_by = for_sources(
+            with_sensitivity(spikes or SpikeSettings(), watch.sensitivity),
+            1 if watch.source else sources,
+        )
         frame = activity(con, watch, lead_start(first, judged_by), last)
         for (a, b), rows in frame.groupby(["country_a", "country_b"], sort=True):
             counts = rows.rename(columns={"articles": "count"})
