@@ -83,6 +83,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--rounds", type=int, default=2, help="walks over the six views")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a page fails")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a session reads a page before the next"
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
@@ -90,15 +93,18 @@ def main() -> None:
         pid = _server_pid(url)
         # one session's walk first: the first queries import plotly and fill the caches'
         # fixed part, which is no session's cost
-        asyncio.run(_phase(url, pid, 1, 1, args.timeout))
+        asyncio.run(_phase(url, pid, 1, 1, args.timeout, 0.0))
         warm_mb = _rss_mb(pid)
         phases = [
-            asyncio.run(_phase(url, pid, n, args.rounds, args.timeout)) for n in args.sessions
+            asyncio.run(_phase(url, pid, n, args.rounds, args.timeout, args.think))
+            for n in args.sessions
         ]
     print(_report(phases, warm_mb, args))
 
 
-async def _phase(url: str, pid: int, sessions: int, rounds: int, timeout: float) -> Phase:
+async def _phase(
+    url: str, pid: int, sessions: int, rounds: int, timeout: float, think: float
+) -> Phase:
     from playwright.async_api import async_playwright
 
     phase = Phase(sessions)
@@ -110,7 +116,7 @@ async def _phase(url: str, pid: int, sessions: int, rounds: int, timeout: float)
         cpu_before, started = _cpu_seconds(pid), time.monotonic()
         browser_before = _browser_cpu_seconds(pid)
         await asyncio.gather(
-            *(_session(browser, url, s, rounds, timeout, phase) for s in range(sessions))
+            *(_session(browser, url, s, rounds, timeout, think, phase) for s in range(sessions))
         )
         phase.wall_seconds = time.monotonic() - started
         phase.cpu_seconds = _cpu_seconds(pid) - cpu_before
@@ -120,7 +126,9 @@ async def _phase(url: str, pid: int, sessions: int, rounds: int, timeout: float)
     return phase
 
 
-async def _session(browser, url: str, number: int, rounds: int, timeout: float, phase: Phase):
+async def _session(
+    browser, url: str, number: int, rounds: int, timeout: float, think: float, phase: Phase
+):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     try:
@@ -142,6 +150,7 @@ async def _session(browser, url: str, number: int, rounds: int, timeout: float, 
                     phase.first_pages.append(seconds)
                 else:
                     phase.times[view].append(seconds)
+                await asyncio.sleep(think)
     finally:
         await context.close()
 
@@ -268,7 +277,8 @@ def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> st
     base_p95 = _percentile(every[base.sessions], 0.95)
     lines = [
         f"# Dashboard under load: {args.db} ({os.cpu_count()} cores, server and browsers on "
-        f"this machine, {args.rounds} rounds of the six views per session)",
+        f"this machine, {args.rounds} rounds of the six views per session, {args.think:g} s "
+        "reading each page)",
         "",
         f"Server RSS after a warm-up walk {warm_mb:.0f} MB. Baseline: N = {base.sessions}.",
         "",
