@@ -165,18 +165,28 @@ class _Renderer:
             "scale": settings.CHART_IMAGE_SCALE if image_format == "png" else 1,
         }
         with self._lock:
-            started = self._started()
-            drawing = started.calc_fig(figure, opts=options, topojson=topojson)
+            kept = self._kaleido is not None
             try:
-                return self._wait(drawing)
+                return self._drawn(figure, options, topojson)
             except ChartImageError:
-                # a browser that timed out or crashed is not trusted with the next export
-                self._stop()
-                raise
+                if not kept:
+                    raise
+            # the browser kept from earlier exports died meanwhile (killed, out of memory):
+            # one try on a fresh one, rather than a failed download
+            return self._drawn(figure, options, topojson)
 
     def close(self) -> None:
         with self._lock:
             self._stop()
+
+    def _drawn(self, figure: go.Figure, options: dict, topojson: str | None) -> bytes:
+        drawing = self._started().calc_fig(figure, opts=options, topojson=topojson)
+        try:
+            return self._wait(drawing)
+        except ChartImageError:
+            # a browser that timed out or crashed is not trusted with the next export
+            self._stop()
+            raise
 
     def _started(self) -> kaleido.Kaleido:
         if self._kaleido is not None:

@@ -7,6 +7,7 @@ REQUIRE_BROWSER=1 (CI), as in tests/e2e/conftest.py.
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import threading
 import xml.etree.ElementTree as ET
@@ -128,6 +129,16 @@ def test_concurrent_exports_share_one_browser(browser, tiny, tiny_options):
     # plotly.js gives each drawing random clip-path ids: the same chart differs only in them
     assert len(images) == 4 and len({svg_text(svg) for svg in images}) == 1
     assert len(_browsers_started_by(os.getpid())) == 1
+
+
+def test_an_export_after_the_browser_died_starts_a_new_one(browser, tiny, tiny_options):
+    exported(tiny, tiny_options, PAIR_FILTERS, "svg")
+    (dead,) = _browsers_started_by(os.getpid())
+    os.kill(dead, signal.SIGKILL)
+    svg = exported(tiny, tiny_options, PAIR_FILTERS, "svg")
+    assert TITLE in svg_text(svg).splitlines()
+    (started,) = _browsers_started_by(os.getpid())
+    assert started != dead
 
 
 def test_without_the_browser_an_export_says_what_to_install(tmp_path, monkeypatch):
