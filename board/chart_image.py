@@ -146,7 +146,8 @@ def _plain(text: str) -> str:
 
 
 class _Renderer:
-    """One Chromium with one tab, started on first use, on an event loop of its own thread.
+    """One Chromium with one tab, started on first use, on an event loop of its own thread,
+    and closed after `settings.CHART_IMAGE_IDLE_SECONDS` without an export.
 
     A lock serialises the exports: they wait for each other rather than start browsers.
     """
@@ -156,6 +157,8 @@ class _Renderer:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido: kaleido.Kaleido | None = None
+        self._exports = 0
+        """Counts the exports, so that an idle timer set before the latest one does nothing."""
 
     def draw(self, figure: go.Figure, image_format: str, topojson: str | None) -> bytes:
         options = {
@@ -165,6 +168,8 @@ class _Renderer:
             "scale": settings.CHART_IMAGE_SCALE if image_format == "png" else 1,
         }
         with self._lock:
+            self._exports += 1
+            self._close_when_idle(self._exports)
             kept = self._kaleido is not None
             try:
                 return self._drawn(figure, options, topojson)
@@ -178,6 +183,18 @@ class _Renderer:
     def close(self) -> None:
         with self._lock:
             self._stop()
+
+    def _close_when_idle(self, export: int) -> None:
+        # an idle Chromium holds about 450 MB (bench/chart_image.py): kept for a burst of
+        # exports, given back when the analysts have their images
+        timer = threading.Timer(settings.CHART_IMAGE_IDLE_SECONDS, self._close_if_idle, [export])
+        timer.daemon = True
+        timer.start()
+
+    def _close_if_idle(self, export: int) -> None:
+        with self._lock:
+            if export == self._exports:
+                self._stop()
 
     def _drawn(self, figure: go.Figure, options: dict, topojson: str | None) -> bytes:
         drawing = self._started().calc_fig(figure, opts=options, topojson=topojson)

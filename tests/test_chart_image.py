@@ -10,6 +10,7 @@ import os
 import signal
 import struct
 import threading
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -139,6 +140,20 @@ def test_an_export_after_the_browser_died_starts_a_new_one(browser, tiny, tiny_o
     assert TITLE in svg_text(svg).splitlines()
     (started,) = _browsers_started_by(os.getpid())
     assert started != dead
+
+
+def test_the_browser_is_closed_when_no_export_asked_for_a_while(
+    browser, tiny, tiny_options, monkeypatch
+):
+    monkeypatch.setattr(settings, "CHART_IMAGE_IDLE_SECONDS", 0.2)
+    exported(tiny, tiny_options, PAIR_FILTERS, "svg")
+    # polled, not timed: the close runs on a timer thread of its own
+    for _ in range(300):
+        if not _browsers_started_by(os.getpid()):
+            break
+        time.sleep(0.1)
+    assert _browsers_started_by(os.getpid()) == []
+    assert TITLE in svg_text(exported(tiny, tiny_options, PAIR_FILTERS, "svg")).splitlines()
 
 
 def test_without_the_browser_an_export_says_what_to_install(tmp_path, monkeypatch):
