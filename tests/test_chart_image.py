@@ -168,24 +168,26 @@ CAPTION = chart_image.Caption("t", "f", "s")
 
 
 def _browsers_started_by(pid: int) -> list[int]:
-    """Chromium's main processes among `pid`'s descendants (its helpers carry `--type=`)."""
+    """The Chromium processes that kaleido started for `pid`: each runs under a wrapper of
+    choreographer's, a child of `pid` (the browser tests' own Chromium runs under Playwright)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], list(children.get(pid, []))
-    while todo:
-        child = todo.pop()
-        todo += children.get(child, [])
-        try:
-            command = (Path("/proc") / str(child) / "cmdline").read_bytes()
-        except OSError:
-            continue
-        # helpers rewrite their command line into one string, so look for the flag anywhere
-        program = Path(command.split(b"\0")[0].split(b" ")[0].decode()).name
-        if program.startswith("chrom") and b"--type=" not in command:
-            found.append(child)
-    return found
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    wrappers = [child for child in children.get(pid, []) if b"choreographer" in _command(child)]
+    return [
+        browser
+        for wrapper in wrappers
+        for browser in children.get(wrapper, [])
+        if Path(_command(browser).split(b"\0")[0].decode()).name.startswith("chrom")
+    ]
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return b""
