@@ -57,6 +57,27 @@ download of any size fits (bench/export_memory.py)."""
 EXPORT_SPILL_DIR = "tension-export-spill"
 """Under the system's temporary directory: where such a sort spills."""
 
+CHROMIUM_ENV = "TENSION_CHROMIUM"
+"""Environment variable naming the browser that draws exported charts (board/chart_image.py)."""
+
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium (`apt-get install chromium`): named explicitly, so that nothing ever
+looks for, or downloads, a browser of its own at run time."""
+
+CHART_IMAGE_SIZE = (800, 450)
+"""An exported chart's layout in CSS pixels (16:9, about the width it has on screen); a chart
+drawn taller on screen (the matrix, the network) keeps its height."""
+
+CHART_IMAGE_SCALE = 2
+"""PNG pixels per layout pixel: 1600 x 900, sharp in print and on a slide."""
+
+CHART_IMAGE_IDLE_SECONDS = 300.0
+"""How long the browser that draws exported charts is kept after the last export: a second
+image takes 0.25 s instead of 1.5-2.6 s, and an idle browser holds about 450 MB."""
+
+CHART_IMAGE_TIMEOUT_SECONDS = 60.0
+"""Longest wait for one exported image (the first starts the browser, about 3 s)."""
+
 EMPTY_POLL_SECONDS = 5.0
 """How often the empty-database page looks for a published file: a load takes seconds."""
 
@@ -82,3 +103,8 @@ def store_path() -> Path:
     """The writable store of watchlists and alerts: `$TENSION_STORE`, else beside the
     database (monitor/store.py); the published database itself is only read."""
     return _store_beside(db_path())
+
+
+def chromium_path() -> Path:
+    """`$TENSION_CHROMIUM` when set, else /usr/bin/chromium."""
+    return Path(os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM)

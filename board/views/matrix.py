@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import charts, measures, panel, requests, settings
+from board import chart_download, charts, measures, panel, requests, settings
 from board.data import Database, run
 from board.state import CELLS, Filters, Options
 
@@ -42,9 +42,13 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if filters.cell != "lift":
         # a colour bar's title holds a word or two: the cells' full measure is said here
         st.caption(f"Cells: {label[0].lower()}{label[1:]}.")
-    st.plotly_chart(
+    chart_download.chart(
         charts.matrix_heatmap(matrix.frame, value, measure, measures.BY_NAME[measure].label),
-        key="matrix_chart",
+        "matrix",
+        f"Pairs among {axis}: " + (LIFT_LABEL.lower() if filters.cell == "lift" else label.lower()),
+        database=database,
+        filters=filters,
+        options=options,
     )
     shown = measures.with_measure(matrix.frame, measure, label)
     panel.download_and_sql("matrix", filters.cell, shown, filters, matrix)

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from board import charts, measures, panel, requests, settings
+from board import chart_download, charts, measures, panel, requests, settings
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -28,8 +28,13 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     )
     if notice:
         st.caption(notice)
-    st.plotly_chart(
-        charts.network_graph(edges.frame, measure, filters.countries), key="network_chart"
+    chart_download.chart(
+        charts.network_graph(edges.frame, measure, filters.countries),
+        "network",
+        f"Country pairs with at least {filters.min_articles} article(s), as a network",
+        database=database,
+        filters=filters,
+        options=options,
     )
     panel.download_every_row(
         "network",

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from board import charts, measures, panel, requests, spikes
+from board import chart_download, charts, measures, panel, requests, spikes
 from board.data import Database, open_database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -87,9 +87,14 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     measure, notice = measures.in_view(filters.measure, timeline=False)
     if notice:
         st.caption(notice)
-    st.plotly_chart(
-        charts.top_pairs_bar(flagged, measure, measures.describe(measure, filters.window)),
-        key="top_pairs_chart",
+    label = measures.describe(measure, filters.window)
+    chart_download.chart(
+        charts.top_pairs_bar(flagged, measure, label),
+        "top_pairs",
+        f"Top country pairs: {label[0].lower()}{label[1:]}",
+        database=database,
+        filters=filters,
+        options=options,
     )
     panel.download_every_row(
         "overview", shown, filters, pairs, totals, database=database, every=listing(filters)

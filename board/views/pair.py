@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from board import charts, compare, measures, panel, requests, settings, spikes
+from board import chart_download, charts, compare, measures, panel, requests, settings, spikes
 from board.data import Database, run
 from board.listing import Listing
 from board.state import Filters, Options
@@ -38,32 +38,43 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     names = measures.pair_names((options.name(filters.pair[0]), options.name(filters.pair[1])))
     label = measures.describe(filters.measure, filters.window, names, filters.bucket)
     per = measures.divided_by(filters.measure, filters.window, names, filters.bucket)
-    st.plotly_chart(
+    volume_title = f"{title}: articles per {filters.bucket}" + (f", {per}" if per else "")
+    shown_with = {"database": database, "filters": filters, "options": options}
+    chart_download.chart(
         charts.pair_volume(
             frame,
             filters.measure,
-            f"{title}: articles per {filters.bucket}" + (f", {per}" if per else ""),
+            volume_title,
             # the title says what divides what; a sentence on the side would be cut off
             measures.BY_NAME[filters.measure].label,
         ),
-        key="pair_volume_chart",
+        "pair_volume",
+        volume_title,
+        **shown_with,
     )
     if filters.measure == "index":
         _index_note(frame, filters)
     if frame["is_partial"].any():
         st.caption(_partial_note(frame, filters))
-    st.plotly_chart(charts.pair_tone_conflict(frame), key="pair_tone_chart")
+    chart_download.chart(
+        charts.pair_tone_conflict(frame),
+        "pair_tone",
+        f"{title}: tone and conflict vocabulary per {filters.bucket}",
+        **shown_with,
+    )
     shown = measures.with_measure(frame, filters.measure, label)
     panel.download_and_sql("pair", "timeline", shown, filters, timeline, summary)
     if len(drawn) > 1:
-        pair_compare.render(filters, list(zip(drawn, timelines, strict=True)), timeline)
+        pair_compare.render(
+            database, filters, options, list(zip(drawn, timelines, strict=True)), timeline
+        )
     st.button(
         "Read the articles and sentences",
         key="open_articles",
         icon=":material/article:",
         on_click=_open_articles,
     )
-    _third_countries(database, filters)
+    _third_countries(database, filters, options)
 
 
 def pair_title(pair: tuple[str, str], options: Options) -> str:
@@ -161,7 +172,7 @@ def _partial_note(frame: pd.DataFrame, filters: Filters) -> str:
     return f"Faint bars: {cut} between {filters.start} and {filters.end}, {rest}."
 
 
-def _third_countries(database: Database, filters: Filters) -> None:
+def _third_countries(database: Database, filters: Filters, options: Options) -> None:
     st.subheader("Third countries in the same articles")
     third = run(database, *requests.pair_third_countries(filters, filters.pair))
     if third.frame.empty:
@@ -173,7 +184,14 @@ def _third_countries(database: Database, filters: Filters) -> None:
         if len(third.frame) >= total
         else f"The {len(third.frame):,} most named of {total:,} countries (the CSV has all)."
     )
-    st.plotly_chart(charts.third_countries_bar(third.frame), key="third_countries_chart")
+    chart_download.chart(
+        charts.third_countries_bar(third.frame),
+        "third_countries",
+        f"Countries named with {pair_title(filters.pair, options)}, % of the pair's articles",
+        database=database,
+        filters=filters,
+        options=options,
+    )
     panel.download_every_row(
         "pair", third.frame, filters, third, database=database,
         every=third_countries_listing(filters),

@@ -6,13 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from board import charts, compare, measures, panel
-from board.data import Result
-from board.state import Filters
+from board import chart_download, charts, compare, measures, panel
+from board.data import Database, Result
+from board.state import Filters, Options
 
 
 def render(
-    filters: Filters, timelines: list[tuple[compare.Series, pd.DataFrame]], result: Result
+    database: Database,
+    filters: Filters,
+    options: Options,
+    timelines: list[tuple[compare.Series, pd.DataFrame]],
+    result: Result,
 ) -> None:
     """The compared series' chart and CSV; `timelines` pairs each series with its rows of
     `result` (pair_timeline, one query for them all)."""
@@ -36,13 +40,17 @@ def render(
             notice = measures.index_notice(frame, filters.bucket)
             if notice:
                 st.caption(f"{shown.name}: {notice}")
-    st.plotly_chart(
+    chart_download.chart(
         charts.compare_lines(
             table,
             "days_since_start" if relative else "bucket",
             label,
             "Days since the period's start" if relative else "",
         ),
-        key="compare_chart",
+        "compare",
+        "Compared: " + ", ".join(shown.name for shown, _ in timelines),
+        database=database,
+        filters=filters,
+        options=options,
     )
     panel.download_and_sql("pair", "compare", table, filters, result)

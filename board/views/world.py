@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import charts, geo, measures, panel, requests
+from board import chart_download, charts, geo, measures, panel, requests
 from board.data import Database, run
 from board.state import Filters, Options
 
@@ -35,9 +35,13 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if notice:
         st.caption(notice)
     label = measures.describe(measure, filters.window) if focus else _mentions_label(measure)
-    st.plotly_chart(
+    chart_download.chart(
         charts.world_map(countries.frame, measure, title, focus, focus_name, label),
-        key="map_chart",
+        "map",
+        title,
+        database=database,
+        filters=filters,
+        options=options,
         config=geo.plotly_config(),
     )
     shown = measures.with_measure(countries.frame, measure, label)
