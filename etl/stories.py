@@ -69,9 +69,10 @@ class _Rows:
     has_minhash: np.ndarray
     vectors: np.ndarray
     has_vector: np.ndarray
-    countries: list[frozenset[str]]
-    evidence_texts: list[str | None]
-    """Title and text of the articles with a vector; their anchors are read when compared."""
+    countries: pa.Array
+    evidence_texts: pa.Array
+    """Title and text of the articles with a vector. Both are read only for the pairs whose
+    cosine could link them: a lake's every text as Python strings would double its memory."""
 
 
 def assign(open_rows: pa.Table, fixed_rows: pa.Table, window: timedelta = STORY_WINDOW) -> pa.Table:
@@ -121,7 +122,8 @@ class _Index:
         self.bands = _band_keys(rows.minhash)
         self._block: tuple[int, int, int, int, np.ndarray] | None = None
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
-        self._anchors: dict[int, frozenset[str]] = {}
+        self._evidence: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        """Article -> (its anchors, its countries), read when first compared."""
 
     def add(self, i: int) -> None:
         rows = self.rows
@@ -206,17 +208,17 @@ class _Index:
         best, best_score = None, LINK_THRESHOLD
         for k in hopeful.tolist():
             j = int(near[k]) + lo
-            score = scores[k] + set_bonus(
-                self._anchors_of(i), self._anchors_of(j), rows.countries[i], rows.countries[j]
-            )
+            score = scores[k] + set_bonus(*self._evidence_of(i), *self._evidence_of(j))
             if score > best_score or (best is None and score >= best_score):
                 best, best_score = j, score
         return best
 
-    def _anchors_of(self, i: int) -> frozenset[str]:
-        if i not in self._anchors:
-            self._anchors[i] = anchors(self.rows.evidence_texts[i] or "")
-        return self._anchors[i]
+    def _evidence_of(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
+        if i not in self._evidence:
+            text = self.rows.evidence_texts[i].as_py() or ""
+            countries = self.rows.countries[i].as_py() or ()
+            self._evidence[i] = (anchors(text), frozenset(countries))
+        return self._evidence[i]
 
     def _similarities(self, i: int, lo: int, hi: int) -> np.ndarray:
         """Cosines of article i with the articles lo..hi-1, from a block of the next
@@ -252,8 +254,8 @@ def _rows(table: pa.Table) -> _Rows:
         has_minhash=has_minhash,
         vectors=vectors,
         has_vector=has_vector,
-        countries=[frozenset(c or ()) for c in table["countries"].to_pylist()],
-        evidence_texts=table["evidence_text"].to_pylist(),
+        countries=table["countries"].combine_chunks(),
+        evidence_texts=table["evidence_text"].combine_chunks(),
     )
 
 
