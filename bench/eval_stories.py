@@ -12,8 +12,9 @@
    `--draw N` prints N more random candidate pairs to label.
 2. Across languages. bench/gold/sample_cross_language.csv labels every pair of briefs of the
    bundled sample in two languages filed within 48 hours (same event or not). Reported: pair
-   precision/recall/F1 of the cross-language links, and F1 by cosine threshold (how
-   COSINE_THRESHOLD was chosen), with the errors listed.
+   precision/recall/F1 of the stories made with the link score (etl/story_links.py), the
+   k-fold F1 of the score and of the cosine alone with weights and thresholds chosen on the
+   training folds (bench/link_folds.py), the F1 by cosine threshold, and the errors.
 3. Speed, per core (process CPU time, BLAS on one thread): the fast tagging path (no tone)
    on 4 KB articles with and without story keys, and assignment of the keyed articles
    within one 48-hour window, in one run; the goal is keys + assignment <= 25% of the fast
@@ -42,10 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from country_speed import best_seconds  # noqa: E402
+from link_folds import cross_validated, pair_features  # noqa: E402
 
 from etl.load import signatures_table  # noqa: E402
 from etl.records import Article, TaggedArticle  # noqa: E402
-from etl.stories import COSINE_THRESHOLD, STORY_WINDOW, assign  # noqa: E402
+from etl.stories import STORY_WINDOW, assign  # noqa: E402
+from etl.story_links import LINK_THRESHOLD  # noqa: E402
 from etl.tag.pipeline import TagOptions, tag_batch  # noqa: E402
 from etl.tag.shingles import shingle_hashes  # noqa: E402
 from etl.tag.story_keys import NUM_PERM  # noqa: E402
@@ -181,6 +184,21 @@ def _stories(tagged: list[TaggedArticle]) -> dict[str, str]:
     )
     rows = rows.append_column("lang", pa.array([t.lang for t in tagged], pa.string()))
     rows = rows.append_column("story_id", pa.nulls(len(tagged), pa.string()))
+    # what queries/story_macros.sql reads from the mentions and articles tables
+    rows = rows.append_column(
+        "countries",
+        pa.array([sorted({c.country for c in t.countries}) for t in tagged], pa.list_(pa.string())),
+    )
+    rows = rows.append_column(
+        "evidence_text",
+        pa.array(
+            [
+                f"{t.article.title}\n\n{t.article.text}" if t.story.vector is not None else None
+                for t in tagged
+            ],
+            pa.string(),
+        ),
+    )
     assigned = assign(rows, rows.slice(0, 0))
     record_of = {t.article.article_id: t.article.record_id for t in tagged}
     story_of = dict(
@@ -245,9 +263,16 @@ def cross_language(sample: Path) -> None:
     joined = {p for p in labels if story[p[0]] == story[p[1]]}
     print(
         f"\nCross-language, bundled sample: {len(labels)} labelled pairs, "
-        f"{sum(labels.values())} the same event; threshold {COSINE_THRESHOLD}"
+        f"{sum(labels.values())} the same event; link score threshold {LINK_THRESHOLD}"
     )
     _print_scores("  stories made", labels, joined)
+    features = pair_features(labels, {t.article.record_id: t for t in tagged})
+    for name, cosine_only in (("cosine alone", True), ("link score", False)):
+        mean, low, high = cross_validated(features, cosine_only=cosine_only)
+        print(
+            f"  {name}, weights and threshold chosen on the training folds: held-out F1 "
+            f"{mean:.3f} (min {low:.3f}, max {high:.3f} over the shuffles)"
+        )
     vectors = {t.article.record_id: t.story.vector for t in tagged}
     cosine = {p: float(vectors[p[0]] @ vectors[p[1]]) for p in labels}
     print("  F1 of linking every pair at or above a cosine threshold (no chaining):")
@@ -334,6 +359,8 @@ def _window_cost(size: int) -> float:
             "numbers_key": pa.nulls(size, pa.string()),
             "minhash": pa.array(list(rng.integers(0, 2**32, (size, NUM_PERM), np.uint32))),
             "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+            "countries": pa.array([["IDN", "USA"]] * size, pa.list_(pa.string())),
+            "evidence_text": ["Jakarta and Washington agreed on 12 points"] * size,
             "published_at": [start + i * (STORY_WINDOW / size) for i in range(size)],
         }
     )

@@ -8,9 +8,10 @@ loaded after it), else starts a story whose id is its own article id:
    word 5-shingles is at least JACCARD_THRESHOLD (the most similar wins), unless they are
    more than ROUTINE_GAP apart with different numbers (a routine item filed again);
 3. a headline-only item and a longer piece under the same headline, within ROUTINE_GAP;
-4. another language: the cosine of the title-and-lead vectors (the tone's embeddings) at
-   least COSINE_THRESHOLD (the most similar wins). Without tone there are no vectors, so
-   no cross-language links.
+4. another language: the link score (etl/story_links.py: the cosine of the title-and-lead
+   vectors, the tone's embeddings, plus the names, figures and countries both share, less
+   the hours between them) at least LINK_THRESHOLD (the highest wins). Without tone there
+   are no vectors, so no cross-language links.
 
 An article never changes story once assigned, and a story's id is kept when a later copy
 joins (even one published earlier): a re-run or a re-tag reshuffles nothing. Each decision
@@ -28,6 +29,7 @@ from datetime import timedelta
 import numpy as np
 import pyarrow as pa
 
+from etl.story_links import LINK_THRESHOLD, MAX_BONUS, anchors, base_scores, set_bonus
 from etl.tag.story_keys import NUM_PERM
 
 STORY_WINDOW = timedelta(hours=48)
@@ -43,9 +45,6 @@ ROUTINE_GAP = timedelta(hours=12)
 """Texts alike but for their numbers, further apart than this, are a routine item filed
 again ("FED ADDS RESERVES" with the day's figures), not a copy; closer, a correction. A
 headline-only item joins a piece under its headline within this gap too."""
-COSINE_THRESHOLD = 0.65
-"""Cosine of the lead vectors at or above which articles in two languages report the same
-event; chosen on the labelled sample (bench/gold/sample_cross_language.csv)."""
 VECTOR_BLOCK = 256
 """Articles whose cosines with their window are computed in one matrix product."""
 SIMILARITY_BUDGET = 4_000_000
@@ -70,6 +69,10 @@ class _Rows:
     has_minhash: np.ndarray
     vectors: np.ndarray
     has_vector: np.ndarray
+    countries: pa.Array
+    evidence_texts: pa.Array
+    """Title and text of the articles with a vector. Both are read only for the pairs whose
+    cosine could link them: a lake's every text as Python strings would double its memory."""
 
 
 def assign(open_rows: pa.Table, fixed_rows: pa.Table, window: timedelta = STORY_WINDOW) -> pa.Table:
@@ -119,6 +122,8 @@ class _Index:
         self.bands = _band_keys(rows.minhash)
         self._block: tuple[int, int, int, int, np.ndarray] | None = None
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
+        self._evidence: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        """Article -> (its anchors, its countries), read when first compared."""
 
     def add(self, i: int) -> None:
         rows = self.rows
@@ -195,9 +200,25 @@ class _Index:
         near = np.flatnonzero(keep)
         if not len(near):
             return None
-        similarity = self._similarities(i, lo, hi)[near]
-        best = int(np.argmax(similarity))
-        return int(near[best]) + lo if similarity[best] >= COSINE_THRESHOLD else None
+        scores = base_scores(
+            self._similarities(i, lo, hi)[near], rows.times[near + lo] - rows.times[i]
+        )
+        # the set terms cost Python per pair: only candidates they could lift are scored
+        hopeful = np.flatnonzero(scores + MAX_BONUS >= LINK_THRESHOLD)
+        best, best_score = None, LINK_THRESHOLD
+        for k in hopeful.tolist():
+            j = int(near[k]) + lo
+            score = scores[k] + set_bonus(*self._evidence_of(i), *self._evidence_of(j))
+            if score > best_score or (best is None and score >= best_score):
+                best, best_score = j, score
+        return best
+
+    def _evidence_of(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
+        if i not in self._evidence:
+            text = self.rows.evidence_texts[i].as_py() or ""
+            countries = self.rows.countries[i].as_py() or ()
+            self._evidence[i] = (anchors(text), frozenset(countries))
+        return self._evidence[i]
 
     def _similarities(self, i: int, lo: int, hi: int) -> np.ndarray:
         """Cosines of article i with the articles lo..hi-1, from a block of the next
@@ -233,6 +254,8 @@ def _rows(table: pa.Table) -> _Rows:
         has_minhash=has_minhash,
         vectors=vectors,
         has_vector=has_vector,
+        countries=table["countries"].combine_chunks(),
+        evidence_texts=table["evidence_text"].combine_chunks(),
     )
 
 

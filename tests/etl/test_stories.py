@@ -346,6 +346,8 @@ def test_cosines_computed_in_blocks_give_the_stories_one_at_a_time_gives(monkeyp
             "numbers_key": pa.nulls(240, pa.string()),
             "minhash": pa.nulls(240, pa.list_(pa.uint32())),
             "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+            "countries": pa.nulls(240, pa.list_(pa.string())),
+            "evidence_text": pa.nulls(240, pa.string()),
             "published_at": [
                 start + timedelta(hours=i // 2, minutes=10 * (i % 2)) for i in range(240)
             ],
