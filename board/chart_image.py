@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
+import contextlib
 import html
 import os
 import textwrap
@@ -225,8 +227,9 @@ class _Renderer:
             raise ChartImageError(
                 f"the chart image took over {settings.CHART_IMAGE_TIMEOUT_SECONDS:g} s"
             ) from err
-        except (KaleidoError, OSError, RuntimeError) as err:
-            raise ChartImageError(f"the browser could not draw the chart: {err}") from err
+        # a browser that died mid-export: its tasks fail, or are cancelled (timing decides)
+        except (KaleidoError, OSError, RuntimeError, concurrent.futures.CancelledError) as err:
+            raise ChartImageError(f"the browser could not draw the chart: {err!r}") from err
 
     def _stop(self) -> None:
         loop, started = self._loop, self._kaleido
@@ -235,7 +238,10 @@ class _Renderer:
             return
         if started is not None:
             closing = asyncio.run_coroutine_threadsafe(started.close(), loop)
-            closing.result(timeout=settings.CHART_IMAGE_TIMEOUT_SECONDS)
+            # closing a browser that already died can fail or be cancelled; it is let go
+            # either way, and the loop stops below
+            with contextlib.suppress(Exception):
+                closing.result(timeout=settings.CHART_IMAGE_TIMEOUT_SECONDS)
         loop.call_soon_threadsafe(loop.stop)
 
 
