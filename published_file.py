@@ -25,7 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-Connection = TypeVar("Connection")
+import duckdb
+
+Connection = TypeVar("Connection", bound=duckdb.DuckDBPyConnection)
 
 PIN_PATIENCE_SECONDS = 10.0
 """How long a reader retries a file a load holds: a load holds the file it publishes only
@@ -38,9 +40,7 @@ class Unpinnable(OSError):
     """The file at the path stayed claimed by a load for longer than PIN_PATIENCE_SECONDS."""
 
 
-def open_pinned(
-    path: Path, connect: Callable[[str], Connection], close: Callable[[Connection], None]
-) -> Connection:
+def open_pinned(path: Path, connect: Callable[[str], Connection]) -> Connection:
     """`connect(path)`, pinned: the file it opened cannot be rewritten while the returned
     connection object lives (the pin is released when it is garbage-collected).
 
@@ -63,7 +63,7 @@ def open_pinned(
             if _names(path, descriptor):
                 weakref.finalize(con, os.close, descriptor)
                 return con
-            close(con)
+            con.close()
             os.close(descriptor)
         if time.monotonic() > deadline:
             raise Unpinnable(f"{path} stayed locked by a load for {PIN_PATIENCE_SECONDS:.0f} s")

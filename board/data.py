@@ -194,7 +194,7 @@ def connect_read_only(
 
     try:
         # pinned, so the ETL does not rewrite the file while this connection reads it
-        con = open_pinned(Path(path), attach, lambda con: con.close())
+        con = open_pinned(Path(path), attach)
     except (duckdb.Error, OSError) as err:
         raise DataUnavailable(f"Cannot open {path} read-only: {err}") from err
     con.execute(f"use {CATALOG}")

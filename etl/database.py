@@ -68,9 +68,7 @@ def connect_published(path: Path) -> duckdb.DuckDBPyConnection:
         )
     try:
         # pinned, so a load does not rewrite the file while this connection reads it
-        con = open_pinned(
-            path, lambda named: duckdb.connect(named, read_only=True), lambda con: con.close()
-        )
+        con = open_pinned(path, lambda named: duckdb.connect(named, read_only=True))
     except (duckdb.Error, OSError) as err:
         raise DatabaseError(
             f"cannot open {path} read-only: {one_line(err)}; {REBUILD_HINT}"
