@@ -30,7 +30,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from board import chart_image, charts, settings  # noqa: E402  (run as a script from anywhere)
+from bench.load_speed import descendants, pss_bytes  # noqa: E402  (run as a script from anywhere)
+from board import chart_image, charts, settings  # noqa: E402
 
 DAYS = 730
 FORMAT = "png"
@@ -108,26 +109,15 @@ def client(shown, repeats: int) -> dict[str, float]:
 
 def chromium_pss_mb(pid: int) -> float:
     """The proportional set size of every Chromium process under `pid`, in MB."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            continue
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    total_kb, todo = 0, list(children.get(pid, []))
-    while todo:
-        child = todo.pop()
-        todo += children.get(child, [])
-        proc = Path("/proc") / str(child)
-        try:
-            if b"chrom" not in (proc / "cmdline").read_bytes().split(b"\0")[0].split(b" ")[0]:
-                continue
-            rollup = (proc / "smaps_rollup").read_text().splitlines()
-        except OSError:
-            continue
-        total_kb += sum(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
-    return total_kb / 1024
+    return sum(pss_bytes(child) for child in descendants(pid) if _is_chromium(child)) / 2**20
+
+
+def _is_chromium(pid: int) -> bool:
+    try:
+        command = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"chrom" in command.split(b"\0")[0].split(b" ")[0]
 
 
 def main() -> None:

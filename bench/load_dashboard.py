@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
+from bench.load_speed import cpu_seconds, descendants  # noqa: E402
 from board.controls import VIEW_LABELS  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
@@ -113,14 +114,16 @@ async def _phase(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         sampler = _Sampler(pid)
-        cpu_before, started = _cpu_seconds(pid), time.monotonic()
-        browser_before = _browser_cpu_seconds(pid)
+        cpu_before, started = cpu_seconds(pid), time.monotonic()
+        browser_before = _browser_cpu(pid)
         await asyncio.gather(
             *(_session(browser, url, s, rounds, timeout, think, phase) for s in range(sessions))
         )
         phase.wall_seconds = time.monotonic() - started
-        phase.cpu_seconds = _cpu_seconds(pid) - cpu_before
-        phase.browser_cpu_seconds = _browser_cpu_seconds(pid, browser_before)
+        phase.cpu_seconds = cpu_seconds(pid) - cpu_before
+        phase.browser_cpu_seconds = sum(
+            seconds - browser_before.get(child, 0.0) for child, seconds in _browser_cpu(pid).items()
+        )
         phase.rss_peak_mb = sampler.stop()
         await browser.close()
     return phase
@@ -226,40 +229,11 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields_after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    utime, stime = int(fields_after_name[11]), int(fields_after_name[12])
-    return (utime + stime) / os.sysconf("SC_CLK_TCK")
-
-
-def _browser_cpu_seconds(
-    server: int, before: dict[int, float] | None = None
-) -> float | dict[int, float]:
-    """CPU seconds of this process's descendants but the server (Playwright's driver and
-    Chromium): as a
-    {pid: seconds} snapshot, or, given the snapshot taken before, the seconds used since
-    (a renderer that ended in between is missed: an underestimate)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int(Path(entry, "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    now, queue = {}, list(children.get(os.getpid(), []))
-    while queue:
-        pid = queue.pop()
-        if pid == server:
-            continue
-        queue += children.get(pid, [])
-        try:
-            now[pid] = _cpu_seconds(pid)
-        except OSError:
-            continue
-    if before is None:
-        return now
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+def _browser_cpu(server: int) -> dict[int, float]:
+    """CPU seconds of each of this process's descendants but the server's tree (Playwright's
+    driver and Chromium); a renderer that ends between two counts is missed: an underestimate."""
+    skipped = {server, *descendants(server)}
+    return {pid: cpu_seconds(pid) for pid in descendants(os.getpid()) if pid not in skipped}
 
 
 def _percentile(values: list[float], share: float) -> float:
