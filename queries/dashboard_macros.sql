@@ -16,6 +16,10 @@ case when window_kind = 'sentence' then sentence_value else article_value end;
 create or replace temp macro per_mille(part, whole) as
 1000.0 * part / nullif(whole, 0);
 
+-- the first day of the bucket (day | week | month) that holds `day`
+create or replace temp macro bucket_start(day, bucket_kind) as
+cast(date_trunc(bucket_kind, day) as date);
+
 -- the last day of the time bucket (day | week | month) that starts on bucket_start
 create or replace temp macro bucket_end(bucket_start, bucket_kind) as
 case bucket_kind
@@ -96,3 +100,20 @@ create or replace temp macro pair_shares(
         period_total(
             period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
         ) as totals;
+
+-- one row per country pair x day of the relation `rows_of` (country_a, country_b, day,
+-- source, story_id; one row per article): what the spike detector weighs (monitor/spikes.py,
+-- refs #17), its articles, their distinct sources and their distinct stories
+create or replace temp macro pair_voices(rows_of) as table
+    select
+        -- ids
+        country_a,
+        country_b,
+        -- timestamps
+        day,
+        -- measures
+        count(*)::bigint as articles,
+        count(distinct source)::bigint as sources,
+        count(distinct story_id)::bigint as stories
+    from query_table(rows_of)
+    group by country_a, country_b, day;

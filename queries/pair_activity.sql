@@ -16,7 +16,8 @@ articles as (
     select * from articles
 ),
 
-matching as (
+-- read by name by pair_voices (query_table), which sqlfluff cannot see
+matching as (  -- noqa: ST03
     select
         -- ids
         article_pairs.country_a,
@@ -26,7 +27,7 @@ matching as (
         -- dimensions
         articles.source,
         -- timestamps
-        cast(date_trunc($bucket, articles.published_date) as date) as day
+        bucket_start(articles.published_date, $bucket) as day
     from article_pairs
     inner join articles on article_pairs.article_id = articles.article_id
     where
@@ -51,18 +52,7 @@ matching as (
 ),
 
 final as (
-    select
-        -- ids
-        country_a,
-        country_b,
-        -- timestamps
-        day,
-        -- measures
-        count(*)::bigint as articles,
-        count(distinct source)::bigint as sources,
-        count(distinct story_id)::bigint as stories
-    from matching
-    group by country_a, country_b, day
+    select * from pair_voices('matching')
 )
 
 select * from final

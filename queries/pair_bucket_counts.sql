@@ -25,15 +25,12 @@ matching as (
         pair_days.country_a,
         pair_days.country_b,
         -- timestamps
-        cast(date_trunc($bucket, pair_days.day) as date) as day,
+        bucket_start(pair_days.day, $bucket) as day,
         -- measures
         by_window($window, pair_days.sentence_articles, pair_days.articles) as articles
     from pair_days
     -- a join rather than list_contains: the few pairs become a filter the scan can use
-    semi join watched
-        on
-            pair_days.country_a = watched.country_a
-            and pair_days.country_b = watched.country_b
+    semi join watched using (country_a, country_b)
 ),
 
 final as (

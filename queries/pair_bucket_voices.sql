@@ -47,7 +47,8 @@ pair_articles as (
     select * from pair_articles
 ),
 
-matching as (
+-- read by name by pair_voices (query_table), which sqlfluff cannot see
+matching as (  -- noqa: ST03
     select
         -- ids
         cell_days.country_a,
@@ -56,7 +57,7 @@ matching as (
         -- dimensions
         pair_articles.source,
         -- timestamps
-        cell_days.bucket
+        cell_days.bucket as day
     from pair_articles
     inner join cell_days
         on
@@ -76,18 +77,7 @@ matching as (
 ),
 
 final as (
-    select
-        -- ids
-        country_a,
-        country_b,
-        -- timestamps
-        bucket as day,
-        -- measures
-        count(*)::bigint as articles,
-        count(distinct source)::bigint as sources,
-        count(distinct story_id)::bigint as stories
-    from matching
-    group by country_a, country_b, bucket
+    select * from pair_voices('matching')
 )
 
 select * from final

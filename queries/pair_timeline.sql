@@ -22,6 +22,14 @@ daily_totals as (
     select * from daily_totals
 ),
 
+pair_rows as (
+    select * from pair_days($span_start, $span_end, $lang, $source, $origin)
+),
+
+country_rows as (
+    select * from period_days('country', $span_start, $span_end, $lang, $source, $origin)
+),
+
 series as (
     select
         generate_subscripts($series, 1) as series_no,
@@ -29,97 +37,69 @@ series as (
         unnest($series, recursive := true)  -- noqa: AL03
 ),
 
--- each series' two countries, one row each: an equality join with the country aggregates
-series_countries as (
+-- each series' days: equality joins on the day with the day aggregates
+series_days as (
     select
         series_no,
-        country_a as country,
-        period_start,
-        period_end
-    from series
-    union all
-    select
-        series_no,
-        country_b as country,
-        period_start,
-        period_end
+        country_a,
+        country_b,
+        cast(
+            unnest(
+                generate_series(
+                    cast(period_start as timestamp), cast(period_end as timestamp), interval 1 day
+                )
+            ) as date
+        ) as day
     from series
 ),
 
 buckets as (
+    select distinct
+        series_no,
+        bucket_start(day, $bucket) as bucket
+    from series_days
+),
+
+-- what each series reads of each of its days, one relation under distinct names: the
+-- pair's measures, its two countries' articles (volumes: |A| + |B|, in the window's unit)
+-- and all articles in the filters
+series_rows as (
+    select
+        series_days.series_no,
+        series_days.day,
+        pairs.* exclude (country_a, country_b, day)
+    from pair_rows as pairs
+    inner join series_days using (country_a, country_b, day)
+    union all by name
+    select
+        series_days.series_no,
+        series_days.day,
+        by_window($window, countries.text_articles, countries.articles) as volumes
+    from country_rows as countries
+    inner join series_days
+        on
+            countries.day = series_days.day
+            and countries.country in (series_days.country_a, series_days.country_b)
+    union all by name
+    select
+        series_days.series_no,
+        series_days.day,
+        totals.articles as all_articles,
+        totals.text_articles as all_text_articles
+    from daily_totals as totals
+    inner join series_days using (day)
+    where in_filters(totals.lang, totals.source, totals.origin, $lang, $source, $origin)
+),
+
+-- each series' sums per bucket (null where it has no row): counts as whole numbers, tone and
+-- conflict sums as they are
+bucket_sums as (
     select
         series_no,
-        cast(
-            unnest(
-                generate_series(
-                    cast(date_trunc($bucket, period_start) as timestamp),
-                    cast(period_end as timestamp),
-                    case $bucket
-                        when 'day' then interval 1 day
-                        when 'week' then interval 7 day
-                        else interval 1 month
-                    end
-                )
-            ) as date
-        ) as bucket
-    from series
-),
-
-pair_buckets as (
-    select
-        series.series_no,
-        cast(date_trunc($bucket, pairs.day) as date) as bucket,
-        -- each measure summed under its own name: counts as whole numbers, tone and conflict
-        -- sums as they are
-        sum(columns('^(articles|sentence_articles|text_articles|tone_n|conflict_n)$'))::bigint,
+        bucket_start(day, $bucket) as bucket,
+        sum(columns(lambda c: c not in ('series_no', 'day') and c not like '%_sum'))::bigint,
         sum(columns('_sum$'))
-    from
-        pair_days(
-            $span_start,
-            $span_end,
-            $lang,
-            $source,
-            $origin
-        ) as pairs
-    inner join series
-        on
-            pairs.country_a = series.country_a
-            and pairs.country_b = series.country_b
-            and pairs.day between series.period_start and series.period_end
-    group by all
-),
-
--- |A| + |B| of each series per bucket, in the window's unit
-country_buckets as (
-    select
-        series.series_no,
-        cast(date_trunc($bucket, countries.day) as date) as bucket,
-        sum(by_window($window, countries.text_articles, countries.articles))::bigint as volumes
-    from
-        period_days(
-            'country',
-            $span_start,
-            $span_end,
-            $lang,
-            $source,
-            $origin
-        ) as countries
-    inner join series_countries as series
-        on
-            countries.country = series.country
-            and countries.day between series.period_start and series.period_end
-    group by all
-),
-
-total_buckets as (
-    select
-        series.series_no,
-        cast(date_trunc($bucket, totals.day) as date) as bucket,
-        sum(totals.articles)::bigint as all_articles,
-        sum(totals.text_articles)::bigint as text_articles
-    from daily_totals as totals
-    inner join series on totals.day between series.period_start and series.period_end
-    where in_filters(totals.lang, totals.source, totals.origin, $lang, $source, $origin)
+    from series_rows
     group by all
 ),
 
@@ -133,42 +113,36 @@ measured as (
             $window,
             -- a bucket without any text is not measured (null), not zero
             case
-                when coalesce(total_buckets.text_articles, 0) > 0
-                    then coalesce(pair_buckets.sentence_articles, 0)
+                when coalesce(sums.all_text_articles, 0) > 0
+                    then coalesce(sums.sentence_articles, 0)
             end,
-            coalesce(pair_buckets.articles, 0)
+            coalesce(sums.articles, 0)
         ) as articles,
         by_window(
             $window,
-            coalesce(total_buckets.text_articles, 0),
-            coalesce(total_buckets.all_articles, 0)
+            coalesce(sums.all_text_articles, 0),
+            coalesce(sums.all_articles, 0)
         ) as total_articles,
         by_window(
             $window,
-            coalesce(pair_buckets.articles, 0) - coalesce(pair_buckets.text_articles, 0),
+            coalesce(sums.articles, 0) - coalesce(sums.text_articles, 0),
             0
         ) as not_measured_articles,
         either_articles(
-            coalesce(country_buckets.volumes, 0),
+            coalesce(sums.volumes, 0),
             0,
             by_window(
                 $window,
-                coalesce(pair_buckets.text_articles, 0),
-                coalesce(pair_buckets.articles, 0)
+                coalesce(sums.text_articles, 0),
+                coalesce(sums.articles, 0)
             )
         ) as either_articles,
-        pair_buckets.tone_sum / nullif(pair_buckets.tone_n, 0) as mean_tone,
-        pair_buckets.conflict_sum / nullif(pair_buckets.conflict_n, 0) as conflict_share
+        sums.tone_sum / nullif(sums.tone_n, 0) as mean_tone,
+        sums.conflict_sum / nullif(sums.conflict_n, 0) as conflict_share
     from buckets
     inner join series on buckets.series_no = series.series_no
-    left join pair_buckets
-        on buckets.series_no = pair_buckets.series_no and buckets.bucket = pair_buckets.bucket
-    left join total_buckets
-        on buckets.series_no = total_buckets.series_no and buckets.bucket = total_buckets.bucket
-    left join country_buckets
-        on
-            buckets.series_no = country_buckets.series_no
-            and buckets.bucket = country_buckets.bucket
+    left join bucket_sums as sums
+        on buckets.series_no = sums.series_no and buckets.bucket = sums.bucket
 ),
 
 -- the first $index_buckets complete buckets of each series: its index's baseline

@@ -358,7 +358,7 @@ def test_the_sql_expander_shows_the_query_and_its_bound_parameters(on_tiny):
     at = open_page(view="pair", pair="PRK-RUS", lang="en")
     code = "\n".join(c.value for c in at.code)
     # the timeline of every series reads the pair aggregates over the days they span
-    assert "pair_days(\n            $span_start," in code
+    assert "pair_days($span_start, $span_end, $lang, $source, $origin)" in code
     assert '"country_a": "PRK"' in code and '"lang": "en"' in code
 
 
