@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -169,48 +169,48 @@ _TIME = pa.timestamp("us")
 """Naive UTC, as every time in the database (etl.load.utc_now)."""
 
 
+_SCHEMAS = {
+    "watch_feeds": pa.schema(
+        {
+            "source": pa.string(),
+            "url": pa.string(),
+            "etag": pa.string(),
+            "last_modified": pa.string(),
+            "last_error": pa.string(),
+            "consecutive_failures": pa.int32(),
+            "retry_at": _TIME,
+        }
+    ),
+    "watch_items": pa.schema({"source": pa.string(), "item_key": pa.string(), "seen_at": _TIME}),
+    "watch_files": pa.schema(
+        {
+            "source": pa.string(),
+            "path": pa.string(),
+            "sha256": pa.string(),
+            "size": pa.int64(),
+            "mtime_ns": pa.int64(),
+            "loaded_at": _TIME,
+        }
+    ),
+    "watch_batches": pa.schema(
+        {"source": pa.string(), "name": pa.string(), "status": pa.string(), "handled_at": _TIME}
+    ),
+}
+"""The state tables a cycle publishes, as their writers (_WRITERS) read them."""
+
+
 def _tables(source: str, delivery: Delivery, at: datetime) -> dict[str, pa.Table]:
-    feeds = delivery.feeds
-    files = delivery.seen_files
+    rows = {
+        "watch_feeds": [asdict(feed) for feed in delivery.feeds],
+        "watch_items": [{"item_key": key, "seen_at": at} for key in delivery.items],
+        "watch_files": [{**asdict(seen), "loaded_at": at} for seen in delivery.seen_files],
+        "watch_batches": [
+            {"name": name, "status": status, "handled_at": at} for name, status in delivery.batches
+        ],
+    }
     return {
-        "watch_feeds": pa.table(
-            {
-                "source": pa.array([source] * len(feeds), pa.string()),
-                "url": pa.array([f.url for f in feeds], pa.string()),
-                "etag": pa.array([f.etag for f in feeds], pa.string()),
-                "last_modified": pa.array([f.last_modified for f in feeds], pa.string()),
-                "last_error": pa.array([f.last_error for f in feeds], pa.string()),
-                "consecutive_failures": pa.array(
-                    [f.consecutive_failures for f in feeds], pa.int32()
-                ),
-                "retry_at": pa.array([f.retry_at for f in feeds], _TIME),
-            }
-        ),
-        "watch_items": pa.table(
-            {
-                "source": pa.array([source] * len(delivery.items), pa.string()),
-                "item_key": pa.array(delivery.items, pa.string()),
-                "seen_at": pa.array([at] * len(delivery.items), _TIME),
-            }
-        ),
-        "watch_files": pa.table(
-            {
-                "source": pa.array([source] * len(files), pa.string()),
-                "path": pa.array([f.path for f in files], pa.string()),
-                "sha256": pa.array([f.sha256 for f in files], pa.string()),
-                "size": pa.array([f.size for f in files], pa.int64()),
-                "mtime_ns": pa.array([f.mtime_ns for f in files], pa.int64()),
-                "loaded_at": pa.array([at] * len(files), _TIME),
-            }
-        ),
-        "watch_batches": pa.table(
-            {
-                "source": pa.array([source] * len(delivery.batches), pa.string()),
-                "name": pa.array([name for name, _ in delivery.batches], pa.string()),
-                "status": pa.array([status for _, status in delivery.batches], pa.string()),
-                "handled_at": pa.array([at] * len(delivery.batches), _TIME),
-            }
-        ),
+        name: pa.Table.from_pylist([{"source": source, **row} for row in rows[name]], schema)
+        for name, schema in _SCHEMAS.items()
     }
 
 

@@ -19,8 +19,10 @@ import duckdb
 import pytest
 
 import queries
+from board import requests
+from board.state import Filters
 from tests.e2e.browser import settle
-from tests.tiny_db import build_tiny_db
+from tests.tiny_db import ANY_FILTERS, build_tiny_db
 
 pytestmark = pytest.mark.browser
 
@@ -231,21 +233,10 @@ def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synt
     )
     drawn = [name for _, name in sorted(labels)]
     with duckdb.connect(str(published_synthetic), read_only=True) as con:
-        ranked = queries.run(
-            "overview_top_pairs",
-            con,
-            start=date(2024, 1, 1),
-            end=date(2024, 3, 31),
-            prev_start=date(2023, 10, 2),
-            lang=None,
-            source=None,
-            origin=None,
-            countries=[],
-            window="article",
-            min_articles=1,
-            row_limit=25,
-            measure="count",
-        )
+        # the ranking the page asks for (board/requests.py) with the URL's filters
+        shown = Filters(**{**ANY_FILTERS, "start": date(2024, 1, 1), "end": date(2024, 3, 31)})
+        name, params = requests.overview_top_pairs(shown)
+        ranked = queries.run(name, con, **params)
     assert drawn == list(ranked["pair_name"])
 
 

@@ -20,9 +20,12 @@ import pytest
 from adversarial import NASTY_TEXT
 
 import queries
+from board import requests
 from board.export import FORMULA_PREFIXES, NEUTRALISER, to_csv
+from board.state import Filters
 from etl.run import load_inputs
 from etl.settings import Settings
+from tests.tiny_db import ANY_FILTERS
 
 PREFIXES = ("", *(p for p in FORMULA_PREFIXES if p != "\r"), " =", "＝")
 """The formula starters, plus two that are not (a leading space, a full-width '=').
@@ -72,21 +75,10 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], list
     assert summary.loaded == len(written)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        frame = queries.run(
-            "articles_list",
-            con,
-            start=date(2024, 1, 1),
-            end=date(2024, 12, 31),
-            lang=None,
-            source=None,
-            origin=None,
-            countries=[],
-            country_a=None,
-            country_b=None,
-            window="article",
-            row_limit=10_000,
-            row_offset=0,
-        )
+        # every article, as the articles view's CSV asks for them (board/requests.py)
+        every = Filters(**{**ANY_FILTERS, "end": date(2024, 12, 31), "scope": "all"})
+        name, params = requests.articles_list(every, row_limit=None)
+        frame = queries.run(name, con, **params)
     finally:
         con.close()
     text = to_csv(frame).decode("utf-8-sig")
