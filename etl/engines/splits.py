@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from etl.sources import InputFile, Item, ReadOptions, read_inputs
+from etl.sources.base import RawSlice
 from etl.sources.encoding import DecodedLines
 from etl.sources.files import csv_rows, file_delimiter, jsonl_lines
 
@@ -99,7 +100,7 @@ def read_split(split: Split, options: ReadOptions) -> Iterator[Item]:
         return
     with split.path.open("rb") as raw:
         raw.seek(split.start)
-        stream = io.BufferedReader(_ByteRange(raw, split.end - split.start), 1 << 16)
+        stream = io.BufferedReader(RawSlice(raw, split.end - split.start), 1 << 16)
         if split.format == "jsonl":
             yield from jsonl_lines(stream, split.path, options, split.first_line)
             return
@@ -202,26 +203,6 @@ class _NumberedFrom:
     @property
     def line_num(self) -> int:
         return self._reader.line_num + self._before
-
-
-class _ByteRange(io.RawIOBase):
-    """At most `length` bytes of an open file, from its current position."""
-
-    def __init__(self, raw: BinaryIO, length: int) -> None:
-        super().__init__()
-        self._raw = raw
-        self._left = length
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        if self._left <= 0:
-            return 0
-        view = memoryview(buffer)[: self._left]
-        count = self._raw.readinto(view)
-        self._left -= count
-        return count
 
 
 __all__ = ["Boundary", "Split", "is_splittable", "make_splits", "read_split"]

@@ -66,19 +66,32 @@ def strip_suffixes(path: Path) -> str:
     return stem if dot else name
 
 
-class _CountingRaw(io.RawIOBase):
-    """A raw file that reports how many bytes were pulled through it (progress bars)."""
+class RawSlice(io.RawIOBase):
+    """A raw file's bytes from its current position, at most `length` of them (None: to its
+    end), each read reported to `on_bytes` (progress bars count bytes on disk)."""
 
-    def __init__(self, raw: BinaryIO, on_bytes: Callable[[int], None] | None) -> None:
+    def __init__(
+        self,
+        raw: BinaryIO,
+        length: int | None = None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__()
         self._raw = raw
+        self._left = length
         self._on_bytes = on_bytes
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
+        if self._left is not None:
+            if self._left <= 0:
+                return 0
+            buffer = memoryview(buffer)[: self._left]
         count = self._raw.readinto(buffer)
+        if self._left is not None:
+            self._left -= count
         if self._on_bytes and count:
             self._on_bytes(count)
         return count
@@ -135,7 +148,7 @@ def open_binary(
     Progress counts bytes on disk, so it matches the file sizes the bar was sized with.
     A `.gz` file is read through a guard: see `_GuardedUnzip`.
     """
-    counted = io.BufferedReader(_CountingRaw(path.open("rb", buffering=0), on_bytes), 1 << 16)
+    counted = io.BufferedReader(RawSlice(path.open("rb", buffering=0), on_bytes=on_bytes), 1 << 16)
     with counted:
         if path.suffix == ".gz":
             with gzip.GzipFile(fileobj=counted, mode="rb") as unzipped:
