@@ -53,11 +53,33 @@ series_days as (
     from series
 ),
 
+-- each series' two countries on each of its days: an equality join with the country rows
+series_country_days as (
+    select
+        series_no,
+        day,
+        unnest([country_a, country_b]) as country
+    from series_days
+),
+
 buckets as (
     select distinct
         series_no,
         bucket_start(day, $bucket) as bucket
     from series_days
+),
+
+-- all articles in the filters per day: one row a day for the series to share
+total_days as (
+    select
+        day,
+        sum(articles)::bigint as all_articles,
+        sum(text_articles)::bigint as all_text_articles
+    from daily_totals
+    where
+        day between $span_start and $span_end
+        and in_filters(lang, source, origin, $lang, $source, $origin)
+    group by day
 ),
 
 -- what each series reads of each of its days, one relation under distinct names: the
@@ -76,19 +98,15 @@ series_rows as (
         series_days.day,
         by_window($window, countries.text_articles, countries.articles) as volumes
     from country_rows as countries
-    inner join series_days
-        on
-            countries.day = series_days.day
-            and countries.country in (series_days.country_a, series_days.country_b)
+    inner join series_country_days as series_days using (country, day)
     union all by name
     select
         series_days.series_no,
         series_days.day,
-        totals.articles as all_articles,
-        totals.text_articles as all_text_articles
-    from daily_totals as totals
+        totals.all_articles,
+        totals.all_text_articles
+    from total_days as totals
     inner join series_days using (day)
-    where in_filters(totals.lang, totals.source, totals.origin, $lang, $source, $origin)
 ),
 
 -- each series' sums per bucket (null where it has no row): counts as whole numbers, tone and
