@@ -37,8 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
+import queries  # noqa: E402
 from bench.load_speed import cpu_seconds, descendants  # noqa: E402
 from board.controls import VIEW_LABELS  # noqa: E402
+from etl.database import reading_published, schema_version  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
@@ -90,6 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
+    _refuse_other_schema(args.db)
     with serve(args.db.resolve()) as url:
         pid = _server_pid(url)
         # one session's walk first: the first queries import plotly and fill the caches'
@@ -101,6 +104,18 @@ def main() -> None:
             for n in args.sessions
         ]
     print(_report(phases, warm_mb, args))
+
+
+def _refuse_other_schema(db: Path) -> None:
+    """Exit unless the dashboard would serve DB: on another schema version it shows a
+    notice instead of a view, so every page would wait the full --timeout."""
+    with reading_published(db) as con:
+        version = schema_version(con, db)
+    if version != queries.SCHEMA_VERSION:
+        sys.exit(
+            f"{db} has schema version {version}, the dashboard reads {queries.SCHEMA_VERSION}: "
+            f"upgrade it first (python -m etl load --db {db} with any small input) or rebuild it"
+        )
 
 
 async def _phase(
