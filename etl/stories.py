@@ -4,9 +4,11 @@ Articles are visited in publication order (then article id). Each new article jo
 story of the first rule that finds an article within `window` of it (before it, or already
 loaded after it), else starts a story whose id is its own article id:
 1. the same URL key (etl/tag/story_keys.py): the only rule for GDELT GKG rows;
-2. near-duplicate text: MinHash/LSH candidates, joined when the estimated Jaccard of their
-   word 5-shingles is at least JACCARD_THRESHOLD (the most similar wins), unless they are
-   more than ROUTINE_GAP apart with different numbers (a routine item filed again);
+2. near-duplicate text: MinHash/LSH candidates, joined when the Jaccard of their word
+   5-shingles is at least JACCARD_THRESHOLD (the most similar wins; estimated from the
+   signatures, counted exactly from the texts when the estimate is within ESTIMATE_MARGIN
+   of the threshold), unless they are more than ROUTINE_GAP apart with different numbers
+   (a routine item filed again);
 3. a headline-only item and a longer piece under the same headline, within ROUTINE_GAP;
 4. another language: the link score (etl/story_links.py: the cosine of the title-and-lead
    vectors, the tone's embeddings, plus the names, figures and countries both share, less
@@ -30,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 
 from etl.story_links import LINK_THRESHOLD, MAX_BONUS, anchors, base_scores, set_bonus
+from etl.tag.shingles import shingle_hashes
 from etl.tag.story_keys import NUM_PERM
 
 STORY_WINDOW = timedelta(hours=48)
@@ -41,6 +44,13 @@ LSH_ROWS = 3
 JACCARD_THRESHOLD = 0.5
 """Estimated Jaccard of 5-shingles at or above which two texts are one report (the issue's
 definition of a near-duplicate, bench/eval_stories.py measures it on Reuters-21578)."""
+ESTIMATE_MARGIN = 0.135
+"""Estimates of the Jaccard this close to JACCARD_THRESHOLD are counted exactly from the two
+texts' shingles. An estimate from NUM_PERM = 126 values has a standard deviation of 0.045
+near 0.5: on Reuters-21578, 9 of the 14 pairs joined below the threshold were texts sharing
+0.44-0.49 of their shingles estimated at 0.50-0.58, and 13 pairs above it were missed at
+0.44-0.49 (bench/eval_stories.py, refs #16). Three deviations leave about one decision in 700
+on the wrong side, and only the few pairs near the threshold pay for re-shingling a text."""
 ROUTINE_GAP = timedelta(hours=12)
 """Texts alike but for their numbers, further apart than this, are a routine item filed
 again ("FED ADDS RESERVES" with the day's figures), not a copy; closer, a correction. A
@@ -71,8 +81,9 @@ class _Rows:
     has_vector: np.ndarray
     countries: pa.Array
     evidence_texts: pa.Array
-    """Title and text of the articles with a vector. Both are read only for the pairs whose
-    cosine could link them: a lake's every text as Python strings would double its memory."""
+    """Title and text of the articles with a vector or a signature, read only for the pairs
+    whose cosine could link them or whose estimated Jaccard is near the threshold: a lake's
+    every text as Python strings would double its memory."""
 
 
 def assign(open_rows: pa.Table, fixed_rows: pa.Table, window: timedelta = STORY_WINDOW) -> pa.Table:
@@ -124,6 +135,9 @@ class _Index:
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
         self._evidence: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         """Article -> (its anchors, its countries), read when first compared."""
+        self._shingles: dict[int, np.ndarray | None] = {}
+        """Article -> its distinct shingle hashes (None without text), computed when first
+        compared near the threshold."""
 
     def add(self, i: int) -> None:
         rows = self.rows
@@ -176,8 +190,24 @@ class _Index:
             return None
         signatures = self.rows.minhash
         similarity = (signatures[near] == signatures[i]).mean(axis=1)
+        for k in np.flatnonzero(np.abs(similarity - JACCARD_THRESHOLD) < ESTIMATE_MARGIN):
+            similarity[k] = self._jaccard(i, near[k], similarity[k])
         best = int(np.argmax(similarity))  # the first of equals: the earliest
         return near[best] if similarity[best] >= JACCARD_THRESHOLD else None
+
+    def _jaccard(self, i: int, j: int, estimate: float) -> float:
+        """The exact Jaccard of two articles' shingles, or the estimate without a text."""
+        mine, theirs = self._shingles_of(i), self._shingles_of(j)
+        if mine is None or theirs is None:
+            return estimate
+        shared = len(np.intersect1d(mine, theirs, assume_unique=True))
+        return shared / (len(mine) + len(theirs) - shared)
+
+    def _shingles_of(self, i: int) -> np.ndarray | None:
+        if i not in self._shingles:
+            text = self.rows.evidence_texts[i].as_py()
+            self._shingles[i] = None if text is None else np.unique(shingle_hashes(text))
+        return self._shingles[i]
 
     def _by_headline(self, i: int) -> int | None:
         rows = self.rows
