@@ -128,8 +128,10 @@ class _Index:
         self.assigned = np.zeros(len(rows.ids), dtype=bool)
         self.by_url: dict[str, list[int]] = defaultdict(list)
         self.by_title: dict[str, list[int]] = defaultdict(list)
-        self.by_band: list[dict[int, list[int]]] = [{} for _ in range(_BANDS)]
-        """Per band, its key -> the articles with that key."""
+        self.by_band: dict[int, tuple[int] | list[int]] = {}
+        """A band's key (which band it is folded in) -> the articles with that key: a shared
+        1-tuple for the first, a list once a second joins. One dict, so adding or looking up
+        an article's 42 keys is a few C calls, not a Python loop (refs #16)."""
         self.bands = _band_keys(rows.minhash)
         self._block: tuple[int, int, int, int, np.ndarray] | None = None
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
@@ -147,8 +149,18 @@ class _Index:
         if rows.title_keys[i]:
             self.by_title[rows.title_keys[i]].append(i)
         if rows.has_minhash[i]:
-            for band, key in enumerate(self.bands[i].tolist()):
-                self.by_band[band].setdefault(key, []).append(i)
+            self._add_bands(i)
+
+    def _add_bands(self, i: int) -> None:
+        by_band, keys = self.by_band, self.bands[i].tolist()
+        known = by_band.keys() & keys
+        for key in known:
+            members = by_band[key]
+            if isinstance(members, tuple):
+                by_band[key] = [*members, i]
+            else:
+                members.append(i)
+        by_band.update(dict.fromkeys(set(keys) - known if known else keys, (i,)))
 
     def match(self, i: int) -> str | None:
         """The story of article i's best match among the assigned articles, or None."""
@@ -181,10 +193,7 @@ class _Index:
     def _by_text(self, i: int) -> int | None:
         # the union runs in C: a band shared by boilerplate lists thousands of articles, and
         # walking them in Python was most of the story step's time (refs #20)
-        shared = (
-            band.get(key) for band, key in zip(self.by_band, self.bands[i].tolist(), strict=True)
-        )
-        candidates = set().union(*(found for found in shared if found))
+        candidates = set().union(*filter(None, map(self.by_band.get, self.bands[i].tolist())))
         near = [j for j in self._near(i, candidates) if not self._is_routine_repeat(i, j)]
         if not near:
             return None
@@ -315,9 +324,10 @@ def _matrix(
 
 
 def _band_keys(minhash: np.ndarray) -> np.ndarray:
-    """(articles, bands) one 64-bit key per LSH band of LSH_ROWS signature values."""
+    """(articles, bands) one 64-bit key per LSH band of LSH_ROWS signature values, with the
+    band folded in: equal values in two bands are two keys."""
     rows = minhash[:, : _BANDS * LSH_ROWS].reshape(len(minhash), _BANDS, LSH_ROWS)
     keys = np.zeros((len(minhash), _BANDS), dtype=np.uint64)
     for r in range(LSH_ROWS):
         keys = keys * np.uint64(0x100000001B3) ^ rows[:, :, r].astype(np.uint64)
-    return keys
+    return keys ^ (np.arange(_BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
