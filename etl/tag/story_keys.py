@@ -76,7 +76,7 @@ def story_keys(articles: list[Article], lead_vectors: list[np.ndarray | None]) -
     shingled = np.diff(offsets) > 0
     numbers = distinct_numbers(documents)
     return [
-        _key(article, signatures[i] if shingled[i] else None, " ".join(numbers[i]), vectors)
+        _key(article, signatures[i] if shingled[i] else None, numbers[i], vectors)
         for i, (article, vectors) in enumerate(zip(articles, lead_vectors, strict=True))
     ]
 

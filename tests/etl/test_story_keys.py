@@ -137,9 +137,14 @@ def test_a_batch_hashes_the_shingles_of_each_text_alone(monkeypatch, chunk_bytes
 def test_a_batch_finds_the_numbers_the_regex_finds_in_each_text():
     texts = TEXTS + mixed_texts(60) + ["".join(mixed_texts(3)).encode("ascii", "ignore").decode()]
     texts.append("a lone surrogate \ud800 after 12 and before 3-4")
-    assert distinct_numbers(texts) == [sorted(set(NUMBER.findall(t))) for t in texts]
-    # an ASCII batch takes another path than one with a character beyond ASCII
-    assert distinct_numbers(["a 1.5-2", "7,5"]) == [["1.5-2"], ["7,5"]]
+    expected = [" ".join(sorted(set(NUMBER.findall(t)))) for t in texts]
+    assert distinct_numbers(texts) == expected
+    # an ASCII document's numbers are split out of its bytes, the others' found in numpy:
+    # both paths, alone and mixed in one batch
+    for is_ascii in (True, False):
+        chosen = [i for i, t in enumerate(texts) if t.isascii() is is_ascii]
+        assert len(chosen) > 5
+        assert distinct_numbers([texts[i] for i in chosen]) == [expected[i] for i in chosen]
 
 
 def test_batch_story_keys_equal_each_articles_own_signature_and_numbers():
