@@ -53,8 +53,8 @@ class StoryKey:
     is_headline_only: bool
     url_key: str | None
     numbers_key: str | None = None
-    """The distinct numbers of the text (etl/tag/figures.py): a routine item ("FED ADDS RESERVES") filed on two
-    days reads alike but for its figures."""
+    """The distinct numbers of the text (etl/tag/figures.py): a routine item ("FED ADDS
+    RESERVES") filed on two days reads alike but for its figures."""
     vector: np.ndarray | None = None
     """Unit-length float32 (512,), or None without tone (`--no-tone`) or text."""
 
