@@ -193,7 +193,9 @@ def _stories(tagged: list[TaggedArticle]) -> dict[str, str]:
         "evidence_text",
         pa.array(
             [
-                f"{t.article.title}\n\n{t.article.text}" if t.story.vector is not None else None
+                f"{t.article.title}\n\n{t.article.text}"
+                if t.story.vector is not None or t.story.minhash is not None
+                else None
                 for t in tagged
             ],
             pa.string(),

@@ -4,9 +4,11 @@ Articles are visited in publication order (then article id). Each new article jo
 story of the first rule that finds an article within `window` of it (before it, or already
 loaded after it), else starts a story whose id is its own article id:
 1. the same URL key (etl/tag/story_keys.py): the only rule for GDELT GKG rows;
-2. near-duplicate text: MinHash/LSH candidates, joined when the estimated Jaccard of their
-   word 5-shingles is at least JACCARD_THRESHOLD (the most similar wins), unless they are
-   more than ROUTINE_GAP apart with different numbers (a routine item filed again);
+2. near-duplicate text: MinHash/LSH candidates, joined when the Jaccard of their word
+   5-shingles is at least JACCARD_THRESHOLD (the most similar wins; estimated from the
+   signatures, counted exactly from the texts when the estimate is within ESTIMATE_MARGIN
+   of the threshold), unless they are more than ROUTINE_GAP apart with different numbers
+   (a routine item filed again);
 3. a headline-only item and a longer piece under the same headline, within ROUTINE_GAP;
 4. another language: the link score (etl/story_links.py: the cosine of the title-and-lead
    vectors, the tone's embeddings, plus the names, figures and countries both share, less
@@ -30,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 
 from etl.story_links import LINK_THRESHOLD, MAX_BONUS, anchors, base_scores, set_bonus
+from etl.tag.shingles import shingle_hashes
 from etl.tag.story_keys import NUM_PERM
 
 STORY_WINDOW = timedelta(hours=48)
@@ -41,6 +44,13 @@ LSH_ROWS = 3
 JACCARD_THRESHOLD = 0.5
 """Estimated Jaccard of 5-shingles at or above which two texts are one report (the issue's
 definition of a near-duplicate, bench/eval_stories.py measures it on Reuters-21578)."""
+ESTIMATE_MARGIN = 0.135
+"""Estimates of the Jaccard this close to JACCARD_THRESHOLD are counted exactly from the two
+texts' shingles. An estimate from NUM_PERM = 126 values has a standard deviation of 0.045
+near 0.5: on Reuters-21578, 9 of the 14 pairs joined below the threshold were texts sharing
+0.44-0.49 of their shingles estimated at 0.50-0.58, and 13 pairs above it were missed at
+0.44-0.49 (bench/eval_stories.py, refs #16). Three deviations leave about one decision in 700
+on the wrong side, and only the few pairs near the threshold pay for re-shingling a text."""
 ROUTINE_GAP = timedelta(hours=12)
 """Texts alike but for their numbers, further apart than this, are a routine item filed
 again ("FED ADDS RESERVES" with the day's figures), not a copy; closer, a correction. A
@@ -71,8 +81,9 @@ class _Rows:
     has_vector: np.ndarray
     countries: pa.Array
     evidence_texts: pa.Array
-    """Title and text of the articles with a vector. Both are read only for the pairs whose
-    cosine could link them: a lake's every text as Python strings would double its memory."""
+    """Title and text of the articles with a vector or a signature, read only for the pairs
+    whose cosine could link them or whose estimated Jaccard is near the threshold: a lake's
+    every text as Python strings would double its memory."""
 
 
 def assign(open_rows: pa.Table, fixed_rows: pa.Table, window: timedelta = STORY_WINDOW) -> pa.Table:
@@ -117,13 +128,18 @@ class _Index:
         self.assigned = np.zeros(len(rows.ids), dtype=bool)
         self.by_url: dict[str, list[int]] = defaultdict(list)
         self.by_title: dict[str, list[int]] = defaultdict(list)
-        self.by_band: list[dict[int, list[int]]] = [{} for _ in range(_BANDS)]
-        """Per band, its key -> the articles with that key."""
+        self.by_band: dict[int, tuple[int] | list[int]] = {}
+        """A band's key (which band it is folded in) -> the articles with that key: a shared
+        1-tuple for the first, a list once a second joins. One dict, so adding or looking up
+        an article's 42 keys is a few C calls, not a Python loop (refs #16)."""
         self.bands = _band_keys(rows.minhash)
         self._block: tuple[int, int, int, int, np.ndarray] | None = None
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
         self._evidence: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         """Article -> (its anchors, its countries), read when first compared."""
+        self._shingles: dict[int, np.ndarray | None] = {}
+        """Article -> its distinct shingle hashes (None without text), computed when first
+        compared near the threshold."""
 
     def add(self, i: int) -> None:
         rows = self.rows
@@ -133,8 +149,18 @@ class _Index:
         if rows.title_keys[i]:
             self.by_title[rows.title_keys[i]].append(i)
         if rows.has_minhash[i]:
-            for band, key in enumerate(self.bands[i].tolist()):
-                self.by_band[band].setdefault(key, []).append(i)
+            self._add_bands(i)
+
+    def _add_bands(self, i: int) -> None:
+        by_band, keys = self.by_band, self.bands[i].tolist()
+        known = by_band.keys() & keys
+        for key in known:
+            members = by_band[key]
+            if isinstance(members, tuple):
+                by_band[key] = [*members, i]
+            else:
+                members.append(i)
+        by_band.update(dict.fromkeys(set(keys) - known if known else keys, (i,)))
 
     def match(self, i: int) -> str | None:
         """The story of article i's best match among the assigned articles, or None."""
@@ -167,17 +193,30 @@ class _Index:
     def _by_text(self, i: int) -> int | None:
         # the union runs in C: a band shared by boilerplate lists thousands of articles, and
         # walking them in Python was most of the story step's time (refs #20)
-        shared = (
-            band.get(key) for band, key in zip(self.by_band, self.bands[i].tolist(), strict=True)
-        )
-        candidates = set().union(*(found for found in shared if found))
+        candidates = set().union(*filter(None, map(self.by_band.get, self.bands[i].tolist())))
         near = [j for j in self._near(i, candidates) if not self._is_routine_repeat(i, j)]
         if not near:
             return None
         signatures = self.rows.minhash
         similarity = (signatures[near] == signatures[i]).mean(axis=1)
+        for k in np.flatnonzero(np.abs(similarity - JACCARD_THRESHOLD) < ESTIMATE_MARGIN):
+            similarity[k] = self._jaccard(i, near[k], similarity[k])
         best = int(np.argmax(similarity))  # the first of equals: the earliest
         return near[best] if similarity[best] >= JACCARD_THRESHOLD else None
+
+    def _jaccard(self, i: int, j: int, estimate: float) -> float:
+        """The exact Jaccard of two articles' shingles, or the estimate without a text."""
+        mine, theirs = self._shingles_of(i), self._shingles_of(j)
+        if mine is None or theirs is None:
+            return estimate
+        shared = len(np.intersect1d(mine, theirs, assume_unique=True))
+        return shared / (len(mine) + len(theirs) - shared)
+
+    def _shingles_of(self, i: int) -> np.ndarray | None:
+        if i not in self._shingles:
+            text = self.rows.evidence_texts[i].as_py()
+            self._shingles[i] = None if text is None else np.unique(shingle_hashes(text))
+        return self._shingles[i]
 
     def _by_headline(self, i: int) -> int | None:
         rows = self.rows
@@ -285,9 +324,10 @@ def _matrix(
 
 
 def _band_keys(minhash: np.ndarray) -> np.ndarray:
-    """(articles, bands) one 64-bit key per LSH band of LSH_ROWS signature values."""
+    """(articles, bands) one 64-bit key per LSH band of LSH_ROWS signature values, with the
+    band folded in: equal values in two bands are two keys."""
     rows = minhash[:, : _BANDS * LSH_ROWS].reshape(len(minhash), _BANDS, LSH_ROWS)
     keys = np.zeros((len(minhash), _BANDS), dtype=np.uint64)
     for r in range(LSH_ROWS):
         keys = keys * np.uint64(0x100000001B3) ^ rows[:, :, r].astype(np.uint64)
-    return keys
+    return keys ^ (np.arange(_BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))

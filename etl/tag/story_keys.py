@@ -25,7 +25,8 @@ from rensa import RMinHash
 
 from etl.identity import canonical_url
 from etl.records import Article
-from etl.tag.shingles import shingle_hashes
+from etl.tag.figures import distinct_numbers
+from etl.tag.shingles import batch_shingle_hashes
 
 NUM_PERM = 126
 """MinHash permutations: 42 LSH bands of 3 rows (etl/stories.py) make a pair sharing half
@@ -37,7 +38,6 @@ HEADLINE_ONLY_WORDS = 12
 RESERVES" with a one-line body): it joins a longer piece under the same headline."""
 
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d[\d.,/-]*")
 _URL_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _URL_PATH_SUFFIXES = ("/amp", ".amp", "/")
 
@@ -53,36 +53,35 @@ class StoryKey:
     is_headline_only: bool
     url_key: str | None
     numbers_key: str | None = None
-    """The distinct numbers of the text: a routine item ("FED ADDS RESERVES") filed on two
-    days reads alike but for its figures."""
+    """The distinct numbers of the text (etl/tag/figures.py): a routine item ("FED ADDS
+    RESERVES") filed on two days reads alike but for its figures."""
     vector: np.ndarray | None = None
     """Unit-length float32 (512,), or None without tone (`--no-tone`) or text."""
 
 
 def story_keys(articles: list[Article], lead_vectors: list[np.ndarray | None]) -> list[StoryKey]:
-    """The story keys of a batch of tagged articles (one MinHash call for the batch).
+    """The story keys of a batch of tagged articles: shingles, numbers and MinHash in one
+    numpy pass and one rensa call for the batch, not per article (refs #16).
 
     Args:
         lead_vectors: per article, the tone's embeddings of its title and lead sentences, or
             None when tone was not scored.
     """
-    hashes = [
-        np.empty(0, np.uint64) if a.origin == "gkg" else shingle_hashes(_document(a))
-        for a in articles
-    ]
-    offsets = np.zeros(len(hashes) + 1, dtype=np.uint64)
-    np.cumsum([len(h) for h in hashes], out=offsets[1:])
-    flat = np.concatenate(hashes) if hashes else np.empty(0, np.uint64)
+    # a GKG row's document is empty: no shingles, no numbers
+    documents = ["" if a.origin == "gkg" else _document(a) for a in articles]
+    hashes, offsets = batch_shingle_hashes(documents)
     signatures = RMinHash.digest_matrix_from_flat_token_hashes(
-        flat, offsets, NUM_PERM, MINHASH_SEED
+        hashes, offsets, NUM_PERM, MINHASH_SEED
     ).to_rows()
+    shingled = np.diff(offsets) > 0
+    numbers = distinct_numbers(documents)
     return [
-        _key(article, signatures[i] if len(hashes[i]) else None, vectors)
+        _key(article, signatures[i] if shingled[i] else None, numbers[i], vectors)
         for i, (article, vectors) in enumerate(zip(articles, lead_vectors, strict=True))
     ]
 
 
-def _key(article: Article, minhash: list[int] | None, lead_vectors) -> StoryKey:
+def _key(article: Article, minhash: list[int] | None, numbers: str, lead_vectors) -> StoryKey:
     url = url_key(article.url) if article.url else None
     if article.origin == "gkg":
         # a GKG row is a URL and GDELT's tags, no text: the URL is all there is to group by
@@ -95,7 +94,7 @@ def _key(article: Article, minhash: list[int] | None, lead_vectors) -> StoryKey:
         is_headline_only=len(article.text.split(maxsplit=HEADLINE_ONLY_WORDS))
         < HEADLINE_ONLY_WORDS,
         url_key=url,
-        numbers_key=_digest(" ".join(sorted(set(_NUMBER.findall(_document(article)))))),
+        numbers_key=_digest(numbers),
         vector=_mean_vector(lead_vectors),
     )
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
+from etl.records import Article
 from etl.run import load_inputs
 from etl.settings import Settings
+from etl.tag.story_keys import story_keys
 
 WIRE = (
     "Indonesia and Australia signed a defence cooperation agreement on Thursday at the "
@@ -139,6 +144,52 @@ def test_copies_from_other_outlets_with_small_edits_join_one_story(tmp_path):
             "Central bank holds rate",
         ),
     ]
+
+
+def near_threshold_texts(seed: int, own_words: int) -> tuple[str, str]:
+    """Two texts, under the title "Talks", that share 100 of their word 5-shingles and have
+    `own_words` words of their own each: Jaccard 100 / (100 + 2 * own_words)."""
+    rng = random.Random(seed)
+    vocabulary = [
+        rng.choice("bdglmnprst") + rng.choice("aeiou") + rng.choice("bdglmnprst") + f"a{i}"
+        for i in range(103 + 2 * own_words)
+    ]
+    rng.shuffle(vocabulary)
+    # the title and 103 shared words are 100 shared shingles
+    shared, own = vocabulary[:103], vocabulary[103:]
+    return " ".join(shared + own[:own_words]), " ".join(shared + own[own_words:])
+
+
+@pytest.mark.parametrize(
+    "seed,own_words,is_copy",
+    [
+        # Jaccard 0.45, estimated at 0.50 from the signatures: another report
+        (6, 61, False),
+        # Jaccard 0.52, estimated at 0.49: a copy
+        (3, 46, True),
+    ],
+)
+def test_texts_near_the_threshold_join_by_the_shingles_they_share_not_the_estimate(
+    tmp_path, seed, own_words, is_copy
+):
+    first, second = near_threshold_texts(seed, own_words)
+    articles = [
+        Article(url=None, title="Talks", text=text, published_at=datetime.now(UTC), source="s")
+        for text in (first, second)
+    ]
+    signatures = np.array([key.minhash for key in story_keys(articles, [None, None])])
+    # the estimate alone (what decided before, refs #16) falls on the wrong side
+    assert bool((signatures[0] == signatures[1]).mean() >= 0.5) is not is_copy
+    db = tmp_path / "t.duckdb"
+    load(
+        db,
+        write(
+            tmp_path / "in.jsonl",
+            record("Talks", first, "2024-03-02T08:00:00Z", url="https://a.example/1"),
+            record("Talks", second, "2024-03-02T09:00:00Z", url="https://b.example/2"),
+        ),
+    )
+    assert (len(set(story_by_url(db).values())) == 1) is is_copy
 
 
 def test_a_routine_headline_on_two_days_is_two_stories(tmp_path):

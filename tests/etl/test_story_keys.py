@@ -1,0 +1,168 @@
+"""Story keys are computed for a whole batch at once and equal one article's at a time (#16).
+
+Stored signatures are compared with the next run's, so the batch pass must give exactly the
+keys the per-article definition gives, on every script and length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from rensa import RMinHash
+
+from etl.records import Article
+from etl.tag import shingles
+from etl.tag.figures import distinct_numbers
+from etl.tag.shingles import batch_shingle_hashes, shingle_hashes
+from etl.tag.story_keys import MINHASH_SEED, NUM_PERM, story_keys
+
+NUMBER = re.compile(r"\d[\d.,/-]*")
+"""The definition of a story key's numbers (etl/tag/figures.py)."""
+
+# each text with the fingerprint of its keys as the per-article code of 1625b59 computed
+# them: (MinHash, numbers key, title key) of an article titled by its first 30 characters
+PINNED = [
+    ("", (None, "e4a6a0577479b2b4", None)),
+    ("   \n\t ", (None, "e4a6a0577479b2b4", None)),
+    # punctuation only: no word, so no shingle and no signature
+    ("!!! --- ...", (None, "e4a6a0577479b2b4", None)),
+    ("Hi", ("cff6ee563470c7bc", "e4a6a0577479b2b4", "106bce4401410416")),
+    # 1-4 words are one shingle of them all
+    ("One two three four", ("fa051c6f7e25788e", "e4a6a0577479b2b4", "197b7aa56db71ad2")),
+    ("one two three four five", ("34f0d0af4be5b268", "e4a6a0577479b2b4", "3e1da6133e7d53e7")),
+    (
+        "FED ADDS RESERVES VIA CUSTOMER REPURCHASES",
+        ("a5a1bee705451ef5", "e4a6a0577479b2b4", "06f5c82fe3dd27c6"),
+    ),
+    (
+        "The Fed arranged 1.5 billion dlrs of repurchases at 6-1/4 pct; funds traded at 6,125 "
+        "pct on 12/03/87, down from 6.25 on March 11, 1987 -- the third day in a row.",
+        ("71d01e62900ae1db", "c49b6930cbfeb5d9", "2d0b04aae8ff7d91"),
+    ),
+    # curly quotes, dashes and a thin space are General Punctuation: separators
+    (
+        "Putin\u2019s \u201ctalks\u201d \u2014 in Jakarta\u2026 rose 3.5% to 1\u2009000",
+        ("7c9eee7c37d2aa94", "016c992e99f8c25d", "6b803aca11ee6b0b"),
+    ),
+    # fullwidth digits: NFKC folds them for shingles, the numbers keep them as written
+    (
+        "中国和俄罗斯在2023年举行会谈，约１２３人参加",
+        ("dd7dec2dac126c64", "7767235bc29009cc", "f8652b41ebc4e79f"),
+    ),
+    # Arabic-Indic digits are decimal digits to the regex
+    ("قال ٣٥ شخصا في 12 مارس ٤٫٥", ("3b69ff0019f5c086", "a5d05710e715a4dd", "d882851a14305b1a")),
+    ("भारत ने १२३ करोड़ रुपये", ("2e54025abddbd044", "0732fd1fa19cda29", "68eb6f77217504f7")),
+    # mathematical digits lie beyond the Basic Multilingual Plane, as emoji do
+    (
+        "Math digits 𝟓𝟔 and 7𝟎, emoji 😀 🇮🇩 Indonesia",
+        ("14fa26d11bd2e81f", "0dbe34369470f684", "9af0523072dfc87d"),
+    ),
+    # a combining mark first, a ligature, ß and final sigma: NFKC and case folding
+    (
+        "\u0301e accent first, ﬁnance ligature, Straße, ΣΊΣΥΦΟΣ",
+        ("deb3e7b05698fa0e", "e4a6a0577479b2b4", "c2001f28350d27fd"),
+    ),
+    # a number starts at its first digit and runs over digits and . , / -
+    (
+        "--3..4-- then -.5 and 1-2/3,4.5 and 12 12 12 and x9y 0",
+        ("b2b997249d0d11fa", "384b62d061f0e8a2", "7e9b81b255effbce"),
+    ),
+    # superscripts and fractions are not decimal digits
+    (
+        "superscripts ²³ and ½ are not decimal but ٥ is",
+        ("9449ace0285b929e", "41442466c9d0805a", "75eb7fb672522299"),
+    ),
+    (
+        "Korea Utara dan Korea Selatan sepakat: 2.000 tentara ditarik dari perbatasan pada 1 Juni.",
+        ("7f0fd4f249f1ae93", "c3caedab46bdfa95", "4fea6d3874485a2e"),
+    ),
+]
+TEXTS = [text for text, _ in PINNED]
+
+
+def article(text: str, **fields) -> Article:
+    fields = {"url": None, "source": "wire", "lang": "en", **fields}
+    return Article(
+        title=text[:30], text=text[30:], published_at=datetime(2024, 1, 1, tzinfo=UTC), **fields
+    )
+
+
+def fingerprint(minhash: list[int] | None) -> str | None:
+    if minhash is None:
+        return None
+    return hashlib.blake2b(np.asarray(minhash, np.uint32).tobytes(), digest_size=8).hexdigest()
+
+
+def mixed_texts(count: int, seed: int = 16) -> list[str]:
+    """Texts of 0 to ~2,000 words drawn from every script above, with numbers, punctuation
+    and newlines between the pieces."""
+    rng = random.Random(seed)
+    pieces = " ".join(TEXTS).split() + ["٣.٤", "𝟎-", "..", "-", "\n"]
+    glue = [" ", " ", "", "\n", "-", "\u2014"]
+    return [
+        "".join(rng.choice(pieces) + rng.choice(glue) for _ in range(rng.randrange(0, 2000)))
+        for _ in range(count)
+    ]
+
+
+def test_story_keys_are_the_ones_the_per_article_code_stored():
+    keys = story_keys([article(text) for text in TEXTS], [None] * len(TEXTS))
+    got = [(fingerprint(k.minhash), k.numbers_key, k.title_key) for k in keys]
+    assert got == [expected for _, expected in PINNED]
+
+
+@pytest.mark.parametrize(
+    "chunk_bytes",
+    [
+        shingles.CHUNK_BYTES,
+        # every text a chunk of its own, and chunks that end mid-batch
+        64,
+        5_000,
+    ],
+)
+def test_a_batch_hashes_the_shingles_of_each_text_alone(monkeypatch, chunk_bytes):
+    monkeypatch.setattr(shingles, "CHUNK_BYTES", chunk_bytes)
+    texts = TEXTS + mixed_texts(60)
+    hashes, offsets = batch_shingle_hashes(texts)
+    assert offsets[-1] == len(hashes)
+    for i, text in enumerate(texts):
+        assert np.array_equal(hashes[offsets[i] : offsets[i + 1]], shingle_hashes(text)), text
+
+
+def test_a_batch_finds_the_numbers_the_regex_finds_in_each_text():
+    texts = TEXTS + mixed_texts(60) + ["".join(mixed_texts(3)).encode("ascii", "ignore").decode()]
+    texts.append("a lone surrogate \ud800 after 12 and before 3-4")
+    expected = [" ".join(sorted(set(NUMBER.findall(t)))) for t in texts]
+    assert distinct_numbers(texts) == expected
+    # an ASCII document's numbers are split out of its bytes, the others' found in numpy:
+    # both paths, alone and mixed in one batch
+    for is_ascii in (True, False):
+        chosen = [i for i, t in enumerate(texts) if t.isascii() is is_ascii]
+        assert len(chosen) > 5
+        assert distinct_numbers([texts[i] for i in chosen]) == [expected[i] for i in chosen]
+
+
+def test_batch_story_keys_equal_each_articles_own_signature_and_numbers():
+    texts = mixed_texts(40, seed=7) + TEXTS
+    articles = [article(text) for text in texts]
+    keys = story_keys(articles, [None] * len(articles))
+    for text, key in zip(texts, keys, strict=True):
+        hashes = shingle_hashes(text[:30] + "\n\n" + text[30:])
+        alone = RMinHash.digest_matrix_from_flat_token_hashes(
+            hashes, np.array([0, len(hashes)], np.uint64), NUM_PERM, MINHASH_SEED
+        ).to_rows()[0]
+        assert key.minhash == (alone if len(hashes) else None)
+        numbers = " ".join(sorted(set(NUMBER.findall(text[:30] + "\n\n" + text[30:]))))
+        assert key.numbers_key == hashlib.blake2b(numbers.encode(), digest_size=8).hexdigest()
+
+
+def test_a_gdelt_row_in_a_batch_has_only_its_url_key():
+    row = article("Russia China talks 2024", origin="gkg", url="https://www.example.com/a")
+    keys = story_keys([article("Some text 1"), row, article("More text 2")], [None] * 3)
+    assert (keys[1].minhash, keys[1].numbers_key, keys[1].url_key) == (None, None, "example.com/a")
+    assert keys[0].minhash is not None and keys[2].minhash is not None
