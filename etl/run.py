@@ -182,13 +182,16 @@ def _run(
     for batch, results in _tagged(fresh_batches, tag_options, workers):
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         rejects = [r for r in results if isinstance(r, Reject)]
-        loader.write(tagged)
+        pending.difference_update(loader.write(tagged))
         crash_point("write")
         loader.write_rejects(rejects)
         summary.loaded += len(tagged)
         summary.rejected += len(rejects)
-        pending.difference_update(a.article_id for a in batch)
+        # a batch's rejected articles are done with now; its tagged ones once written
+        staged = {t.article.article_id for t in tagged}
+        pending.difference_update(a.article_id for a in batch if a.article_id not in staged)
         progress.counts(summary)
+    loader.flush()
     return summary
 
 

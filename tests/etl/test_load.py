@@ -10,11 +10,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import publish
+from etl import publish, stage
+from etl.database import connect_working
 from etl.dates import ACCEPTED_FORMS
 from etl.errors import LockedError
+from etl.load import Loader
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
+from etl.sources import ReadOptions, plan_inputs, read_inputs
+from etl.tag.pipeline import TagOptions, tag_batch
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -80,6 +84,43 @@ def test_same_article_from_two_files_is_loaded_once(tmp_path):
     load_inputs([FIXTURES / "articles.jsonl"], settings(db))
     summary = load_inputs([copy], settings(db))
     assert (summary.loaded, summary.duplicates) == (0, 1)
+
+
+def test_a_repeat_read_while_its_first_copy_waits_to_be_staged_is_a_duplicate(tmp_path):
+    # batches wait in the loader until thousands of articles do (refs #20); with 2 records
+    # a batch the repeat comes two dedup windows later, when its first copy is tagged but
+    # not yet in the stage, where the dedup query would find it
+    inputs = write_articles(tmp_path / "in.jsonl", 40)
+    lines = inputs.read_text().splitlines()
+    inputs.write_text("\n".join([*lines, lines[0]]) + "\n")
+    db = tmp_path / "t.duckdb"
+    summary = load_inputs([inputs], settings(db, batch_size=2))
+    assert (summary.read, summary.loaded, summary.duplicates) == (41, 40, 1)
+    assert count(db) == 40
+
+
+def test_the_loader_stages_waiting_batches_together_and_the_rest_on_flush(tmp_path):
+    con = connect_working(tmp_path / "work.duckdb")
+    stage.start(con, tmp_path / "stage.new", replaces=False)
+    articles = [a for a in read_inputs(*_planned(write_articles(tmp_path / "in.jsonl", 5)))]
+    tagged = tag_batch(articles, TagOptions(with_tone=False))
+    loader = Loader(con, run_id=1, stage_articles=4)
+
+    def staged() -> int:
+        return con.execute("select count(*) from stage.articles").fetchall()[0][0]
+
+    assert (loader.write(tagged[:2]), staged()) == ([], 0)
+    written = loader.write(tagged[2:4])
+    assert (written, staged()) == ([t.article.article_id for t in tagged[:4]], 4)
+    assert (loader.write(tagged[4:]), staged()) == ([], 4)
+    assert (loader.flush(), staged()) == ([tagged[4].article.article_id], 5)
+    assert loader.flush() == []
+    con.close()
+
+
+def _planned(path: Path) -> tuple:
+    files, _skipped = plan_inputs([path], "auto", follow_symlinks=False)
+    return files, ReadOptions(Settings().max_article_bytes, Settings().max_line_bytes)
 
 
 def test_rejects_keep_run_locator_reason_and_excerpt(tmp_path):
