@@ -239,6 +239,8 @@ def judged_before(
     article-level pair_activity (what the alerts still read), every bucket's sources and
     stories counted."""
     _, params = requests.pair_bucket_counts(filters, pairs, bucket)
+    # pair_activity (the alerts' input) counts articles: it has no unit (refs #16)
+    del params["unit"]
     activity = run_query("pair_activity", {**params, "countries": [], "keywords": []})
     first_day = run_query(*requests.status())["first_day"].iloc[0]
     detect(

@@ -9,8 +9,12 @@
 -- 'share_either'. Ranked by $measure's value:
 -- the share of either for 'share_either', else the count (the share of all is in
 -- proportion to it).
+-- With $unit = 'story' (refs #16) articles, total_articles, previous_articles and
+-- previous_total_articles count distinct stories (a story once however many copies), and
+-- article_count the pair's articles beside them (null in the article unit, which reads no
+-- story table).
 -- params: $start, $end, $prev_start, $lang, $source, $origin, $countries, $window,
--- $min_articles, $row_limit, $measure
+-- $min_articles, $row_limit, $measure, $unit
 with
 
 countries as (
@@ -21,6 +25,33 @@ countries as (
 volumes as (
     select * from country_volumes($start, $end, $lang, $source, $origin, $window)
     where $measure = 'share_either'
+),
+
+stories as (
+    select * from pair_stories($start, $end, $lang, $source, $origin, $window)
+    where $unit = 'story' and involves($countries, country_a, country_b)
+),
+
+previous_stories as (
+    select * from
+        pair_stories(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
+        )
+    where $unit = 'story' and involves($countries, country_a, country_b)
+),
+
+total_stories as (
+    select total_stories from period_stories($start, $end, $lang, $source, $origin, $window)
+    where $unit = 'story'
+),
+
+previous_total_stories as (
+    select total_stories
+    from
+        period_stories(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
+        )
+    where $unit = 'story'
 ),
 
 current_pairs as (
@@ -50,10 +81,23 @@ previous_pairs as (
 
 measured as (
     select
-        current_pairs.*,
-        coalesce(previous_pairs.articles, 0) as previous_articles,
-        coalesce(totals.total_articles, 0) as total_articles,
-        coalesce(previous_totals.total_articles, 0) as previous_total_articles,
+        current_pairs.* replace (
+            by_unit($unit, coalesce(stories.stories, 0), current_pairs.articles) as articles
+        ),
+        by_unit($unit, current_pairs.articles, null) as article_count,
+        by_unit(
+            $unit,
+            coalesce(previous_stories.stories, 0),
+            coalesce(previous_pairs.articles, 0)
+        ) as previous_articles,
+        coalesce(by_unit($unit, total_stories.total_stories, totals.total_articles), 0)
+            as total_articles,
+        coalesce(
+            by_unit(
+                $unit, previous_total_stories.total_stories, previous_totals.total_articles
+            ),
+            0
+        ) as previous_total_articles,
         either_articles(volume_a.articles, volume_b.articles, current_pairs.both_articles)
             as either_articles
     from current_pairs
@@ -68,6 +112,16 @@ measured as (
         period_total(
             $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
         ) as previous_totals
+    left join stories
+        on
+            current_pairs.country_a = stories.country_a
+            and current_pairs.country_b = stories.country_b
+    left join previous_stories
+        on
+            current_pairs.country_a = previous_stories.country_a
+            and current_pairs.country_b = previous_stories.country_b
+    left join total_stories on true
+    left join previous_total_stories on true
 ),
 
 final as (
@@ -81,6 +135,7 @@ final as (
         || coalesce(b.name, measured.country_b) as pair_name,
         -- measures
         measured.articles,
+        measured.article_count,
         measured.total_articles,
         per_mille(measured.articles, measured.total_articles) as share_per_mille,
         measured.either_articles,

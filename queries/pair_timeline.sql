@@ -14,7 +14,11 @@
 -- first $index_buckets complete buckets (baseline_articles, = 100; null when that mean is 0).
 -- $span_start and $span_end are the first and last day of any series: the aggregates are
 -- read once for all the series, pruned to these days.
--- params: $series, $span_start, $span_end, $lang, $source, $origin, $window, $bucket,
+-- With $unit = 'story' (refs #16) articles and total_articles count the distinct stories of
+-- the bucket (a story running over two buckets is in both), article_count the pair's
+-- articles beside them, and the share of either is not computed (null: the countries'
+-- coverage is kept in articles only).
+-- params: $series, $span_start, $span_end, $lang, $source, $origin, $window, $unit, $bucket,
 -- $rolling_buckets, $index_buckets
 with
 
@@ -89,6 +93,49 @@ pair_buckets as (
     group by all
 ),
 
+-- the story unit's counts (refs #16)
+story_buckets as (
+    select * from pair_bucket_stories('series', $lang, $source, $origin, $window, $bucket)
+    where $unit = 'story'
+),
+
+-- the distinct stories of each bucket: a story day counts on the story's first day in the
+-- bucket (and in the series' period, which may cut the bucket)
+total_story_buckets as (
+    select
+        series.series_no,
+        cast(date_trunc($bucket, stories.day) as date) as bucket,
+        count(*) as total_stories
+    from story_days as stories
+    inner join series on stories.day between series.period_start and series.period_end
+    where
+        $unit = 'story'
+        and first_in_period(
+            stories,
+            greatest(cast(date_trunc($bucket, stories.day) as date), series.period_start),
+            series.period_end,
+            $lang,
+            $source,
+            $origin,
+            $window
+        )
+    group by all
+    union all
+    select
+        series.series_no,
+        cast(date_trunc($bucket, articles.published_date) as date) as bucket,
+        count(distinct coalesce(articles.story_id, articles.article_id)) as total_stories
+    from articles
+    inner join series
+        on articles.published_date between series.period_start and series.period_end
+    where
+        $unit = 'story'
+        and ($lang is not null or $source is not null)
+        and in_filters(articles.lang, articles.source, articles.origin, $lang, $source, $origin)
+        and ($window = 'article' or articles.sentence_count is not null)
+    group by all
+),
+
 -- |A| + |B| of each series per bucket, in the window's unit
 country_buckets as (
     select
@@ -134,27 +181,49 @@ measured as (
             -- a bucket without any text is not measured (null), not zero
             case
                 when coalesce(total_buckets.text_articles, 0) > 0
-                    then coalesce(pair_buckets.sentence_articles, 0)
+                    then
+                        by_unit(
+                            $unit,
+                            coalesce(story_buckets.stories, 0),
+                            coalesce(pair_buckets.sentence_articles, 0)
+                        )
             end,
-            coalesce(pair_buckets.articles, 0)
+            by_unit($unit, coalesce(story_buckets.stories, 0), coalesce(pair_buckets.articles, 0))
         ) as articles,
-        by_window(
-            $window,
-            coalesce(total_buckets.text_articles, 0),
-            coalesce(total_buckets.all_articles, 0)
+        by_unit(
+            $unit,
+            by_window(
+                $window,
+                coalesce(pair_buckets.sentence_articles, 0),
+                coalesce(pair_buckets.articles, 0)
+            ),
+            null
+        ) as article_count,
+        by_unit(
+            $unit,
+            coalesce(total_story_buckets.total_stories, 0),
+            by_window(
+                $window,
+                coalesce(total_buckets.text_articles, 0),
+                coalesce(total_buckets.all_articles, 0)
+            )
         ) as total_articles,
         by_window(
             $window,
             coalesce(pair_buckets.articles, 0) - coalesce(pair_buckets.text_articles, 0),
             0
         ) as not_measured_articles,
-        either_articles(
-            coalesce(country_buckets.volumes, 0),
-            0,
-            by_window(
-                $window,
-                coalesce(pair_buckets.text_articles, 0),
-                coalesce(pair_buckets.articles, 0)
+        by_unit(
+            $unit,
+            null,
+            either_articles(
+                coalesce(country_buckets.volumes, 0),
+                0,
+                by_window(
+                    $window,
+                    coalesce(pair_buckets.text_articles, 0),
+                    coalesce(pair_buckets.articles, 0)
+                )
             )
         ) as either_articles,
         pair_buckets.tone_sum / nullif(pair_buckets.tone_n, 0) as mean_tone,
@@ -169,6 +238,12 @@ measured as (
         on
             buckets.series_no = country_buckets.series_no
             and buckets.bucket = country_buckets.bucket
+    left join story_buckets
+        on buckets.series_no = story_buckets.series_no and buckets.bucket = story_buckets.bucket
+    left join total_story_buckets
+        on
+            buckets.series_no = total_story_buckets.series_no
+            and buckets.bucket = total_story_buckets.bucket
 ),
 
 -- the first $index_buckets complete buckets of each series: its index's baseline
@@ -229,6 +304,7 @@ final as (
         bucket,
         -- measures
         articles,
+        article_count,
         total_articles,
         share_per_mille,
         either_articles,

@@ -242,6 +242,7 @@ def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synt
             origin=None,
             countries=[],
             window="article",
+            unit="article",
             min_articles=1,
             row_limit=25,
             measure="count",

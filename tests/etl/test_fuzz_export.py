@@ -84,6 +84,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], list
             country_a=None,
             country_b=None,
             window="article",
+            unit="article",
             row_limit=10_000,
             row_offset=0,
         )
