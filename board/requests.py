@@ -135,6 +135,8 @@ def pair_third_countries(
 def pair_matrix(filters: Filters) -> Request:
     return "pair_matrix", {
         **_selection(filters),
+        # lift divides by what the countries' volumes predict, which are kept in articles
+        "unit": "article" if filters.cell == "lift" else filters.unit,
         "top_n": settings.MATRIX_COUNTRIES,
     }
 
@@ -142,6 +144,7 @@ def pair_matrix(filters: Filters) -> Request:
 def network_edges(filters: Filters, row_limit: int | None = settings.NETWORK_EDGES) -> Request:
     return "network_edges", {
         **_selection(filters),
+        "unit": filters.unit,
         "min_articles": filters.min_articles,
         "row_limit": row_limit,
     }

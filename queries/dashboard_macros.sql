@@ -75,10 +75,11 @@ create or replace temp macro pair_volumes(
     group by country_a, country_b;
 
 -- one row per row of the relation `pairs_of` (country_a, country_b, then articles and the
--- other columns it has): with both countries' names, the period's articles and the pair's
--- share of them, the columns every pair view shows
+-- other columns it has): with both countries' names, the period's articles (in the unit
+-- counted, refs #16) and the pair's share of them, the columns every pair view shows
 create or replace temp macro pair_shares(
-    pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+    pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter,
+    window_kind, unit_kind
 ) as table
     select
         -- ids
@@ -93,8 +94,9 @@ create or replace temp macro pair_shares(
         per_mille(pairs.articles, totals.total_articles) as share_per_mille
     from query_table(pairs_of) as pairs
     cross join
-        period_total(
-            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        unit_total(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind,
+            unit_kind
         ) as totals;
 
 -- the story unit (refs #16): whether a story day (a row of story_days or pair_story_days)
@@ -217,3 +219,41 @@ create or replace temp macro pair_bucket_stories(
         )
         and (window_kind = 'article' or pairs.sentence_count > 0)
     group by all;
+
+-- one row: the articles of a period and filters (null = all) that a share is taken of
+-- (period_total), or with unit_kind 'story' the distinct stories (period_stories)
+create or replace temp macro unit_total(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind, unit_kind
+) as table
+    select total_articles
+    from period_total(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'article'
+    union all
+    select total_stories as total_articles
+    from period_stories(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'story';
+
+-- one row per country pair: its articles (pair_volumes) or with unit_kind 'story' its
+-- distinct stories (pair_stories, both_articles null: the share of either is in articles)
+create or replace temp macro unit_pair_volumes(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind, unit_kind
+) as table
+    select *
+    from pair_volumes(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'article'
+    union all
+    select
+        country_a,
+        country_b,
+        stories as articles,
+        null::bigint as both_articles
+    from pair_stories(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'story';

@@ -32,28 +32,6 @@ stories as (
     where $unit = 'story' and involves($countries, country_a, country_b)
 ),
 
-previous_stories as (
-    select * from
-        pair_stories(
-            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
-        )
-    where $unit = 'story' and involves($countries, country_a, country_b)
-),
-
-total_stories as (
-    select total_stories from period_stories($start, $end, $lang, $source, $origin, $window)
-    where $unit = 'story'
-),
-
-previous_total_stories as (
-    select total_stories
-    from
-        period_stories(
-            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
-        )
-    where $unit = 'story'
-),
-
 current_pairs as (
     select
         country_a,
@@ -73,8 +51,9 @@ previous_pairs as (
         country_a,
         country_b,
         articles
-    from pair_volumes(
-            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
+    from unit_pair_volumes(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin,
+            $window, $unit
         )
     where involves($countries, country_a, country_b)
 ),
@@ -85,19 +64,9 @@ measured as (
             by_unit($unit, coalesce(stories.stories, 0), current_pairs.articles) as articles
         ),
         by_unit($unit, current_pairs.articles, null) as article_count,
-        by_unit(
-            $unit,
-            coalesce(previous_stories.stories, 0),
-            coalesce(previous_pairs.articles, 0)
-        ) as previous_articles,
-        coalesce(by_unit($unit, total_stories.total_stories, totals.total_articles), 0)
-            as total_articles,
-        coalesce(
-            by_unit(
-                $unit, previous_total_stories.total_stories, previous_totals.total_articles
-            ),
-            0
-        ) as previous_total_articles,
+        coalesce(previous_pairs.articles, 0) as previous_articles,
+        coalesce(totals.total_articles, 0) as total_articles,
+        coalesce(previous_totals.total_articles, 0) as previous_total_articles,
         either_articles(volume_a.articles, volume_b.articles, current_pairs.both_articles)
             as either_articles
     from current_pairs
@@ -107,21 +76,16 @@ measured as (
         on
             current_pairs.country_a = previous_pairs.country_a
             and current_pairs.country_b = previous_pairs.country_b
-    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
+    cross join unit_total($start, $end, $lang, $source, $origin, $window, $unit) as totals
     cross join
-        period_total(
-            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
+        unit_total(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin,
+            $window, $unit
         ) as previous_totals
     left join stories
         on
             current_pairs.country_a = stories.country_a
             and current_pairs.country_b = stories.country_b
-    left join previous_stories
-        on
-            current_pairs.country_a = previous_stories.country_a
-            and current_pairs.country_b = previous_stories.country_b
-    left join total_stories on true
-    left join previous_total_stories on true
 ),
 
 final as (

@@ -135,6 +135,13 @@ def test_story_counts_equal_distinct_stories_of_the_articles(story_con, changed)
     assert totals["pairs"] == len(expected["pairs"])
     summary = run(story_con, requests.pair_summary(chosen, PAIR)).iloc[0]
     assert summary["articles"] == expected["pairs"].get(PAIR, 0)
+    edges = run(story_con, requests.network_edges(chosen, row_limit=None))
+    assert {(r.country_a, r.country_b): r.articles for r in edges.itertuples()} == expected["pairs"]
+    matrix = run(story_con, requests.pair_matrix(chosen))
+    cells = {(r.country_a, r.country_b): r.articles for r in matrix.itertuples() if r.articles}
+    # the matrix's axis holds every country of the tiny database
+    assert cells == expected["pairs"]
+    assert (matrix["total_articles"] == expected["total"]).all()
     timeline = run(story_con, requests.pair_timeline(replace(chosen, bucket="month"), PAIR))
     # a1's story runs in January only: the months' stories add up to the period's
     assert timeline["articles"].fillna(0).sum() == expected["pairs"].get(PAIR, 0)
@@ -279,3 +286,19 @@ def test_the_spike_detector_counts_stories_in_the_story_unit(story_con):
         story_con, requests.pair_bucket_counts(replace(chosen, unit="article"), ["PRK-RUS"], "week")
     )
     assert articles.set_index("day")["articles"].loc[pd.Timestamp("2024-01-08")] == 3
+
+
+@pytest.mark.parametrize("view", ["overview", "pair", "matrix", "network", "map", "articles"])
+def test_every_view_opens_in_the_story_unit(story_db, monkeypatch, view):
+    at = open_stories(story_db, monkeypatch, view=view, pair="PRK-RUS", cell="count")
+    assert not at.exception
+    assert at.query_params["unit"] == "story"
+
+
+def test_the_network_and_matrix_say_they_count_stories(story_db, monkeypatch):
+    network = open_stories(story_db, monkeypatch, view="network")
+    assert "edge width the pair's stories naming both" in shown_text(network)
+    matrix = open_stories(story_db, monkeypatch, view="matrix")
+    assert "Cells: stories naming both." in shown_text(matrix)
+    lift = open_stories(story_db, monkeypatch, view="matrix", cell="lift")
+    assert "Lift is counted in articles" in shown_text(lift)
