@@ -33,6 +33,7 @@ coverage as (
 selected_rows as (
     select
         article_id,
+        story_id,
         lang,
         day
     from country_articles
@@ -134,11 +135,7 @@ stories as (
     select
         case
             when len($countries) > 0
-                then (
-                    select count(distinct coalesce(story_id, article_id))
-                    from articles
-                    where article_id in (select article_id from selected_rows)
-                )
+                then (select count(distinct story_id) from selected_rows)
             else (
                 select total_stories
                 from period_stories($start, $end, $lang, $source, $origin, 'article')

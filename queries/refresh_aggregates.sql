@@ -197,12 +197,14 @@ as table
             and p.country_b = sentences.country_b;
 
 -- one row per article x country it names: the articles view's lookup when countries are
--- selected
+-- selected; story_id, so that the stories naming a country need no lookup in articles
+-- (refs #16)
 create or replace macro country_articles_rows(articles_of, mentions_of) as table
     select
     -- ids
         m.country,
         m.article_id,
+        coalesce(a.story_id, a.article_id) as story_id,
         -- dimensions
         a.lang,
         a.source,
