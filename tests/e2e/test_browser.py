@@ -298,8 +298,9 @@ def test_back_after_opening_a_pair_from_the_overview_returns_to_the_overview(pag
             "view=overview",
             "select count(*) from (select distinct country_a, country_b from pair_daily)",
         ),
-        # the articles view shows a page of 50, the CSV every article
-        ("view=articles&scope=all", "select count(*) from articles"),
+        # the articles view shows a page of 50, the CSV every article, or every story
+        ("view=articles&scope=all&unit=article", "select count(*) from articles"),
+        ("view=articles&scope=all&unit=story", "select count(distinct story_id) from articles"),
         # the network draws the 150 busiest edges, the CSV every pair
         (
             "view=network",
