@@ -7,7 +7,9 @@ schema (queries/schema.sql) and builds the pairs, evidence and the daily aggrega
 real queries/refresh_aggregates.sql, so the dashboard queries meet the shapes they meet in
 production: ~200 countries with Zipf-like volumes (so pair frequencies are very skewed), two
 years of dates with weekday rhythm and a few news bursts, several languages and sources, and
-a share of GDELT rows without text (sentence counts null).
+a share of GDELT rows without text (sentence counts null), and wire copies: 40% of the
+articles copy an earlier report (same countries, another outlet, 0-2 days later) and share
+its story (`articles.story_id`, the `stories` table; refs #16).
 """
 
 from __future__ import annotations
@@ -51,6 +53,13 @@ DAYS = 731
 BURSTS = 6
 """News bursts: a pair that suddenly fills the news for about a week."""
 EVIDENCE_PER_PAIR = 3
+COPY_SHARE = 0.4
+"""Articles that are another outlet's copy of a wire report (issue #16): they name the same
+countries and join the report's story, so story counts differ from article counts."""
+COPY_DAYS = [0.6, 0.3, 0.1]
+"""P(a copy runs 0, 1 or 2 days after the report): syndication stays within 48 hours."""
+COPY_POPULARITY = 2.0
+"""Pareto shape of how many copies a report gets: most none or one, a few dozens."""
 VOCABULARY = 100_000
 """Distinct words of the synthetic texts (refs #18): common real words at the top ranks,
 made-up words from syllables for the rest, drawn with Zipf's law as words in real text are."""
@@ -90,13 +99,16 @@ def generate(
     queries.execute("schema", con)
     queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
     _write_countries(con)
-    days = _days(rng, articles)
-    article_table = _articles(rng, articles, days)
+    story, days = _wire_copies(rng, _days(rng, articles))
+    article_table = _articles(rng, articles, days).append_column("story", pa.array(story))
     mention_table = _mentions(rng, articles, days)
     con.register("gen_articles", _with_texts(article_table, text_words, seed))
     con.register("gen_mentions", mention_table)
+    # the texts are a stream, read once: the copies' joins read these columns instead
+    con.register("gen_stories", article_table.select(["i", "story", "day", "seconds"]))
     con.execute(_INSERT_SQL)
     con.unregister("gen_articles")
+    con.unregister("gen_stories")
     con.unregister("gen_mentions")
     queries.execute("refresh_aggregates", con)
     now = datetime.now().replace(microsecond=0)
@@ -120,6 +132,23 @@ def _days(rng: np.random.Generator, articles: int) -> np.ndarray:
     weekday = (np.arange(DAYS) + FIRST_DAY.weekday()) % 7
     weights[weekday >= 5] *= 0.6
     return rng.choice(DAYS, size=articles, p=weights / weights.sum())
+
+
+def _wire_copies(rng: np.random.Generator, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's story (the index of its report) and days moved to follow the report.
+
+    A copy gets its report's countries (the mentions are read through the story) and runs
+    the same day or up to two days later, so some stories span two or three days.
+    """
+    count = days.size
+    is_copy = rng.random(count) < COPY_SHARE
+    reports = np.flatnonzero(~is_copy)
+    popularity = rng.pareto(COPY_POPULARITY, size=reports.size) + 1e-3
+    story = np.arange(count)
+    story[is_copy] = rng.choice(reports, size=int(is_copy.sum()), p=popularity / popularity.sum())
+    later = rng.choice(len(COPY_DAYS), size=count, p=COPY_DAYS)
+    moved = np.where(is_copy, np.minimum(days[story] + later, DAYS - 1), days)
+    return story, moved
 
 
 def _articles(rng: np.random.Generator, articles: int, days: np.ndarray) -> pa.Table:
@@ -217,39 +246,58 @@ def _with_bursts(
 _INSERT_SQL = f"""
 insert into articles by name
 select
-    'syn' || lpad(i::varchar, 9, '0') as article_id,
+    'syn' || lpad(a.i::varchar, 9, '0') as article_id,
+    'syn' || lpad(a.story::varchar, 9, '0') as story_id,
     1 as run_id,
-    'https://synthetic.example/' || i as url,
-    source,
-    'Synthetic article ' || i as title,
+    'https://synthetic.example/' || a.i as url,
+    a.source,
+    'Synthetic article ' || a.i as title,
     case
-        when origin = 'gkg' then ''
-        else coalesce(body, 'Synthetic text of article ' || i || '.')
+        when a.origin = 'gkg' then ''
+        else coalesce(a.body, 'Synthetic text of article ' || a.i || '.')
     end as text,
-    lang,
-    origin,
-    tone,
-    conflict,
-    case when origin = 'gkg' then null else 8 + i % 20 end as sentence_count,
+    a.lang,
+    a.origin,
+    a.tone,
+    a.conflict,
+    case when a.origin = 'gkg' then null else 8 + a.i % 20 end as sentence_count,
     coalesce(named.countries, 0) as country_count,
-    date '{FIRST_DAY}' + day * interval 1 day + seconds * interval 1 second as published_at,
-    date '{FIRST_DAY}' + day as published_date,
+    -- a copy runs after its report, even on the report's day
+    date '{FIRST_DAY}' + a.day * interval 1 day
+    + (case when a.day = report.day then greatest(a.seconds, report.seconds) else a.seconds end)
+    * interval 1 second as published_at,
+    date '{FIRST_DAY}' + a.day as published_date,
     now()::timestamp as loaded_at
 from gen_articles as a
+inner join gen_stories as report on a.story = report.i
 left join (
     select i, count(distinct country)::integer as countries from gen_mentions group by i
-) as named using (i);
+) as named on a.story = named.i;
 
+-- a copy names its report's countries
 insert into mentions by name
 select
-    'syn' || lpad(i::varchar, 9, '0') as article_id,
-    country,
-    sum(mention_count)::integer as mention_count,
+    'syn' || lpad(a.i::varchar, 9, '0') as article_id,
+    m.country,
+    sum(m.mention_count)::integer as mention_count,
     0 as first_offset,
     null::integer as sentence_count,
     null::double as tone
-from gen_mentions
+from gen_stories as a
+inner join gen_mentions as m on a.story = m.i
 group by all;
+
+insert into stories by name
+select
+    story_id,
+    min(published_at) as first_published_at,
+    max(published_at) as last_published_at,
+    count(*)::integer as articles,
+    count(distinct source)::integer as sources,
+    list(distinct lang order by lang) as languages,
+    arg_min(title, published_at) as title
+from articles
+group by story_id;
 
 create temp table gen_pairs as
 select

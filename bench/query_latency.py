@@ -62,19 +62,25 @@ SEARCHES = (
 synthetic texts draw these words from Zipf's law among common words (gen_synthetic.py)."""
 
 
-def defaults(con: duckdb.DuckDBPyConnection) -> tuple[state.Options, state.Filters]:
-    """The data's options and the page's default filters, as the dashboard builds them."""
+def defaults(
+    con: duckdb.DuckDBPyConnection, unit: str | None = None
+) -> tuple[state.Options, state.Filters]:
+    """The data's options and the page's default filters, as the dashboard builds them;
+    `unit` overrides the default unit (stories once a story holds copies, refs #16)."""
     options = build_options(
         queries.run("filter_options", con),
         queries.run("dashboard_status", con),
         queries.run("busiest_pair", con),
     )
-    return options, state.defaults(options)
+    filters = state.defaults(options)
+    return options, replace(filters, unit=unit) if unit else filters
 
 
-def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
-    """(variant, request) for every dashboard query."""
-    options, base = defaults(con)
+def cases(
+    con: duckdb.DuckDBPyConnection, unit: str | None = None
+) -> list[tuple[str, requests.Request]]:
+    """(variant, request) for every dashboard query, in `unit` (None: the default)."""
+    options, base = defaults(con, unit)
     pair = base.pair or ("CHN", "USA")
     focus = pair[0]
     selected = replace(base, countries=(focus,))
@@ -111,7 +117,7 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
             requests.overview_top_pairs(replace(selected, measure="share_either")),
         ),
         (f"{'-'.join(pair)} week", requests.pair_timeline(base, pair)),
-        (f"compare: {state.MAX_COMPARED + 2} series, week", compare_request(con)),
+        (f"compare: {state.MAX_COMPARED + 2} series, week", compare_request(con, unit)),
         (
             f"{'-'.join(pair)} day, sentence",
             requests.pair_timeline(replace(sentence, bucket="day"), pair),
@@ -143,10 +149,10 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, requests.Request]]:
     ]
 
 
-def compare_request(con: duckdb.DuckDBPyConnection) -> requests.Request:
+def compare_request(con: duckdb.DuckDBPyConnection, unit: str | None = None) -> requests.Request:
     """The pair view's timelines with a comparison: the busiest pair, the next MAX_COMPARED
     pairs of the overview and the busiest pair a year earlier, in one query."""
-    options, base = defaults(con)
+    options, base = defaults(con, unit)
     name, params = requests.overview_top_pairs(base, row_limit=state.MAX_COMPARED + 1)
     top = queries.run(name, con, **params)
     pairs = tuple(zip(top["country_a"], top["country_b"], strict=True))
@@ -239,6 +245,8 @@ def judged_before(
     article-level pair_activity (what the alerts still read), every bucket's sources and
     stories counted."""
     _, params = requests.pair_bucket_counts(filters, pairs, bucket)
+    # pair_activity (the alerts' input) counts articles: it has no unit (refs #16)
+    del params["unit"]
     activity = run_query("pair_activity", {**params, "countries": [], "keywords": []})
     first_day = run_query(*requests.status())["first_day"].iloc[0]
     detect(
@@ -353,6 +361,11 @@ def main() -> None:
         action="store_true",
         help="time the overview and the pair view whole, spike judgement before and now",
     )
+    parser.add_argument(
+        "--unit",
+        choices=state.UNITS,
+        help="count articles or stories (refs #16); the dashboard's default when left out",
+    )
     args = parser.parse_args()
     # the dashboard's own read-only connection: the search scope names its catalog
     con = data.connect_read_only(str(args.db))
@@ -376,7 +389,7 @@ def main() -> None:
         return
     print(f"{'query':<22} {'variant':<30} {'median':>8} {'min':>8} {'max':>8} {'rows':>6}")
     slow = []
-    for variant, (name, params) in cases(con):
+    for variant, (name, params) in cases(con, args.unit):
         timings, rows = time_query(con, name, params, args.repeat)
         median = statistics.median(timings)
         print(

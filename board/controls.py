@@ -38,6 +38,7 @@ VIEW_LABELS = {
     "alerts": "Alerts",
     "audit": "Audit",
 }
+UNIT_LABELS = {"article": "Articles", "story": "Stories"}
 WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
 MEASURE_LABELS = {name: measure.label for name, measure in measures.BY_NAME.items()}
 BUCKET_LABELS = {"day": "Day", "week": "Week", "month": "Month"}
@@ -174,6 +175,14 @@ def _sidebar(options: Options) -> None:
             state.WINDOWS,
             WINDOW_LABELS,
             help="Both countries in the same article, or in the same sentence.",
+        )
+        _segments(
+            "Count",
+            "unit",
+            state.UNITS,
+            UNIT_LABELS,
+            help="Articles, or stories: the copies of one report (wire copies, rewrites, "
+            "translations) counted once.",
         )
         _segments(
             "Measure",

@@ -71,24 +71,53 @@ matrix, a network or a map of one period has not."""
 EITHER = "either country"
 
 
-def numerator(window: str) -> str:
-    """'Articles naming both' (in one sentence, for the sentence window)."""
-    return "Articles naming both" + (" in one sentence" if window == "sentence" else "")
+UNIT_COLUMNS = {
+    "articles": "stories",
+    "article_count": "articles",
+    "total_articles": "total_stories",
+    "previous_articles": "previous_stories",
+    "previous_total_articles": "previous_total_stories",
+}
+"""The story unit's names of the queries' count columns (refs #16): there `articles` holds
+the stories, `article_count` the articles beside them, and so on."""
 
 
-def describe(measure: str, window: str, names: str = EITHER, bucket: str = "bucket") -> str:
+def numerator(window: str, unit: str = "article") -> str:
+    """'Articles naming both' (in one sentence, for the sentence window; stories for the
+    story unit)."""
+    counted = "Stories" if unit == "story" else "Articles"
+    return f"{counted} naming both" + (" in one sentence" if window == "sentence" else "")
+
+
+def describe(
+    measure: str, window: str, names: str = EITHER, bucket: str = "bucket", unit: str = "article"
+) -> str:
     """The measure in words, numerator and denominator: what a chart's axis and a CSV's
     `measure` column say. `names` is the pair's 'North Korea or Russia'."""
-    return " ".join(filter(None, [numerator(window), divided_by(measure, window, names, bucket)]))
+    return " ".join(
+        filter(None, [numerator(window, unit), divided_by(measure, window, names, bucket, unit)])
+    )
 
 
-def divided_by(measure: str, window: str, names: str = EITHER, bucket: str = "bucket") -> str:
+def divided_by(
+    measure: str, window: str, names: str = EITHER, bucket: str = "bucket", unit: str = "article"
+) -> str:
     """What the measure divides the pair's articles by, in words ('' for the count)."""
-    unit = BY_NAME[measure].unit.format(names=names, bucket=bucket)
+    text = BY_NAME[measure].unit.format(names=names, bucket=bucket)
     # the sentence window's denominators count only articles that have text to split
     if window == "sentence" and measure in ("share", "share_either"):
-        unit = unit.replace(" (", " with text (", 1)
-    return unit
+        text = text.replace(" (", " with text (", 1)
+    if unit == "story":
+        text = text.replace("articles", "stories")
+    return text
+
+
+def in_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The rows as shown and downloaded: in the story unit the stories and the articles side
+    by side under their own names; in the article unit as they are."""
+    if unit != "story":
+        return frame.drop(columns=["article_count"], errors="ignore")
+    return frame.rename(columns=UNIT_COLUMNS)
 
 
 def pair_names(names: tuple[str, str]) -> str:

@@ -125,6 +125,7 @@ def build_options(values: pd.DataFrame, status: pd.DataFrame, busiest: pd.DataFr
         busiest_pair=None
         if busiest.empty
         else (busiest["country_a"].iloc[0], busiest["country_b"].iloc[0]),
+        has_stories=bool(status["has_stories"]),
     )
 
 

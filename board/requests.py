@@ -41,6 +41,7 @@ def overview_totals(filters: Filters) -> Request:
     return "overview_totals", {
         **_selection(filters),
         "min_articles": filters.min_articles,
+        "unit": filters.unit,
     }
 
 
@@ -54,6 +55,7 @@ def overview_top_pairs(filters: Filters, row_limit: int | None = settings.TOP_PA
         "min_articles": filters.min_articles,
         "row_limit": row_limit,
         "measure": filters.measure,
+        "unit": filters.unit,
     }
 
 
@@ -78,6 +80,7 @@ def pair_timelines(
         "span_start": min(start for _, start, _ in series),
         "span_end": max(end for _, _, end in series),
         "window": filters.window,
+        "unit": filters.unit,
         "bucket": filters.bucket,
         "rolling_buckets": settings.ROLLING_BUCKETS[filters.bucket],
         "index_buckets": settings.INDEX_BASELINE_BUCKETS[filters.bucket],
@@ -91,6 +94,7 @@ def pair_bucket_counts(filters: Filters, pairs: list[str], bucket: str) -> Reque
         "start": lead_start(filters.start, settings.SPIKES, bucket),
         "pairs": pairs,
         "window": filters.window,
+        "unit": filters.unit,
         "bucket": bucket,
     }
 
@@ -109,7 +113,12 @@ def pair_bucket_voices(filters: Filters, cells: pd.DataFrame, bucket: str) -> Re
 
 
 def pair_summary(filters: Filters, pair: tuple[str, str]) -> Request:
-    return "pair_summary", {**_coverage(filters), **_pair(pair), "window": filters.window}
+    return "pair_summary", {
+        **_coverage(filters),
+        **_pair(pair),
+        "window": filters.window,
+        "unit": filters.unit,
+    }
 
 
 def pair_third_countries(
@@ -126,6 +135,8 @@ def pair_third_countries(
 def pair_matrix(filters: Filters) -> Request:
     return "pair_matrix", {
         **_selection(filters),
+        # lift divides by what the countries' volumes predict, which are kept in articles
+        "unit": "article" if filters.cell == "lift" else filters.unit,
         "top_n": settings.MATRIX_COUNTRIES,
     }
 
@@ -133,6 +144,7 @@ def pair_matrix(filters: Filters) -> Request:
 def network_edges(filters: Filters, row_limit: int | None = settings.NETWORK_EDGES) -> Request:
     return "network_edges", {
         **_selection(filters),
+        "unit": filters.unit,
         "min_articles": filters.min_articles,
         "row_limit": row_limit,
     }
@@ -157,6 +169,7 @@ def articles_list(
         "country_a": pair[0] if pair else None,
         "country_b": pair[1] if pair else None,
         "window": filters.window,
+        "unit": filters.unit,
         "row_limit": row_limit,
         "row_offset": (page - 1) * (row_limit or 0),
     }

@@ -44,6 +44,9 @@ def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -
 
     rules = spike_settings(run_query, filters)
     judged = detect(counts, filters.start, filters.end, rules, bucket, data_start, pairs, voices)
+    if filters.unit == "story":
+        # the count is the stories (refs #16): the why leads with them, not with "articles"
+        judged["why"] = judged["why"].str.replace(r"^\d+ articles, ", "", regex=True)
     return judged.rename(columns={"key": "pair"})
 
 

@@ -2,7 +2,8 @@
 
 The query-string names are a contract (links in mails and scripts build them): `view`,
 `start`, `end` (YYYY-MM-DD), `countries` (comma-separated ISO-3), `pair` (`PRK-RUS`), `lang`,
-`source`, `origin` (all|text|gdelt), `window` (article|sentence), `measure`
+`source`, `origin` (all|text|gdelt), `window` (article|sentence), `unit` (article|story:
+what every count counts, stories by default once some story holds copies), `measure`
 (count|share|share_either|index, board/measures.py), `bucket` (day|week|month), `min`; plus `cell` (count|lift, the matrix), `scope` (pair|all, the articles view),
 `page` (the articles view's page, from 1), `q` (a full-text search, board/search.py),
 `compare` (pairs drawn beside the focus pair, `CHN-PHL,PRK-USA`) and `compare_start`,
@@ -34,6 +35,9 @@ MEASURES = tuple(measures.BY_NAME)
 BUCKETS = ("day", "week", "month")
 CELLS = ("count", "lift")
 SCOPES = ("pair", "all")
+UNITS = ("article", "story")
+"""What every count, share, spike and chart counts (refs #16): articles, or distinct stories
+(wire copies and rewrites of one report counted once)."""
 ORIGINS = ("all", "text", "gdelt")
 """Which instruments a view counts: every article, text sources only, or GDELT's GKG rows
 only (refs #15); a share or a tone over a changing source mix reads the mix, not the news."""
@@ -65,6 +69,8 @@ class Options:
     busiest_pair: tuple[str, str] | None
     views: tuple[str, ...] = VIEWS
     """The views this user may open (`ADMIN_VIEWS` for an admin)."""
+    has_stories: bool = False
+    """Some story holds more than one article: counting stories differs from articles."""
 
     def name(self, code: str) -> str:
         """A country's name without its code ('North Korea'), or its code if unnamed."""
@@ -120,11 +126,16 @@ class UrlField:
         return self.default(options, today) if callable(self.default) else self.default
 
 
-def _url(name: str, parse: Parser, default: Any, **declared: Any) -> Any:
-    """A `Filters` attribute read from and written to the query-string parameter `name`."""
+def _url(
+    name: str, parse: Parser, default: Any, attribute_default: Any = None, **declared: Any
+) -> Any:
+    """A `Filters` attribute read from and written to the query-string parameter `name`;
+    `attribute_default` is the attribute's default where the URL's follows the data."""
     url_field = UrlField(name, parse, default, **declared)
     if url_field.extra:
         return field(default=default, metadata={"url": url_field})
+    if attribute_default is not None:
+        return field(default=attribute_default, metadata={"url": url_field})
     return field(metadata={"url": url_field})
 
 
@@ -298,6 +309,11 @@ def _default_bucket(options: Options, today: date | None = None) -> str:
     return "week" if span <= 730 else "month"
 
 
+def _default_unit(options: Options, today: date | None = None) -> str:
+    """Stories once some story holds copies; before that both units count the same."""
+    return "story" if options.has_stories else "article"
+
+
 def _some_or_blank(value: str | None) -> tuple[str]:
     # the selectboxes offer '' for "all languages/sources"
     return (value or "",)
@@ -329,6 +345,9 @@ class Filters:
     measure: str = _url("measure", _choice(MEASURES), MEASURES[0])
     bucket: str = _url("bucket", _choice(BUCKETS), _default_bucket)
     min_articles: int = _url("min", _whole_number(MAX_MIN_ARTICLES), 1, noun="minimum")
+    # always in the URL (its default follows the data), but articles for code that builds
+    # Filters without it: what every count was before stories (refs #16)
+    unit: str = _url("unit", _choice(UNITS), _default_unit, attribute_default=UNITS[0])
     cell: str = _url("cell", _choice(CELLS), CELLS[0], extra=True)
     scope: str = _url("scope", _choice(SCOPES), SCOPES[0], extra=True)
     page: int = _url("page", _whole_number(MAX_PAGE), 1, extra=True)
@@ -380,6 +399,11 @@ def from_query(params: Mapping[str, object], options: Options) -> tuple[Filters,
             url.parse(url.noun or url.name, text, default, options, notices) if text else default
         )
     values["start"], values["end"] = _dates_in_order(values["start"], values["end"], base, notices)
+    if values["unit"] == "story" and values["measure"] == "share_either":
+        # the share of either divides by each country's coverage, which is kept in articles
+        # only: a share of stories over articles would mean nothing (refs #16)
+        notices.append("The share of either is counted in articles: showing articles.")
+        values["unit"] = "article"
     return Filters(**values), notices
 
 

@@ -4,8 +4,11 @@
 -- sentence count and evidence sentences. A selected country ($countries) must be named;
 -- with a pair and $window = 'sentence', both countries must share a sentence. $origin
 -- ('text', 'gdelt' or null for both) keeps one kind of source. total_rows counts every match.
+-- With $unit = 'story' (refs #16) the rows are the matching stories, newest first, each shown
+-- by its first matching article, with its other matches folded: copies (how many),
+-- copy_sources and copy_urls (in publication order), and total_rows counts the stories.
 -- params: $start, $end, $lang, $source, $origin, $countries, $country_a, $country_b, $window,
--- $row_limit, $row_offset
+-- $unit, $row_limit, $row_offset
 -- (no import CTEs here: DuckDB materializes a CTE read twice, which would copy every
 -- article's title and url before the page is cut)
 with
@@ -55,20 +58,117 @@ pair_page as (
         *,
         sentence_count as pair_sentences
     from of_pair
+    where $unit = 'article'
     order by published_at desc, article_id
     limit $row_limit offset $row_offset
 ),
 
 dates_page as (
     select * from of_dates
+    where $unit = 'article'
     order by published_at desc, article_id
     limit $row_limit offset $row_offset
 ),
 
 countries_page_ids as (
     select article_id from of_countries
+    where $unit = 'article'
     order by published_at desc, article_id
     limit $row_limit offset $row_offset
+),
+
+-- the story unit: every match with its story, source and link
+story_matches as not materialized (
+    select
+        article_id,
+        story_id,
+        published_at,
+        source,
+        url
+    from of_pair
+    where $unit = 'story'
+    union all
+    select
+        article_id,
+        coalesce(story_id, article_id) as story_id,
+        published_at,
+        source,
+        url
+    from of_dates
+    where $unit = 'story'
+    union all
+    select
+        articles.article_id,
+        coalesce(articles.story_id, articles.article_id) as story_id,
+        articles.published_at,
+        articles.source,
+        articles.url
+    from articles
+    semi join of_countries on articles.article_id = of_countries.article_id
+    where $unit = 'story'
+),
+
+matched_stories as (
+    select
+        story_id,
+        min(published_at) as first_published_at,
+        arg_min(article_id, (published_at, article_id)) as article_id,
+        count(*) - 1 as copies
+    from story_matches
+    group by story_id
+),
+
+stories_page as (
+    select * from matched_stories
+    order by first_published_at desc, article_id
+    limit $row_limit offset $row_offset
+),
+
+-- the copies of the page's stories only: listing every story's would cost the page a
+-- list per match
+page_copies as (
+    select
+        story_matches.story_id,
+        list(story_matches.source order by story_matches.published_at, story_matches.article_id)
+            as copy_sources,
+        list(story_matches.url order by story_matches.published_at, story_matches.article_id)
+            as copy_urls
+    from story_matches
+    inner join stories_page
+        on
+            story_matches.story_id = stories_page.story_id
+            and story_matches.article_id != stories_page.article_id
+    group by story_matches.story_id
+),
+
+-- each story of the page shown by its first matching article: the pair's row of it with a
+-- pair, else its article
+story_firsts as (
+    select
+        *,
+        sentence_count as pair_sentences
+    from pair_articles
+    where
+        $country_a is not null
+        and country_a = $country_a
+        and country_b = $country_b
+        and article_id in (select article_id from stories_page)
+    union all by name
+    select * from articles
+    where
+        $country_a is null
+        and article_id in (select article_id from stories_page)
+),
+
+story_rows as (
+    select
+        story_firsts.*,
+        stories_page.copies,
+        page_copies.copy_sources,
+        page_copies.copy_urls
+    from story_firsts
+    inner join stories_page on story_firsts.article_id = stories_page.article_id
+    left join page_copies on stories_page.story_id = page_copies.story_id
 ),
 
 countries_page as (
@@ -78,9 +178,13 @@ countries_page as (
 
 matches as (
     select
-        (select count(*) from of_pair)
-        + (select count(*) from of_dates)
-        + (select count(*) from of_countries) as total_rows
+        case
+            when $unit = 'story' then (select count(*) from matched_stories)
+            else
+                (select count(*) from of_pair)
+                + (select count(*) from of_dates)
+                + (select count(*) from of_countries)
+        end as total_rows
 ),
 
 final as (
@@ -101,6 +205,9 @@ final as (
         page.gdelt_negative,
         page.gdelt_polarity,
         page.pair_sentences,
+        page.copies,
+        page.copy_sources,
+        page.copy_urls,
         matches.total_rows
     from (
         select * from pair_page
@@ -108,6 +215,8 @@ final as (
         select * from dates_page
         union all by name
         select * from countries_page
+        union all by name
+        select * from story_rows
     ) as page
     cross join matches
 )

@@ -79,10 +79,11 @@ create or replace temp macro pair_volumes(
     group by country_a, country_b;
 
 -- one row per row of the relation `pairs_of` (country_a, country_b, then articles and the
--- other columns it has): with both countries' names, the period's articles and the pair's
--- share of them, the columns every pair view shows
+-- other columns it has): with both countries' names, the period's articles (in the unit
+-- counted, refs #16) and the pair's share of them, the columns every pair view shows
 create or replace temp macro pair_shares(
-    pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+    pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter,
+    window_kind, unit_kind
 ) as table
     select
         -- ids
@@ -97,8 +98,9 @@ create or replace temp macro pair_shares(
         per_mille(pairs.articles, totals.total_articles) as share_per_mille
     from query_table(pairs_of) as pairs
     cross join
-        period_total(
-            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        unit_total(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind,
+            unit_kind
         ) as totals;
 
 -- one row per country pair x day of the relation `rows_of` (country_a, country_b, day,
@@ -117,3 +119,162 @@ create or replace temp macro pair_voices(rows_of) as table
         count(distinct story_id)::bigint as stories
     from query_table(rows_of)
     group by country_a, country_b, day;
+
+-- the story unit (refs #16): whether a story day (a row of story_days or pair_story_days)
+-- counts: the story's first day in [period_start, period_end] in the window's unit (its
+-- previous day is before the period, or none), so each story of the period counts once;
+-- never with a language or source chosen (story days keep neither) or another origin
+create or replace temp macro first_in_period(
+    story_day, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as
+lang_filter is null
+and source_filter is null
+and in_origin(story_day.origin, origin_filter)
+and story_day.day between period_start and period_end
+and by_window(
+    window_kind,
+    story_day.window_articles > 0
+    and (
+        story_day.previous_window_day is null or story_day.previous_window_day < period_start
+    ),
+    story_day.previous_day is null or story_day.previous_day < period_start
+);
+
+-- one row: the distinct stories of a period and filters (null = all), in the window's unit
+-- (sentence: stories with text); a language or source counts the stories among its
+-- articles, which story_days does not keep
+create or replace temp macro period_stories(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select coalesce(sum(stories), 0)::bigint as total_stories
+    from (
+        select count(*) as stories
+        from story_days
+        where first_in_period(
+                story_days, period_start, period_end, lang_filter, source_filter, origin_filter,
+                window_kind
+            )
+        union all
+        select count(distinct coalesce(story_id, article_id)) as stories
+        from articles
+        where
+            (lang_filter is not null or source_filter is not null)
+            and published_date between period_start and period_end
+            and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
+            and (window_kind = 'article' or sentence_count is not null)
+    ) as counted;
+
+-- one row per country pair: its distinct stories in a period and filters (null = all), in
+-- the window's unit (sentence: stories naming both in one sentence)
+create or replace temp macro pair_stories(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select
+        country_a,
+        country_b,
+        count(*)::bigint as stories
+    from pair_story_days
+    where first_in_period(
+            pair_story_days, period_start, period_end, lang_filter, source_filter, origin_filter,
+            window_kind
+        )
+    group by country_a, country_b
+    union all
+    select
+        country_a,
+        country_b,
+        count(distinct story_id)::bigint as stories
+    from pair_articles
+    where
+        (lang_filter is not null or source_filter is not null)
+        and day between period_start and period_end
+        and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
+        and (window_kind = 'article' or sentence_count > 0)
+    group by country_a, country_b;
+
+-- the value in the unit counted (refs #16): stories or articles
+create or replace temp macro by_unit(unit_kind, story_value, article_value) as
+case when unit_kind = 'story' then story_value else article_value end;
+
+-- one row per series x bucket (day | week | month, by its first day) of the relation
+-- `series_of` (series_no, country_a, country_b, period_start, period_end) with stories of
+-- its pair in its period: their distinct stories in the window's unit, a story counting in
+-- each bucket it runs in (on its first day there)
+create or replace temp macro pair_bucket_stories(
+    series_of, lang_filter, source_filter, origin_filter, window_kind, bucket_kind
+) as table
+    select
+        series.series_no,
+        cast(date_trunc(bucket_kind, stories.day) as date) as bucket,
+        count(*) as stories
+    from pair_story_days as stories
+    inner join query_table(series_of) as series
+        on
+            stories.country_a = series.country_a
+            and stories.country_b = series.country_b
+    where first_in_period(
+            stories,
+            greatest(cast(date_trunc(bucket_kind, stories.day) as date), series.period_start),
+            series.period_end,
+            lang_filter,
+            source_filter,
+            origin_filter,
+            window_kind
+        )
+    group by all
+    union all
+    select
+        series.series_no,
+        cast(date_trunc(bucket_kind, pairs.day) as date) as bucket,
+        count(distinct pairs.story_id) as stories
+    from pair_articles as pairs
+    inner join query_table(series_of) as series
+        on
+            pairs.country_a = series.country_a
+            and pairs.country_b = series.country_b
+            and pairs.day between series.period_start and series.period_end
+    where
+        (lang_filter is not null or source_filter is not null)
+        and in_filters(
+            pairs.lang, pairs.source, pairs.origin, lang_filter, source_filter, origin_filter
+        )
+        and (window_kind = 'article' or pairs.sentence_count > 0)
+    group by all;
+
+-- one row: the articles of a period and filters (null = all) that a share is taken of
+-- (period_total), or with unit_kind 'story' the distinct stories (period_stories)
+create or replace temp macro unit_total(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind, unit_kind
+) as table
+    select total_articles
+    from period_total(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'article'
+    union all
+    select total_stories as total_articles
+    from period_stories(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'story';
+
+-- one row per country pair: its articles (pair_volumes) or with unit_kind 'story' its
+-- distinct stories (pair_stories, both_articles null: the share of either is in articles)
+create or replace temp macro unit_pair_volumes(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind, unit_kind
+) as table
+    select *
+    from pair_volumes(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'article'
+    union all
+    select
+        country_a,
+        country_b,
+        stories as articles,
+        null::bigint as both_articles
+    from pair_stories(
+            period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+        )
+    where unit_kind = 'story';

@@ -1,4 +1,6 @@
--- one row: what the freshness line shows (articles, first and last day, last run); no parameters
+-- one row: what the freshness line shows (articles, first and last day, last run) and
+-- has_stories: some story holds more than one article, so the dashboard counts stories by
+-- default (refs #16); no parameters
 with
 
 daily_totals as (
@@ -29,15 +31,22 @@ last_run as (
     where finished_at is not null
 ),
 
+grouped as (
+    select coalesce(max(articles), 0) > 1 as has_stories
+    from stories
+),
+
 final as (
     select
         coverage.articles,
         coverage.first_day,
         coverage.last_day,
         last_run.last_run_id,
-        last_run.last_run_at
+        last_run.last_run_at,
+        grouped.has_stories
     from coverage
     cross join last_run
+    cross join grouped
 )
 
 select * from final

@@ -4,7 +4,10 @@
 -- sizes), all articles (the share's denominator) and how many pairs match in all
 -- (matching_pairs, before $row_limit), and the edge's share of the articles naming either
 -- country (refs #18). With $window = 'sentence' counts are over articles with text.
--- params: $start, $end, $lang, $source, $origin, $countries, $window, $min_articles, $row_limit
+-- With $unit = 'story' (refs #16) the edges and the share count distinct stories (node
+-- sizes stay articles).
+-- params: $start, $end, $lang, $source, $origin, $countries, $window, $unit, $min_articles,
+-- $row_limit
 with
 
 edges as (
@@ -15,7 +18,7 @@ edges as (
         both_articles,
         -- window functions run before the limit: every pair above the minimum
         count(*) over () as matching_pairs
-    from pair_volumes($start, $end, $lang, $source, $origin, $window)
+    from unit_pair_volumes($start, $end, $lang, $source, $origin, $window, $unit)
     where
         involves($countries, country_a, country_b)
         and articles >= $min_articles
@@ -52,7 +55,7 @@ final as (
         -- counts of the whole result last, after the row's own
         * exclude (matching_pairs),
         matching_pairs
-    from pair_shares('sized', $start, $end, $lang, $source, $origin, $window)
+    from pair_shares('sized', $start, $end, $lang, $source, $origin, $window, $unit)
 )
 
 select * from final

@@ -9,8 +9,12 @@
 -- 'share_either'. Ranked by $measure's value:
 -- the share of either for 'share_either', else the count (the share of all is in
 -- proportion to it).
+-- With $unit = 'story' (refs #16) articles, total_articles, previous_articles and
+-- previous_total_articles count distinct stories (a story once however many copies), and
+-- article_count the pair's articles beside them (null in the article unit, which reads no
+-- story table).
 -- params: $start, $end, $prev_start, $lang, $source, $origin, $countries, $window,
--- $min_articles, $row_limit, $measure
+-- $min_articles, $row_limit, $measure, $unit
 with
 
 countries as (
@@ -21,6 +25,11 @@ countries as (
 volumes as (
     select * from country_volumes($start, $end, $lang, $source, $origin, $window)
     where $measure = 'share_either'
+),
+
+stories as (
+    select * from pair_stories($start, $end, $lang, $source, $origin, $window)
+    where $unit = 'story' and involves($countries, country_a, country_b)
 ),
 
 current_pairs as (
@@ -42,15 +51,19 @@ previous_pairs as (
         country_a,
         country_b,
         articles
-    from pair_volumes(
-            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
+    from unit_pair_volumes(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin,
+            $window, $unit
         )
     where involves($countries, country_a, country_b)
 ),
 
 measured as (
     select
-        current_pairs.*,
+        current_pairs.* replace (
+            by_unit($unit, coalesce(stories.stories, 0), current_pairs.articles) as articles
+        ),
+        by_unit($unit, current_pairs.articles, null) as article_count,
         coalesce(previous_pairs.articles, 0) as previous_articles,
         coalesce(totals.total_articles, 0) as total_articles,
         coalesce(previous_totals.total_articles, 0) as previous_total_articles,
@@ -63,11 +76,16 @@ measured as (
         on
             current_pairs.country_a = previous_pairs.country_a
             and current_pairs.country_b = previous_pairs.country_b
-    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
+    cross join unit_total($start, $end, $lang, $source, $origin, $window, $unit) as totals
     cross join
-        period_total(
-            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin, $window
+        unit_total(
+            $prev_start, cast($start - interval 1 day as date), $lang, $source, $origin,
+            $window, $unit
         ) as previous_totals
+    left join stories
+        on
+            current_pairs.country_a = stories.country_a
+            and current_pairs.country_b = stories.country_b
 ),
 
 final as (
@@ -81,6 +99,7 @@ final as (
         || coalesce(b.name, measured.country_b) as pair_name,
         -- measures
         measured.articles,
+        measured.article_count,
         measured.total_articles,
         per_mille(measured.articles, measured.total_articles) as share_per_mille,
         measured.either_articles,

@@ -3,7 +3,9 @@
 -- With $countries selected, articles, days and languages count the articles naming at least
 -- one of them (refs #11), all_articles keeps every article in the filters, and text articles
 -- are counted only for $window = 'sentence' (else they equal the articles).
--- params: $start, $end, $lang, $source, $origin, $countries, $window, $min_articles
+-- With $unit = 'story' (refs #16) stories counts the distinct stories of the articles
+-- counted (null in the article unit), and pairs those with at least $min_articles stories.
+-- params: $start, $end, $lang, $source, $origin, $countries, $window, $min_articles, $unit
 with
 
 daily_totals as (
@@ -31,6 +33,7 @@ coverage as (
 selected_rows as (
     select
         article_id,
+        story_id,
         lang,
         day
     from country_articles
@@ -113,17 +116,42 @@ pairs as (
     select count(*) as pairs
     from pair_counts
     where
-        by_window($window, sentence_articles, articles)
+        $unit = 'article'
+        and by_window($window, sentence_articles, articles)
         >= $min_articles
+),
+
+story_pairs as (
+    select count(*) as pairs
+    from pair_stories($start, $end, $lang, $source, $origin, $window)
+    where
+        $unit = 'story'
+        and involves($countries, country_a, country_b)
+        and stories >= $min_articles
+),
+
+-- the stories of every article in the filters, or of those naming a selected country
+stories as (
+    select
+        case
+            when len($countries) > 0
+                then (select count(distinct story_id) from selected_rows)
+            else (
+                select total_stories
+                from period_stories($start, $end, $lang, $source, $origin, 'article')
+            )
+        end as stories
+    where $unit = 'story'
 ),
 
 final as (
     select
         in_view.articles,
+        stories.stories,
         in_view.text_articles,
         coverage.articles as all_articles,
         countries.countries,
-        pairs.pairs,
+        by_unit($unit, story_pairs.pairs, pairs.pairs) as pairs,
         in_view.languages,
         coverage.sources,
         in_view.first_day,
@@ -132,6 +160,8 @@ final as (
     cross join in_view
     cross join countries
     cross join pairs
+    cross join story_pairs
+    left join stories on true
 )
 
 select * from final

@@ -4,15 +4,20 @@
 -- is in the $window's unit (articles naming both, or naming both in one sentence). Distinct
 -- sources and stories are counted by pair_bucket_voices only for the buckets these counts
 -- leave in play: at 1M articles, counting them here for every bucket cost the overview
--- ~140 ms (bench/query_latency.py --views).
--- params: $pairs, $start, $end, $lang, $source, $origin, $window, $bucket
+-- ~140 ms (bench/query_latency.py --views). With $unit = 'story' (refs #16) the count is the
+-- bucket's distinct stories: a story day counts on the story's first day in the bucket.
+-- params: $pairs, $start, $end, $lang, $source, $origin, $window, $unit, $bucket
 with
 
 watched as (
     select
         -- ids
+        generate_subscripts($pairs, 1) as series_no,
         split_part(unnest($pairs), '-', 1) as country_a,
-        split_part(unnest($pairs), '-', 2) as country_b
+        split_part(unnest($pairs), '-', 2) as country_b,
+        -- timestamps
+        $start as period_start,
+        $end as period_end
 ),
 
 pair_days as (
@@ -31,6 +36,19 @@ matching as (
     from pair_days
     -- a join rather than list_contains: the few pairs become a filter the scan can use
     semi join watched using (country_a, country_b)
+    where $unit = 'article'
+    union all
+    select
+        -- ids
+        watched.country_a,
+        watched.country_b,
+        -- timestamps
+        stories.bucket as day,
+        -- measures
+        stories.stories as articles
+    from pair_bucket_stories('watched', $lang, $source, $origin, $window, $bucket) as stories
+    inner join watched on stories.series_no = watched.series_no
+    where $unit = 'story'
 ),
 
 final as (

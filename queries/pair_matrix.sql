@@ -6,7 +6,10 @@
 -- dominate; and share_either_pct, the pair's articles as a % of those naming either
 -- country (either_articles, refs #18). With $window = 'sentence' every count is over
 -- articles with text only.
--- params: $start, $end, $lang, $source, $origin, $countries, $window, $top_n
+-- With $unit = 'story' (refs #16) the pairs' cells and the share count distinct stories;
+-- the axis, the volumes and so lift and the share of either stay in articles (the
+-- dashboard asks for lift in articles).
+-- params: $start, $end, $lang, $source, $origin, $countries, $window, $unit, $top_n
 with
 
 volumes as (
@@ -45,7 +48,7 @@ observed as (
         country_b,
         articles,
         both_articles
-    from pair_volumes($start, $end, $lang, $source, $origin, $window)
+    from unit_pair_volumes($start, $end, $lang, $source, $origin, $window, $unit)
     where
         country_a in (select country from axis)
         and country_b in (select country from axis)
@@ -68,18 +71,34 @@ final as (
         totals.total_articles,
         per_mille(coalesce(observed.articles, 0), totals.total_articles)
             as share_per_mille,
-        either_articles(cells.volume_a, cells.volume_b, coalesce(observed.both_articles, 0))
-            as either_articles,
-        per_cent(
-            coalesce(observed.articles, 0),
+        by_unit(
+            $unit,
+            null,
             either_articles(cells.volume_a, cells.volume_b, coalesce(observed.both_articles, 0))
+        ) as either_articles,
+        by_unit(
+            $unit,
+            null,
+            per_cent(
+                coalesce(observed.articles, 0),
+                either_articles(
+                    cells.volume_a, cells.volume_b, coalesce(observed.both_articles, 0)
+                )
+            )
         ) as share_either_pct,
-        1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0) as expected,
-        coalesce(observed.articles, 0)
-        / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)
-            as lift
+        by_unit(
+            $unit,
+            null,
+            1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0)
+        ) as expected,
+        by_unit(
+            $unit,
+            null,
+            coalesce(observed.articles, 0)
+            / nullif(1.0 * cells.volume_a * cells.volume_b / nullif(totals.total_articles, 0), 0)
+        ) as lift
     from cells
-    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
+    cross join unit_total($start, $end, $lang, $source, $origin, $window, $unit) as totals
     left join observed
         on cells.country_a = observed.country_a and cells.country_b = observed.country_b
 )

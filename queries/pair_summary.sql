@@ -3,7 +3,10 @@
 -- ($window = 'sentence': naming both in one sentence, out of articles with text), articles
 -- not measured (no text, sentence window only), mean pair tone and conflict share weighted
 -- by the articles that have them (not a mean of bucket means, refs #11).
--- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window
+-- With $unit = 'story' (refs #16) articles counts the pair's distinct stories, article_count
+-- its articles beside them and sources_per_story the mean number of distinct sources of a
+-- story (how widely a report of the pair was copied); in the article unit both are null.
+-- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $unit
 with
 
 pair_sums as (
@@ -19,14 +22,41 @@ pair_sums as (
         and country_b = $country_b
 ),
 
+-- one pair's rows of pair_articles are a short read (sorted by pair)
+story_sums as (
+    select
+        count(distinct story_id) as stories,
+        count(distinct struct_pack(story_id, source)) as story_sources
+    from pair_articles
+    where
+        $unit = 'story'
+        and country_a = $country_a
+        and country_b = $country_b
+        and day between $start and $end
+        and in_filters(lang, source, origin, $lang, $source, $origin)
+        and ($window = 'article' or sentence_count > 0)
+),
+
 final as (
     select
         -- measures
-        by_window($window, sentence_articles, all_articles) as articles,
-        by_window($window, all_articles - text_articles, 0) as not_measured_articles,
-        mean_tone,
-        conflict_share
+        by_unit(
+            $unit,
+            story_sums.stories,
+            by_window($window, pair_sums.sentence_articles, pair_sums.all_articles)
+        ) as articles,
+        by_unit(
+            $unit,
+            by_window($window, pair_sums.sentence_articles, pair_sums.all_articles),
+            null
+        ) as article_count,
+        1.0 * story_sums.story_sources / nullif(story_sums.stories, 0) as sources_per_story,
+        by_window($window, pair_sums.all_articles - pair_sums.text_articles, 0)
+            as not_measured_articles,
+        pair_sums.mean_tone,
+        pair_sums.conflict_share
     from pair_sums
+    cross join story_sums
 )
 
 select * from final

@@ -14,7 +14,11 @@
 -- first $index_buckets complete buckets (baseline_articles, = 100; null when that mean is 0).
 -- $span_start and $span_end are the first and last day of any series: the aggregates are
 -- read once for all the series, pruned to these days.
--- params: $series, $span_start, $span_end, $lang, $source, $origin, $window, $bucket,
+-- With $unit = 'story' (refs #16) articles and total_articles count the distinct stories of
+-- the bucket (a story running over two buckets is in both), article_count the pair's
+-- articles beside them, and the share of either is not computed (null: the countries'
+-- coverage is kept in articles only).
+-- params: $series, $span_start, $span_end, $lang, $source, $origin, $window, $unit, $bucket,
 -- $rolling_buckets, $index_buckets
 with
 
@@ -109,15 +113,79 @@ series_rows as (
     inner join series_days using (day)
 ),
 
+-- the story unit's counts (refs #16)
+story_buckets as (
+    select * from pair_bucket_stories('series', $lang, $source, $origin, $window, $bucket)
+    where $unit = 'story'
+),
+
+-- the distinct stories of each bucket: a story day counts on the story's first day in the
+-- bucket (and in the series' period, which may cut the bucket)
+total_story_buckets as (
+    select
+        series.series_no,
+        bucket_start(stories.day, $bucket) as bucket,
+        count(*) as total_stories
+    from story_days as stories
+    inner join series on stories.day between series.period_start and series.period_end
+    where
+        $unit = 'story'
+        and first_in_period(
+            stories,
+            greatest(bucket_start(stories.day, $bucket), series.period_start),
+            series.period_end,
+            $lang,
+            $source,
+            $origin,
+            $window
+        )
+    group by all
+    union all
+    select
+        series.series_no,
+        bucket_start(articles.published_date, $bucket) as bucket,
+        count(distinct coalesce(articles.story_id, articles.article_id)) as total_stories
+    from articles
+    inner join series
+        on articles.published_date between series.period_start and series.period_end
+    where
+        $unit = 'story'
+        and ($lang is not null or $source is not null)
+        and in_filters(articles.lang, articles.source, articles.origin, $lang, $source, $origin)
+        and ($window = 'article' or articles.sentence_count is not null)
+    group by all
+),
+
+-- every row of each series by bucket: the day rows and the story unit's bucket counts
+bucket_rows as (
+    select
+        series_no,
+        bucket_start(day, $bucket) as bucket,
+        * exclude (series_no, day)
+    from series_rows
+    union all by name
+    select
+        series_no,
+        bucket,
+        stories
+    from story_buckets
+    union all by name
+    select
+        series_no,
+        bucket,
+        total_stories
+    from total_story_buckets
+),
+
 -- each series' sums per bucket (null where it has no row): counts as whole numbers, tone and
 -- conflict sums as they are
 bucket_sums as (
     select
         series_no,
-        bucket_start(day, $bucket) as bucket,
-        sum(columns(lambda c: c not in ('series_no', 'day') and c not like '%_sum'))::bigint,
+        bucket,
+        sum(columns(lambda c: c not in ('series_no', 'bucket') and c not like '%_sum'))::bigint,
         sum(columns('_sum$'))
-    from series_rows
+    from bucket_rows
     group by all
 ),
 
@@ -132,27 +200,49 @@ measured as (
             -- a bucket without any text is not measured (null), not zero
             case
                 when coalesce(sums.all_text_articles, 0) > 0
-                    then coalesce(sums.sentence_articles, 0)
+                    then
+                        by_unit(
+                            $unit,
+                            coalesce(sums.stories, 0),
+                            coalesce(sums.sentence_articles, 0)
+                        )
             end,
-            coalesce(sums.articles, 0)
+            by_unit($unit, coalesce(sums.stories, 0), coalesce(sums.articles, 0))
         ) as articles,
-        by_window(
-            $window,
-            coalesce(sums.all_text_articles, 0),
-            coalesce(sums.all_articles, 0)
+        by_unit(
+            $unit,
+            by_window(
+                $window,
+                coalesce(sums.sentence_articles, 0),
+                coalesce(sums.articles, 0)
+            ),
+            null
+        ) as article_count,
+        by_unit(
+            $unit,
+            coalesce(sums.total_stories, 0),
+            by_window(
+                $window,
+                coalesce(sums.all_text_articles, 0),
+                coalesce(sums.all_articles, 0)
+            )
         ) as total_articles,
         by_window(
             $window,
             coalesce(sums.articles, 0) - coalesce(sums.text_articles, 0),
             0
         ) as not_measured_articles,
-        either_articles(
-            coalesce(sums.volumes, 0),
-            0,
-            by_window(
-                $window,
-                coalesce(sums.text_articles, 0),
-                coalesce(sums.articles, 0)
+        by_unit(
+            $unit,
+            null,
+            either_articles(
+                coalesce(sums.volumes, 0),
+                0,
+                by_window(
+                    $window,
+                    coalesce(sums.text_articles, 0),
+                    coalesce(sums.articles, 0)
+                )
             )
         ) as either_articles,
         sums.tone_sum / nullif(sums.tone_n, 0) as mean_tone,
@@ -221,6 +311,7 @@ final as (
         bucket,
         -- measures
         articles,
+        article_count,
         total_articles,
         share_per_mille,
         either_articles,

@@ -197,12 +197,14 @@ as table
             and p.country_b = sentences.country_b;
 
 -- one row per article x country it names: the articles view's lookup when countries are
--- selected
+-- selected; story_id, so that the stories naming a country need no lookup in articles
+-- (refs #16)
 create or replace macro country_articles_rows(articles_of, mentions_of) as table
     select
     -- ids
         m.country,
         m.article_id,
+        coalesce(a.story_id, a.article_id) as story_id,
         -- dimensions
         a.lang,
         a.source,
@@ -212,6 +214,70 @@ create or replace macro country_articles_rows(articles_of, mentions_of) as table
         a.published_at
     from query_table(mentions_of) as m
     inner join query_table(articles_of) as a on m.article_id = a.article_id;
+
+-- the story unit (refs #16): distinct stories do not add up across days, so each story day
+-- keeps the story's previous day: a period's distinct stories are its story days whose
+-- previous day is before the period (or none), a count over day-sorted rows instead of a
+-- distinct over the articles. Stories do not mix origins (a GKG row is grouped by its URL
+-- only), so origin is one of the day's; a language or source filter counts distinct
+-- stories in pair_articles and articles instead (dashboard_macros.sql).
+-- the story days of `days_of` (one row per story, or pair x story, and day: its key columns
+-- story_id and country*, then day, origin, articles and window_articles, those counted by
+-- the sentence window) with the story's previous day (previous_day) and previous day with
+-- window_articles (previous_window_day), null on its first
+create or replace macro with_previous_days(days_of) as table
+    select
+        * exclude (story_key),
+        lag(day) over by_story as previous_day,
+        max(case when window_articles > 0 then day end) over (
+            by_story rows between unbounded preceding and 1 preceding
+        ) as previous_window_day
+    from (
+        select
+            *,
+            concat_ws('|', *columns(lambda c: c like 'country%' or c = 'story_id')) as story_key
+        from query_table(days_of)
+    ) as days
+    window by_story as (partition by story_key order by day);
+
+-- one row per story x day it has articles; window_articles: those with text
+create or replace macro story_days_rows(articles_of) as table
+    with
+
+    days as (  -- noqa: ST03
+        select
+            coalesce(story_id, article_id) as story_id,
+            published_date as day,
+            any_value(origin) as origin,
+            count(*) as articles,
+            count(sentence_count) as window_articles
+        from query_table(articles_of)
+        group by all
+    )
+
+    -- the CTE is read by name, through query_table
+    select * from with_previous_days('days');
+
+-- one row per pair x story x day the story has articles naming the pair; window_articles:
+-- those naming both in one sentence
+create or replace macro pair_story_days_rows(pair_articles_of) as table
+    with
+
+    days as (  -- noqa: ST03
+        select
+            country_a,
+            country_b,
+            story_id,
+            day,
+            any_value(origin) as origin,
+            count(*) as articles,
+            count(*) filter (where sentence_count > 0) as window_articles
+        from query_table(pair_articles_of)
+        group by all
+    )
+
+    -- the CTE is read by name, through query_table
+    select * from with_previous_days('days');
 
 -- the words of a text as the search index keeps them and a search looks them up (refs #18):
 -- runs of letters and digits of any script, lower case, accents stripped, no stemming (an
@@ -306,6 +372,15 @@ order by country_a, country_b, published_at;
 create or replace table country_articles as
 select * from country_articles_rows('articles', 'mentions')
 order by country, published_at;
+
+-- by day, so that a period's story days are a few row groups (refs #16)
+create or replace table story_days as
+select * from story_days_rows('articles')
+order by day;
+
+create or replace table pair_story_days as
+select * from pair_story_days_rows('pair_articles')
+order by day, country_a, country_b;
 
 -- the full-text search index (refs #18), inside the database so that a reader never sees
 -- an index and articles from different loads. search_docs: one row per indexed article,

@@ -46,3 +46,11 @@ select * from country_daily_rows('search_articles', 'tension.mentions', 1);
 
 create or replace temp table pair_daily as
 select * from pair_daily_rows('search_articles', 'tension.article_pairs', 1);
+
+-- the story days of the matches, which only the story unit reads (refs #16): views, so that
+-- a search in the article unit does not pay for them
+create or replace temp view story_days as
+select * from story_days_rows('articles');
+
+create or replace temp view pair_story_days as
+select * from pair_story_days_rows('pair_articles');

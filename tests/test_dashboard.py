@@ -398,7 +398,7 @@ def test_every_view_renders_on_two_years_of_synthetic_data(synthetic_db, monkeyp
 
 def test_articles_come_in_pages(synthetic_db, monkeypatch):
     monkeypatch.setenv("TENSION_DB", str(synthetic_db))
-    at = open_page(view="articles", scope="all")
+    at = open_page(view="articles", scope="all", unit="article")
     assert "Articles 1–50 of 2,000 matching the filters" in shown_text(at)
     first_page = list(at.dataframe[0].value["title"])
     at.pagination(key="page").set_value(3).run()
@@ -525,16 +525,16 @@ def test_a_same_sentence_empty_state_suggests_the_article_window(on_tiny, view):
 
 def test_the_articles_page_is_in_the_url(synthetic_db, monkeypatch):
     monkeypatch.setenv("TENSION_DB", str(synthetic_db))
-    at = open_page(view="articles", scope="all")
+    at = open_page(view="articles", scope="all", unit="article")
     at.pagination(key="page").set_value(3).run()
     assert at.query_params["page"] == "3"
     third_page = list(at.dataframe[0].value["title"])
     # a shared link opens the same page
-    shared = open_page(view="articles", scope="all", page="3")
+    shared = open_page(view="articles", scope="all", unit="article", page="3")
     assert "Articles 101–150 of 2,000" in shown_text(shared)
     assert list(shared.dataframe[0].value["title"]) == third_page
     # a page past the end shows the first, and the URL says so
-    past = open_page(view="articles", scope="all", page="999")
+    past = open_page(view="articles", scope="all", unit="article", page="999")
     assert "Articles 1–50 of 2,000" in shown_text(past)
     assert "page" not in past.query_params
 

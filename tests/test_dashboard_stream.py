@@ -108,13 +108,15 @@ def test_every_article_streams_in_chunks_with_the_bytes_of_the_in_memory_csv(
 ):
     monkeypatch.setenv("TENSION_DB", str(many_articles))
     monkeypatch.setattr(stream, "CHUNK_VECTORS", 1)
-    status, headers, chunks = download("articles", "view=articles&scope=all")
+    status, headers, chunks = download("articles", "view=articles&scope=all&unit=article")
     assert status == 200
     assert headers["content-disposition"].startswith('attachment; filename="tension-articles-')
     assert len(chunks) == 3  # 5,000 rows in batches of one DuckDB vector: 2,048, 2,048, 904
     body = b"".join(chunks)
     assert len(list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))) == 5_000
-    assert body == in_memory(many_articles, "articles", {"view": "articles", "scope": "all"})
+    assert body == in_memory(
+        many_articles, "articles", {"view": "articles", "scope": "all", "unit": "article"}
+    )
 
 
 @pytest.mark.parametrize(

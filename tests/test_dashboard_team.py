@@ -32,13 +32,13 @@ PAIR_PAGE = {"view": "pair", "pair": "PRK-RUS", "bucket": "month"}
 # the share URL of PAIR_PAGE on the tiny database, as the page writes it back
 PAIR_QUERY = (
     "view=pair&start=2024-01-10&end=2024-03-04&pair=PRK-RUS&window=article&measure=count"
-    "&bucket=month&min=1"
+    "&bucket=month&min=1&unit=article"
 )
 PAIR_CSV = "tension-pair-timeline-2024-01-10_2024-03-04-PRK-RUS-article-count-month.csv"
 # the watchlists view keeps the data's default pair (the busiest) and bucket
 WATCHLISTS_QUERY = (
     "view=watchlists&start=2024-01-10&end=2024-03-04&pair=PRK-RUS&window=article"
-    "&measure=count&bucket=day&min=1"
+    "&measure=count&bucket=day&min=1&unit=article"
 )
 
 

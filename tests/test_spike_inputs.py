@@ -90,7 +90,8 @@ def spike_con(tmp_path_factory: pytest.TempPathFactory):
 def article_level(con, filters: state.Filters, bucket: str) -> pd.DataFrame:
     """What the detector flagged before: pair_activity's every bucket, as the alerts read."""
     name, params = requests.pair_bucket_counts(filters, PAIRS, bucket)
-    del params["pairs"]
+    # pair_activity (the alerts' input) counts articles: it has no unit (refs #16)
+    del params["pairs"], params["unit"]
     activity = queries.run("pair_activity", con, **params, pairs=PAIRS, countries=[], keywords=[])
     first_day = queries.run("dashboard_status", con)["first_day"].iloc[0]
     rules = spikes.spike_settings(lambda name, params: queries.run(name, con, **params), filters)

@@ -65,6 +65,7 @@ def test_every_contract_name_is_read():
         "measure": "share",
         "bucket": "month",
         "min": "3",
+        "unit": "story",
         "cell": "lift",
         "scope": "all",
         "page": "4",
@@ -84,6 +85,7 @@ def test_every_contract_name_is_read():
         measure="share",
         bucket="month",
         min_articles=3,
+        unit="story",
         scope="all",
     )
     assert to_query(filters) == {**query, "pair": "PRK-RUS", "compare": "PRK-USA,RUS-USA"}
@@ -100,6 +102,8 @@ def test_round_trip_leaves_out_empty_filters_and_default_extras():
         "measure": "count",
         "bucket": "week",
         "min": "1",
+        # data without copies count articles (refs #16)
+        "unit": "article",
     }
     assert from_query(to_query(filters), OPTIONS) == (filters, [])
 

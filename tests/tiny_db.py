@@ -88,9 +88,27 @@ PAIRS = {
 }  # fmt: skip
 
 
+# the story unit (refs #16): a9 is ANTARA's copy of a1, and a2 joins a1's story the next day
+STORY_COPY = (
+    "a9", "2024-01-10 10:00", "id", "antara", "file", "Korea Utara dan Rusia perkuat hubungan",
+    "https://antara.example.id/a9", -1.0, 0.01, ["PRK", "RUS"],
+)  # fmt: skip
+STORY_COPY_PAIR = {("a9", "PRK", "RUS"): (1, -2.0, 0.05, ["Korea Utara mengirim peluru ke Rusia."])}
+STORIES = {"a2": "a1", "a9": "a1"}
+"""article -> its story's first article; every other article is a story of its own. So
+PRK-RUS is 6 articles in 4 stories (a1+a2+a9, a3, a4, a8), 2 of them in one sentence (a1's,
+a8); the year is 9 articles in 7 stories, 6 with text; a1's story has 2 sources (wire-a,
+antara), the other three 1 each: 1.25 sources per story."""
+
+
 def build_tiny_db(path: Path) -> Path:
     """Write the tiny database to `path` (replacing it) and return the path."""
     return build_db(path, ARTICLES, PAIRS)
+
+
+def build_story_db(path: Path) -> Path:
+    """The tiny database plus a wire copy, grouped into stories (STORIES)."""
+    return build_db(path, [*ARTICLES, STORY_COPY], PAIRS | STORY_COPY_PAIR, STORIES)
 
 
 def build_empty_db(path: Path) -> Path:
@@ -98,9 +116,15 @@ def build_empty_db(path: Path) -> Path:
     return build_db(path, [], {})
 
 
-def build_db(path: Path, articles: list[tuple], pairs: dict[tuple, tuple]) -> Path:
+def build_db(
+    path: Path,
+    articles: list[tuple],
+    pairs: dict[tuple, tuple],
+    stories: dict[str, str] | None = None,
+) -> Path:
     """A database of hand-written `articles` and `pairs` (in the shapes of ARTICLES and
-    PAIRS) over the real schema and aggregates, at `path` (replaced)."""
+    PAIRS) over the real schema and aggregates, at `path` (replaced); `stories` maps an
+    article to its story's first article (each other article is its own story)."""
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:
@@ -108,6 +132,7 @@ def build_db(path: Path, articles: list[tuple], pairs: dict[tuple, tuple]) -> Pa
         queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
         if articles:
             _insert(con, articles, pairs)
+            _group(con, stories or {})
         queries.execute("refresh_aggregates", con)
         con.execute("checkpoint")
     finally:
@@ -135,6 +160,29 @@ def _insert(con: duckdb.DuckDBPyConnection, articles: list[tuple], pairs: dict) 
                 "insert into evidence values (?, ?, ?, ?, ?, 0, ?, null)",
                 [article, a, b, number, sentence, len(sentence)],
             )
+
+
+def _group(con: duckdb.DuckDBPyConnection, stories: dict[str, str]) -> None:
+    """Each article's story_id and the stories table, as the ETL's story assignment leaves
+    them."""
+    con.execute("update articles set story_id = article_id")
+    for article, story in stories.items():
+        con.execute("update articles set story_id = ? where article_id = ?", [story, article])
+    con.execute(
+        """
+        insert into stories
+        select
+            story_id,
+            min(published_at),
+            max(published_at),
+            count(*),
+            count(distinct source),
+            list(distinct lang order by lang),
+            arg_min(title, published_at)
+        from articles
+        group by story_id
+        """
+    )
 
 
 def _insert_article(con: duckdb.DuckDBPyConnection, row: tuple, loaded: datetime) -> None:

@@ -36,6 +36,8 @@ PAGE_KEY = "page"
 SCOPE_LABELS = {"pair": "Focus pair", "all": "All matching articles"}
 NOT_MEASURED = "not measured"
 TITLE_CHARS = 300
+COPY_SOURCES_NAMED = 3
+"""Sources named in a folded story's line ("+12 copies: ANTARA, Reuters, AFP, …")."""
 
 COLUMNS = {
     "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
@@ -53,6 +55,9 @@ COLUMNS = {
         help="Share of the whole article's sentences using conflict vocabulary",
     ),
     "pair_sentences": st.column_config.TextColumn("Pair sentences"),
+    # the story unit: a story's other matching articles, folded into its row (refs #16)
+    "copies": st.column_config.NumberColumn("Copies", format="%d"),
+    "copy_sources": st.column_config.ListColumn("Copied by"),
     "evidence": st.column_config.ListColumn("Evidence", width="large"),
     "origin": st.column_config.TextColumn("Origin"),
     # GDELT's own instrument for GKG rows, beside the encoder's tone and never averaged into
@@ -70,6 +75,8 @@ ORDER = [
     "lang",
     "title",
     "url",
+    "copies",
+    "copy_sources",
     "tone",
     "conflict",
     "pair_sentences",
@@ -96,11 +103,13 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     pages = math.ceil(total / settings.ARTICLES_PER_PAGE)
     first = listing.params["row_offset"] + 1
     heading = f"naming {pair_title(pair, options)}" if pair else "matching the filters"
+    counted = "Stories" if filters.unit == "story" else "Articles"
+    folded = " (each by its first article, its copies folded)" if filters.unit == "story" else ""
     st.caption(
-        f"Articles {first:,}–{first + len(listing.frame) - 1:,} of {total:,} {heading}, "
-        f"newest first; the CSV has all {total:,}."
+        f"{counted} {first:,}–{first + len(listing.frame) - 1:,} of {total:,} {heading}"
+        f"{folded}, newest first; the CSV has all {total:,}."
     )
-    shown = _shown(listing.frame, pair)
+    shown = _shown(listing.frame, pair, filters.unit)
     st.dataframe(
         panel.on_screen(shown, COLUMNS),
         key="articles_table",
@@ -117,8 +126,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         st.pagination(pages, key=PAGE_KEY)
     phrases = search_phrases(database, filters.q) if filters.q else []
     if pair:
-        _evidence_cards(listing.frame, pair, options, phrases)
-    elif phrases:
+        _evidence_cards(listing.frame, pair, options, phrases, filters.unit)
+    elif phrases or filters.unit == "story":
         _title_cards(listing.frame, phrases)
 
 
@@ -129,7 +138,7 @@ def every_article(filters: Filters) -> Listing:
         "articles",
         pair and "-".join(pair) or "all",
         requests.articles_list(filters, 1, row_limit=None),
-        partial(_shown, pair=pair),
+        partial(_shown, pair=pair, unit=filters.unit),
     )
 
 
@@ -155,10 +164,14 @@ def _nothing_found(filters: Filters, pair: tuple[str, str] | None, options: Opti
     )
 
 
-def _shown(frame: pd.DataFrame, pair: tuple[str, str] | None) -> pd.DataFrame:
+def _shown(frame: pd.DataFrame, pair: tuple[str, str] | None, unit: str) -> pd.DataFrame:
     """The table as displayed: only http(s) links; for a pair, its sentences per article,
-    'not measured' for articles without text."""
-    shown = frame.drop(columns=["total_rows", "article_id", "evidence_highlights"])
+    'not measured' for articles without text; in the story unit a story's copies and the
+    sources that carried them."""
+    hidden = ["total_rows", "article_id", "evidence_highlights", "copy_urls"]
+    if unit != "story":
+        hidden += ["copies", "copy_sources"]
+    shown = frame.drop(columns=hidden)
     shown["url"] = shown["url"].map(safe_url)
     if pair is None:
         return shown.drop(columns=["pair_sentences", "evidence"])
@@ -175,6 +188,23 @@ def _title_cards(frame: pd.DataFrame, phrases: Phrases) -> None:
     for row in frame.itertuples(index=False):
         with st.container(border=True):
             _card_title(row, phrases)
+            _copies(row)
+
+
+def _copies(row: object) -> None:
+    """A story's copies, folded under '+12 copies: ANTARA, Reuters, AFP, …' (refs #16)."""
+    copies = getattr(row, "copies", None)
+    if copies is None or pd.isna(copies) or not copies:
+        return
+    sources = _listed(row.copy_sources)
+    distinct = list(dict.fromkeys(sources))
+    named = ", ".join(distinct[:COPY_SOURCES_NAMED]) + (
+        ", …" if len(distinct) > COPY_SOURCES_NAMED else ""
+    )
+    with st.expander(escape_markdown(f"+{int(copies)} copies: {named}")):
+        for source, url in zip(sources, _listed(row.copy_urls), strict=True):
+            link = markdown_link("open", url) if safe_url(url) else ""
+            st.markdown("- " + escape_markdown(source) + (f" · {link}" if link else ""))
 
 
 def _card_title(row: object, phrases: Phrases) -> None:
@@ -189,16 +219,18 @@ def _card_title(row: object, phrases: Phrases) -> None:
 
 
 def _evidence_cards(
-    frame: pd.DataFrame, pair: tuple[str, str], options: Options, phrases: Phrases
+    frame: pd.DataFrame, pair: tuple[str, str], options: Options, phrases: Phrases, unit: str
 ) -> None:
     """Each article's title (a safe link) and the sentences naming both countries, the
-    countries and the search's matches marked."""
+    countries and the search's matches marked; in the story unit one sentence per story,
+    its copies folded."""
     st.subheader("Evidence")
     # sentences loaded before evidence kept its highlights fall back to the English names
     terms = [options.name(code) for code in pair]
     for row in frame.itertuples(index=False):
         with st.container(border=True):
             _card_title(row, phrases)
+            _copies(row)
             tone = "–" if pd.isna(row.tone) else two_decimals(row.tone)
             st.caption(
                 escape_markdown(f"{row.published_at:%Y-%m-%d} · {row.source} · {row.lang}")
@@ -207,7 +239,8 @@ def _evidence_cards(
             if row.origin == "gkg":
                 st.caption("No text (GDELT row): sentences not measured.")
                 continue
-            sentences = _listed(row.evidence)
+            # a story's copies repeat its sentences: the first says what the story says
+            sentences = _listed(row.evidence)[: 1 if unit == "story" else None]
             marks = _listed(row.evidence_highlights)
             if not sentences:
                 st.caption("The pair is named in this article, but not in one sentence.")

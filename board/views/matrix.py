@@ -37,7 +37,11 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     st.caption(f"Pairs among {axis}; select two or more countries to choose the axes.")
     if notice and filters.cell != "lift":
         st.caption(notice)
-    label = measures.describe(measure, filters.window)
+    # lift divides by what the countries' volumes predict, kept in articles (board/requests.py)
+    unit = "article" if filters.cell == "lift" else filters.unit
+    if filters.unit == "story" and filters.cell == "lift":
+        st.caption("Lift is counted in articles: the countries' own volumes are kept in articles.")
+    label = measures.describe(measure, filters.window, unit=unit)
     value = "lift" if filters.cell == "lift" else measures.BY_NAME[measure].column
     if filters.cell != "lift":
         # a colour bar's title holds a word or two: the cells' full measure is said here
@@ -50,5 +54,5 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         filters=filters,
         options=options,
     )
-    shown = measures.with_measure(matrix.frame, measure, label)
+    shown = measures.in_unit(measures.with_measure(matrix.frame, measure, label), unit)
     panel.download_and_sql("matrix", filters.cell, shown, filters, matrix)

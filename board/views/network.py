@@ -17,13 +17,14 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     edges = run(database, *requests.network_edges(filters))
     if edges.frame.empty:
         panel.empty(
-            f"No pair has at least {filters.min_articles} article(s) with these filters. "
+            f"No pair has at least {filters.min_articles} {filters.unit}(s) with these filters. "
             + panel.what_to_change(filters, "lower the minimum articles per pair")
         )
     measure, notice = measures.in_view(filters.measure, timeline=False)
+    described = measures.describe(measure, filters.window, unit=filters.unit)
     st.caption(
         f"{_how_many(edges.frame, filters)}; node size is the country's articles, edge width "
-        f"the pair's {measures.describe(measure, filters.window).lower()}"
+        f"the pair's {described.lower()}"
         + ("; the selected countries are in red." if filters.countries else ".")
     )
     if notice:
@@ -31,7 +32,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     chart_download.chart(
         charts.network_graph(edges.frame, measure, filters.countries),
         "network",
-        f"Country pairs with at least {filters.min_articles} article(s), as a network",
+        f"Country pairs with at least {filters.min_articles} {filters.unit}(s), as a network",
         database=database,
         filters=filters,
         options=options,
@@ -55,12 +56,13 @@ def listing(filters: Filters) -> Listing:
 def _with_measure(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The edges with the measure's columns (board/measures.py), as the CSV holds them."""
     measure, _ = measures.in_view(filters.measure, timeline=False)
-    return measures.with_measure(frame, measure, measures.describe(measure, filters.window))
+    description = measures.describe(measure, filters.window, unit=filters.unit)
+    return measures.in_unit(measures.with_measure(frame, measure, description), filters.unit)
 
 
 def _how_many(frame: pd.DataFrame, filters: Filters) -> str:
     matching = int(frame["matching_pairs"].iloc[0])
-    minimum = f"with at least {filters.min_articles} article(s)"
+    minimum = f"with at least {filters.min_articles} {filters.unit}(s)"
     if len(frame) >= matching:
         return f"All {matching:,} pairs {minimum}"
     return (

@@ -18,6 +18,8 @@ COMPACT = 64
 
 COLUMNS = {
     "pair_name": st.column_config.TextColumn("Pair", pinned=True),
+    # the story unit's count, with the articles beside it (refs #16)
+    "stories": st.column_config.NumberColumn("Stories", format="%d", width=COMPACT),
     "articles": st.column_config.NumberColumn("Articles", format="%d", width=COMPACT),
     "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f", width=COMPACT),
     "share_either_pct": st.column_config.NumberColumn(
@@ -27,7 +29,7 @@ COLUMNS = {
         help="The pair's articles per 100 articles naming either of its countries",
     ),
     "change": st.column_config.NumberColumn(
-        "Change", format="%+d", width=COMPACT, help="Articles minus the previous period's"
+        "Change", format="%+d", width=COMPACT, help="The count minus the previous period's"
     ),
     "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%", width=COMPACT),
     "is_spike": st.column_config.CheckboxColumn("Spike", width=COMPACT),
@@ -42,6 +44,9 @@ COLUMNS = {
     ),
     "previous_articles": st.column_config.NumberColumn(
         "Previous", format="%d", width=COMPACT, help="Articles in the previous period"
+    ),
+    "previous_stories": st.column_config.NumberColumn(
+        "Previous", format="%d", width=COMPACT, help="Stories in the previous period"
     ),
 }
 """Shown in this order: what moved first, then the previous period. The ISO-3 codes, the
@@ -87,7 +92,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     measure, notice = measures.in_view(filters.measure, timeline=False)
     if notice:
         st.caption(notice)
-    label = measures.describe(measure, filters.window)
+    label = measures.describe(measure, filters.window, unit=filters.unit)
     chart_download.chart(
         charts.top_pairs_bar(flagged, measure, label),
         "top_pairs",
@@ -118,7 +123,17 @@ def _csv_rows(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def _totals(row: pd.Series, filters: Filters) -> None:
     columns = st.columns(5)
-    columns[0].metric("Articles", f"{int(row['articles']):,}", help=_articles_help(row, filters))
+    if filters.unit == "story":
+        columns[0].metric(
+            "Stories",
+            f"{int(row['stories']):,}",
+            help=f"Distinct stories of {int(row['articles']):,} articles (copies counted "
+            f"once). {_articles_help(row, filters)}",
+        )
+    else:
+        columns[0].metric(
+            "Articles", f"{int(row['articles']):,}", help=_articles_help(row, filters)
+        )
     columns[1].metric("Countries", f"{int(row['countries']):,}")
     columns[2].metric("Pairs", f"{int(row['pairs']):,}", help="With at least the minimum")
     columns[3].metric("Days", _days(row), help="From the first to the last day with articles")
@@ -135,7 +150,8 @@ def _totals(row: pd.Series, filters: Filters) -> None:
 
 def _how_many(frame: pd.DataFrame, pairs: int, filters: Filters) -> str:
     """'The 25 busiest of 993 pairs ...': the table stops at TOP_PAIRS rows, the CSV does not."""
-    base = "articles with text" if filters.window == "sentence" else "articles"
+    counted = "stories" if filters.unit == "story" else "articles"
+    base = f"{counted} with text" if filters.window == "sentence" else counted
     # the share of either ranks small pairs of quiet countries high: the order says so
     top = "highest shares of either" if filters.measure == "share_either" else "busiest"
     shown = (
@@ -149,7 +165,7 @@ def _how_many(frame: pd.DataFrame, pairs: int, filters: Filters) -> str:
         else ""
     )
     return (
-        f"{shown} with at least {filters.min_articles} article(s); Share ‰ is of the "
+        f"{shown} with at least {filters.min_articles} {filters.unit}(s); Share ‰ is of the "
         f"{int(frame['total_articles'].iloc[0]):,} {base} in the period{either}."
     )
 
@@ -176,10 +192,11 @@ def _table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.window != "sentence":
         shown = shown.drop(columns=["not_measured_articles"])
     measure, _ = measures.in_view(filters.measure, timeline=False)
-    shown = measures.with_measure(shown, measure, measures.describe(measure, filters.window))
+    description = measures.describe(measure, filters.window, unit=filters.unit)
+    shown = measures.with_measure(shown, measure, description)
     if measure != "share_either":
         shown = shown.drop(columns=["either_articles", "share_either_pct"])
-    return shown
+    return measures.in_unit(shown, filters.unit)
 
 
 def _open_pair(shown: pd.DataFrame) -> None:

@@ -36,9 +36,10 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     rules = spikes.spike_settings(spikes.cached(database), filters)
     _summary(summary.frame.iloc[0], frame, filters, rules)
     names = measures.pair_names((options.name(filters.pair[0]), options.name(filters.pair[1])))
-    label = measures.describe(filters.measure, filters.window, names, filters.bucket)
-    per = measures.divided_by(filters.measure, filters.window, names, filters.bucket)
-    volume_title = f"{title}: articles per {filters.bucket}" + (f", {per}" if per else "")
+    label = measures.describe(filters.measure, filters.window, names, filters.bucket, filters.unit)
+    per = measures.divided_by(filters.measure, filters.window, names, filters.bucket, filters.unit)
+    counted = "stories" if filters.unit == "story" else "articles"
+    volume_title = f"{title}: {counted} per {filters.bucket}" + (f", {per}" if per else "")
     shown_with = {"database": database, "filters": filters, "options": options}
     chart_download.chart(
         charts.pair_volume(
@@ -62,7 +63,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         f"{title}: tone and conflict vocabulary per {filters.bucket}",
         **shown_with,
     )
-    shown = measures.with_measure(frame, filters.measure, label)
+    shown = measures.in_unit(measures.with_measure(frame, filters.measure, label), filters.unit)
     panel.download_and_sql("pair", "timeline", shown, filters, timeline, summary)
     if len(drawn) > 1:
         pair_compare.render(
@@ -99,17 +100,20 @@ def _summary(
 ) -> None:
     """The headline figures: summed over the whole period in SQL (pair_summary), so they do
     not change with the bucket and equal the overview's (refs #11); spikes are per bucket."""
-    columns = st.columns(4)
-    columns[0].metric("Articles", f"{int(summary['articles']):,}")
-    columns[1].metric("Spikes", f"{int(frame['is_spike'].sum())}")
+    columns = st.columns(5 if filters.unit == "story" else 4)
+    if filters.unit == "story":
+        _story_metrics(summary, columns.pop(0), columns.pop(0))
+    else:
+        columns.pop(0).metric("Articles", f"{int(summary['articles']):,}")
+    columns[0].metric("Spikes", f"{int(frame['is_spike'].sum())}")
     tone = summary["mean_tone"]
-    columns[2].metric(
+    columns[1].metric(
         "Mean tone",
         DASH if pd.isna(tone) else two_decimals(tone),
         help="Mean tone of the pair's sentences, over every article of the period that has one",
     )
     conflict = summary["conflict_share"]
-    columns[3].metric(
+    columns[2].metric(
         "Conflict sentences",
         DASH if pd.isna(conflict) else f"{conflict:.0%}",
         help="Share of the pair's sentences that use the conflict vocabulary, over every "
@@ -127,6 +131,22 @@ def _summary(
     )
     for why in frame.loc[frame["is_spike"], ["bucket", "spike_why"]].itertuples(index=False):
         st.caption(f"Spike {why.bucket:%Y-%m-%d}: {why.spike_why}.")
+
+
+def _story_metrics(summary: pd.Series, stories: object, sources: object) -> None:
+    """The pair's stories, and how widely each was carried (refs #16)."""
+    stories.metric(
+        "Stories",
+        f"{int(summary['articles']):,}",
+        help=f"Distinct stories of {int(summary['article_count']):,} articles: the copies of "
+        "one report (wire copies, rewrites, translations) count once",
+    )
+    per_story = summary["sources_per_story"]
+    sources.metric(
+        "Sources per story",
+        DASH if pd.isna(per_story) else two_decimals(per_story),
+        help="Distinct outlets that carried a story of the pair, on average",
+    )
 
 
 def spike_rule(bucket: str, s: SpikeSettings) -> str:

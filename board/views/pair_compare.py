@@ -21,12 +21,17 @@ def render(
     """The compared series' chart and CSV; `timelines` pairs each series with its rows of
     `result` (pair_timeline, one query for them all)."""
     st.subheader("Compared")
-    per = measures.divided_by(filters.measure, filters.window, bucket=filters.bucket)
-    label = measures.describe(filters.measure, filters.window, bucket=filters.bucket)
+    per = measures.divided_by(
+        filters.measure, filters.window, bucket=filters.bucket, unit=filters.unit
+    )
+    label = measures.describe(
+        filters.measure, filters.window, bucket=filters.bucket, unit=filters.unit
+    )
     table = compare.table(timelines, filters.measure, label)
     relative = compare.relative(filters)
     st.caption(
-        f"Articles naming both countries of each pair per {filters.bucket}"
+        f"{measures.numerator(filters.window, filters.unit)} countries of each pair per "
+        f"{filters.bucket}"
         + (f", {per}" if per else "")
         + (
             "; each period on days since its own start."

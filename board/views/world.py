@@ -31,6 +31,9 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             "sidebar to map its partners instead."
         )
     st.caption(caption)
+    if filters.unit == "story":
+        # a country's stories are not kept (only pairs'): the map says what it counts
+        st.caption("The map counts articles: stories are counted for pairs only.")
     measure, notice = measures.in_view(filters.measure, timeline=False, pairs=focus is not None)
     if notice:
         st.caption(notice)

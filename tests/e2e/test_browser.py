@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -22,7 +23,7 @@ import queries
 from board import requests
 from board.state import Filters
 from tests.e2e.browser import settle
-from tests.tiny_db import ANY_FILTERS, build_tiny_db
+from tests.tiny_db import ANY_FILTERS, build_story_db, build_tiny_db
 
 pytestmark = pytest.mark.browser
 
@@ -198,6 +199,18 @@ def test_at_1280_by_800_every_top_pairs_column_is_on_screen(page, server):
         assert scroll <= visible, (window, scroll, visible)
 
 
+@contextmanager
+def published_over(served_db: Path, replacement: Path) -> Iterator[Path]:
+    """`replacement` published over the served database, the original put back after."""
+    original = served_db.with_name("before-replacement.duckdb")
+    shutil.copyfile(served_db, original)
+    os.replace(replacement, served_db)
+    try:
+        yield served_db
+    finally:
+        os.replace(original, served_db)
+
+
 @pytest.fixture
 def published_synthetic(served_db: Path, tmp_path: Path) -> Iterator[Path]:
     """Two years of synthetic articles (spikes among steady pairs) published over the
@@ -208,13 +221,26 @@ def published_synthetic(served_db: Path, tmp_path: Path) -> Iterator[Path]:
     with duckdb.connect(str(synthetic)) as con:
         generate(con, 2_000, seed=7)
         con.execute("checkpoint")
-    original = served_db.with_name("before-synthetic.duckdb")
-    shutil.copyfile(served_db, original)
-    os.replace(synthetic, served_db)
-    try:
-        yield served_db
-    finally:
-        os.replace(original, served_db)
+    with published_over(served_db, synthetic) as published:
+        yield published
+
+
+def test_the_articles_view_folds_a_storys_copies(page, server, served_db, tmp_path):
+    # the tiny database with a wire copy (tests/tiny_db.py): a1's story holds a9 (ANTARA,
+    # the same day) and a2 (the next day), folded under a1 in the story unit (refs #16)
+    with published_over(served_db, build_story_db(tmp_path / "stories.duckdb")):
+        open_view(page, server, "view=articles&pair=PRK-RUS&start=2024-01-01&end=2024-12-31")
+        assert_no_exception(page)
+        assert "Stories 1–4 of 4" in page.get_by_text("Stories 1–").inner_text()
+        folded = page.get_by_text("+2 copies: antara, wire-a")
+        folded.click()
+        copies = page.locator('[data-testid="stExpander"]').filter(has=folded)
+        links = copies.get_by_role("link", name="open")
+        links.first.wait_for()
+        assert [link.get_attribute("href") for link in links.all()] == [
+            "https://antara.example.id/a9",
+            "https://news.example.org/a2",
+        ]
 
 
 def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synthetic):
@@ -223,7 +249,8 @@ def test_the_top_pairs_bars_are_drawn_in_rank_order(page, server, published_synt
     # has 5 articles a day from 2 sources), so the mixed colours are tests/test_charts.py's
     # test_top_pairs_bars_keep_the_rank_order_when_spikes_and_steady_pairs_mix, and this one
     # checks that the browser draws the bars in the query's rank order
-    query = "view=overview&start=2024-01-01&end=2024-03-31"
+    # the synthetic articles hold wire copies: the bars are ranked by articles here
+    query = "view=overview&start=2024-01-01&end=2024-03-31&unit=article"
     open_view(page, server, query)
     assert_no_exception(page)
     chart = page.locator(".js-plotly-plot").first
@@ -261,8 +288,9 @@ def test_back_after_opening_a_pair_from_the_overview_returns_to_the_overview(pag
             "view=overview",
             "select count(*) from (select distinct country_a, country_b from pair_daily)",
         ),
-        # the articles view shows a page of 50, the CSV every article
-        ("view=articles&scope=all", "select count(*) from articles"),
+        # the articles view shows a page of 50, the CSV every article, or every story
+        ("view=articles&scope=all&unit=article", "select count(*) from articles"),
+        ("view=articles&scope=all&unit=story", "select count(distinct story_id) from articles"),
         # the network draws the 150 busiest edges, the CSV every pair
         (
             "view=network",

@@ -338,6 +338,7 @@ def test_a_mixed_databases_pair_tone_is_the_mean_of_encoder_tones_only(tmp_path)
             source=None,
             origin=None,
             window="article",
+            unit="article",
         )
     # China and Russia share no sentence in the text article, so its pair tone is its
     # article tone (title and two lead sentences); the GKG row's is its title's, not V2Tone

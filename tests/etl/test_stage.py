@@ -31,7 +31,14 @@ from tests.published import fetch
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 # the merged aggregates and the article indexes a load inserts into: all a rebuild makes
-AGGREGATES = (*stage.AGGREGATES, "pair_articles", "country_articles")
+AGGREGATES = (
+    *stage.AGGREGATES,
+    "pair_articles",
+    "country_articles",
+    # the story days a stage rebuilds for the stories it touches (refs #16)
+    "story_days",
+    "pair_story_days",
+)
 COUNTRIES = ["Russia", "China", "Iran", "Japan", "France", "Indonesia", "Brazil"]
 
 

@@ -1,0 +1,304 @@
+"""The story unit (issue #16): `unit=story` counts distinct stories in every count and share.
+
+Counts are asserted by hand on the tiny database with a wire copy (tests/tiny_db.py,
+`build_story_db`: PRK-RUS is 6 articles in 4 stories, the year 9 articles in 7 stories), and
+against distinct counts over the base tables for filters that cut stories in two.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import queries
+from board import requests, state
+from board.page import build_options
+from tests.test_dashboard import DASHBOARD, TIMEOUT, main_module_restored, shown_text  # noqa: F401
+from tests.tiny_db import ANY_FILTERS, build_story_db, build_tiny_db
+
+PAIR = ("PRK", "RUS")
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_story_db(tmp_path_factory.mktemp("stories") / "stories.duckdb")
+
+
+@pytest.fixture
+def story_con(story_db: Path):
+    con = duckdb.connect(str(story_db), read_only=True)
+    yield con
+    con.close()
+
+
+def filters(**changed) -> state.Filters:
+    return state.Filters(**{**ANY_FILTERS, "unit": "story", **changed})
+
+
+def run(con: duckdb.DuckDBPyConnection, request: requests.Request) -> pd.DataFrame:
+    name, params = request
+    return queries.run(name, con, **params)
+
+
+def pair_row(frame: pd.DataFrame, pair: tuple[str, str] = PAIR) -> pd.Series:
+    return frame.set_index(["country_a", "country_b"]).loc[pair]
+
+
+def test_top_pairs_count_a_wire_copy_and_its_next_day_once(story_con):
+    top = run(story_con, requests.overview_top_pairs(filters()))
+    prk_rus = pair_row(top)
+    # a1, a2 and a9 are one story; a3, a4, a8 three more
+    assert (prk_rus["articles"], prk_rus["article_count"]) == (4, 6)
+    assert prk_rus["total_articles"] == 7
+    assert prk_rus["share_per_mille"] == pytest.approx(1000 * 4 / 7)
+    # the article unit reads no story table: no article_count beside the articles
+    articles = pair_row(run(story_con, requests.overview_top_pairs(filters(unit="article"))))
+    assert (articles["articles"], articles["total_articles"]) == (6, 9)
+    assert pd.isna(articles["article_count"])
+
+
+def test_the_sentence_window_counts_stories_naming_both_in_one_sentence(story_con):
+    prk_rus = pair_row(run(story_con, requests.overview_top_pairs(filters(window="sentence"))))
+    # a1's story and a8; out of the 6 stories with text (a4 is a GDELT row)
+    assert (prk_rus["articles"], prk_rus["total_articles"]) == (2, 6)
+
+
+def test_a_period_starting_inside_a_story_counts_it_once_and_in_the_previous_period(story_con):
+    chosen = filters(start=date(2024, 1, 11), end=date(2024, 6, 30))
+    prk_rus = pair_row(run(story_con, requests.overview_top_pairs(chosen)))
+    # a2 (Jan 11) carries a1's story into the period; Jan 10 (a1, a9) is the previous one
+    assert (prk_rus["articles"], prk_rus["previous_articles"]) == (4, 1)
+    assert (prk_rus["total_articles"], prk_rus["previous_total_articles"]) == (7, 1)
+
+
+STORY_CUTS = [
+    {},
+    {"start": date(2024, 1, 11)},
+    {"end": date(2024, 1, 10)},
+    {"start": date(2024, 2, 6), "end": date(2024, 3, 3)},
+    {"window": "sentence"},
+    {"lang": "en"},
+    {"source": "antara"},
+    {"origin": "gdelt"},
+    {"lang": "id", "window": "sentence"},
+]
+"""Filters that cut the stories differently: periods starting and ending inside a1's story,
+a language or source that keeps part of it (counted over the articles), an origin."""
+
+
+def distinct_stories(con: duckdb.DuckDBPyConnection, chosen: state.Filters) -> dict:
+    """Each pair's distinct stories and the period's, straight from the articles."""
+    where = (
+        "a.published_date between $start and $end "
+        "and ($lang is null or a.lang = $lang) and ($source is null or a.source = $source) "
+        "and ($origin is null or (a.origin = 'gkg') = ($origin = 'gdelt'))"
+    )
+    params = {
+        "start": chosen.start,
+        "end": chosen.end,
+        "lang": chosen.lang,
+        "source": chosen.source,
+        "origin": None if chosen.origin == "all" else chosen.origin,
+    }
+    in_window = "p.sentence_count > 0" if chosen.window == "sentence" else "true"
+    with_text = "a.sentence_count is not null" if chosen.window == "sentence" else "true"
+    pairs = con.execute(
+        f"select p.country_a, p.country_b, count(distinct a.story_id) from article_pairs p "
+        f"join articles a using (article_id) where {where} and {in_window} group by all",
+        params,
+    ).fetchall()
+    [(total,)] = con.execute(
+        f"select count(distinct a.story_id) from articles a where {where} and {with_text}",
+        params,
+    ).fetchall()
+    return {"pairs": {(a, b): n for a, b, n in pairs}, "total": total}
+
+
+@pytest.mark.parametrize("changed", STORY_CUTS)
+def test_story_counts_equal_distinct_stories_of_the_articles(story_con, changed):
+    chosen = filters(**changed)
+    expected = distinct_stories(story_con, chosen)
+    top = run(story_con, requests.overview_top_pairs(chosen, row_limit=None))
+    shown = {(row.country_a, row.country_b): row.articles for row in top.itertuples()}
+    assert shown == expected["pairs"]
+    if not top.empty:
+        assert top["total_articles"].iloc[0] == expected["total"]
+    totals = run(story_con, requests.overview_totals(chosen)).iloc[0]
+    assert totals["pairs"] == len(expected["pairs"])
+    summary = run(story_con, requests.pair_summary(chosen, PAIR)).iloc[0]
+    assert summary["articles"] == expected["pairs"].get(PAIR, 0)
+    edges = run(story_con, requests.network_edges(chosen, row_limit=None))
+    assert {(r.country_a, r.country_b): r.articles for r in edges.itertuples()} == expected["pairs"]
+    matrix = run(story_con, requests.pair_matrix(chosen))
+    cells = {(r.country_a, r.country_b): r.articles for r in matrix.itertuples() if r.articles}
+    # the matrix's axis holds every country of the tiny database
+    assert cells == expected["pairs"]
+    assert (matrix["total_articles"] == expected["total"]).all()
+    timeline = run(story_con, requests.pair_timeline(replace(chosen, bucket="month"), PAIR))
+    # a1's story runs in January only: the months' stories add up to the period's
+    assert timeline["articles"].fillna(0).sum() == expected["pairs"].get(PAIR, 0)
+
+
+def test_the_overview_totals_count_the_stories_of_the_articles(story_con):
+    totals = run(story_con, requests.overview_totals(filters())).iloc[0]
+    assert (totals["stories"], totals["articles"]) == (7, 9)
+    chosen = run(story_con, requests.overview_totals(filters(countries=("RUS",)))).iloc[0]
+    # a1, a2, a3, a4, a8, a9 name Russia: 4 stories
+    assert (chosen["stories"], chosen["articles"]) == (4, 6)
+
+
+def test_the_pair_summary_has_stories_articles_and_sources_per_story(story_con):
+    summary = run(story_con, requests.pair_summary(filters(), PAIR)).iloc[0]
+    assert (summary["articles"], summary["article_count"]) == (4, 6)
+    # a1's story was carried by wire-a and antara, the other three by one source each
+    assert summary["sources_per_story"] == pytest.approx(5 / 4)
+
+
+def test_a_daily_timeline_counts_a_story_on_each_day_it_runs(story_con):
+    chosen = filters(start=date(2024, 1, 9), end=date(2024, 1, 12), bucket="day")
+    timeline = run(story_con, requests.pair_timeline(chosen, PAIR)).set_index("bucket")
+    days = [pd.Timestamp(day) for day in ("2024-01-09", "2024-01-10", "2024-01-11")]
+    assert list(timeline.loc[days, "articles"]) == [0, 1, 1]
+    assert list(timeline.loc[days, "article_count"]) == [0, 2, 1]
+    assert list(timeline.loc[days, "total_articles"]) == [0, 1, 1]
+
+
+def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
+    listing = run(story_con, requests.articles_list(filters()))
+    assert list(listing["article_id"]) == ["a8", "a4", "a3", "a1"]
+    assert (listing["total_rows"] == 4).all()
+    first = listing.set_index("article_id").loc["a1"]
+    assert first["copies"] == 2
+    assert list(first["copy_sources"]) == ["antara", "wire-a"]
+    assert list(first["copy_urls"]) == [
+        "https://antara.example.id/a9",
+        "https://news.example.org/a2",
+    ]
+    everything = run(story_con, requests.articles_list(filters(scope="all"), row_limit=None))
+    assert len(everything) == 7
+
+
+def test_the_default_unit_is_stories_once_a_story_holds_copies(story_con, tmp_path):
+    def default_unit(con: duckdb.DuckDBPyConnection) -> str:
+        options = build_options(
+            queries.run("filter_options", con),
+            queries.run("dashboard_status", con),
+            queries.run("busiest_pair", con),
+        )
+        return state.from_query({}, options)[0].unit
+
+    assert default_unit(story_con) == "story"
+    single = duckdb.connect(str(build_tiny_db(tmp_path / "tiny.duckdb")), read_only=True)
+    try:
+        assert default_unit(single) == "article"
+    finally:
+        single.close()
+
+
+def test_the_unit_round_trips_through_the_url_and_refuses_the_share_of_either():
+    options = state.Options(
+        None, None, {"PRK": "North Korea (PRK)"}, (), (), None, has_stories=True
+    )
+    chosen, notices = state.from_query({"unit": "article"}, options)
+    assert (chosen.unit, notices) == ("article", [])
+    assert state.to_query(chosen)["unit"] == "article"
+    assert state.from_query(state.to_query(chosen), options) == (chosen, [])
+    either, notices = state.from_query({"measure": "share_either"}, options)
+    assert either.unit == "article"
+    assert notices == ["The share of either is counted in articles: showing articles."]
+
+
+def open_stories(story_db: Path, monkeypatch: pytest.MonkeyPatch, **query: str) -> AppTest:
+    monkeypatch.setenv("TENSION_DB", str(story_db))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    return at.run()
+
+
+def test_the_overview_shows_stories_and_articles_side_by_side(story_db, monkeypatch):
+    at = open_stories(story_db, monkeypatch)
+    assert not at.exception
+    assert at.metric[0].label == "Stories"
+    assert at.metric[0].value == "7"
+    table = at.dataframe[0].value.set_index("pair_name")
+    assert table.loc["North Korea – Russia", ["stories", "articles"]].tolist() == [4, 6]
+    articles = open_stories(story_db, monkeypatch, unit="article")
+    assert (articles.metric[0].label, articles.metric[0].value) == ("Articles", "9")
+    assert "stories" not in articles.dataframe[0].value
+
+
+def test_the_pair_view_shows_stories_and_sources_per_story(story_db, monkeypatch):
+    at = open_stories(story_db, monkeypatch, view="pair", pair="PRK-RUS")
+    assert not at.exception
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert (metrics["Stories"], metrics["Sources per story"]) == ("4", "1.25")
+
+
+def test_the_articles_view_folds_the_copies_of_a_story(story_db, monkeypatch):
+    at = open_stories(story_db, monkeypatch, view="articles", pair="PRK-RUS")
+    assert not at.exception
+    assert "Stories 1–4 of 4 naming North Korea – Russia" in shown_text(at)
+    # labels are escaped markdown (source names are untrusted text): read them as rendered
+    folded = [e.label.replace("\\", "") for e in at.expander if "copies" in e.label]
+    assert folded == ["+2 copies: antara, wire-a"]
+    # one evidence sentence per story: a1's first, not a2's or a9's (their copies)
+    text = shown_text(at)
+    assert "shipped shells to" in text
+    assert "thanked" not in text
+    assert "mengirim peluru" not in text
+
+
+def test_the_csvs_carry_stories_and_articles_side_by_side(story_db, monkeypatch):
+    from tests.test_dashboard_stream import download
+
+    monkeypatch.setenv("TENSION_DB", str(story_db))
+    status, _, chunks = download("top-pairs", "view=overview")
+    assert status == 200
+    rows = {
+        row["pair_name"]: row
+        for row in csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig")))
+    }
+    prk_rus = rows["North Korea – Russia"]
+    assert (prk_rus["stories"], prk_rus["articles"], prk_rus["total_stories"]) == ("4", "6", "7")
+    assert prk_rus["measure"] == "Stories naming both"
+    _, _, chunks = download("top-pairs", "view=overview&unit=article")
+    header = b"".join(chunks).decode("utf-8-sig").splitlines()[0].split(",")
+    assert "stories" not in header
+    assert {"articles", "total_articles"} <= set(header)
+
+
+def test_the_spike_detector_counts_stories_in_the_story_unit(story_con):
+    chosen = filters(start=date(2024, 1, 11), end=date(2024, 3, 31))
+    counts = run(story_con, requests.pair_bucket_counts(chosen, ["PRK-RUS"], "week"))
+    weeks = {pd.Timestamp(row.day): row.articles for row in counts.itertuples()}
+    # a1's story (a1 and a9 on Jan 10, a2 on Jan 11) is one story in its week
+    assert weeks[pd.Timestamp("2024-01-08")] == 1
+    assert weeks[pd.Timestamp("2024-02-05")] == 2
+    articles = run(
+        story_con, requests.pair_bucket_counts(replace(chosen, unit="article"), ["PRK-RUS"], "week")
+    )
+    assert articles.set_index("day")["articles"].loc[pd.Timestamp("2024-01-08")] == 3
+
+
+@pytest.mark.parametrize("view", ["overview", "pair", "matrix", "network", "map", "articles"])
+def test_every_view_opens_in_the_story_unit(story_db, monkeypatch, view):
+    at = open_stories(story_db, monkeypatch, view=view, pair="PRK-RUS", cell="count")
+    assert not at.exception
+    assert at.query_params["unit"] == "story"
+
+
+def test_the_network_and_matrix_say_they_count_stories(story_db, monkeypatch):
+    network = open_stories(story_db, monkeypatch, view="network")
+    assert "edge width the pair's stories naming both" in shown_text(network)
+    matrix = open_stories(story_db, monkeypatch, view="matrix")
+    assert "Cells: stories naming both." in shown_text(matrix)
+    lift = open_stories(story_db, monkeypatch, view="matrix", cell="lift")
+    assert "Lift is counted in articles" in shown_text(lift)
