@@ -156,8 +156,13 @@ total_story_buckets as (
     group by all
 ),
 
--- every row of each series by bucket: the day rows and the story unit's bucket counts
+-- every row of each series by bucket: each bucket, the day rows and the story unit's counts
 bucket_rows as (
+    select
+        series_no,
+        bucket
+    from buckets
+    union all by name
     select
         series_no,
         bucket_start(day, $bucket) as bucket,
@@ -177,13 +182,15 @@ bucket_rows as (
     from total_story_buckets
 ),
 
--- each series' sums per bucket (null where it has no row): counts as whole numbers, tone and
--- conflict sums as they are
+-- each series' sums per bucket: counts as whole numbers (0 where none), tone and conflict
+-- sums as they are (null where none)
 bucket_sums as (
     select
         series_no,
         bucket,
-        sum(columns(lambda c: c not in ('series_no', 'bucket') and c not like '%_sum'))::bigint,
+        coalesce(
+            sum(columns(lambda c: c not in ('series_no', 'bucket') and c not like '%_sum')), 0
+        )::bigint,
         sum(columns('_sum$'))
     from bucket_rows
     group by all
@@ -191,66 +198,36 @@ bucket_sums as (
 
 measured as (
     select
-        buckets.series_no,
-        buckets.bucket,
-        buckets.bucket < series.period_start
-        or bucket_end(buckets.bucket, $bucket) > series.period_end as is_partial,
+        sums.series_no,
+        sums.bucket,
+        sums.bucket < series.period_start
+        or bucket_end(sums.bucket, $bucket) > series.period_end as is_partial,
         by_window(
             $window,
             -- a bucket without any text is not measured (null), not zero
             case
-                when coalesce(sums.all_text_articles, 0) > 0
-                    then
-                        by_unit(
-                            $unit,
-                            coalesce(sums.stories, 0),
-                            coalesce(sums.sentence_articles, 0)
-                        )
+                when sums.all_text_articles > 0
+                    then by_unit($unit, sums.stories, sums.sentence_articles)
             end,
-            by_unit($unit, coalesce(sums.stories, 0), coalesce(sums.articles, 0))
+            by_unit($unit, sums.stories, sums.articles)
         ) as articles,
+        by_unit($unit, by_window($window, sums.sentence_articles, sums.articles), null)
+            as article_count,
         by_unit(
-            $unit,
-            by_window(
-                $window,
-                coalesce(sums.sentence_articles, 0),
-                coalesce(sums.articles, 0)
-            ),
-            null
-        ) as article_count,
-        by_unit(
-            $unit,
-            coalesce(sums.total_stories, 0),
-            by_window(
-                $window,
-                coalesce(sums.all_text_articles, 0),
-                coalesce(sums.all_articles, 0)
-            )
+            $unit, sums.total_stories, by_window($window, sums.all_text_articles, sums.all_articles)
         ) as total_articles,
-        by_window(
-            $window,
-            coalesce(sums.articles, 0) - coalesce(sums.text_articles, 0),
-            0
-        ) as not_measured_articles,
+        by_window($window, sums.articles - sums.text_articles, 0) as not_measured_articles,
         by_unit(
             $unit,
             null,
             either_articles(
-                coalesce(sums.volumes, 0),
-                0,
-                by_window(
-                    $window,
-                    coalesce(sums.text_articles, 0),
-                    coalesce(sums.articles, 0)
-                )
+                sums.volumes, 0, by_window($window, sums.text_articles, sums.articles)
             )
         ) as either_articles,
         sums.tone_sum / nullif(sums.tone_n, 0) as mean_tone,
         sums.conflict_sum / nullif(sums.conflict_n, 0) as conflict_share
-    from buckets
-    inner join series on buckets.series_no = series.series_no
-    left join bucket_sums as sums
-        on buckets.series_no = sums.series_no and buckets.bucket = sums.bucket
+    from bucket_sums as sums
+    inner join series on sums.series_no = series.series_no
 ),
 
 -- the first $index_buckets complete buckets of each series: its index's baseline
