@@ -164,8 +164,7 @@ story_rows as (
     select
         story_firsts.*,
         stories_page.copies,
-        page_copies.copy_sources,
-        page_copies.copy_urls
+        page_copies.* exclude (story_id)
     from story_firsts
     inner join stories_page on story_firsts.article_id = stories_page.article_id
     left join page_copies on stories_page.story_id = page_copies.story_id
