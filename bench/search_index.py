@@ -2,11 +2,12 @@
 
     python bench/search_index.py --db /tmp/syn1m.duckdb      # a copy is indexed, not the file
 
-Rebuilds `search_docs` and `search_postings` on a copy of the database with the statements
+Rebuilds the index tables (`search_docs`, `search_postings`, `search_doc_mentions`,
+`search_doc_pairs`) on a copy of the database with the statements
 of queries/refresh_aggregates.sql (the ETL's full rebuild: `sample`, `attach`, migrations;
 a load's apply step runs the same macros over its new articles only). The speed is articles
 per CPU second (all of DuckDB's threads counted), i.e. per core; the goal is 5,000. The size
-is that of a DuckDB file holding only the two index tables, against the whole database's.
+is that of a DuckDB file holding only the index tables, against the whole database's.
 """
 
 from __future__ import annotations
@@ -26,16 +27,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import queries  # noqa: E402  (run as a script from anywhere)
 
 GOAL_PER_CORE = 5_000
-INDEX_STATEMENTS = (
-    "create or replace table search_docs",
-    "create or replace table search_postings",
-)
+INDEX_TABLES = ("search_docs", "search_postings", "search_doc_mentions", "search_doc_pairs")
+INDEX_STATEMENTS = tuple(f"create or replace table {table}" for table in INDEX_TABLES)
 
 
 def index_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The two statements of refresh_aggregates.sql that build the index, as they are there."""
+    """The statements of refresh_aggregates.sql that build the index, as they are there,
+    after its macros (so a database built by an older version is indexed as now)."""
     statements = con.extract_statements(queries.sql("refresh_aggregates"))
-    return [s.query for s in statements if any(start in s.query for start in INDEX_STATEMENTS)]
+    macros = [s.query for s in statements if "create or replace macro search_" in s.query]
+    tables = [s.query for s in statements if any(start in s.query for start in INDEX_STATEMENTS)]
+    return macros + tables
 
 
 def main() -> None:
@@ -60,8 +62,8 @@ def main() -> None:
         ).fetchone()
         index_file = Path(scratch) / "index.duckdb"
         con.execute(f"attach '{index_file}' as index_only")
-        con.execute("create table index_only.search_docs as from search_docs")
-        con.execute("create table index_only.search_postings as from search_postings")
+        for table in INDEX_TABLES:
+            con.execute(f"create table index_only.{table} as from {table}")
         con.execute("detach index_only")
         con.close()
         database_mb = args.db.stat().st_size / 1e6

@@ -12,7 +12,8 @@ the boolean operators are numpy set operations, a NOT kept as a complement until
 positive takes it away, so `troops -Ukraine` never materialises "every article". A phrase
 is the intersection of its words, then checked against the candidates' text. The matches
 are registered on the cursor as `search_hits` and queries/search_scope.sql stands filtered
-tables in for the published ones: that is the one place a view query learns of a search.
+tables in for the published ones, built from the index's rows of the matches by doc_no:
+that is the one place a view query learns of a search.
 """
 
 from __future__ import annotations
@@ -307,10 +308,15 @@ def scope_sql() -> str:
     return "\n\n".join((queries.sql("search_scope"), *rollups))
 
 
-# the published rollups (every language and source together) a scope stands in for, each
-# built from the scope's daily rows of its kind
+# the published rollups (every language and source together) a scope stands in for, in the
+# order the ETL builds them (refresh_aggregates.sql): the daily rollup from the scope's daily
+# rows of its kind, the monthly and yearly ones from that daily rollup, which has fewer rows
 _ROLLUPS = tuple(
-    {"table": f"{kind}_{grain}_all", "rollup": f"{grain}_all_rows", "daily": f"{kind}_daily"}
+    {
+        "table": f"{kind}_{grain}_all",
+        "rollup": f"{grain}_all_rows",
+        "daily": f"{kind}_daily" if grain == "daily" else f"{kind}_daily_all",
+    }
     for kind in ("country", "pair")
     for grain in ("daily", "monthly", "yearly")
 )

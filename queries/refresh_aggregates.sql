@@ -293,13 +293,32 @@ regexp_extract_all(
 );
 
 -- one row per indexed article: new doc_no numbers after `first_doc_no` for the articles of
--- `articles_of`, in publication order
+-- `articles_of`, in publication order, with the columns the daily aggregates key and count
+-- by, so that a search's scope (queries/search_scope.sql) reads its matches' by doc_no
 create or replace macro search_docs_rows(articles_of, first_doc_no) as table
     select
+    -- ids
         (first_doc_no + row_number() over (order by published_at, article_id))::integer
             as doc_no,
-        article_id
+        article_id,
+        -- dimensions
+        published_date,
+        lang,
+        source,
+        origin,
+        -- measures
+        sentence_count
     from query_table(articles_of);
+
+-- one row per row of `rows_of` (mentions or article_pairs) of an article of `docs_of`: its
+-- columns with the article's doc_no for its article_id, sorted by doc_no (refs #18)
+create or replace macro search_doc_rows(docs_of, rows_of) as table
+    select
+        d.doc_no,
+        r.* exclude (article_id)
+    from query_table(docs_of) as d
+    inner join query_table(rows_of) as r on d.article_id = r.article_id
+    order by d.doc_no;
 
 -- one row per word x article of `docs_of`, sorted by word (see the table search_postings)
 create or replace macro search_postings_rows(docs_of, articles_of) as table
@@ -393,6 +412,15 @@ select * from search_docs_rows('articles', 0);
 -- word's rows without an index
 create or replace table search_postings as
 select * from search_postings_rows('search_docs', 'articles');
+
+-- the articles' mentions and pairs keyed by doc_no: a search's scope joins its matches'
+-- integers to these instead of the article_id strings of mentions and article_pairs, which
+-- at 1M articles cost it 0.3-0.5 s (refs #18, bench/query_latency.py --search)
+create or replace table search_doc_mentions as
+select * from search_doc_rows('search_docs', 'mentions');
+
+create or replace table search_doc_pairs as
+select * from search_doc_rows('search_docs', 'article_pairs');
 
 -- whether the rows of a rollup (every language and source together) serve the filters
 -- (null = all): never once a language or source is chosen, since a rollup has neither. A

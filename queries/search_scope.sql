@@ -3,28 +3,31 @@
 -- stand in for, which DuckDB looks up first, so every dashboard query counts the matching
 -- articles only, unchanged. The relation search_hits (doc_no) is registered by
 -- board/search.py before this runs; the published tables are read through the catalog
--- board/data.py attaches them as (tension). search_articles holds the matches' columns the
--- daily aggregates need (read once); the daily aggregates are rebuilt from it with the
--- ETL's own *_rows macros, and their rollups by search_scope_rollup.sql (tables: built once
--- per search, board/data.py
--- keeps the cursor, and a query then reads them at half the time of views); the
--- article-level tables are filtered views.
+-- board/data.py attaches them as (tension). The matches' articles, mentions and pairs are
+-- read from the search index by doc_no (search_docs, search_doc_mentions,
+-- search_doc_pairs: integers, where joining mentions and article_pairs by article_id cost
+-- 0.3-0.5 s at 1M articles); the daily aggregates are rebuilt from them with the ETL's own
+-- *_rows macros, and their rollups by search_scope_rollup.sql (tables: built once per
+-- search, board/data.py keeps the cursor, and a query then reads them at half the time of
+-- views); the article-level tables are filtered views.
 -- no parameters
 create or replace temp table search_articles as
+select * from tension.search_docs
+semi join search_hits on search_docs.doc_no = search_hits.doc_no;
+
+create or replace temp table search_mentions as
 select
-    article_id,
-    published_date,
-    lang,
-    source,
-    origin,
-    sentence_count
-from tension.articles
-where
-    article_id in (
-        select search_docs.article_id
-        from tension.search_docs
-        semi join search_hits on search_docs.doc_no = search_hits.doc_no
-    );
+    search_articles.article_id,
+    search_doc_mentions.* exclude (doc_no)
+from tension.search_doc_mentions
+inner join search_articles on search_doc_mentions.doc_no = search_articles.doc_no;
+
+create or replace temp table search_pairs as
+select
+    search_articles.article_id,
+    search_doc_pairs.* exclude (doc_no)
+from tension.search_doc_pairs
+inner join search_articles on search_doc_pairs.doc_no = search_articles.doc_no;
 
 create or replace temp view articles as
 select * from tension.articles
@@ -42,10 +45,10 @@ create or replace temp table daily_totals as
 select * from daily_totals_rows('search_articles', 1);
 
 create or replace temp table country_daily as
-select * from country_daily_rows('search_articles', 'tension.mentions', 1);
+select * from country_daily_rows('search_articles', 'search_mentions', 1);
 
 create or replace temp table pair_daily as
-select * from pair_daily_rows('search_articles', 'tension.article_pairs', 1);
+select * from pair_daily_rows('search_articles', 'search_pairs', 1);
 
 -- the story days of the matches, which only the story unit reads (refs #16): views, so that
 -- a search in the article unit does not pay for them

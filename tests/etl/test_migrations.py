@@ -153,18 +153,29 @@ def test_an_upgrade_migrates_the_published_file_once_and_drops_the_old_spare(tmp
     con.close()
 
 
-def test_a_version_4_database_gains_stories_one_per_article(tmp_path):
-    # schema.sql creates the tables a version lacks before the migrations run, so the
-    # stories table is declared once (refs #12) and migrate_to_5 only fills it
-    db = tmp_path / "tension.duckdb"
+def upgraded_from(version: int, folder: Path, *statements: str) -> Path:
+    """A database of the fixtures turned back into `version` by `statements`, then loaded
+    into again, which upgrades it."""
+    db = folder / "tension.duckdb"
     settings = Settings(db_path=db, workers=1, with_tone=False)
     load_inputs([FIXTURES / "articles.jsonl"], settings)
     con = duckdb.connect(str(db))
-    con.execute("drop table stories")
-    con.execute("alter table articles drop column story_id")
-    con.execute("update meta set value = '4' where key = 'schema_version'")
+    for statement in statements:
+        con.execute(statement)
+    con.execute(
+        "update meta set value = $version where key = 'schema_version'", {"version": str(version)}
+    )
     con.close()
     load_inputs([FIXTURES / "articles.jsonl"], settings)
+    return db
+
+
+def test_a_version_4_database_gains_stories_one_per_article(tmp_path):
+    # schema.sql creates the tables a version lacks before the migrations run, so the
+    # stories table is declared once (refs #12) and migrate_to_5 only fills it
+    db = upgraded_from(
+        4, tmp_path, "drop table stories", "alter table articles drop column story_id"
+    )
     con = duckdb.connect(str(db), read_only=True)
     stories = con.execute("select count(*), count(distinct story_id) from stories").fetchone()
     own = con.execute("select count(*) from articles where story_id = article_id").fetchone()[0]
@@ -198,3 +209,33 @@ def test_a_version_7_database_gains_each_pair_articles_story(tmp_path):
     assert version == str(queries.SCHEMA_VERSION)
     assert stories[copy] == first
     assert stories == {article: expected[article] for article in stories}
+
+
+def test_a_version_9_database_gains_the_search_index_by_doc_no(tmp_path):
+    # a search's scope reads its matches' dimensions, mentions and pairs from the index by
+    # doc_no (refs #18); an older index has none of them until the upgrade's rebuild
+    db = upgraded_from(
+        9,
+        tmp_path,
+        "drop table search_doc_mentions",
+        "drop table search_doc_pairs",
+        "create or replace table search_docs as select doc_no, article_id from search_docs",
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    by_doc = {
+        table: con.execute(
+            f"select d.article_id, t.* exclude (doc_no) from {table} as t "
+            "join search_docs as d using (doc_no) order by all"
+        ).fetchall()
+        for table in ("search_doc_mentions", "search_doc_pairs")
+    }
+    mentions = con.execute("select * from mentions order by all").fetchall()
+    pairs = con.execute("select * from article_pairs order by all").fetchall()
+    undated = con.execute(
+        "select count(*) from search_docs join articles using (article_id) "
+        "where search_docs.published_date is distinct from articles.published_date "
+        "or search_docs.lang is distinct from articles.lang"
+    ).fetchone()[0]
+    con.close()
+    assert by_doc == {"search_doc_mentions": mentions, "search_doc_pairs": pairs}
+    assert mentions and pairs and undated == 0

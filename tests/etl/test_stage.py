@@ -92,9 +92,19 @@ def aggregates(db: Path) -> dict[str, list[tuple]]:
             "select d.article_id, p.term from search_postings as p "
             "join search_docs as d using (doc_no) order by all"
         ).fetchall()
+        for table in ("search_docs", "search_doc_mentions", "search_doc_pairs"):
+            tables[table] = by_article(con, table)
         return tables
     finally:
         con.close()
+
+
+def by_article(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """A search index table's rows with the article_id for the doc_no (refs #18)."""
+    return con.execute(
+        f"select d.article_id, t.* exclude (doc_no) from {table} as t "
+        "join search_docs as d using (doc_no) order by all"
+    ).fetchall()
 
 
 def rebuilt(db: Path, folder: Path) -> dict[str, list[tuple]]:
