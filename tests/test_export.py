@@ -67,21 +67,20 @@ def test_csv_has_a_bom_for_excel_and_round_trips_accents():
 
 
 def test_file_name_carries_the_active_filters():
-    filters = Filters(
-        view="pair",
-        start=date(2024, 1, 1),
-        end=date(2024, 6, 30),
-        countries=("PRK", "RUS"),
-        pair=("PRK", "RUS"),
-        lang="id",
-        source="wire/b c",
-        window="sentence",
-        measure="share",
-        bucket="month",
-        min_articles=3,
-        cell="count",
-        scope="pair",
-    )
+    # the tiny database's filters (pair PRK-RUS, from 2024-01-01) with every filter changed
+    # that a file name spells
+    changed = {
+        "view": "pair",
+        "end": date(2024, 6, 30),
+        "countries": ("PRK", "RUS"),
+        "lang": "id",
+        "source": "wire/b c",
+        "window": "sentence",
+        "measure": "share",
+        "bucket": "month",
+        "min_articles": 3,
+    }
+    filters = Filters(**{**ANY_FILTERS, **changed})
     assert file_name("pair", filters, "timeline") == (
         "tension-pair-timeline-2024-01-01_2024-06-30-PRK_RUS-PRK-RUS-lang-id-source-wire_b_c-"
         "sentence-share-month-min3.csv"
