@@ -67,7 +67,7 @@ def filter_line(filters: Filters, options: Options) -> str:
         f"source {filters.source}" if filters.source else "",
         f"origin {filters.origin}" if filters.origin != "all" else "",
         f"co-occurrence in one {filters.window}",
-        measures.BY_NAME[filters.measure].label
+        measures.axis_label(filters.measure, filters.unit)
         + (f" per {filters.bucket}" if filters.view == "pair" else ""),
         f"at least {filters.min_articles} articles per pair" if filters.min_articles > 1 else "",
         f"search {filters.q}" if filters.q else "",

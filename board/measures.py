@@ -82,6 +82,13 @@ UNIT_COLUMNS = {
 the stories, `article_count` the articles beside them, and so on."""
 
 
+def axis_label(measure: str, unit: str = "article") -> str:
+    """A chart axis's short name of the measure: 'Stories' for a count in the story unit."""
+    if measure == "count" and unit == "story":
+        return "Stories"
+    return BY_NAME[measure].label
+
+
 def numerator(window: str, unit: str = "article") -> str:
     """'Articles naming both' (in one sentence, for the sentence window; stories for the
     story unit)."""

@@ -21,7 +21,13 @@ from streamlit.testing.v1 import AppTest
 import queries
 from board import requests, state
 from board.page import build_options
-from tests.test_dashboard import DASHBOARD, TIMEOUT, main_module_restored, shown_text  # noqa: F401
+from tests.test_dashboard import (  # noqa: F401
+    DASHBOARD,
+    TIMEOUT,
+    main_module_restored,
+    plotly_figures,
+    shown_text,
+)
 from tests.tiny_db import ANY_FILTERS, build_story_db, build_tiny_db
 
 PAIR = ("PRK", "RUS")
@@ -240,6 +246,16 @@ def test_the_pair_view_shows_stories_and_sources_per_story(story_db, monkeypatch
     assert not at.exception
     metrics = {metric.label: metric.value for metric in at.metric}
     assert (metrics["Stories"], metrics["Sources per story"]) == ("4", "1.25")
+
+
+def test_the_pair_chart_says_it_counts_stories_on_its_axis(story_db, monkeypatch):
+    # the title said "stories per month" while the axis still said "Articles"
+    at = open_stories(story_db, monkeypatch, view="pair", pair="PRK-RUS", bucket="month")
+    volume = plotly_figures(at)[0]
+    assert "stories per month" in volume["layout"]["title"]["text"]
+    assert volume["layout"]["yaxis"]["title"]["text"] == "Stories"
+    articles = open_stories(story_db, monkeypatch, view="pair", pair="PRK-RUS", unit="article")
+    assert plotly_figures(articles)[0]["layout"]["yaxis"]["title"]["text"] == "Articles"
 
 
 def test_the_articles_view_folds_the_copies_of_a_story(story_db, monkeypatch):

@@ -19,7 +19,9 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         key="cell",
         required=True,
         # the count cells show what the Measure chose (articles or share), and say so (refs #11)
-        format_func=lambda cell: LIFT_LABEL if cell == "lift" else measures.BY_NAME[measure].label,
+        format_func=lambda cell: (
+            LIFT_LABEL if cell == "lift" else measures.axis_label(measure, filters.unit)
+        ),
         help="Lift divides each pair's count by what each country's own volume would predict, "
         "so that the busiest countries do not fill the whole matrix.",
     )
@@ -47,7 +49,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         # a colour bar's title holds a word or two: the cells' full measure is said here
         st.caption(f"Cells: {label[0].lower()}{label[1:]}.")
     chart_download.chart(
-        charts.matrix_heatmap(matrix.frame, value, measure, measures.BY_NAME[measure].label),
+        charts.matrix_heatmap(matrix.frame, value, measure, measures.axis_label(measure, unit)),
         "matrix",
         f"Pairs among {axis}: " + (LIFT_LABEL.lower() if filters.cell == "lift" else label.lower()),
         database=database,

@@ -47,7 +47,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             filters.measure,
             volume_title,
             # the title says what divides what; a sentence on the side would be cut off
-            measures.BY_NAME[filters.measure].label,
+            measures.axis_label(filters.measure, filters.unit),
         ),
         "pair_volume",
         volume_title,
