@@ -248,14 +248,17 @@ def test_the_pair_view_shows_stories_and_sources_per_story(story_db, monkeypatch
     assert (metrics["Stories"], metrics["Sources per story"]) == ("4", "1.25")
 
 
-def test_the_pair_chart_says_it_counts_stories_on_its_axis(story_db, monkeypatch):
+def test_the_pair_chart_and_spike_rule_say_they_count_stories(story_db, monkeypatch):
     # the title said "stories per month" while the axis still said "Articles"
     at = open_stories(story_db, monkeypatch, view="pair", pair="PRK-RUS", bucket="month")
     volume = plotly_figures(at)[0]
     assert "stories per month" in volume["layout"]["title"]["text"]
     assert volume["layout"]["yaxis"]["title"]["text"] == "Stories"
+    # and the spike rule's minimum count is of stories
+    assert "with at least 5 stories, 2x the expected count" in shown_text(at)
     articles = open_stories(story_db, monkeypatch, view="pair", pair="PRK-RUS", unit="article")
     assert plotly_figures(articles)[0]["layout"]["yaxis"]["title"]["text"] == "Articles"
+    assert "with at least 5 articles, 2x the expected count" in shown_text(articles)
 
 
 def test_the_articles_view_folds_the_copies_of_a_story(story_db, monkeypatch):

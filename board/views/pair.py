@@ -127,7 +127,7 @@ def _summary(
         )
     st.caption(
         f"Rolling mean over {settings.ROLLING_BUCKETS[filters.bucket]} {filters.bucket}s. "
-        f"{spike_rule(filters.bucket, rules)}"
+        f"{spike_rule(filters.bucket, rules, filters.unit)}"
     )
     for why in frame.loc[frame["is_spike"], ["bucket", "spike_why"]].itertuples(index=False):
         st.caption(f"Spike {why.bucket:%Y-%m-%d}: {why.spike_why}.")
@@ -149,8 +149,12 @@ def _story_metrics(summary: pd.Series, stories: object, sources: object) -> None
     )
 
 
-def spike_rule(bucket: str, s: SpikeSettings) -> str:
-    """The detector's rule in a sentence (README "Spikes" has the method)."""
+UNIT_WORDS = {"article": "articles", "story": "stories"}
+
+
+def spike_rule(bucket: str, s: SpikeSettings, unit: str = "article") -> str:
+    """The detector's rule in a sentence (README "Spikes" has the method); its minimum count
+    is of what the view counts (articles or stories)."""
     baseline = {
         "day": f"the {s.baseline_days} days before, weekday by weekday",
         "week": f"the {s.baseline_weeks} weeks before",
@@ -158,9 +162,9 @@ def spike_rule(bucket: str, s: SpikeSettings) -> str:
     }[bucket]
     return (
         f"A spike is a {bucket} improbably high against {baseline} (Poisson p ≤ "
-        f"{s.max_p:g}), with at least {s.min_count} articles, {s.min_ratio:g}x the expected "
-        f"count, {_sources(s)} and {s.min_stories} stories; a burst is flagged on its first "
-        "bucket only."
+        f"{s.max_p:g}), with at least {s.min_count} {UNIT_WORDS[unit]}, {s.min_ratio:g}x the "
+        f"expected count, {_sources(s)} and {s.min_stories} stories; a burst is flagged on its "
+        "first bucket only."
     )
 
 
