@@ -43,10 +43,9 @@ def judged(run_query: Runner, filters: Filters, pairs: list[str], bucket: str) -
         return keyed(run_query(*requests.pair_bucket_voices(filters, cells, bucket)))
 
     rules = spike_settings(run_query, filters)
-    judged = detect(counts, filters.start, filters.end, rules, bucket, data_start, pairs, voices)
-    if filters.unit == "story":
-        # the count is the stories (refs #16): the why leads with them, not with "articles"
-        judged["why"] = judged["why"].str.replace(r"^\d+ articles, ", "", regex=True)
+    judged = detect(
+        counts, filters.start, filters.end, rules, bucket, data_start, pairs, voices, filters.unit
+    )
     return judged.rename(columns={"key": "pair"})
 
 

@@ -146,6 +146,7 @@ def detect(
     data_start: date | None = None,
     keys: list[str] | None = None,
     voices: Voices | None = None,
+    unit: str = "article",
 ) -> pd.DataFrame:
     """Judge every bucket of a series from the one holding `start` to the one holding `end`;
     many series at once (the overview's every pair), as arrays of series x buckets, when
@@ -159,6 +160,7 @@ def detect(
             data rather than zero, so a new monitor does not take its first day for a burst.
         voices: counts sources and stories (then `counts` needs neither), called once with
             the buckets that meet every rule but those two.
+        unit: what `count` counts, 'article' or 'story' (refs #16): the why names it.
     Returns:
         one row per bucket: day, count, sources, stories, expected, z, p, is_spike and why
         (a sentence for spikes, empty otherwise); with `keys`, the `key` first, series in
@@ -167,7 +169,9 @@ def detect(
     """
     if keys is None:
         keyed = None if voices is None else lambda cells: voices(cells).assign(key="")
-        one = detect(counts.assign(key=""), start, end, settings, bucket, data_start, [""], keyed)
+        one = detect(
+            counts.assign(key=""), start, end, settings, bucket, data_start, [""], keyed, unit
+        )
         return one.drop(columns="key")
     judged_as = grain(settings, bucket)
     buckets = pd.date_range(lead_start(start, settings, bucket), end, freq=judged_as.frequency)
@@ -201,7 +205,7 @@ def detect(
     for i, t in zip(*np.nonzero(spike), strict=True):
         row = {name: grid[name][i, t] for name in COUNTED}
         why[i, t] = _why(
-            row | {"day": days[t], "expected": expected[i, t], "z": z[i, t]}, judged_as
+            row | {"day": days[t], "expected": expected[i, t], "z": z[i, t]}, judged_as, unit
         )
     first = int(np.searchsorted(buckets, pd.Timestamp(bucket_start(start, bucket))))
     shown = slice(first, None)
@@ -304,17 +308,18 @@ def _recently(meets: np.ndarray, days: int) -> np.ndarray:
     return before
 
 
-def _why(row: dict, judged_as: Grain) -> str:
+def _why(row: dict, judged_as: Grain, unit: str) -> str:
     """'14 articles, 9 stories from 6 sources vs 1.6 expected on a Saturday (28-day
-    baseline); z = 7.9'."""
+    baseline); z = 7.9'; counting stories, the count is the stories: '9 stories from ...'."""
     when = (
         f"on a {WEEKDAYS[row['day'].weekday()]}"
         if judged_as.weekday_effects
         else f"in a {judged_as.bucket}"
     )
     sources = "1 source" if row["sources"] == 1 else f"{row['sources']} sources"
+    articles = f"{row['count']} articles, " if unit == "article" else ""
     return (
-        f"{row['count']} articles, {row['stories']} stories from {sources} vs "
+        f"{articles}{row['stories']} stories from {sources} vs "
         f"{row['expected']:.1f} expected {when} ({judged_as.baseline}-{judged_as.bucket} "
         f"baseline); z = {row['z']:.1f}"
     )

@@ -66,6 +66,10 @@ def test_every_flag_says_why_in_one_line():
     assert judged["why"].startswith("12 articles, 12 stories from 4 sources vs 0.")
     assert "expected on a Tuesday (28-day baseline); z = " in judged["why"]
     assert "\n" not in judged["why"]
+    # counting stories, the count is the stories (refs #16)
+    frame = series([1, 0] * 15 + [12])
+    in_stories = detect(frame, DAY, DAY, SETTINGS, unit="story").iloc[-1]
+    assert in_stories["why"].startswith("12 stories from 4 sources vs 0.")
 
 
 def test_weekends_are_compared_with_weekends():
