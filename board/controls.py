@@ -38,7 +38,7 @@ VIEW_LABELS = {
     "alerts": "Alerts",
     "audit": "Audit",
 }
-UNIT_LABELS = {"article": "Articles", "story": "Stories"}
+UNIT_LABELS = {unit: counted.capitalize() for unit, counted in measures.COUNTED.items()}
 WINDOW_LABELS = {"article": "Same article", "sentence": "Same sentence"}
 MEASURE_LABELS = {name: measure.label for name, measure in measures.BY_NAME.items()}
 BUCKET_LABELS = {"day": "Day", "week": "Week", "month": "Month"}

@@ -82,18 +82,23 @@ UNIT_COLUMNS = {
 the stories, `article_count` the articles beside them, and so on."""
 
 
+COUNTED = {"article": "articles", "story": "stories"}
+"""What each unit (board/state.py UNITS) counts, in words (refs #16)."""
+
+
 def axis_label(measure: str, unit: str = "article") -> str:
     """A chart axis's short name of the measure: 'Stories' for a count in the story unit."""
-    if measure == "count" and unit == "story":
-        return "Stories"
+    if measure == "count":
+        return COUNTED[unit].capitalize()
     return BY_NAME[measure].label
 
 
 def numerator(window: str, unit: str = "article") -> str:
     """'Articles naming both' (in one sentence, for the sentence window; stories for the
     story unit)."""
-    counted = "Stories" if unit == "story" else "Articles"
-    return f"{counted} naming both" + (" in one sentence" if window == "sentence" else "")
+    return f"{COUNTED[unit].capitalize()} naming both" + (
+        " in one sentence" if window == "sentence" else ""
+    )
 
 
 def describe(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from board import controls, panel, requests, settings
+from board import controls, measures, panel, requests, settings
 from board.data import Database, Result, run, search_phrases
 from board.listing import Listing
 from board.state import SCOPES, Filters, Options
@@ -103,7 +103,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     pages = math.ceil(total / settings.ARTICLES_PER_PAGE)
     first = listing.params["row_offset"] + 1
     heading = f"naming {pair_title(pair, options)}" if pair else "matching the filters"
-    counted = "Stories" if filters.unit == "story" else "Articles"
+    counted = measures.COUNTED[filters.unit].capitalize()
     folded = " (each by its first article, its copies folded)" if filters.unit == "story" else ""
     st.caption(
         f"{counted} {first:,}–{first + len(listing.frame) - 1:,} of {total:,} {heading}"

@@ -150,7 +150,7 @@ def _totals(row: pd.Series, filters: Filters) -> None:
 
 def _how_many(frame: pd.DataFrame, pairs: int, filters: Filters) -> str:
     """'The 25 busiest of 993 pairs ...': the table stops at TOP_PAIRS rows, the CSV does not."""
-    counted = "stories" if filters.unit == "story" else "articles"
+    counted = measures.COUNTED[filters.unit]
     base = f"{counted} with text" if filters.window == "sentence" else counted
     # the share of either ranks small pairs of quiet countries high: the order says so
     top = "highest shares of either" if filters.measure == "share_either" else "busiest"

@@ -38,7 +38,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     names = measures.pair_names((options.name(filters.pair[0]), options.name(filters.pair[1])))
     label = measures.describe(filters.measure, filters.window, names, filters.bucket, filters.unit)
     per = measures.divided_by(filters.measure, filters.window, names, filters.bucket, filters.unit)
-    counted = "stories" if filters.unit == "story" else "articles"
+    counted = measures.COUNTED[filters.unit]
     volume_title = f"{title}: {counted} per {filters.bucket}" + (f", {per}" if per else "")
     shown_with = {"database": database, "filters": filters, "options": options}
     chart_download.chart(
@@ -149,9 +149,6 @@ def _story_metrics(summary: pd.Series, stories: object, sources: object) -> None
     )
 
 
-UNIT_WORDS = {"article": "articles", "story": "stories"}
-
-
 def spike_rule(bucket: str, s: SpikeSettings, unit: str = "article") -> str:
     """The detector's rule in a sentence (README "Spikes" has the method); its minimum count
     is of what the view counts (articles or stories)."""
@@ -162,7 +159,7 @@ def spike_rule(bucket: str, s: SpikeSettings, unit: str = "article") -> str:
     }[bucket]
     return (
         f"A spike is a {bucket} improbably high against {baseline} (Poisson p ≤ "
-        f"{s.max_p:g}), with at least {s.min_count} {UNIT_WORDS[unit]}, {s.min_ratio:g}x the "
+        f"{s.max_p:g}), with at least {s.min_count} {measures.COUNTED[unit]}, {s.min_ratio:g}x the "
         f"expected count, {_sources(s)} and {s.min_stories} stories; a burst is flagged on its "
         "first bucket only."
     )
