@@ -205,7 +205,7 @@ create or replace temp macro pair_bucket_stories(
 ) as table
     select
         series.series_no,
-        cast(date_trunc(bucket_kind, stories.day) as date) as bucket,
+        bucket_start(stories.day, bucket_kind) as bucket,
         count(*) as stories
     from pair_story_days as stories
     inner join query_table(series_of) as series
@@ -214,7 +214,7 @@ create or replace temp macro pair_bucket_stories(
             and stories.country_b = series.country_b
     where first_in_period(
             stories,
-            greatest(cast(date_trunc(bucket_kind, stories.day) as date), series.period_start),
+            greatest(bucket_start(stories.day, bucket_kind), series.period_start),
             series.period_end,
             lang_filter,
             source_filter,
@@ -225,7 +225,7 @@ create or replace temp macro pair_bucket_stories(
     union all
     select
         series.series_no,
-        cast(date_trunc(bucket_kind, pairs.day) as date) as bucket,
+        bucket_start(pairs.day, bucket_kind) as bucket,
         count(distinct pairs.story_id) as stories
     from pair_articles as pairs
     inner join query_table(series_of) as series
