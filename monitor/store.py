@@ -63,7 +63,12 @@ class Store:
         con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         con.row_factory = sqlite3.Row
         with closing(con):
-            con.executescript(statement("schema"))
+            con.execute(statement("journal_mode"))
+            # the tables in one write transaction: in the rollback journal a new file starts
+            # in, two connections each reading then writing the schema can deadlock, which
+            # SQLite answers with "database is locked" at once instead of waiting; BEGIN
+            # IMMEDIATE takes the write lock first, with the busy timeout
+            con.executescript(f"begin immediate;\n{statement('schema')}\ncommit;")
             columns = {row["name"] for row in con.execute(statement("watchlists_columns"))}
             if "is_shared" not in columns:
                 _add_sharing(con)

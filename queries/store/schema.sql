@@ -2,8 +2,8 @@
 -- and the audit trail of signed-in users (refs #19); idempotent. SQLite in WAL mode: many
 -- readers (dashboard sessions) and one short writer at a time (a session saving, the watcher
 -- recording), beside the published database and never
--- inside it. no parameters.
-pragma journal_mode = wal;
+-- inside it (queries/store/journal_mode.sql sets WAL before this runs, in one write
+-- transaction). no parameters.
 
 -- one row per watchlist; owner is the signed-in user's address, '' for the team's (saved
 -- without sign-in); is_shared: visible to the whole team (refs #19); lists are JSON arrays
