@@ -40,6 +40,8 @@ LABEL_GAP_PX = 7
 MIN_NODE_SIZE = 10
 MAX_NODE_SIZE = 46
 MAX_EDGE_WIDTH = 8
+EDGE_WIDTH_STEP = 0.5
+"""Edge widths are drawn in steps of this many pixels: one trace per width, not per edge."""
 
 
 def top_pairs_bar(frame: pd.DataFrame, measure: str, label: str = "") -> go.Figure:
@@ -276,23 +278,7 @@ def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] =
     positions = force_layout(
         list(nodes.index), list(zip(frame["country_a"], frame["country_b"], strict=True))
     )
-    widest = frame[column].max() or 1
-    # traces and labels are collected and handed to the figure at once: add_scatter and
-    # add_annotation re-validate everything added before, which made 150 edges take 3 s of
-    # the server's one interpreter per page under load (bench/load_dashboard.py, refs #19)
-    traces = [
-        go.Scatter(
-            x=[x0, x1],
-            y=[y0, y1],
-            mode="lines",
-            line={"width": 1 + MAX_EDGE_WIDTH * getattr(row, column) / widest, "color": "#aab"},
-            hoverinfo="text",
-            text=f"{row.name_a} – {row.name_b}: {getattr(row, column):,.4g}",
-            showlegend=False,
-        )
-        for row in frame.itertuples(index=False)
-        for (x0, y0), (x1, y1) in [(positions[row.country_a], positions[row.country_b])]
-    ]
+    traces = _edge_traces(frame, column, positions)
     biggest = nodes["volume"].max() or 1
     sizes = MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * nodes["volume"] / biggest
     is_selected = [code in selected for code in nodes.index]
@@ -330,6 +316,55 @@ def network_graph(frame: pd.DataFrame, measure: str, selected: tuple[str, ...] =
     hidden = {"visible": False}
     figure.update_layout(height=620, xaxis=hidden, yaxis=hidden, plot_bgcolor="white")
     return figure
+
+
+def _edge_traces(frame: pd.DataFrame, column: str, positions: dict) -> list[go.Scatter]:
+    """The edges as one line trace per width (segments split by None) and one trace of
+    invisible markers at their midpoints that names each edge on hover.
+
+    A trace per edge cost the browser about as much as the rest of the page: plotly.js
+    validates and draws each trace on its own (150 edges, ~0.3 s of the renderer per page,
+    paid by every session: bench/load_dashboard.py, refs #19); and a line trace's hover
+    sits on its end points, under the nodes, so it never named the edge."""
+    widest = frame[column].max() or 1
+    values = frame[column].to_numpy(dtype=float)
+    widths = 1 + np.round(MAX_EDGE_WIDTH * values / widest / EDGE_WIDTH_STEP) * EDGE_WIDTH_STEP
+    ends = np.array(
+        [
+            (*positions[a], *positions[b])
+            for a, b in zip(frame["country_a"], frame["country_b"], strict=True)
+        ],
+        dtype=float,
+    ).reshape(-1, 4)
+    traces = []
+    for width in np.unique(widths):
+        drawn = ends[widths == width]
+        gaps = np.full(len(drawn), None)
+        traces.append(
+            go.Scatter(
+                x=np.column_stack([drawn[:, 0], drawn[:, 2], gaps]).ravel(),
+                y=np.column_stack([drawn[:, 1], drawn[:, 3], gaps]).ravel(),
+                mode="lines",
+                line={"width": float(width), "color": "#aab"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    traces.append(
+        go.Scatter(
+            x=(ends[:, 0] + ends[:, 2]) / 2,
+            y=(ends[:, 1] + ends[:, 3]) / 2,
+            mode="markers",
+            marker={"size": 10, "opacity": 0},
+            hovertext=[
+                f"{a} – {b}: {value:,.4g}"
+                for a, b, value in zip(frame["name_a"], frame["name_b"], values, strict=True)
+            ],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    return traces
 
 
 def world_map(

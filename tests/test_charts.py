@@ -140,7 +140,7 @@ def test_matrix_lift_colours_are_centred_on_one_and_never_is_uncoloured():
     assert heatmap.textfont.size == charts.MATRIX_FONT_SIZE
 
 
-def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
+def test_network_draws_every_edge_by_width_and_nodes_sized_by_volume():
     edges = pd.DataFrame(
         {
             "country_a": ["PRK", "RUS"],
@@ -154,8 +154,20 @@ def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
         }
     )
     figure = charts.network_graph(edges, "count", selected=("RUS",))
-    *lines, nodes = figure.data
-    assert len(lines) == 2
+    *lines, hover, nodes = figure.data
+    # one trace per width, each edge a segment of it: the busier pair's line is the wider
+    segments = {
+        line.line.width: [(x, y) for x, y in zip(line.x, line.y, strict=True) if x is not None]
+        for line in lines
+    }
+    thin, wide = sorted(segments)
+    ends = {code: (x, y) for code, x, y in zip(nodes.customdata, nodes.x, nodes.y, strict=True)}
+    assert set(segments[thin]) == {ends["PRK"], ends["RUS"]}
+    assert set(segments[wide]) == {ends["RUS"], ends["USA"]}
+    assert wide == 1 + charts.MAX_EDGE_WIDTH
+    # hovering an edge's middle names it
+    assert list(hover.hovertext) == ["North Korea – Russia: 6", "Russia – United States: 10"]
+    assert hover.x[0] == pytest.approx((ends["PRK"][0] + ends["RUS"][0]) / 2)
     assert list(nodes.customdata) == ["PRK", "RUS", "USA"]
     # names, above their nodes (the bigger the node, the higher), the selected one in bold
     labels = {a.text: a for a in figure.layout.annotations}
@@ -166,7 +178,6 @@ def test_network_draws_one_line_per_edge_and_nodes_sized_by_volume():
     sizes = dict(zip(nodes.customdata, nodes.marker.size, strict=True))
     assert sizes["USA"] == charts.MAX_NODE_SIZE
     assert sizes["PRK"] < sizes["RUS"] < sizes["USA"]
-    assert lines[1].line.width > lines[0].line.width
 
 
 def test_force_layout_is_deterministic_and_separates_nodes():
