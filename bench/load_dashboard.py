@@ -71,6 +71,9 @@ FILTERS = (
 class Phase:
     sessions: int
     times: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
+    renderer: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
+    """Seconds of the page's renderer main thread (Chromium's TaskDuration) per page: the
+    browser's own cost of a view, which N sessions on one machine pay N times."""
     first_pages: list[float] = field(default_factory=list)
     """A session's first page: the browser fetches and compiles Streamlit's scripts first."""
     failures: list[str] = field(default_factory=list)
@@ -149,6 +152,8 @@ async def _session(
 ):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    devtools = await context.new_cdp_session(page)
+    await devtools.send("Performance.enable")
     try:
         for round_ in range(rounds):
             filters = FILTERS[(number + round_) % len(FILTERS)]
@@ -158,6 +163,7 @@ async def _session(
                 # a round opens a shared link, then moves through the views with the page's
                 # own view control, as an analyst does (no reload)
                 address = f"{url}/?{urlencode({'view': view, **filters})}"
+                busy = await _renderer_seconds(devtools)
                 if step == 0:
                     seconds = await _open(page, address, view, timeout)
                 else:
@@ -168,6 +174,9 @@ async def _session(
                     phase.first_pages.append(seconds)
                 else:
                     phase.times[view].append(seconds)
+                    after = await _renderer_seconds(devtools)
+                    # a page load starts the new document's count at zero
+                    phase.renderer[view].append(after - busy if after >= busy else after)
                 await asyncio.sleep(think)
     finally:
         await context.close()
@@ -202,6 +211,11 @@ async def _switch(page, view: str, timeout: float) -> float | str:
         return await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
         return f"{type(err).__name__}: {str(err).splitlines()[0]}"
+
+
+async def _renderer_seconds(devtools) -> float:
+    metrics = (await devtools.send("Performance.getMetrics"))["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
 
 
 class _Sampler:
@@ -298,6 +312,22 @@ def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> st
             for v in VIEWS
         ]
         lines.append(f"| {phase.sessions} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Renderer main-thread CPU seconds per page, p50 per view (Chromium's TaskDuration; "
+        "what each session's browser spends on a view, before its other threads):",
+        "",
+        "| N | " + " | ".join(VIEWS) + " | all |",
+        "|---|" + "---|" * (len(VIEWS) + 1),
+    ]
+    for phase in phases:
+        every_page = [s for seconds in phase.renderer.values() for s in seconds]
+        cells = [f"{_percentile(phase.renderer[v], 0.5):.2f}" for v in VIEWS]
+        lines.append(
+            f"| {phase.sessions} | "
+            + " | ".join(cells)
+            + f" | {_percentile(every_page, 0.5):.2f} |"
+        )
     failed = [f for p in phases for f in p.failures]
     if failed:
         lines += ["", "Failed pages (first 10):", *(f"- {f}" for f in failed[:10])]
