@@ -132,7 +132,13 @@ def download_and_sql(
             audit.requester(filters),
             key,
         )
-    with st.expander("SQL", icon=":material/code:"):
+    # the SQL is drawn only once the analyst opens it: highlighted, the queries and their
+    # macros were thousands of DOM nodes on every rerun of every view, a cost each browser
+    # session paid whether or not it looked (bench/load_dashboard.py, refs #19)
+    sql = st.expander("SQL", icon=":material/code:", key=sql_key(view, part), on_change="rerun")
+    if not sql.open:
+        return
+    with sql:
         for result in results:
             st.caption(f"queries/{result.name}.sql")
             st.code(result.sql, language="sql")
@@ -142,6 +148,11 @@ def download_and_sql(
             # the macros the queries above call, so that the SQL shown can be run elsewhere
             st.caption(f"queries/{queries.MACROS}.sql")
             st.code(queries.sql(queries.MACROS), language="sql")
+
+
+def sql_key(view: str, part: str) -> str:
+    """The widget key of a panel's SQL expander: open, it shows the queries."""
+    return f"sql_{view}_{part}"
 
 
 def audited_download(

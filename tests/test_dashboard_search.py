@@ -14,6 +14,7 @@ from tests.test_dashboard import (  # noqa: F401  (the fixtures main_module_rest
     on_tiny,
     open_page,
     shown_text,
+    sql_shown,
     tiny_db,
 )
 
@@ -53,7 +54,7 @@ def test_a_bad_search_gets_a_notice_not_a_traceback():
 def test_the_sql_expander_shows_the_search_and_its_scope():
     at = open_page(view="overview", q="troops -ukraine")
     assert_healthy(at)
-    code = "\n".join(c.value for c in at.code)
+    code = sql_shown(at)
     assert "-- search: troops -ukraine" in code
     assert "create or replace temp view articles as" in code
     assert '"search": "troops -ukraine"' in code

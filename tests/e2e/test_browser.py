@@ -77,6 +77,18 @@ def test_a_url_with_pair_and_dates_opens_that_pairs_chart(page, server):
     )
 
 
+def test_the_sql_is_drawn_when_its_expander_is_opened(page, server):
+    open_view(page, server, "view=pair&pair=PRK-RUS")
+    expander = page.locator(".st-key-sql_pair_timeline")
+    assert expander.locator("code").count() == 0
+    expander.get_by_text("SQL").click()
+    code = expander.locator("code").first
+    code.wait_for()
+    settle(page)
+    assert "pair_days($span_start" in expander.inner_text()
+    assert_no_exception(page)
+
+
 def test_the_pair_csv_holds_the_databases_rows(page, server, served_db):
     open_view(page, server, "view=pair&pair=PRK-RUS&start=2024-01-01&end=2024-12-31&bucket=month")
     # by its key: under load the first control on the page was once the third countries'
