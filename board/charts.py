@@ -67,9 +67,11 @@ def top_pairs_bar(frame: pd.DataFrame, measure: str, label: str = "") -> go.Figu
 
 
 def pair_volume(frame: pd.DataFrame, measure: str, title: str, label: str = "") -> go.Figure:
-    """Volume per bucket as bars, its rolling mean as a line, spikes as red markers."""
+    """Volume per bucket as bars, its rolling mean as a line, spikes as red markers; the
+    bars' legend and the axis say `label` ('Stories' for a count in the story unit)."""
     shown = measures.BY_NAME[measure]
     column = shown.column
+    legend = label or shown.label
     label = label or _label(measure)
     figure = go.Figure()
     # a bucket cut by the date range counts fewer days: drawn faint so it does not read as a dip
@@ -77,7 +79,7 @@ def pair_volume(frame: pd.DataFrame, measure: str, title: str, label: str = "") 
     figure.add_bar(
         x=frame["bucket"],
         y=frame[column],
-        name=shown.label,
+        name=legend,
         marker={"color": STEADY_COLOUR, "opacity": [0.4 if p else 1.0 for p in partial]},
     )
     figure.add_scatter(

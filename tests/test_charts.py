@@ -44,6 +44,13 @@ def test_pair_volume_draws_bars_rolling_mean_and_spikes(measure, values, rolling
     assert figure.layout.title.text == "North Korea – Russia"
 
 
+def test_the_bars_legend_says_what_the_axis_counts():
+    # in the story unit the axis says "Stories": the legend beside it said "Articles"
+    figure = charts.pair_volume(timeline(), "count", "", label="Stories")
+    assert figure.data[0].name == "Stories" == figure.layout.yaxis.title.text
+    assert charts.pair_volume(timeline(), "count", "").data[0].name == "Articles"
+
+
 def test_partial_buckets_are_drawn_faint():
     frame = timeline().assign(is_partial=[True, False, False])
     bars = charts.pair_volume(frame, "count", "").data[0]
