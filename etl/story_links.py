@@ -37,18 +37,18 @@ import numpy as np
 
 from etl.story_days import story_days
 
-LINK_THRESHOLD = 1.04
+LINK_THRESHOLD = 1.05
 """Score at or above which two articles in different languages are one story. Above 1: no
 lead, however close, links without some names, figures or a day in common (the labelled
 pairs at cosine 0.65-0.75 are as often a reaction as the same event)."""
-ANCHOR_WEIGHT = 1.52
-"""Cosine worth of sharing every anchor (their Jaccard is rarely above 0.3: worth ~0.45)."""
+ANCHOR_WEIGHT = 1.44
+"""Cosine worth of sharing every anchor (their Jaccard is rarely above 0.3: worth ~0.43)."""
 COUNTRY_WEIGHT = 0.07
 """Cosine worth of naming exactly the same countries: little once names and days are in."""
-DAY_WEIGHT = 0.28
+DAY_WEIGHT = 0.27
 """Cosine worth of naming exactly the same recent days."""
-HOUR_PENALTY = 0.005
-"""Cosine lost per hour apart: a day costs ~0.12, the 48-hour window's edge ~0.24."""
+HOUR_PENALTY = 0.0048
+"""Cosine lost per hour apart: a day costs ~0.12, the 48-hour window's edge ~0.23."""
 COSINE_FLOOR = 0.4
 """Pairs whose leads embed further apart are not scored: every labelled same-event pair is
 at 0.55 or more, and below 0.4 only a text sharing most of its names could reach the
@@ -59,18 +59,24 @@ MAX_BONUS = ANCHOR_WEIGHT + COUNTRY_WEIGHT + DAY_WEIGHT
 _TOKEN = re.compile(r"\d[\d.,]*\d|\d|\w[\w'’-]*")
 """A figure with its separators, else a word."""
 _SEPARATORS = re.compile(r"[.,]")
+_ELIDED = re.compile(r"^(?:[dljmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+"""A French article or pronoun elided before a name: "l'Indonésie" is "Indonésie"."""
+_POSSESSIVE = re.compile(r"['’]s$")
 _MICROSECONDS_PER_HOUR = 3_600_000_000
 
 
 def anchors(text: str) -> frozenset[str]:
     """The names and figures of a text, as another language would write them: capitalised
-    words of 3+ characters case-folded, numbers without their separators (Indonesian
+    words of 3+ characters case-folded, without a French elided article or an English
+    possessive ("l'ASEAN", "Indonesia's"), numbers without their separators (Indonesian
     "1.000", English "1,000" and French "20,5" / "20.5" compare equal)."""
     found = set()
     for word in _TOKEN.findall(text):
         if word[0].isdigit():
             found.add(_SEPARATORS.sub("", word))
-        elif word[0].isupper() and len(word) >= 3:
+            continue
+        word = _POSSESSIVE.sub("", _ELIDED.sub("", word))
+        if word[:1].isupper() and len(word) >= 3:
             found.add(word.casefold())
     return frozenset(found)
 

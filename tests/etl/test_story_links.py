@@ -180,6 +180,9 @@ def test_a_reaction_with_a_close_lead_but_another_day_and_few_names_stays_apart(
         ("Prabowo met Marles in Magelang", {"prabowo", "marles", "magelang"}),
         # short capitalised words (articles, "RI", "AS") say too little
         ("Le pacte de RI et AS", set()),
+        # a name is the same without a French elided article or an English possessive
+        ("l'ASEAN et d'Israël", {"asean", "israël"}),
+        ("Indonesia's president", {"indonesia"}),
     ],
 )
 def test_anchors_are_the_names_and_figures_another_language_keeps(text, expected):
