@@ -59,9 +59,9 @@ MAX_BONUS = ANCHOR_WEIGHT + COUNTRY_WEIGHT + DAY_WEIGHT
 _TOKEN = re.compile(r"\d[\d.,]*\d|\d|\w[\w'’-]*")
 """A figure with its separators, else a word."""
 _SEPARATORS = re.compile(r"[.,]")
-_ELIDED = re.compile(r"^(?:[dljmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
-"""A French article or pronoun elided before a name: "l'Indonésie" is "Indonésie"."""
-_POSSESSIVE = re.compile(r"['’]s$")
+_ELIDED = re.compile(r"\b(?:[dljmnst]|qu|jusqu|lorsqu|puisqu)['’](?=\w)", re.IGNORECASE)
+"""A French article or pronoun elided before a word: "l'Indonésie" is "Indonésie"."""
+_POSSESSIVE = re.compile(r"['’]s\b")
 _MICROSECONDS_PER_HOUR = 3_600_000_000
 
 
@@ -71,12 +71,11 @@ def anchors(text: str) -> frozenset[str]:
     possessive ("l'ASEAN", "Indonesia's"), numbers without their separators (Indonesian
     "1.000", English "1,000" and French "20,5" / "20.5" compare equal)."""
     found = set()
-    for word in _TOKEN.findall(text):
+    # on the whole text, not per word: two passes in C instead of two calls a word
+    for word in _TOKEN.findall(_POSSESSIVE.sub("", _ELIDED.sub("", text))):
         if word[0].isdigit():
             found.add(_SEPARATORS.sub("", word))
-            continue
-        word = _POSSESSIVE.sub("", _ELIDED.sub("", word))
-        if word[:1].isupper() and len(word) >= 3:
+        elif word[0].isupper() and len(word) >= 3:
             found.add(word.casefold())
     return frozenset(found)
 
