@@ -13,7 +13,7 @@ lead, each term a reason a reader would give:
   names but brings its own;
 - countries: the ISO codes tagging found (the `mentions` table): the same actors;
 - days: the dates the texts say things happened on ("on Sunday", "Minggu (20/10)",
-  "20 octobre", etl/story_days.py): one occurrence has one day in every language, the
+  "20 octobre", etl/event_days.py): one occurrence has one day in every language, the
   protest that follows a shooting-down names the next;
 - hours apart: coverage of one event in another language follows within hours, the next step
   of the affair comes a day or two later.
@@ -35,7 +35,7 @@ from datetime import date
 
 import numpy as np
 
-from etl.story_days import story_days
+from etl.event_days import event_days
 
 LINK_THRESHOLD = 1.05
 """Score at or above which two articles in different languages are one story. Above 1: no
@@ -98,7 +98,7 @@ class Evidence:
 
 def evidence(text: str, countries: Iterable[str], published: date) -> Evidence:
     """An article's evidence from its title and text, tagged countries and publication date."""
-    return Evidence(anchors(text), frozenset(countries), story_days(text, published))
+    return Evidence(anchors(text), frozenset(countries), event_days(text, published))
 
 
 def set_bonus(a: Evidence, b: Evidence) -> float:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from etl.story_days import story_days
+from etl.event_days import event_days
 
 SUNDAY = date(2024, 10, 20)
 
@@ -38,5 +38,5 @@ SUNDAY = date(2024, 10, 20)
         ("dua minggu lalu", SUNDAY, set()),
     ],
 )
-def test_story_days_resolve_weekdays_and_dates_against_publication(text, published, expected):
-    assert story_days(text, published) == {d.toordinal() for d in expected}
+def test_event_days_resolve_weekdays_and_dates_against_publication(text, published, expected):
+    assert event_days(text, published) == {d.toordinal() for d in expected}
