@@ -13,8 +13,9 @@
 2. Across languages. bench/gold/sample_cross_language.csv labels every pair of briefs of the
    bundled sample in two languages filed within 48 hours (same event or not). Reported: pair
    precision/recall/F1 of the stories made with the link score (etl/story_links.py), the
-   k-fold F1 of the score and of the cosine alone with weights and thresholds chosen on the
-   training folds (bench/link_folds.py), the F1 by cosine threshold, and the errors.
+   k-fold figures of the score, of its terms before the days and of the cosine alone, each
+   fitted on the training folds (bench/link_folds.py), the F1 by cosine threshold, and the
+   errors.
 3. Speed, per core (process CPU time, BLAS on one thread): the fast tagging path (no tone)
    on 4 KB articles with and without story keys, and assignment of the keyed articles
    within one 48-hour window, in one run; the goal is keys + assignment <= 25% of the fast
