@@ -13,8 +13,9 @@
 2. Across languages. bench/gold/sample_cross_language.csv labels every pair of briefs of the
    bundled sample in two languages filed within 48 hours (same event or not). Reported: pair
    precision/recall/F1 of the stories made with the link score (etl/story_links.py), the
-   k-fold F1 of the score and of the cosine alone with weights and thresholds chosen on the
-   training folds (bench/link_folds.py), the F1 by cosine threshold, and the errors.
+   k-fold figures of the score, of its terms before the days and of the cosine alone, each
+   fitted on the training folds (bench/link_folds.py), the F1 by cosine threshold, and the
+   errors.
 3. Speed, per core (process CPU time, BLAS on one thread): the fast tagging path (no tone)
    on 4 KB articles with and without story keys, and assignment of the keyed articles
    within one 48-hour window, in one run; the goal is keys + assignment <= 25% of the fast
@@ -43,7 +44,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 from country_speed import best_seconds  # noqa: E402
-from link_folds import cross_validated, pair_features  # noqa: E402
+from link_cost import window_rows  # noqa: E402
+from link_folds import (  # noqa: E402
+    BEFORE_DAYS,
+    TERMS,
+    cross_validated,
+    pair_features,
+    read_labels,
+    sample_articles,
+)
 
 from etl.load import signatures_table  # noqa: E402
 from etl.records import Article, TaggedArticle  # noqa: E402
@@ -246,22 +255,10 @@ def _hours_apart(times: dict[str, datetime], pair: tuple[str, str]) -> float:
 
 
 def cross_language(sample: Path) -> None:
-    articles = [
-        Article(
-            url=None,
-            title=row["title"],
-            text=row["text"],
-            published_at=datetime.fromisoformat(row["published"].replace("Z", "+00:00")),
-            source=row["source"],
-            lang=row["lang"],
-            record_id=row["id"],
-        )
-        for row in map(json.loads, sample.read_text(encoding="utf-8").splitlines())
-    ]
+    articles = sample_articles(sample)
     tagged = _tag(articles, with_tone=True)
     story = _stories(tagged)
-    with CROSS_GOLD.open(encoding="utf-8") as handle:
-        labels = {(r["id_a"], r["id_b"]): r["same_event"] == "1" for r in csv.DictReader(handle)}
+    labels = read_labels(CROSS_GOLD)
     joined = {p for p in labels if story[p[0]] == story[p[1]]}
     print(
         f"\nCross-language, bundled sample: {len(labels)} labelled pairs, "
@@ -269,14 +266,18 @@ def cross_language(sample: Path) -> None:
     )
     _print_scores("  stories made", labels, joined)
     features = pair_features(labels, {t.article.record_id: t for t in tagged})
-    for name, cosine_only in (("cosine alone", True), ("link score", False)):
-        mean, low, high = cross_validated(features, cosine_only=cosine_only)
+    for name, names in (
+        ("cosine alone", ("cosine",)),
+        ("terms before the days", BEFORE_DAYS),
+        ("link score", TERMS),
+    ):
+        held = cross_validated(features, names)
         print(
-            f"  {name}, weights and threshold chosen on the training folds: held-out F1 "
-            f"{mean:.3f} (min {low:.3f}, max {high:.3f} over the shuffles)"
+            f"  {name}, fitted on the training folds: held-out F1 {held.f1:.3f} (min "
+            f"{held.low:.3f}, max {held.high:.3f} over the shuffles), precision "
+            f"{held.precision:.3f}, recall {held.recall:.3f}"
         )
-    vectors = {t.article.record_id: t.story.vector for t in tagged}
-    cosine = {p: float(vectors[p[0]] @ vectors[p[1]]) for p in labels}
+    cosine = dict(zip(labels, features.columns(("cosine",))[:, 0].tolist(), strict=True))
     print("  F1 of linking every pair at or above a cosine threshold (no chaining):")
     for threshold in np.arange(0.50, 0.86, 0.05):
         linked = {p for p, c in cosine.items() if c >= threshold - 1e-9}
@@ -349,22 +350,10 @@ def _window_cost(size: int) -> float:
     rng = np.random.default_rng(SEED)
     vectors = rng.standard_normal((size, 512)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    start = datetime(2024, 1, 1)
-    rows = pa.table(
-        {
-            "article_id": [f"a{i:07d}" for i in range(size)],
-            "story_id": pa.nulls(size, pa.string()),
-            "lang": ["en", "id"] * (size // 2) + ["en"] * (size % 2),
-            "title_key": pa.nulls(size, pa.string()),
-            "is_headline_only": [False] * size,
-            "url_key": pa.nulls(size, pa.string()),
-            "numbers_key": pa.nulls(size, pa.string()),
-            "minhash": pa.array(list(rng.integers(0, 2**32, (size, NUM_PERM), np.uint32))),
-            "vector": pa.array(list(vectors), pa.list_(pa.float32())),
-            "countries": pa.array([["IDN", "USA"]] * size, pa.list_(pa.string())),
-            "evidence_text": ["Jakarta and Washington agreed on 12 points"] * size,
-            "published_at": [start + i * (STORY_WINDOW / size) for i in range(size)],
-        }
+    rows = window_rows(
+        vectors,
+        ["Jakarta and Washington agreed on 12 points"] * size,
+        pa.array(list(rng.integers(0, 2**32, (size, NUM_PERM), np.uint32))),
     )
     return best_seconds(lambda: assign(rows, rows.slice(0, 0)), 1) / size * 1000
 

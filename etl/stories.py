@@ -11,8 +11,8 @@ loaded after it), else starts a story whose id is its own article id:
    (a routine item filed again);
 3. a headline-only item and a longer piece under the same headline, within ROUTINE_GAP;
 4. another language: the link score (etl/story_links.py: the cosine of the title-and-lead
-   vectors, the tone's embeddings, plus the names, figures and countries both share, less
-   the hours between them) at least LINK_THRESHOLD (the highest wins). Without tone there
+   vectors, the tone's embeddings, plus the names, figures, countries and days both share,
+   less the hours between them) at least LINK_THRESHOLD (the highest wins). Without tone there
    are no vectors, so no cross-language links.
 
 An article never changes story once assigned, and a story's id is kept when a later copy
@@ -26,12 +26,19 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
 
-from etl.story_links import LINK_THRESHOLD, MAX_BONUS, anchors, base_scores, set_bonus
+from etl.story_links import (
+    LINK_THRESHOLD,
+    MAX_BONUS,
+    Evidence,
+    base_scores,
+    evidence,
+    set_bonus,
+)
 from etl.tag.shingles import shingle_hashes
 from etl.tag.story_keys import NUM_PERM
 
@@ -60,6 +67,8 @@ VECTOR_BLOCK = 256
 SIMILARITY_BUDGET = 4_000_000
 """Most cosines held at once (16 MB): a block shrinks when its window is large."""
 _BANDS = NUM_PERM // LSH_ROWS
+_EPOCH = datetime(1970, 1, 1)
+"""What the rows' times count microseconds from (published_at, UTC without its zone)."""
 
 
 @dataclass
@@ -135,8 +144,8 @@ class _Index:
         self.bands = _band_keys(rows.minhash)
         self._block: tuple[int, int, int, int, np.ndarray] | None = None
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
-        self._evidence: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-        """Article -> (its anchors, its countries), read when first compared."""
+        self._evidence: dict[int, Evidence] = {}
+        """Article -> its anchors, countries and days, read when first compared."""
         self._shingles: dict[int, np.ndarray | None] = {}
         """Article -> its distinct shingle hashes (None without text), computed when first
         compared near the threshold."""
@@ -247,16 +256,20 @@ class _Index:
         best, best_score = None, LINK_THRESHOLD
         for k in hopeful.tolist():
             j = int(near[k]) + lo
-            score = scores[k] + set_bonus(*self._evidence_of(i), *self._evidence_of(j))
+            score = scores[k] + set_bonus(self._evidence_of(i), self._evidence_of(j))
             if score > best_score or (best is None and score >= best_score):
                 best, best_score = j, score
         return best
 
-    def _evidence_of(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
+    def _evidence_of(self, i: int) -> Evidence:
         if i not in self._evidence:
-            text = self.rows.evidence_texts[i].as_py() or ""
-            countries = self.rows.countries[i].as_py() or ()
-            self._evidence[i] = (anchors(text), frozenset(countries))
+            rows = self.rows
+            published = _EPOCH + timedelta(microseconds=int(rows.times[i]))
+            self._evidence[i] = evidence(
+                rows.evidence_texts[i].as_py() or "",
+                rows.countries[i].as_py() or (),
+                published.date(),
+            )
         return self._evidence[i]
 
     def _similarities(self, i: int, lo: int, hi: int) -> np.ndarray:
