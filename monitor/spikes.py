@@ -6,7 +6,7 @@ than one source and more than one story. Method (README, "Spikes"):
 
 1. expected(t) = level x weekday factor. The level is the mean of the `baseline_days`
    before t (default 56), or of its last `recent_days` (14) when their sum is more than
-   `shift_z` (3) standard errors from what the older days predict: a pair whose coverage
+   `shift_z` (2.5) standard errors from what the older days predict: a pair whose coverage
    doubled or halved is judged against its new level within days, not weeks. The factor is
    estimated over the `weekday_days` before t (112; a weekly rhythm changes more slowly than
    a level): the weekday's share, shrunk towards its kind's (working days or weekends) by
@@ -54,7 +54,7 @@ class SpikeSettings:
     recent_days: int = 14
     """The last days of the baseline that replace it as the level when they are improbably
     far from the days before them (`shift_z`): a pair whose coverage doubled or halved."""
-    shift_z: float = 3.0
+    shift_z: float = 2.5
     """How far (in standard errors) the recent days must be from the rest to be a new level."""
     weekday_days: int = 112
     """Days over which the weekday factors are estimated: a pair's weekly rhythm changes
