@@ -63,16 +63,16 @@ class SpikeSettings:
     min_history_days: int = 7
     """Days of data before a day can be judged at all: less is no baseline."""
     weekday_prior: float = 100.0
-    """Pseudo-articles pulling a weekday's factor towards its kind's (working day or weekend)
-    and that one towards 1: a sparse pair's 8 Mondays say little about Mondays, a busy pair's
-    say a lot."""
+    """Pseudo-articles pulling a weekday's factor towards its kind's (working day or
+    weekend): a sparse pair's 16 Mondays say little about Mondays, a busy pair's say a lot."""
     kind_prior: float = 5.0
     """Pseudo-articles pulling the working-day and weekend factors towards 1."""
     max_p: float = 4e-3
-    """Tail probability at most this (bench/eval_spikes.py: under 1 false alarm per
-    pair-year at every volume tried)."""
+    """Tail probability of a day at most this (bench/eval_spikes.py: 0.5 to 0.9 false alarms
+    per pair-year between 3 and 10 articles a day, fewer elsewhere)."""
     mid_p: bool = False
-    """Mid-p: P(X > count) + P(X = count) / 2 instead of P(X >= count)."""
+    """Mid-p: P(X > count) + P(X = count) / 2 instead of P(X >= count) (tried with max_p
+    0.003: the same within noise, README "Spikes")."""
     min_count: int = 10
     """A day needs at least this many: the issue's bursts 'of at least 10 articles'; a
     sparse pair's smaller surges show in its weeks and months."""
@@ -288,7 +288,7 @@ def _recently(meets: np.ndarray, days: int) -> np.ndarray:
 
 
 def _why(row: dict, judged_as: Grain, unit: str) -> str:
-    """'14 articles, 9 stories from 6 sources vs 1.6 expected on a Saturday (28-day
+    """'14 articles, 9 stories from 6 sources vs 1.6 expected on a Saturday (56-day
     baseline); z = 7.9'; counting stories, the count is the stories: '9 stories from ...'."""
     when = (
         f"on a {WEEKDAYS[row['day'].weekday()]}"
