@@ -4,15 +4,23 @@ A day is a spike when its count is improbably high against what the pair's own t
 baseline expects for that weekday, it is big enough to matter, and it is carried by more
 than one source and more than one story. Method (README, "Spikes"):
 
-1. expected(t): the mean of the `baseline_days` before t (default 28) times the weekday's
-   factor, (its 4 days' articles + k) / (4 x the mean + k) with k = `weekday_prior`: a
-   busy pair's Mondays are compared with its Mondays, a sparse pair's factor stays near 1;
-   never below one article per baseline window (a pair never named before still has one).
-2. p: the Poisson probability of a count at least this high when the rate is the expected
-   one plus one standard error of its estimate (the baseline is itself a noisy guess).
-3. A spike needs p <= max_p, count >= min_count, count >= min_ratio x expected, at least
-   min_sources distinct sources and min_stories distinct stories, and no day meeting all of
-   these in the `cooldown_days` before it: a burst that lasts is flagged on its first day.
+1. expected(t) = level x weekday factor. The level is the mean of the `baseline_days`
+   before t (default 56), or of its last `recent_days` (14) when their sum is more than
+   `shift_z` (2.5) standard errors from what the older days predict: a pair whose coverage
+   doubled or halved is judged against its new level within days, not weeks. The factor is
+   estimated over the `weekday_days` before t (112; a weekly rhythm changes more slowly than
+   a level): the weekday's share, shrunk towards its kind's (working days or weekends) by
+   `weekday_prior` pseudo-articles, itself shrunk towards 1 by `kind_prior`. Never below
+   one article per baseline window (a pair never named before still has one).
+2. p: the probability of a count at least this high under the predictive distribution of
+   a day's count, Poisson with a gamma-distributed rate (negative binomial) whose shape is
+   the articles the guess rests on: a guess from few articles widens the tail, a guess
+   from many is the Poisson (refs #17: "rate + one standard error" before was stricter
+   than the noise it allowed for and missed a third of the bursts at 3 a day).
+3. A spike needs p <= max_p, count >= min_count (a day: the issue's 10; a week or month:
+   `min_bucket_count`), count >= min_ratio x expected, at least min_sources distinct
+   sources and min_stories distinct stories, and no day meeting all of these in the
+   `cooldown_days` before it: a burst that lasts, or a step up, is flagged on its first day.
 
 A week or month bucket is judged the same way against the buckets before it
 (`baseline_weeks`, `baseline_months`; no weekday effect), so a sparse pair whose news
@@ -28,7 +36,6 @@ daily aggregates and the articles only for those few buckets (refs #17).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -36,23 +43,41 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from monitor import baseline
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
 class SpikeSettings:
-    baseline_days: int = 28
-    """Days of trailing baseline: four of each weekday."""
+    baseline_days: int = 56
+    """Days of trailing baseline for a pair's level: eight of each weekday."""
+    recent_days: int = 14
+    """The last days of the baseline that replace it as the level when they are improbably
+    far from the days before them (`shift_z`): a pair whose coverage doubled or halved."""
+    shift_z: float = 2.5
+    """How far (in standard errors) the recent days must be from the rest to be a new level."""
+    weekday_days: int = 112
+    """Days over which the weekday factors are estimated: a pair's weekly rhythm changes
+    more slowly than its level, and 16 of each weekday make a steadier factor than 8."""
     min_history_days: int = 7
     """Days of data before a day can be judged at all: less is no baseline."""
-    weekday_prior: float = 5.0
-    """Pseudo-articles pulling a weekday's factor towards 1: a sparse pair's 4 Mondays say
-    little about Mondays, a busy pair's say a lot."""
-    max_p: float = 2e-3
-    """Poisson tail probability at most this (bench/eval_spikes.py: under 1 false alarm per
-    pair-year at every volume tried)."""
-    min_count: int = 5
-    """At least this many: 1 -> 3 articles is a coincidence, not news."""
+    weekday_prior: float = 100.0
+    """Pseudo-articles pulling a weekday's factor towards its kind's (working day or
+    weekend): a sparse pair's 16 Mondays say little about Mondays, a busy pair's say a lot."""
+    kind_prior: float = 5.0
+    """Pseudo-articles pulling the working-day and weekend factors towards 1."""
+    max_p: float = 4e-3
+    """Tail probability of a day at most this (bench/eval_spikes.py: 0.5 to 0.9 false alarms
+    per pair-year between 3 and 10 articles a day, fewer elsewhere)."""
+    mid_p: bool = False
+    """Mid-p: P(X > count) + P(X = count) / 2 instead of P(X >= count) (tried with max_p
+    0.003: the same within noise, README "Spikes")."""
+    min_count: int = 10
+    """A day needs at least this many: the issue's bursts 'of at least 10 articles'; a
+    sparse pair's smaller surges show in its weeks and months."""
+    min_bucket_count: int = 5
+    """A week or month needs at least this many: 1 -> 3 articles is a coincidence."""
     min_ratio: float = 2.0
     """At least this many times the expected count: a busy pair's +20 % is not a spike."""
     min_sources: int = 2
@@ -80,16 +105,25 @@ class Grain:
     min_history: int
     cooldown: int
     weekday_effects: bool
+    min_count: int
+    recent: int = 0
+    """Buckets of the shift guard (0: none)."""
+    lead: int = 0
+    """Buckets read before the first judged one."""
 
 
 def grain(settings: SpikeSettings, bucket: str) -> Grain:
     """The judging of 'day', 'week' or 'month' buckets under `settings`."""
     if bucket == "day":
         days = settings.baseline_days, settings.min_history_days, settings.cooldown_days
-        return Grain("day", "D", *days, weekday_effects=True)
+        lead = max(settings.baseline_days, settings.weekday_days) + settings.cooldown_days
+        return Grain("day", "D", *days, True, settings.min_count, settings.recent_days, lead)
     baseline = settings.baseline_weeks if bucket == "week" else settings.baseline_months
     frequency = "W-MON" if bucket == "week" else "MS"
-    return Grain(bucket, frequency, baseline, settings.min_history_buckets, 1, False)
+    history = settings.min_history_buckets
+    return Grain(
+        bucket, frequency, baseline, history, 1, False, settings.min_bucket_count, 0, baseline + 1
+    )
 
 
 COUNTED = ("count", "sources", "stories")
@@ -102,7 +136,7 @@ Voices = Callable[[pd.DataFrame], pd.DataFrame]
 (a bucket's first day), returns rows of `key`, `day`, `sources` and `stories` (a bucket
 missing from them has none)."""
 
-SENSITIVITY = {"low": 2e-4, "normal": 2e-3, "high": 2e-2}
+SENSITIVITY = {"low": 4e-4, "normal": 4e-3, "high": 4e-2}
 """A watchlist's sensitivity is its max_p: low alerts less, high more."""
 
 
@@ -131,7 +165,7 @@ def bucket_start(day: date, bucket: str) -> date:
 def lead_start(start: date, settings: SpikeSettings, bucket: str = "day") -> date:
     """The first day a caller reads so that the buckets from `start` on have their baseline."""
     judged = grain(settings, bucket)
-    lead = judged.baseline + judged.cooldown
+    lead = judged.lead
     first = pd.Timestamp(bucket_start(start, bucket))
     offset = {"day": pd.DateOffset(days=lead), "week": pd.DateOffset(weeks=lead)}
     return (first - offset.get(bucket, pd.DateOffset(months=lead))).date()
@@ -182,14 +216,14 @@ def detect(
     if data_start is not None:
         known = int(np.searchsorted(buckets, pd.Timestamp(bucket_start(data_start, bucket))))
     counted = grid["count"]
-    expected, error = _baseline(counted, weekdays, judged_as, settings.weekday_prior, known)
+    expected, shape = baseline.expected(counted, weekdays, judged_as, settings, known)
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = (counted - expected) / np.sqrt(expected + error**2)
-        plausible = (counted >= settings.min_count) & (counted >= settings.min_ratio * expected)
+        z = (counted - expected) / np.sqrt(expected + expected**2 / shape)
+        plausible = (counted >= judged_as.min_count) & (counted >= settings.min_ratio * expected)
     p = np.ones(counted.shape)
     # the Poisson tail only where the count rules already hold: a few cells of many
     cells = np.nonzero(plausible)
-    p[cells] = _poisson_tail(counted[cells], (expected + error)[cells])
+    p[cells] = baseline.tail(counted[cells], expected[cells], shape[cells], settings.mid_p)
     meets = plausible & (p <= settings.max_p)
     # sources and stories last, so that `voices` counts them for the few cells still in play;
     # a cell failing only on them never meets the rule, so it starts no cooldown
@@ -245,61 +279,6 @@ def _place(
         grid[name][series[inside], at[inside]] = rows[name].to_numpy()[inside]
 
 
-def _baseline(
-    counts: np.ndarray,
-    weekdays: np.ndarray | None,
-    judged_as: Grain,
-    prior: float,
-    known: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The expected count of each series x bucket and the standard error of that guess (NaN:
-    none, fewer than `min_history` buckets since the first `known` one)."""
-    window = judged_as.baseline
-    width = counts.shape[1]
-    total = np.concatenate([np.zeros((counts.shape[0], 1)), np.cumsum(counts, axis=1)], axis=1)
-    t = np.arange(width)
-    lo = np.maximum(known, t - window)
-    judged = t >= known + judged_as.min_history
-    t, lo = t[judged], lo[judged]
-    days = t - lo
-    mean = (total[:, t] - total[:, lo]) / days
-    if weekdays is None:
-        rate, points = mean, np.broadcast_to(days, mean.shape)
-    else:
-        # the same weekday's days within the window: t - 7, t - 14, ... back to lo
-        same = np.zeros(mean.shape)
-        same_days = np.zeros(len(t))
-        for back in range(7, window + 1, 7):
-            inside = t - back >= lo
-            same += np.where(inside, counts[:, np.maximum(t - back, 0)], 0)
-            same_days += inside
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.nan_to_num(mean * (same + prior) / (same_days * mean + prior))
-        points = np.broadcast_to(same_days + days / 7, mean.shape)
-    expected = np.full(counts.shape, np.nan)
-    error = np.full(counts.shape, np.nan)
-    expected[:, judged] = np.maximum(rate, 1.0 / window)
-    error[:, judged] = np.sqrt(expected[:, judged] / points)
-    return expected, error
-
-
-def _poisson_tail(counts: np.ndarray, rates: np.ndarray) -> np.ndarray:
-    """P(X >= count) for X ~ Poisson(rate), 1 where there is no rate or the count is low."""
-    p = np.ones(len(counts))
-    for i, (count, rate) in enumerate(zip(counts, rates, strict=True)):
-        if np.isnan(rate) or count <= rate:
-            continue
-        # the tail summed upwards from `count`: terms shrink geometrically past the rate
-        term = math.exp(count * math.log(rate) - rate - math.lgamma(count + 1))
-        tail, k = 0.0, int(count)
-        while term > tail * 1e-12 and term > 0:
-            tail += term
-            k += 1
-            term *= rate / k
-        p[i] = min(tail, 1.0)
-    return p
-
-
 def _recently(meets: np.ndarray, days: int) -> np.ndarray:
     """Whether any of the `days` buckets before each one met the rule (along each series)."""
     before = np.zeros(meets.shape, dtype=bool)
@@ -309,7 +288,7 @@ def _recently(meets: np.ndarray, days: int) -> np.ndarray:
 
 
 def _why(row: dict, judged_as: Grain, unit: str) -> str:
-    """'14 articles, 9 stories from 6 sources vs 1.6 expected on a Saturday (28-day
+    """'14 articles, 9 stories from 6 sources vs 1.6 expected on a Saturday (56-day
     baseline); z = 7.9'; counting stories, the count is the stories: '9 stories from ...'."""
     when = (
         f"on a {WEEKDAYS[row['day'].weekday()]}"

@@ -1,17 +1,24 @@
 -- one row per country pair named in the days [$start, $end] (naming one of $countries; all
--- pairs when it is empty): its articles then and in the days [$baseline_start, $start),
--- the digest's baseline for "rose most" (refs #17). params: $start, $end, $baseline_start,
--- $countries
+-- pairs when it is empty): its count in $unit (article | story: distinct stories, as the
+-- dashboard counts them, refs #16) then and in the days [$baseline_start, $start), the
+-- digest's baseline for "rose most" (refs #17). params: $start, $end, $baseline_start,
+-- $countries, $unit
 with
 
 current_pairs as (
-    select * from pair_volumes($start, $end, null, null, null, 'article')
+    select * from unit_pair_volumes($start, $end, null, null, null, 'article', $unit)
 ),
 
 baseline_pairs as (
     select *
-    from pair_volumes(
-            $baseline_start, cast($start - interval 1 day as date), null, null, null, 'article'
+    from unit_pair_volumes(
+            $baseline_start,
+            cast($start - interval 1 day as date),
+            null,
+            null,
+            null,
+            'article',
+            $unit
         )
 ),
 
@@ -25,8 +32,8 @@ final as (
         || ' – '
         || country_name(current_pairs.country_b) as pair_name,
         -- measures
-        current_pairs.articles,
-        coalesce(baseline_pairs.articles, 0) as baseline_articles
+        current_pairs.articles as period_count,
+        coalesce(baseline_pairs.articles, 0) as baseline_count
     from current_pairs
     left join baseline_pairs
         on
@@ -36,4 +43,4 @@ final as (
 )
 
 select * from final
-order by articles desc, country_a, country_b
+order by period_count desc, country_a, country_b

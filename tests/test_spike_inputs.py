@@ -19,11 +19,12 @@ from tests.tiny_db import ANY_FILTERS
 
 FIRST = date(2024, 1, 1)
 WIRE_COPIES = date(2024, 2, 10)
-"""8 articles from 3 sources, all copies of one wire story: fails only on stories."""
+"""10 articles from 3 sources, all copies of one wire story: fails only on stories (10: the
+day rule's minimum count)."""
 BURST = date(2024, 2, 11)
-"""The next day, 8 stories from 3 sources: a spike, since the copies started no cooldown."""
+"""The next day, 10 stories from 3 sources: a spike, since the copies started no cooldown."""
 LASTING = date(2024, 2, 12)
-"""9 more stories: meets the rule, but within the burst's cooldown."""
+"""11 more stories: meets the rule, but within the burst's cooldown."""
 ONE_OUTLET = date(2024, 2, 22)
 """10 stories from one source: fails only on sources."""
 SECOND_BURST = date(2024, 2, 23)
@@ -37,12 +38,12 @@ def article_rows() -> list[tuple]:
     for i in range(0, (WIRE_COPIES - FIRST).days, 2):
         day = FIRST + timedelta(days=i)
         rows.append((f"q{i}", day, ("wire-a", "wire-b")[i % 4 // 2], None, "PRK-RUS", i % 3))
-    for n in range(8):
+    for n in range(10):
         source = ("wire-a", "wire-b", "wire-c")[n % 3]
         rows.append((f"c{n}", WIRE_COPIES, source, "c0", "PRK-RUS", 1))
         # the same copies name PRK-USA too: a burst of one story there
         rows.append((f"u{n}", WIRE_COPIES, source, "u0", "PRK-USA", 1))
-    for day, count, sources in ((BURST, 8, 3), (LASTING, 9, 3), (ONE_OUTLET, 10, 1)) + (
+    for day, count, sources in ((BURST, 10, 3), (LASTING, 11, 3), (ONE_OUTLET, 10, 1)) + (
         (SECOND_BURST, 10, 3),
     ):
         for n in range(count):
@@ -138,10 +139,14 @@ def test_copies_of_one_story_start_no_cooldown_and_a_lasting_burst_is_flagged_on
         ("PRK-RUS", BURST),
         ("PRK-RUS", SECOND_BURST),
     ]
-    assert flagged["why"].iloc[0].startswith("8 articles, 8 stories from 3 sources vs ")
+    assert flagged["why"].iloc[0].startswith("10 articles, 10 stories from 3 sources vs ")
     days = now.set_index(["pair", "day"])
     # the copies and the one outlet met every rule but stories or sources: counted, not flagged
-    assert days.loc[("PRK-RUS", WIRE_COPIES), ["count", "sources", "stories"]].tolist() == [8, 3, 1]
+    assert days.loc[("PRK-RUS", WIRE_COPIES), ["count", "sources", "stories"]].tolist() == [
+        10,
+        3,
+        1,
+    ]
     assert days.loc[("PRK-USA", WIRE_COPIES), ["sources", "stories"]].tolist() == [3, 1]
     assert days.loc[("PRK-RUS", ONE_OUTLET), ["sources", "stories"]].tolist() == [1, 10]
     # a quiet day's sources and stories are never read

@@ -64,7 +64,7 @@ def test_without_a_week_of_data_there_is_no_baseline_to_exceed():
 def test_every_flag_says_why_in_one_line():
     judged = last_day(series([1, 0] * 15 + [12]))
     assert judged["why"].startswith("12 articles, 12 stories from 4 sources vs 0.")
-    assert "expected on a Tuesday (28-day baseline); z = " in judged["why"]
+    assert "expected on a Tuesday (56-day baseline); z = " in judged["why"]
     assert "\n" not in judged["why"]
     # counting stories, the count is the stories (refs #16)
     frame = series([1, 0] * 15 + [12])
@@ -114,3 +114,29 @@ def test_the_sources_rule_asks_at_most_the_sources_the_data_hold():
     rules = SpikeSettings()
     assert [for_sources(rules, n).min_sources for n in (0, 1, 2, 7)] == [1, 1, 2, 2]
     assert for_sources(rules, 1).max_p == rules.max_p
+
+
+def steady(days: int, per_day: int) -> list[int]:
+    return [per_day] * days
+
+
+@pytest.mark.parametrize("burst,is_spike", [(10, True), (9, False)])
+def test_a_weekday_of_ten_on_a_steady_three_a_day_pair_is_flagged(burst, is_spike):
+    # 3 a day for 16 weeks: expected 3 (no weekday differs), and P(X >= 10) is about 0.001,
+    # under max_p; the bursts are 'of at least 10 articles', so 9 is not one (refs #17)
+    judged = last_day(series(steady(112, 3) + [burst]))
+    assert judged["expected"] == pytest.approx(3.0)
+    assert bool(judged["is_spike"]) == is_spike
+
+
+def test_a_step_up_is_flagged_once_and_becomes_the_new_level_within_two_weeks():
+    # 3 a day for 16 weeks, then 12 a day for 3 weeks: the step's first day is a spike; the
+    # days after it keep meeting the rule until the shift guard takes the last 14 days as the
+    # level, so no second flag, and by day 15 the expected count is the new level, not a
+    # mix of old and new that a later ordinary day would exceed
+    counts = steady(112, 3) + steady(21, 12)
+    frame = series(counts)
+    step = frame["day"].iloc[112]
+    judged = detect(frame, step, DAY, SETTINGS)
+    assert list(judged.loc[judged["is_spike"], "day"]) == [step]
+    assert judged["expected"].iloc[15] == pytest.approx(12.0, rel=0.01)

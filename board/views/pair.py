@@ -11,7 +11,7 @@ from board.listing import Listing
 from board.state import Filters, Options
 from board.text import two_decimals
 from board.views import pair_compare
-from monitor.spikes import SpikeSettings
+from monitor.spikes import SpikeSettings, grain
 
 DASH = "–"
 
@@ -153,13 +153,14 @@ def spike_rule(bucket: str, s: SpikeSettings, unit: str = "article") -> str:
     """The detector's rule in a sentence (README "Spikes" has the method); its minimum count
     is of what the view counts (articles or stories)."""
     baseline = {
-        "day": f"the {s.baseline_days} days before, weekday by weekday",
+        "day": f"the {s.baseline_days} days before, weekdays and weekends apart",
         "week": f"the {s.baseline_weeks} weeks before",
         "month": f"the {s.baseline_months} months before",
     }[bucket]
     return (
-        f"A spike is a {bucket} improbably high against {baseline} (Poisson p ≤ "
-        f"{s.max_p:g}), with at least {s.min_count} {measures.COUNTED[unit]}, {s.min_ratio:g}x the "
+        f"A spike is a {bucket} improbably high against {baseline} (p ≤ "
+        f"{s.max_p:g}), with at least {grain(s, bucket).min_count} {measures.COUNTED[unit]}, "
+        f"{s.min_ratio:g}x the "
         f"expected count, {_sources(s)} and {s.min_stories} stories; a burst is flagged on its "
         "first bucket only."
     )

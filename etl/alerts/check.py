@@ -21,7 +21,9 @@ class Hit:
     pair: tuple[str, str]
     day: date
     articles: int
+    """The day's articles, whatever the unit judged."""
     expected: float
+    """In the unit judged: stories once some story holds copies (`unit_of`)."""
     why: str
 
 
@@ -36,11 +38,15 @@ def find_hits(
     first: date,
     last: date,
     spikes: SpikeSettings | None = None,
+    unit: str | None = None,
 ) -> list[Hit]:
-    """Every (watch, pair, day) of [first, last] the detector flags, in watch order."""
+    """Every (watch, pair, day) of [first, last] the detector flags, in watch order; `unit`
+    ('article' | 'story') is what it counts, by default the dashboard's (`unit_of`)."""
     hits = []
-    first_day = queries.run("dashboard_status", con)["first_day"].iloc[0]
+    status = queries.run("dashboard_status", con)
+    first_day = status["first_day"].iloc[0]
     data_start = None if pd.isna(first_day) else pd.Timestamp(first_day).date()
+    unit = unit or unit_of(status)
     sources = int((queries.run("filter_options", con)["dimension"] == "source").sum())
     for watch in watches:
         judged_by = for_sources(
@@ -49,13 +55,27 @@ def find_hits(
         )
         frame = activity(con, watch, lead_start(first, judged_by), last)
         for (a, b), rows in frame.groupby(["country_a", "country_b"], sort=True):
-            counts = rows.rename(columns={"articles": "count"})
-            judged = detect(counts, first, last, judged_by, data_start=data_start)
+            judged = detect(
+                in_unit(rows, unit), first, last, judged_by, data_start=data_start, unit=unit
+            )
+            articles = dict(zip(pd.to_datetime(rows["day"]).dt.date, rows["articles"], strict=True))
             for row in judged[judged["is_spike"]].to_dict("records"):
-                hits.append(
-                    Hit(watch, (a, b), row["day"], row["count"], row["expected"], row["why"])
-                )
+                count = int(articles[row["day"]])
+                hits.append(Hit(watch, (a, b), row["day"], count, row["expected"], row["why"]))
     return hits
+
+
+def unit_of(status: pd.DataFrame) -> str:
+    """What the alerts and the digest count, as the dashboard does by default (refs #16,
+    #17): stories once some story holds copies (dashboard_status's has_stories), articles
+    before, when both count the same."""
+    return "story" if bool(status["has_stories"].iloc[0]) else "article"
+
+
+def in_unit(activity: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """pair_activity's rows with the detector's `count`: the day's distinct stories in the
+    story unit (each story once a day, as the dashboard's story counts), else its articles."""
+    return activity.assign(count=activity["stories" if unit == "story" else "articles"])
 
 
 def activity(con: duckdb.DuckDBPyConnection, watch: Watchlist, start: date, end: date):

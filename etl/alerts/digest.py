@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from etl.alerts.check import activity
+from etl.alerts.check import activity, in_unit, unit_of
 from etl.alerts.message import pair_name, pair_url, story_evidence
 from monitor.spikes import SpikeSettings
 from monitor.store import Watchlist
@@ -23,13 +23,16 @@ STORIES_PER_PAIR = 10
 SPARK_DAYS = 28
 """Days in each sparkline, ending with the period."""
 BARS = "▁▂▃▄▅▆▇█"
+COUNTED = {"article": "articles", "story": "stories"}
+"""What a unit counts, as the digest's column heads say it."""
 
 
 @dataclass
 class Riser:
     pair: tuple[str, str]
     name: str
-    articles: int
+    count: int
+    """In the digest's unit."""
     expected: float
     z: float
     sparkline: str
@@ -40,6 +43,8 @@ class Riser:
 class Digest:
     start: date
     end: date
+    unit: str = "article"
+    """What the risers count: as the dashboard and the alerts (etl.alerts.check.unit_of)."""
     risers: list[Riser] = field(default_factory=list)
     hits: list[dict] = field(default_factory=list)
     stories: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -61,6 +66,7 @@ def build(
     import queries
 
     baseline_days = SpikeSettings().baseline_days
+    unit = unit_of(queries.run("dashboard_status", con))
     countries = sorted({c for w in watches for p in (*w.pairs, *w.countries) for c in p.split("-")})
     rises = queries.run(
         "pair_rises",
@@ -69,17 +75,18 @@ def build(
         end=end,
         baseline_start=start - timedelta(days=baseline_days),
         countries=countries if only_watched else [],
+        unit=unit,
     )
     days = (end - start).days + 1
-    expected = (rises["baseline_articles"] / baseline_days * days).clip(lower=days / baseline_days)
-    rises = rises.assign(expected=expected, z=(rises["articles"] - expected) / expected**0.5)
-    top = rises.sort_values(["z", "articles"], ascending=False).head(TOP_RISERS)
-    digest = Digest(start, end, hits=hits)
-    spark = _sparklines(con, list(top["country_a"] + "-" + top["country_b"]), end)
+    expected = (rises["baseline_count"] / baseline_days * days).clip(lower=days / baseline_days)
+    rises = rises.assign(expected=expected, z=(rises["period_count"] - expected) / expected**0.5)
+    top = rises.sort_values(["z", "period_count"], ascending=False).head(TOP_RISERS)
+    digest = Digest(start, end, unit, hits=hits)
+    spark = _sparklines(con, list(top["country_a"] + "-" + top["country_b"]), end, unit)
     for row in top.to_dict("records"):
         pair = (row["country_a"], row["country_b"])
         digest.risers.append(
-            Riser(pair, row["pair_name"], int(row["articles"]), float(row["expected"]),
+            Riser(pair, row["pair_name"], int(row["period_count"]), float(row["expected"]),
                   float(row["z"]), spark.get(pair, ""), pair_url(base_url, pair, end, None, None))
         )  # fmt: skip
     watched = dict.fromkeys(
@@ -92,8 +99,9 @@ def build(
     return digest
 
 
-def _sparklines(con: duckdb.DuckDBPyConnection, pairs: list[str], end: date) -> dict:
-    """Pair -> its articles per day over the SPARK_DAYS days ending `end`, as block bars."""
+def _sparklines(con: duckdb.DuckDBPyConnection, pairs: list[str], end: date, unit: str) -> dict:
+    """Pair -> its count per day (in `unit`) over the SPARK_DAYS days ending `end`, as block
+    bars."""
     if not pairs:
         return {}
     start = end - timedelta(days=SPARK_DAYS - 1)
@@ -101,7 +109,7 @@ def _sparklines(con: duckdb.DuckDBPyConnection, pairs: list[str], end: date) -> 
     days = pd.date_range(start, end, freq="D")
     lines = {}
     for (a, b), rows in frame.groupby(["country_a", "country_b"]):
-        by_day = rows.set_index(pd.to_datetime(rows["day"]))["articles"]
+        by_day = in_unit(rows, unit).set_index(pd.to_datetime(rows["day"]))["count"]
         counts = by_day.reindex(days, fill_value=0).tolist()
         lines[(a, b)] = sparkline(counts)
     return lines
@@ -119,12 +127,12 @@ def to_markdown(digest: Digest) -> str:
     lines = [f"# Tension Monitor digest, {digest.start} to {digest.end}", "", "## Rose most"]
     lines += [
         "",
-        "| pair | articles | expected | z | last 28 days |",
+        f"| pair | {COUNTED[digest.unit]} | expected | z | last 28 days |",
         "| --- | --- | --- | --- | --- |",
     ]
     for r in digest.risers:
         lines.append(
-            f"| [{_md(r.name)}]({r.url}) | {r.articles} | {r.expected:.1f} | {r.z:.1f} | "
+            f"| [{_md(r.name)}]({r.url}) | {r.count} | {r.expected:.1f} | {r.z:.1f} | "
             f"{r.sparkline} |"
         )
     lines += ["", "## Watch hits", ""]
@@ -147,7 +155,7 @@ def to_html(digest: Digest) -> str:
     """HTML for mail clients: inline styles only, no script, every value escaped."""
     e = html.escape
     rows = "".join(
-        f'<tr><td><a href="{e(r.url)}">{e(r.name)}</a></td><td>{r.articles}</td>'
+        f'<tr><td><a href="{e(r.url)}">{e(r.name)}</a></td><td>{r.count}</td>'
         f"<td>{r.expected:.1f}</td><td>{r.z:.1f}</td>"
         f'<td style="font-family:monospace">{e(r.sparkline)}</td></tr>'
         for r in digest.risers
@@ -179,7 +187,8 @@ def to_html(digest: Digest) -> str:
         '</head><body style="font-family:Arial,sans-serif">'
         f"<h1>Tension Monitor digest, {digest.start} to {digest.end}</h1>"
         '<h2>Rose most</h2><table border="1" cellpadding="4" style="border-collapse:collapse">'
-        "<tr><th>pair</th><th>articles</th><th>expected</th><th>z</th><th>last 28 days</th></tr>"
+        f"<tr><th>pair</th><th>{COUNTED[digest.unit]}</th><th>expected</th><th>z</th>"
+        "<th>last 28 days</th></tr>"
         f"{rows}</table><h2>Watch hits</h2><ul>{hits}</ul>"
         f"<h2>Watched pairs: new stories</h2>{stories}</body></html>"
     )

@@ -109,7 +109,8 @@ def assert_opens_the_pair_view(world: Path, url: str) -> None:
     assert notices == []
     assert (filters.view, filters.pair, filters.bucket) == ("pair", ("PRK", "RUS"), "day")
     assert filters.end == alerts_world.TODAY
-    assert filters.start == alerts_world.TODAY - timedelta(days=28)
+    # the day and its baseline (the detector's 56 days)
+    assert filters.start == alerts_world.TODAY - timedelta(days=56)
 
 
 def test_the_next_cycle_does_not_repeat_it(world):
