@@ -141,8 +141,14 @@ SENSITIVITY = {"low": 4e-4, "normal": 4e-3, "high": 4e-2}
 
 
 def with_sensitivity(settings: SpikeSettings, sensitivity: str) -> SpikeSettings:
-    """The settings with a watchlist's sensitivity ('low' | 'normal' | 'high')."""
-    return replace(settings, max_p=SENSITIVITY[sensitivity])
+    """The settings with a watchlist's sensitivity ('low' | 'normal' | 'high'). High also
+    asks a day for only `min_bucket_count` (5): the day's minimum of 10 keeps false alarms
+    under one a pair-year, but it leaves a sparse pair's day of 5-9 articles unflagged, and
+    alerts judge days only; a watch set to high has asked for those."""
+    chosen = replace(settings, max_p=SENSITIVITY[sensitivity])
+    if sensitivity == "high":
+        return replace(chosen, min_count=min(settings.min_count, settings.min_bucket_count))
+    return chosen
 
 
 def for_sources(settings: SpikeSettings, available: int) -> SpikeSettings:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from monitor.spikes import SpikeSettings, detect, for_sources, lead_start
+from monitor.spikes import SpikeSettings, detect, for_sources, lead_start, with_sensitivity
 
 SETTINGS = SpikeSettings()
 DAY = date(2026, 3, 10)  # a Tuesday
@@ -140,3 +140,11 @@ def test_a_step_up_is_flagged_once_and_becomes_the_new_level_within_two_weeks():
     judged = detect(frame, step, DAY, SETTINGS)
     assert list(judged.loc[judged["is_spike"], "day"]) == [step]
     assert judged["expected"].iloc[15] == pytest.approx(12.0, rel=0.01)
+
+
+@pytest.mark.parametrize("sensitivity,is_spike", [("normal", False), ("high", True)])
+def test_a_watch_set_to_high_alerts_on_a_sparse_pairs_day_under_ten(sensitivity, is_spike):
+    # a pair named every other day, then 7 articles from 4 sources: under the day's minimum
+    # of 10, but what a watch asking for more alerts wants to hear of
+    settings = with_sensitivity(SETTINGS, sensitivity)
+    assert last_day(series([1, 0] * 30 + [7]), settings).is_spike == is_spike
