@@ -149,6 +149,37 @@ def test_retag_replaces_instead_of_skipping(tmp_path):
     assert count(db) == 16
 
 
+def test_retag_replaces_the_story_signature_of_a_changed_article(tmp_path):
+    # a stage appends its signatures; a re-tag first deletes the ones it replaces (refs #20)
+    db = tmp_path / "t.duckdb"
+    record = {
+        "url": "https://news.example.org/signature",
+        "published": "2024-01-15T08:00:00Z",
+        "lang": "en",
+        "title": "Japan and Korea hold talks on fisheries",
+        "text": "Japan and South Korea held talks on fisheries in Tokyo on Monday.",
+    }
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    changed = tmp_path / "changed.jsonl"
+    record["title"] = "Brazil and Chile sign a trade accord"
+    changed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    load_inputs([first], settings(db))
+    before = title_keys(db)
+    load_inputs([changed], settings(db, retag=True))
+    after = title_keys(db)
+    assert len(before) == len(after) == 1
+    assert after != before
+
+
+def title_keys(db: Path) -> list[tuple[str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("select title_key from story_signatures").fetchall()
+    finally:
+        con.close()
+
+
 def test_a_failed_run_leaves_the_published_database_untouched(tmp_path, monkeypatch):
     db = tmp_path / "t.duckdb"
     load_inputs([FIXTURES / "articles.jsonl"], settings(db))
