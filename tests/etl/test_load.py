@@ -8,13 +8,15 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 import pytest
 
 from etl import publish, stage
 from etl.database import connect_working
 from etl.dates import ACCEPTED_FORMS
 from etl.errors import LockedError
-from etl.load import Loader
+from etl.load import Loader, list_column
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
 from etl.sources import ReadOptions, plan_inputs, read_inputs
@@ -178,6 +180,23 @@ def title_keys(db: Path) -> list[tuple[str]]:
         return con.execute("select title_key from story_signatures").fetchall()
     finally:
         con.close()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[1, 2], [3]],
+        # an article without text has no minhash, one without tone no vector
+        [None, [4, 5], [], None],
+        [None, None],
+        [],
+    ],
+)
+def test_a_list_column_holds_the_rows_pyarrow_would(rows):
+    for value_type in (pa.uint32(), pa.float32()):
+        assert list_column(rows, value_type).equals(pa.array(rows, pa.list_(value_type)))
+    vectors = [None if r is None else np.asarray(r, dtype=np.float32) for r in rows]
+    assert list_column(vectors, pa.float32()).to_pylist() == rows
 
 
 def test_a_failed_run_leaves_the_published_database_untouched(tmp_path, monkeypatch):
