@@ -22,10 +22,11 @@ Write mode per table, declared here rather than implied by the code:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 import queries
@@ -257,16 +258,35 @@ def signatures_table(tagged: list[TaggedArticle]) -> pa.Table:
     return pa.table(
         {
             "article_id": pa.array([t.article.article_id for t in tagged], pa.string()),
-            "minhash": pa.array([k.minhash if k else None for k in keys], pa.list_(pa.uint32())),
+            "minhash": list_column([k.minhash if k else None for k in keys], pa.uint32()),
             "title_key": pa.array([k.title_key if k else None for k in keys], pa.string()),
             "is_headline_only": pa.array([bool(k and k.is_headline_only) for k in keys]),
             "url_key": pa.array([k.url_key if k else None for k in keys], pa.string()),
             "numbers_key": pa.array([k.numbers_key if k else None for k in keys], pa.string()),
-            "vector": pa.array(
-                [k.vector if k is not None and k.vector is not None else None for k in keys],
-                pa.list_(pa.float32()),
+            "vector": list_column(
+                [k.vector if k is not None else None for k in keys], pa.float32()
             ),
         }
+    )
+
+
+def list_column(values: list[Sequence | None], value_type: pa.DataType) -> pa.ListArray:
+    """A list column from one sequence (or None) per row, built from one flat numpy buffer.
+
+    `pa.array` over the rows converts every element through Python: the story signatures'
+    126 minhashes and 512-float vectors cost the loading process ~18 ms per 1,000 articles
+    (~0.4 s of a Reuters-21578 load), ~5 ms this way (refs #20).
+    """
+    dtype = value_type.to_pandas_dtype()
+    present = [np.asarray(v, dtype=dtype) for v in values if v is not None]
+    lengths = np.fromiter((0 if v is None else len(v) for v in values), np.int32, len(values))
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    flat = np.concatenate(present) if present else np.empty(0, dtype=dtype)
+    return pa.ListArray.from_arrays(
+        pa.array(offsets),
+        pa.array(flat, value_type),
+        mask=pa.array([v is None for v in values], pa.bool_()),
     )
 
 

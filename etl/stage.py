@@ -34,7 +34,7 @@ STAGED_TABLES = {
     "evidence": "append",
     "rejects": "append",
     "ingest_runs": "upsert",
-    "story_signatures": "upsert",
+    "story_signatures": "append",
     "stories": "upsert",
 }
 """The tables whose rows a load stages, each with how its staged rows join the database:
@@ -43,6 +43,7 @@ the ETL starts to fill is one line here, or the next publish, which applies the 
 the spare, loses its rows (refs #12)."""
 
 ARTICLE_TABLES = (
+    "story_signatures",
     "evidence",
     "article_pairs",
     "mentions",
@@ -52,7 +53,9 @@ ARTICLE_TABLES = (
     "search_docs",
 )
 """The tables whose rows belong to an article (keyed by article_id): a re-tagging stage
-deletes the replaced articles' rows from each (queries/delete_replaced_rows.sql)."""
+deletes the replaced articles' rows from each (queries/delete_replaced_rows.sql), so their
+staged rows are all new. Appending story signatures rather than upserting them took that step
+of the apply of a Reuters-21578 load from ~0.8 s to ~0.2 s (refs #20)."""
 
 AGGREGATES = (
     "daily_totals",

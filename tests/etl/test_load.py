@@ -8,13 +8,15 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 import pytest
 
 from etl import publish, stage
 from etl.database import connect_working
 from etl.dates import ACCEPTED_FORMS
 from etl.errors import LockedError
-from etl.load import Loader
+from etl.load import Loader, list_column
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
 from etl.sources import ReadOptions, plan_inputs, read_inputs
@@ -147,6 +149,54 @@ def test_retag_replaces_instead_of_skipping(tmp_path):
     again = load_inputs([FIXTURES / "articles.jsonl"], settings(db, retag=True))
     assert (again.loaded, again.duplicates) == (16, 0)
     assert count(db) == 16
+
+
+def test_retag_replaces_the_story_signature_of_a_changed_article(tmp_path):
+    # a stage appends its signatures; a re-tag first deletes the ones it replaces (refs #20)
+    db = tmp_path / "t.duckdb"
+    record = {
+        "url": "https://news.example.org/signature",
+        "published": "2024-01-15T08:00:00Z",
+        "lang": "en",
+        "title": "Japan and Korea hold talks on fisheries",
+        "text": "Japan and South Korea held talks on fisheries in Tokyo on Monday.",
+    }
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    changed = tmp_path / "changed.jsonl"
+    record["title"] = "Brazil and Chile sign a trade accord"
+    changed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    load_inputs([first], settings(db))
+    before = title_keys(db)
+    load_inputs([changed], settings(db, retag=True))
+    after = title_keys(db)
+    assert len(before) == len(after) == 1
+    assert after != before
+
+
+def title_keys(db: Path) -> list[tuple[str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("select title_key from story_signatures").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[1, 2], [3]],
+        # an article without text has no minhash, one without tone no vector
+        [None, [4, 5], [], None],
+        [None, None],
+        [],
+    ],
+)
+def test_a_list_column_holds_the_rows_pyarrow_would(rows):
+    for value_type in (pa.uint32(), pa.float32()):
+        assert list_column(rows, value_type).equals(pa.array(rows, pa.list_(value_type)))
+    vectors = [None if r is None else np.asarray(r, dtype=np.float32) for r in rows]
+    assert list_column(vectors, pa.float32()).to_pylist() == rows
 
 
 def test_a_failed_run_leaves_the_published_database_untouched(tmp_path, monkeypatch):
