@@ -95,9 +95,14 @@ STORY_CUTS = [
     {"source": "antara"},
     {"origin": "gdelt"},
     {"lang": "id", "window": "sentence"},
+    {"lang": "en", "source": "wire-a"},
+    {"lang": "id", "start": date(2024, 1, 11)},
+    {"source": "wire-a", "start": date(2024, 1, 11), "window": "sentence"},
+    {"source": "antara", "end": date(2024, 1, 10)},
 ]
 """Filters that cut the stories differently: periods starting and ending inside a1's story,
-a language or source that keeps part of it (counted over the articles), an origin."""
+a language or source that keeps part of it (story days by language and source), both, and
+a period cutting those, an origin."""
 
 
 def distinct_stories(con: duckdb.DuckDBPyConnection, chosen: state.Filters) -> dict:
@@ -151,6 +156,40 @@ def test_story_counts_equal_distinct_stories_of_the_articles(story_con, changed)
     timeline = run(story_con, requests.pair_timeline(replace(chosen, bucket="month"), PAIR))
     # a1's story runs in January only: the months' stories add up to the period's
     assert timeline["articles"].fillna(0).sum() == expected["pairs"].get(PAIR, 0)
+
+
+def test_a_language_and_a_source_count_only_the_stories_of_their_articles(story_con):
+    both = pair_row(
+        run(story_con, requests.overview_top_pairs(filters(lang="en", source="wire-a")))
+    )
+    # a1 and its next-day copy a2 are one story, a8 another; ANTARA's Indonesian a9 is out
+    assert (both["articles"], both["article_count"], both["total_articles"]) == (2, 3, 2)
+    # from Jan 11 the Indonesian stories are a3 only: a9 ran on Jan 10, a2 is in English
+    later = filters(lang="id", start=date(2024, 1, 11))
+    assert pair_row(run(story_con, requests.overview_top_pairs(later)))["articles"] == 1
+    # a2 carries a1's story into the period for wire-a, whose copy on Jan 10 is outside it
+    wire = filters(source="wire-a", start=date(2024, 1, 11), bucket="month")
+    timeline = run(story_con, requests.pair_timeline(wire, PAIR)).set_index("bucket")
+    assert timeline.loc[pd.Timestamp("2024-01-01"), ["articles", "total_articles"]].tolist() == [
+        1,
+        1,
+    ]
+
+
+def test_compared_series_count_the_stories_of_their_own_period(story_con):
+    # two series share the year, a third starts on Feb 6: its February holds a4 only, the
+    # others' a3 and a4 (each period's stories are counted once for the series sharing it)
+    series = [
+        (PAIR, date(2024, 1, 1), date(2024, 12, 31)),
+        (("CHN", "PHL"), date(2024, 1, 1), date(2024, 12, 31)),
+        (PAIR, date(2024, 2, 6), date(2024, 12, 31)),
+    ]
+    timelines = run(story_con, requests.pair_timelines(filters(bucket="month"), series))
+    february = timelines[timelines["bucket"] == pd.Timestamp("2024-02-01")].set_index("series_no")
+    assert february["total_articles"].to_dict() == {1: 2, 2: 2, 3: 1}
+    assert february["articles"].to_dict() == {1: 2, 2: 0, 3: 1}
+    january = timelines[timelines["bucket"] == pd.Timestamp("2024-01-01")].set_index("series_no")
+    assert january["total_articles"].to_dict() == {1: 1, 2: 1}
 
 
 def test_the_overview_totals_count_the_stories_of_the_articles(story_con):
@@ -321,3 +360,4 @@ def test_the_network_and_matrix_say_they_count_stories(story_db, monkeypatch):
     assert "Cells: stories naming both." in shown_text(matrix)
     lift = open_stories(story_db, monkeypatch, view="matrix", cell="lift")
     assert "Lift is counted in articles" in shown_text(lift)
+
