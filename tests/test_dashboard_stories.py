@@ -361,3 +361,10 @@ def test_the_network_and_matrix_say_they_count_stories(story_db, monkeypatch):
     lift = open_stories(story_db, monkeypatch, view="matrix", cell="lift")
     assert "Lift is counted in articles" in shown_text(lift)
 
+
+def test_the_sidebar_minimum_names_what_the_unit_counts(story_db, monkeypatch):
+    # it said "Minimum articles per pair" while the pairs were filtered by their stories
+    at = open_stories(story_db, monkeypatch)
+    assert at.number_input(key="min").label == "Minimum stories per pair"
+    articles = open_stories(story_db, monkeypatch, unit="article")
+    assert articles.number_input(key="min").label == "Minimum articles per pair"
