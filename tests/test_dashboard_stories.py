@@ -231,6 +231,36 @@ def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
     assert len(everything) == 7
 
 
+@pytest.mark.parametrize(
+    "changed",
+    [{}, {"start": date(2024, 1, 11)}, {"lang": "en"}, {"source": "wire-a"}, {"origin": "gdelt"}],
+)
+def test_each_page_of_stories_over_dates_is_its_slice_of_the_whole_list(story_con, changed):
+    # a page over dates alone groups only the stories first running on its newest days
+    # (story days, refs #16); the whole list (the CSV, no limit) groups every article's
+    chosen = filters(scope="all", **changed)
+    whole = run(story_con, requests.articles_list(chosen, row_limit=None))
+    for page in range(1, 5):
+        shown = run(story_con, requests.articles_list(chosen, page=page, row_limit=2))
+        expected = whole.iloc[(page - 1) * 2 : page * 2]
+        assert list(shown["article_id"]) == list(expected["article_id"])
+        assert list(shown["copies"]) == list(expected["copies"])
+        assert (shown["total_rows"] == len(whole)).all()
+
+
+def test_the_third_page_of_two_stories_cuts_at_their_first_day(story_con):
+    # newest first: a8, a7, a6, a5, a4, a3, then a1's story (a1, a9 and a2 folded)
+    third = run(story_con, requests.articles_list(filters(scope="all"), page=3, row_limit=2))
+    assert list(third["article_id"]) == ["a4", "a3"]
+    last = run(story_con, requests.articles_list(filters(scope="all"), page=4, row_limit=2))
+    assert list(last["article_id"]) == ["a1"] and list(last["copies"]) == [2]
+    # from Jan 11, a1's story first runs in the period with a2, its only article there
+    later = filters(scope="all", start=date(2024, 1, 11))
+    seventh = run(story_con, requests.articles_list(later, page=7, row_limit=1))
+    assert (list(seventh["article_id"]), list(seventh["copies"])) == (["a2"], [0])
+    assert (seventh["total_rows"] == 7).all()
+
+
 def test_the_default_unit_is_stories_once_a_story_holds_copies(story_con, tmp_path):
     def default_unit(con: duckdb.DuckDBPyConnection) -> str:
         options = build_options(
@@ -368,3 +398,4 @@ def test_the_sidebar_minimum_names_what_the_unit_counts(story_db, monkeypatch):
     assert at.number_input(key="min").label == "Minimum stories per pair"
     articles = open_stories(story_db, monkeypatch, unit="article")
     assert articles.number_input(key="min").label == "Minimum articles per pair"
+
