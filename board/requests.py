@@ -128,6 +128,7 @@ def pair_third_countries(
         **_coverage(filters),
         **_pair(pair),
         "window": filters.window,
+        "unit": filters.unit,
         "row_limit": row_limit,
     }
 

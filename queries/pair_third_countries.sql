@@ -3,7 +3,11 @@
 -- pair's articles (denominator), as a percent, and how many third countries there are in
 -- all (third_countries, before $row_limit; null $row_limit: every one). With $window =
 -- 'sentence' only articles naming the pair in one sentence count.
--- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $row_limit
+-- With $unit = 'story' (refs #16) articles and pair_articles count distinct stories (a
+-- story naming the third country in any of its copies), article_count the articles
+-- beside them (null in the article unit): the pair's rows alone, so no story table.
+-- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $unit,
+-- $row_limit
 with
 
 pair_articles as (
@@ -15,7 +19,9 @@ countries as (
 ),
 
 filtered as (
-    select countries as named
+    select
+        story_id,
+        countries as named
     from pair_articles
     where
         country_a = $country_a
@@ -28,10 +34,21 @@ filtered as (
 third as (
     select
         country,
-        count(*) as articles
-    from (select unnest(named) as country from filtered) as named_countries
+        by_unit($unit, count(distinct story_id), count(*)) as articles,
+        count(*) filter (where $unit = 'story') as article_count
+    from (
+        select
+            story_id,
+            unnest(named) as country
+        from filtered
+    ) as named_countries
     where country not in ($country_a, $country_b)
     group by country
+),
+
+pair_total as (
+    select by_unit($unit, count(distinct story_id), count(*)) as articles
+    from filtered
 ),
 
 final as (
@@ -42,10 +59,12 @@ final as (
         coalesce(countries.name, third.country) as country_name,
         -- measures
         third.articles,
-        (select count(*) from filtered) as pair_articles,
-        100.0 * third.articles / (select count(*) from filtered) as share_pct,
+        nullif(third.article_count, 0) as article_count,
+        pair_total.articles as pair_articles,
+        100.0 * third.articles / pair_total.articles as share_pct,
         count(*) over () as third_countries
     from third
+    cross join pair_total
     left join countries on third.country = countries.country
 )
 

@@ -399,3 +399,24 @@ def test_the_sidebar_minimum_names_what_the_unit_counts(story_db, monkeypatch):
     articles = open_stories(story_db, monkeypatch, unit="article")
     assert articles.number_input(key="min").label == "Minimum articles per pair"
 
+
+def test_third_countries_count_the_pairs_stories_naming_them(story_con):
+    third = run(story_con, requests.pair_third_countries(filters(), PAIR)).set_index("country")
+    # a2 (USA) is a copy in a1's story, a8 (UKR) a story of its own: each 1 of 4 stories
+    assert third.loc["USA", ["articles", "article_count", "pair_articles"]].tolist() == [1, 1, 4]
+    assert third.loc["UKR", "share_pct"] == pytest.approx(25.0)
+    articles = run(story_con, requests.pair_third_countries(filters(unit="article"), PAIR))
+    usa = articles.set_index("country").loc["USA"]
+    assert (usa["articles"], usa["pair_articles"]) == (1, 6) and pd.isna(usa["article_count"])
+
+
+def test_the_pair_views_third_countries_say_they_are_of_stories(story_db, monkeypatch):
+    from tests.test_dashboard_stream import download
+
+    at = open_stories(story_db, monkeypatch, view="pair", pair="PRK-RUS")
+    assert "Third countries in the same stories" in [h.value for h in at.subheader]
+    monkeypatch.setenv("TENSION_DB", str(story_db))
+    _, _, chunks = download("third-countries", "view=pair&pair=PRK-RUS")
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    usa = next(row for row in rows if row["country"] == "USA")
+    assert (usa["stories"], usa["articles"], usa["pair_stories"]) == ("1", "1", "4")
