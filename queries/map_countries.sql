@@ -4,7 +4,10 @@
 -- has all articles in the period as the share's denominator; a partner of $focus also the
 -- pair's share of the articles naming either country (either_articles, refs #18; null
 -- without a focus).
--- params: $focus, $start, $end, $lang, $source, $origin, $window
+-- With $unit = 'story' (refs #16) a partner's articles and the total count distinct
+-- stories (the story days of pairs), and either_articles is null: a country's own coverage
+-- is kept in articles only, so the map without a focus asks for the article unit.
+-- params: $focus, $start, $end, $lang, $source, $origin, $window, $unit
 with
 
 countries as (
@@ -30,7 +33,7 @@ pairs as (
         case when country_a = $focus then country_b else country_a end as country,
         articles,
         both_articles
-    from pair_volumes($start, $end, $lang, $source, $origin, $window)
+    from unit_pair_volumes($start, $end, $lang, $source, $origin, $window, $unit)
     where
         $focus is not null
         and (country_a = $focus or country_b = $focus)
@@ -65,7 +68,7 @@ final as (
         counted.either_articles,
         per_cent(counted.articles, counted.either_articles) as share_either_pct
     from counted
-    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
+    cross join unit_total($start, $end, $lang, $source, $origin, $window, $unit) as totals
     left join countries on counted.country = countries.country
     where counted.articles > 0
 )

@@ -420,3 +420,26 @@ def test_the_pair_views_third_countries_say_they_are_of_stories(story_db, monkey
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     usa = next(row for row in rows if row["country"] == "USA")
     assert (usa["stories"], usa["articles"], usa["pair_stories"]) == ("1", "1", "4")
+
+
+def test_the_map_of_a_focus_counts_its_partners_stories(story_con):
+    chosen = filters(countries=("PRK",))
+    partners = run(story_con, requests.map_countries(chosen)).set_index("country")
+    # RUS: a1's story (a1, a2, a9), a3, a4, a8; USA: a2, a copy in a1's story; of 7 stories
+    assert partners.loc[["RUS", "USA"], "articles"].tolist() == [4, 1]
+    assert (partners["total_articles"] == 7).all()
+    assert partners["either_articles"].isna().all()
+    articles = run(story_con, requests.map_countries(replace(chosen, unit="article")))
+    assert articles.set_index("country").loc["RUS", "articles"] == 6
+    # without a focus the map counts each country's articles: its stories are not kept
+    mentions = run(story_con, requests.map_countries(filters())).set_index("country")
+    assert (mentions.loc["RUS", "articles"], mentions["total_articles"].iloc[0]) == (6, 9)
+
+
+def test_the_map_says_what_it_counts_in_the_story_unit(story_db, monkeypatch):
+    focus = open_stories(story_db, monkeypatch, view="map", countries="PRK")
+    assert not focus.exception
+    assert "Stories naming North Korea" in shown_text(focus)
+    assert "counts articles" not in shown_text(focus)
+    mentions = open_stories(story_db, monkeypatch, view="map")
+    assert "The map of mentions counts articles" in shown_text(mentions)
