@@ -153,14 +153,10 @@ def network_edges(filters: Filters, row_limit: int | None = settings.NETWORK_EDG
 
 def map_countries(filters: Filters) -> Request:
     focus = filters.countries[0] if filters.countries else None
-    return "map_countries", {
-        **_coverage(filters),
-        "focus": focus,
-        "window": filters.window,
-        # a focus's partners are pairs, counted in the unit; a country's own coverage (the
-        # map without a focus) is kept in articles only (refs #16)
-        "unit": filters.unit if focus else "article",
-    }
+    # a focus's partners are pairs, counted in the unit; a country's own coverage (the map
+    # without a focus) is kept in articles only (refs #16)
+    name = "map_partner_stories" if focus and filters.unit == "story" else "map_countries"
+    return name, {**_coverage(filters), "focus": focus, "window": filters.window}
 
 
 def articles_list(

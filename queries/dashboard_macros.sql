@@ -48,6 +48,24 @@ coalesce(
     code
 );
 
+-- one row per row of the relation `counted_of` (country, articles, either_articles) with
+-- articles: the map's columns, with the country's name and its shares of `total` (all
+-- articles, or all stories, refs #16) and of either_articles
+create or replace temp macro map_rows(counted_of, total) as table
+    select
+        -- ids
+        country,
+        -- dimensions
+        country_name(country) as country_name,
+        -- measures
+        articles,
+        total as total_articles,
+        per_mille(articles, total) as share_per_mille,
+        either_articles,
+        per_cent(articles, either_articles) as share_either_pct
+    from query_table(counted_of)
+    where articles > 0;
+
 -- no selected countries means every pair
 create or replace temp macro involves(selected, country_a, country_b) as
 len(selected) = 0

@@ -4,15 +4,8 @@
 -- has all articles in the period as the share's denominator; a partner of $focus also the
 -- pair's share of the articles naming either country (either_articles, refs #18; null
 -- without a focus).
--- With $unit = 'story' (refs #16) a partner's articles and the total count distinct
--- stories (the story days of pairs), and either_articles is null: a country's own coverage
--- is kept in articles only, so the map without a focus asks for the article unit.
--- params: $focus, $start, $end, $lang, $source, $origin, $window, $unit
+-- params: $focus, $start, $end, $lang, $source, $origin, $window
 with
-
-countries as (
-    select * from countries
-),
 
 volumes as (
     select * from country_volumes($start, $end, $lang, $source, $origin, $window)
@@ -33,7 +26,7 @@ pairs as (
         case when country_a = $focus then country_b else country_a end as country,
         articles,
         both_articles
-    from unit_pair_volumes($start, $end, $lang, $source, $origin, $window, $unit)
+    from pair_volumes($start, $end, $lang, $source, $origin, $window)
     where
         $focus is not null
         and (country_a = $focus or country_b = $focus)
@@ -49,28 +42,23 @@ partners as (
     inner join volumes as focus on focus.country = $focus
 ),
 
-counted as (
+counted as (  -- noqa: ST03
     select * from mentioned
     union all
     select * from partners
 ),
 
+-- the CTE is read by name, through query_table
 final as (
-    select
-        -- ids
-        counted.country,
-        -- dimensions
-        coalesce(countries.name, counted.country) as country_name,
-        -- measures
-        counted.articles,
-        totals.total_articles,
-        per_mille(counted.articles, totals.total_articles) as share_per_mille,
-        counted.either_articles,
-        per_cent(counted.articles, counted.either_articles) as share_either_pct
-    from counted
-    cross join unit_total($start, $end, $lang, $source, $origin, $window, $unit) as totals
-    left join countries on counted.country = countries.country
-    where counted.articles > 0
+    select *
+    from
+        map_rows(
+            'counted',
+            (
+                select total_articles
+                from period_total($start, $end, $lang, $source, $origin, $window)
+            )
+        )
 )
 
 select * from final
