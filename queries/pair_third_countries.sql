@@ -34,21 +34,34 @@ filtered as (
 third as (
     select
         country,
-        by_unit($unit, count(distinct story_id), count(*)) as articles,
-        count(*) filter (where $unit = 'story') as article_count
-    from (
-        select
-            story_id,
-            unnest(named) as country
-        from filtered
-    ) as named_countries
+        count(*) as articles
+    from (select unnest(named) as country from filtered) as named_countries
     where country not in ($country_a, $country_b)
     group by country
 ),
 
-pair_total as (
-    select by_unit($unit, count(distinct story_id), count(*)) as articles
+-- the story unit's: each third country's stories and their articles; a branch of its own
+-- (empty in the article unit), as a distinct count beside the articles' count cost the
+-- article unit twice its time
+story_third as (
+    select
+        country,
+        count(*) as stories
+    from (
+        select distinct
+            story_id,
+            unnest(named) as country
+        from filtered
+        where $unit = 'story'
+    ) as story_countries
+    where country not in ($country_a, $country_b)
+    group by country
+),
+
+pair_stories as (
+    select count(distinct story_id) as stories
     from filtered
+    where $unit = 'story'
 ),
 
 final as (
@@ -58,13 +71,16 @@ final as (
         -- dimensions
         coalesce(countries.name, third.country) as country_name,
         -- measures
-        third.articles,
-        nullif(third.article_count, 0) as article_count,
-        pair_total.articles as pair_articles,
-        100.0 * third.articles / pair_total.articles as share_pct,
+        by_unit($unit, story_third.stories, third.articles) as articles,
+        by_unit($unit, third.articles, null) as article_count,
+        by_unit($unit, pair_stories.stories, (select count(*) from filtered)) as pair_articles,
+        100.0
+        * by_unit($unit, story_third.stories, third.articles)
+        / by_unit($unit, pair_stories.stories, (select count(*) from filtered)) as share_pct,
         count(*) over () as third_countries
     from third
-    cross join pair_total
+    cross join pair_stories
+    left join story_third on third.country = story_third.country
     left join countries on third.country = countries.country
 )
 
