@@ -254,6 +254,9 @@ def test_the_third_page_of_two_stories_cuts_at_their_first_day(story_con):
     assert list(third["article_id"]) == ["a4", "a3"]
     last = run(story_con, requests.articles_list(filters(scope="all"), page=4, row_limit=2))
     assert list(last["article_id"]) == ["a1"] and list(last["copies"]) == [2]
+    # a page of all 7 starts on Jan 10; a2, on Jan 11 where no story starts, is still a copy
+    every = run(story_con, requests.articles_list(filters(scope="all"), row_limit=7))
+    assert every.set_index("article_id").loc["a1", "copies"] == 2
     # from Jan 11, a1's story first runs in the period with a2, its only article there
     later = filters(scope="all", start=date(2024, 1, 11))
     seventh = run(story_con, requests.articles_list(later, page=7, row_limit=1))
