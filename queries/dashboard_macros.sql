@@ -138,14 +138,14 @@ create or replace temp macro pair_voices(rows_of) as table
     from query_table(rows_of)
     group by country_a, country_b, day;
 
--- the story unit (refs #16): the story days of the language and source chosen (null =
--- all): the relation `days_of` (story_days or pair_story_days), or with either chosen the
--- rows of `facets_of` (story_facet_days or pair_story_facet_days) that keep them
+-- the story unit (refs #16): the rows of the story days `days_of` (story_days or
+-- pair_story_days, whose lang and source are null) or with a language or source chosen
+-- (null = all) of `facets_of` (story_facet_days or pair_story_facet_days) that keep them
 create or replace temp macro chosen_days(days_of, facets_of, lang_filter, source_filter) as table
     select * from query_table(days_of)
     where lang_filter is null and source_filter is null
-    union all by name
-    select * exclude (lang, source) from query_table(facets_of)
+    union all
+    select * from query_table(facets_of)
     where
         (lang_filter is not null or source_filter is not null)
         and lang is not distinct from lang_filter
@@ -182,22 +182,52 @@ and by_window(
 create or replace temp macro period_stories(
     period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 ) as table
-    select count(*)::bigint as total_stories
+    -- a count of a date, not count(*): over the union of chosen_story_days DuckDB reads one
+    -- column to count, the story_id strings unless told (3x the time at 1M articles)
+    select count(day)::bigint as total_stories
     from chosen_story_days(lang_filter, source_filter) as story_days
     where first_in_period(story_days, period_start, period_end, origin_filter, window_kind);
 
--- one row per country pair: its distinct stories in a period and filters (null = all), in
--- the window's unit (sentence: stories naming both in one sentence)
-create or replace temp macro pair_stories(
-    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+-- one row per country pair of the story days `days_of` (pair_story_days or
+-- pair_story_facet_days) of the language and source given: its distinct stories in a period
+-- and filters, in the window's unit (sentence: stories naming both in one sentence)
+create or replace temp macro pair_stories_in(
+    days_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 ) as table
     select
         country_a,
         country_b,
         count(*)::bigint as stories
-    from chosen_pair_story_days(lang_filter, source_filter) as pair_story_days
-    where first_in_period(pair_story_days, period_start, period_end, origin_filter, window_kind)
+    from query_table(days_of) as story_days
+    where
+        lang is not distinct from lang_filter
+        and source is not distinct from source_filter
+        and first_in_period(story_days, period_start, period_end, origin_filter, window_kind)
     group by country_a, country_b;
+
+-- one row per country pair: its distinct stories in a period and filters (null = all), in
+-- the window's unit; each table counted apart (a union of the rows first cost a third more)
+create or replace temp macro pair_stories(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select *
+    from pair_stories_in(
+            'pair_story_days', period_start, period_end, null, null, origin_filter, window_kind
+        )
+    where lang_filter is null and source_filter is null
+    union all
+    select *
+    from
+        pair_stories_in(
+            'pair_story_facet_days',
+            period_start,
+            period_end,
+            lang_filter,
+            source_filter,
+            origin_filter,
+            window_kind
+        )
+    where lang_filter is not null or source_filter is not null;
 
 -- the value in the unit counted (refs #16): stories or articles
 create or replace temp macro by_unit(unit_kind, story_value, article_value) as

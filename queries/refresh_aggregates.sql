@@ -311,10 +311,9 @@ create or replace macro story_days_of(counts_of, by_facet) as table
         where by_facet
     )
 
-    -- the CTE is read by name, through query_table; over every language and source, the
-    -- columns lang and source (null) are not kept
-    select columns(lambda c: by_facet or c not in ('lang', 'source'))
-    from with_previous_days('days');
+    -- the CTE is read by name, through query_table; over every language and source, lang
+    -- and source are null, so that the dashboard reads both kinds alike
+    select * from with_previous_days('days');
 
 -- one row per story x day it has articles (or with by_facet, x language, source or both,
 -- story_days_of); window_articles: those with text
