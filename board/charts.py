@@ -187,14 +187,20 @@ def bucket_range(buckets: pd.Series) -> list[pd.Timestamp] | None:
     return [days.iloc[0] - step / 2, days.iloc[-1] + step / 2]
 
 
-def third_countries_bar(frame: pd.DataFrame) -> go.Figure:
-    """The countries most often named alongside the pair, as a % of the pair's articles."""
+def third_countries_bar(frame: pd.DataFrame, counted: str = "articles") -> go.Figure:
+    """The countries most often named alongside the pair, as a % of the pair's articles (or
+    of what else the unit counts: `counted`, 'stories')."""
     figure = px.bar(
         frame.iloc[::-1],
         x="share_pct",
         y="country_name",
         orientation="h",
-        labels={"share_pct": "% of the pair's articles", "country_name": ""},
+        labels={
+            "share_pct": f"% of the pair's {counted}",
+            "country_name": "",
+            "articles": counted,
+            "pair_articles": f"pair {counted}",
+        },
         hover_data={"articles": True, "pair_articles": True},
         color_discrete_sequence=[STEADY_COLOUR],
     )

@@ -194,8 +194,10 @@ def _sidebar(options: Options) -> None:
             "time (the mean of the first complete buckets = 100).",
         )
         _segments("Time bucket", "bucket", state.BUCKETS, BUCKET_LABELS)
+        # the segments above have set the unit by now, so the minimum names what it counts
+        counted = measures.COUNTED.get(st.session_state.get("unit"), "articles")
         st.number_input(
-            "Minimum articles per pair", key="min", min_value=1, max_value=state.MAX_MIN_ARTICLES
+            f"Minimum {counted} per pair", key="min", min_value=1, max_value=state.MAX_MIN_ARTICLES
         )
 
 

@@ -77,6 +77,7 @@ UNIT_COLUMNS = {
     "total_articles": "total_stories",
     "previous_articles": "previous_stories",
     "previous_total_articles": "previous_total_stories",
+    "pair_articles": "pair_stories",
 }
 """The story unit's names of the queries' count columns (refs #16): there `articles` holds
 the stories, `article_count` the articles beside them, and so on."""

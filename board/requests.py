@@ -128,6 +128,7 @@ def pair_third_countries(
         **_coverage(filters),
         **_pair(pair),
         "window": filters.window,
+        "unit": filters.unit,
         "row_limit": row_limit,
     }
 
@@ -151,11 +152,11 @@ def network_edges(filters: Filters, row_limit: int | None = settings.NETWORK_EDG
 
 
 def map_countries(filters: Filters) -> Request:
-    return "map_countries", {
-        **_coverage(filters),
-        "focus": filters.countries[0] if filters.countries else None,
-        "window": filters.window,
-    }
+    focus = filters.countries[0] if filters.countries else None
+    # a focus's partners are pairs, counted in the unit; a country's own coverage (the map
+    # without a focus) is kept in articles only (refs #16)
+    name = "map_partner_stories" if focus and filters.unit == "story" else "map_countries"
+    return name, {**_coverage(filters), "focus": focus, "window": filters.window}
 
 
 def articles_list(

@@ -72,6 +72,17 @@ AGGREGATES = (
 from the temp table delta_<name> that queries/apply_stage.sql makes."""
 
 
+STORY_DAYS = {
+    "story_days": ("story_days_rows", "touched_articles", False),
+    "pair_story_days": ("pair_story_days_rows", "touched_pair_articles", False),
+    "story_facet_days": ("story_days_rows", "touched_articles", True),
+    "pair_story_facet_days": ("pair_story_days_rows", "touched_pair_articles", True),
+}
+"""The story days a stage rebuilds for the stories it touches (queries/replace_story_days.sql,
+refs #16): table -> the macro that makes them, the touched stories' articles it reads
+(apply_stage.sql), and whether by language and source."""
+
+
 def start(con: duckdb.DuckDBPyConnection, path: Path, *, replaces: bool) -> None:
     """Attach a new, empty stage at `path` to the working connection.
 
@@ -122,6 +133,9 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
             if not queries.run("stage_table_exists", con, table_name=table).empty:
                 queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
         queries.execute("apply_stage", con)
+        for table, (rows, articles, by_facet) in STORY_DAYS.items():
+            slots = {"table": table, "rows": rows, "articles": articles}
+            queries.execute("replace_story_days", con, identifiers=slots, by_facet=by_facet)
         for table in AGGREGATES:
             key = tuple(queries.run("aggregate_key", con, table_name=table)["column_name"])
             queries.execute("merge_aggregate", con, identifiers={"table": table, "key": key})

@@ -78,8 +78,7 @@ create or replace temp table delta_pair_yearly_all as
 select *
 from yearly_all_rows('delta_pair_daily');
 
--- the story days of every story the load touched are rebuilt from all of its articles: a
--- copy that joins a story can move its previous days, so they are no signed sums (refs #16)
+-- the stories the load touched and their articles, whose story days are rebuilt (refs #16)
 create or replace temp table touched_stories as
 select coalesce(story_id, article_id) as story_id from stage.articles
 union
@@ -93,21 +92,8 @@ create or replace temp view touched_pair_articles as
 select * from pair_articles
 where story_id in (select story_id from touched_stories);
 
-delete from story_days
-where story_id in (select story_id from touched_stories);
-
-insert into story_days by name
-from story_days_rows('touched_articles');
-
-delete from pair_story_days
-where story_id in (select story_id from touched_stories);
-
-insert into pair_story_days by name
-from pair_story_days_rows('touched_pair_articles');
-
-drop view touched_articles;
-drop view touched_pair_articles;
-drop table touched_stories;
+-- queries/replace_story_days.sql then rebuilds each story days table from these (etl/stage.py
+-- STORY_DAYS); they are temporary, gone with the connection
 drop table replaced_articles;
 drop table replaced_mentions;
 drop table replaced_pairs;

@@ -7,10 +7,6 @@
 -- params: $focus, $start, $end, $lang, $source, $origin, $window
 with
 
-countries as (
-    select * from countries
-),
-
 volumes as (
     select * from country_volumes($start, $end, $lang, $source, $origin, $window)
 ),
@@ -46,28 +42,23 @@ partners as (
     inner join volumes as focus on focus.country = $focus
 ),
 
-counted as (
+counted as (  -- noqa: ST03
     select * from mentioned
     union all
     select * from partners
 ),
 
+-- the CTE is read by name, through query_table
 final as (
-    select
-        -- ids
-        counted.country,
-        -- dimensions
-        coalesce(countries.name, counted.country) as country_name,
-        -- measures
-        counted.articles,
-        totals.total_articles,
-        per_mille(counted.articles, totals.total_articles) as share_per_mille,
-        counted.either_articles,
-        per_cent(counted.articles, counted.either_articles) as share_either_pct
-    from counted
-    cross join period_total($start, $end, $lang, $source, $origin, $window) as totals
-    left join countries on counted.country = countries.country
-    where counted.articles > 0
+    select *
+    from
+        map_rows(
+            'counted',
+            (
+                select total_articles
+                from period_total($start, $end, $lang, $source, $origin, $window)
+            )
+        )
 )
 
 select * from final

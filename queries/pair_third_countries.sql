@@ -3,7 +3,11 @@
 -- pair's articles (denominator), as a percent, and how many third countries there are in
 -- all (third_countries, before $row_limit; null $row_limit: every one). With $window =
 -- 'sentence' only articles naming the pair in one sentence count.
--- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $row_limit
+-- With $unit = 'story' (refs #16) articles and pair_articles count distinct stories (a
+-- story naming the third country in any of its copies), article_count the articles
+-- beside them (null in the article unit): the pair's rows alone, so no story table.
+-- params: $country_a, $country_b, $start, $end, $lang, $source, $origin, $window, $unit,
+-- $row_limit
 with
 
 pair_articles as (
@@ -15,7 +19,9 @@ countries as (
 ),
 
 filtered as (
-    select countries as named
+    select
+        story_id,
+        countries as named
     from pair_articles
     where
         country_a = $country_a
@@ -34,6 +40,30 @@ third as (
     group by country
 ),
 
+-- the story unit's: each third country's stories and their articles; a branch of its own
+-- (empty in the article unit), as a distinct count beside the articles' count cost the
+-- article unit twice its time
+story_third as (
+    select
+        country,
+        count(*) as stories
+    from (
+        select distinct
+            story_id,
+            unnest(named) as country
+        from filtered
+        where $unit = 'story'
+    ) as story_countries
+    where country not in ($country_a, $country_b)
+    group by country
+),
+
+pair_stories as (
+    select count(distinct story_id) as stories
+    from filtered
+    where $unit = 'story'
+),
+
 final as (
     select
         -- ids
@@ -41,11 +71,16 @@ final as (
         -- dimensions
         coalesce(countries.name, third.country) as country_name,
         -- measures
-        third.articles,
-        (select count(*) from filtered) as pair_articles,
-        100.0 * third.articles / (select count(*) from filtered) as share_pct,
+        by_unit($unit, story_third.stories, third.articles) as articles,
+        by_unit($unit, third.articles, null) as article_count,
+        by_unit($unit, pair_stories.stories, (select count(*) from filtered)) as pair_articles,
+        100.0
+        * by_unit($unit, story_third.stories, third.articles)
+        / by_unit($unit, pair_stories.stories, (select count(*) from filtered)) as share_pct,
         count(*) over () as third_countries
     from third
+    cross join pair_stories
+    left join story_third on third.country = story_third.country
     left join countries on third.country = countries.country
 )
 

@@ -119,41 +119,45 @@ story_buckets as (
     where $unit = 'story'
 ),
 
+-- the series' periods: the compared pairs share the focus pair's, and the stories of all
+-- countries are counted once per period, not once per series (8 series cost 217 ms at 1M
+-- articles, bench/story_latency.py)
+periods as (
+    select distinct
+        period_start,
+        period_end
+    from series
+    where $unit = 'story'
+),
+
 -- the distinct stories of each bucket: a story day counts on the story's first day in the
--- bucket (and in the series' period, which may cut the bucket)
-total_story_buckets as (
+-- bucket (and in the period, which may cut the bucket)
+period_story_buckets as (
     select
-        series.series_no,
+        periods.period_start,
+        periods.period_end,
         bucket_start(stories.day, $bucket) as bucket,
         count(*) as total_stories
-    from story_days as stories
-    inner join series on stories.day between series.period_start and series.period_end
+    from chosen_story_days($lang, $source) as stories
+    inner join periods on stories.day between periods.period_start and periods.period_end
     where
-        $unit = 'story'
-        and first_in_period(
+        first_in_period(
             stories,
-            greatest(bucket_start(stories.day, $bucket), series.period_start),
-            series.period_end,
-            $lang,
-            $source,
+            greatest(bucket_start(stories.day, $bucket), periods.period_start),
+            periods.period_end,
             $origin,
             $window
         )
     group by all
-    union all
+),
+
+total_story_buckets as (
     select
         series.series_no,
-        bucket_start(articles.published_date, $bucket) as bucket,
-        count(distinct coalesce(articles.story_id, articles.article_id)) as total_stories
-    from articles
-    inner join series
-        on articles.published_date between series.period_start and series.period_end
-    where
-        $unit = 'story'
-        and ($lang is not null or $source is not null)
-        and in_filters(articles.lang, articles.source, articles.origin, $lang, $source, $origin)
-        and ($window = 'article' or articles.sentence_count is not null)
-    group by all
+        buckets.bucket,
+        buckets.total_stories
+    from period_story_buckets as buckets
+    inner join series using (period_start, period_end)
 ),
 
 -- every row of each series by bucket: each bucket, the day rows and the story unit's counts

@@ -57,3 +57,9 @@ select * from story_days_rows('articles');
 
 create or replace temp view pair_story_days as
 select * from pair_story_days_rows('pair_articles');
+
+create or replace temp view story_facet_days as
+select * from story_days_rows('articles', by_facet := true);
+
+create or replace temp view pair_story_facet_days as
+select * from pair_story_days_rows('pair_articles', by_facet := true);

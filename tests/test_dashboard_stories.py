@@ -95,9 +95,14 @@ STORY_CUTS = [
     {"source": "antara"},
     {"origin": "gdelt"},
     {"lang": "id", "window": "sentence"},
+    {"lang": "en", "source": "wire-a"},
+    {"lang": "id", "start": date(2024, 1, 11)},
+    {"source": "wire-a", "start": date(2024, 1, 11), "window": "sentence"},
+    {"source": "antara", "end": date(2024, 1, 10)},
 ]
 """Filters that cut the stories differently: periods starting and ending inside a1's story,
-a language or source that keeps part of it (counted over the articles), an origin."""
+a language or source that keeps part of it (story days by language and source), both, and
+a period cutting those, an origin."""
 
 
 def distinct_stories(con: duckdb.DuckDBPyConnection, chosen: state.Filters) -> dict:
@@ -153,6 +158,40 @@ def test_story_counts_equal_distinct_stories_of_the_articles(story_con, changed)
     assert timeline["articles"].fillna(0).sum() == expected["pairs"].get(PAIR, 0)
 
 
+def test_a_language_and_a_source_count_only_the_stories_of_their_articles(story_con):
+    both = pair_row(
+        run(story_con, requests.overview_top_pairs(filters(lang="en", source="wire-a")))
+    )
+    # a1 and its next-day copy a2 are one story, a8 another; ANTARA's Indonesian a9 is out
+    assert (both["articles"], both["article_count"], both["total_articles"]) == (2, 3, 2)
+    # from Jan 11 the Indonesian stories are a3 only: a9 ran on Jan 10, a2 is in English
+    later = filters(lang="id", start=date(2024, 1, 11))
+    assert pair_row(run(story_con, requests.overview_top_pairs(later)))["articles"] == 1
+    # a2 carries a1's story into the period for wire-a, whose copy on Jan 10 is outside it
+    wire = filters(source="wire-a", start=date(2024, 1, 11), bucket="month")
+    timeline = run(story_con, requests.pair_timeline(wire, PAIR)).set_index("bucket")
+    assert timeline.loc[pd.Timestamp("2024-01-01"), ["articles", "total_articles"]].tolist() == [
+        1,
+        1,
+    ]
+
+
+def test_compared_series_count_the_stories_of_their_own_period(story_con):
+    # two series share the year, a third starts on Feb 6: its February holds a4 only, the
+    # others' a3 and a4 (each period's stories are counted once for the series sharing it)
+    series = [
+        (PAIR, date(2024, 1, 1), date(2024, 12, 31)),
+        (("CHN", "PHL"), date(2024, 1, 1), date(2024, 12, 31)),
+        (PAIR, date(2024, 2, 6), date(2024, 12, 31)),
+    ]
+    timelines = run(story_con, requests.pair_timelines(filters(bucket="month"), series))
+    february = timelines[timelines["bucket"] == pd.Timestamp("2024-02-01")].set_index("series_no")
+    assert february["total_articles"].to_dict() == {1: 2, 2: 2, 3: 1}
+    assert february["articles"].to_dict() == {1: 2, 2: 0, 3: 1}
+    january = timelines[timelines["bucket"] == pd.Timestamp("2024-01-01")].set_index("series_no")
+    assert january["total_articles"].to_dict() == {1: 1, 2: 1}
+
+
 def test_the_overview_totals_count_the_stories_of_the_articles(story_con):
     totals = run(story_con, requests.overview_totals(filters())).iloc[0]
     assert (totals["stories"], totals["articles"]) == (7, 9)
@@ -190,6 +229,39 @@ def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
     ]
     everything = run(story_con, requests.articles_list(filters(scope="all"), row_limit=None))
     assert len(everything) == 7
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [{}, {"start": date(2024, 1, 11)}, {"lang": "en"}, {"source": "wire-a"}, {"origin": "gdelt"}],
+)
+def test_each_page_of_stories_over_dates_is_its_slice_of_the_whole_list(story_con, changed):
+    # a page over dates alone groups only the stories first running on its newest days
+    # (story days, refs #16); the whole list (the CSV, no limit) groups every article's
+    chosen = filters(scope="all", **changed)
+    whole = run(story_con, requests.articles_list(chosen, row_limit=None))
+    for page in range(1, 5):
+        shown = run(story_con, requests.articles_list(chosen, page=page, row_limit=2))
+        expected = whole.iloc[(page - 1) * 2 : page * 2]
+        assert list(shown["article_id"]) == list(expected["article_id"])
+        assert list(shown["copies"]) == list(expected["copies"])
+        assert (shown["total_rows"] == len(whole)).all()
+
+
+def test_the_third_page_of_two_stories_cuts_at_their_first_day(story_con):
+    # newest first: a8, a7, a6, a5, a4, a3, then a1's story (a1, a9 and a2 folded)
+    third = run(story_con, requests.articles_list(filters(scope="all"), page=3, row_limit=2))
+    assert list(third["article_id"]) == ["a4", "a3"]
+    last = run(story_con, requests.articles_list(filters(scope="all"), page=4, row_limit=2))
+    assert list(last["article_id"]) == ["a1"] and list(last["copies"]) == [2]
+    # a page of all 7 starts on Jan 10; a2, on Jan 11 where no story starts, is still a copy
+    every = run(story_con, requests.articles_list(filters(scope="all"), row_limit=7))
+    assert every.set_index("article_id").loc["a1", "copies"] == 2
+    # from Jan 11, a1's story first runs in the period with a2, its only article there
+    later = filters(scope="all", start=date(2024, 1, 11))
+    seventh = run(story_con, requests.articles_list(later, page=7, row_limit=1))
+    assert (list(seventh["article_id"]), list(seventh["copies"])) == (["a2"], [0])
+    assert (seventh["total_rows"] == 7).all()
 
 
 def test_the_default_unit_is_stories_once_a_story_holds_copies(story_con, tmp_path):
@@ -322,3 +394,56 @@ def test_the_network_and_matrix_say_they_count_stories(story_db, monkeypatch):
     assert "Cells: stories naming both." in shown_text(matrix)
     lift = open_stories(story_db, monkeypatch, view="matrix", cell="lift")
     assert "Lift is counted in articles" in shown_text(lift)
+
+
+def test_the_sidebar_minimum_names_what_the_unit_counts(story_db, monkeypatch):
+    # it said "Minimum articles per pair" while the pairs were filtered by their stories
+    at = open_stories(story_db, monkeypatch)
+    assert at.number_input(key="min").label == "Minimum stories per pair"
+    articles = open_stories(story_db, monkeypatch, unit="article")
+    assert articles.number_input(key="min").label == "Minimum articles per pair"
+
+
+def test_third_countries_count_the_pairs_stories_naming_them(story_con):
+    third = run(story_con, requests.pair_third_countries(filters(), PAIR)).set_index("country")
+    # a2 (USA) is a copy in a1's story, a8 (UKR) a story of its own: each 1 of 4 stories
+    assert third.loc["USA", ["articles", "article_count", "pair_articles"]].tolist() == [1, 1, 4]
+    assert third.loc["UKR", "share_pct"] == pytest.approx(25.0)
+    articles = run(story_con, requests.pair_third_countries(filters(unit="article"), PAIR))
+    usa = articles.set_index("country").loc["USA"]
+    assert (usa["articles"], usa["pair_articles"]) == (1, 6) and pd.isna(usa["article_count"])
+
+
+def test_the_pair_views_third_countries_say_they_are_of_stories(story_db, monkeypatch):
+    from tests.test_dashboard_stream import download
+
+    at = open_stories(story_db, monkeypatch, view="pair", pair="PRK-RUS")
+    assert "Third countries in the same stories" in [h.value for h in at.subheader]
+    monkeypatch.setenv("TENSION_DB", str(story_db))
+    _, _, chunks = download("third-countries", "view=pair&pair=PRK-RUS")
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    usa = next(row for row in rows if row["country"] == "USA")
+    assert (usa["stories"], usa["articles"], usa["pair_stories"]) == ("1", "1", "4")
+
+
+def test_the_map_of_a_focus_counts_its_partners_stories(story_con):
+    chosen = filters(countries=("PRK",))
+    partners = run(story_con, requests.map_countries(chosen)).set_index("country")
+    # RUS: a1's story (a1, a2, a9), a3, a4, a8; USA: a2, a copy in a1's story; of 7 stories
+    assert partners.loc[["RUS", "USA"], "articles"].tolist() == [4, 1]
+    assert (partners["total_articles"] == 7).all()
+    assert partners["either_articles"].isna().all()
+    articles = run(story_con, requests.map_countries(replace(chosen, unit="article")))
+    assert articles.set_index("country").loc["RUS", "articles"] == 6
+    # without a focus the map counts each country's articles: its stories are not kept
+    mentions = run(story_con, requests.map_countries(filters())).set_index("country")
+    assert (mentions.loc["RUS", "articles"], mentions["total_articles"].iloc[0]) == (6, 9)
+
+
+def test_the_map_says_what_it_counts_in_the_story_unit(story_db, monkeypatch):
+    focus = open_stories(story_db, monkeypatch, view="map", countries="PRK")
+    assert not focus.exception
+    assert "Stories naming North Korea" in shown_text(focus)
+    assert "counts articles" not in shown_text(focus)
+    mentions = open_stories(story_db, monkeypatch, view="map")
+    assert "The map of mentions counts articles" in shown_text(mentions)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -195,10 +197,11 @@ def _partial_note(frame: pd.DataFrame, filters: Filters) -> str:
 
 
 def _third_countries(database: Database, filters: Filters, options: Options) -> None:
-    st.subheader("Third countries in the same articles")
+    counted = measures.COUNTED[filters.unit]
+    st.subheader(f"Third countries in the same {counted}")
     third = run(database, *requests.pair_third_countries(filters, filters.pair))
     if third.frame.empty:
-        st.info("No other country is named in this pair's articles.", icon=":material/info:")
+        st.info(f"No other country is named in this pair's {counted}.", icon=":material/info:")
         return
     total = int(third.frame["third_countries"].iloc[0])
     st.caption(
@@ -207,23 +210,26 @@ def _third_countries(database: Database, filters: Filters, options: Options) -> 
         else f"The {len(third.frame):,} most named of {total:,} countries (the CSV has all)."
     )
     chart_download.chart(
-        charts.third_countries_bar(third.frame),
+        charts.third_countries_bar(third.frame, counted),
         "third_countries",
-        f"Countries named with {pair_title(filters.pair, options)}, % of the pair's articles",
+        f"Countries named with {pair_title(filters.pair, options)}, % of the pair's {counted}",
         database=database,
         filters=filters,
         options=options,
     )
+    listing = third_countries_listing(filters)
     panel.download_every_row(
-        "pair", third.frame, filters, third, database=database,
-        every=third_countries_listing(filters),
-    )  # fmt: skip
+        "pair", listing.shape(third.frame), filters, third, database=database, every=listing
+    )
 
 
 def third_countries_listing(filters: Filters) -> Listing:
-    """Every third country named with the focus pair (the CSV)."""
+    """Every third country named with the focus pair (the CSV): in the story unit with the
+    stories and the articles side by side (refs #16)."""
     request = requests.pair_third_countries(filters, filters.pair, row_limit=None)
-    return Listing("third-countries", "third-countries", request)
+    return Listing(
+        "third-countries", "third-countries", request, partial(measures.in_unit, unit=filters.unit)
+    )
 
 
 def _open_articles() -> None:

@@ -21,8 +21,8 @@ def render(database: Database, filters: Filters, options: Options) -> None:
     if focus:
         title = f"Partners of {focus_name}"
         caption = (
-            f"Articles naming {focus_name} (in red) together with each country; "
-            "the first selected country is the focus."
+            f"{measures.COUNTED[filters.unit].capitalize()} naming {focus_name} (in red) "
+            "together with each country; the first selected country is the focus."
         )
     else:
         title = "Articles mentioning each country"
@@ -31,13 +31,20 @@ def render(database: Database, filters: Filters, options: Options) -> None:
             "sidebar to map its partners instead."
         )
     st.caption(caption)
-    if filters.unit == "story":
+    if filters.unit == "story" and not focus:
         # a country's stories are not kept (only pairs'): the map says what it counts
-        st.caption("The map counts articles: stories are counted for pairs only.")
+        st.caption(
+            "The map of mentions counts articles: stories are counted for pairs, so select "
+            "a country to map its partners' stories."
+        )
     measure, notice = measures.in_view(filters.measure, timeline=False, pairs=focus is not None)
     if notice:
         st.caption(notice)
-    label = measures.describe(measure, filters.window) if focus else _mentions_label(measure)
+    label = (
+        measures.describe(measure, filters.window, unit=filters.unit)
+        if focus
+        else _mentions_label(measure)
+    )
     chart_download.chart(
         charts.world_map(countries.frame, measure, title, focus, focus_name, label),
         "map",
@@ -47,7 +54,10 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         options=options,
         config=geo.plotly_config(),
     )
-    shown = measures.with_measure(countries.frame, measure, label)
+    shown = measures.in_unit(
+        measures.with_measure(countries.frame, measure, label),
+        filters.unit if focus else "article",
+    )
     panel.download_and_sql("map", focus or "mentions", shown, filters, countries)
 
 

@@ -102,4 +102,14 @@ def test_cli_loads_on_a_local_cluster_and_attaches(tmp_path):
         kinds = dict(
             con.execute("select table_name, table_type from information_schema.tables").fetchall()
         )
+        # the attach's rebuild makes the story days by language the story unit reads (#16)
+        by_language = con.execute(
+            "select lang, count(*) from story_facet_days "
+            "where source is null and previous_day is null group by lang order by lang"
+        ).fetchall()
+        stories = con.execute(
+            "select lang, count(distinct coalesce(story_id, article_id)) from articles "
+            "group by lang order by lang"
+        ).fetchall()
     assert kinds["articles"] == "VIEW" and kinds["pair_daily"] == "BASE TABLE"
+    assert by_language == stories and kinds["pair_story_facet_days"] == "BASE TABLE"

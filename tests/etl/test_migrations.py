@@ -239,3 +239,25 @@ def test_a_version_9_database_gains_the_search_index_by_doc_no(tmp_path):
     con.close()
     assert by_doc == {"search_doc_mentions": mentions, "search_doc_pairs": pairs}
     assert mentions and pairs and undated == 0
+
+
+def test_a_version_10_database_gains_the_story_days_by_language_and_source(tmp_path):
+    # the story unit counts a language's or source's stories from these (refs #16); a
+    # version 10 database has none until the upgrade's rebuild
+    db = upgraded_from(
+        10, tmp_path, "drop table story_facet_days", "drop table pair_story_facet_days"
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    by_language = con.execute(
+        "select lang, count(*) from story_facet_days "
+        "where source is null and previous_day is null group by lang order by lang"
+    ).fetchall()
+    expected = con.execute(
+        "select lang, count(distinct coalesce(story_id, article_id)) from articles "
+        "group by lang order by lang"
+    ).fetchall()
+    pairs = con.execute("select count(*) from pair_story_facet_days").fetchone()[0]
+    version = con.execute("select value from meta where key = 'schema_version'").fetchone()[0]
+    con.close()
+    assert version == str(queries.SCHEMA_VERSION)
+    assert by_language == expected and pairs > 0

@@ -38,6 +38,9 @@ AGGREGATES = (
     # the story days a stage rebuilds for the stories it touches (refs #16)
     "story_days",
     "pair_story_days",
+    # and by language and source, which a re-tag into another language moves
+    "story_facet_days",
+    "pair_story_facet_days",
 )
 COUNTRIES = ["Russia", "China", "Iran", "Japan", "France", "Indonesia", "Brazil"]
 
