@@ -51,6 +51,12 @@ def statement(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+_MADE: set[Path] = set()
+"""The stores this process has made or checked the tables of: a reader then only connects.
+Every connection taking the write lock to make the tables would have queued each read
+behind the one writer, which WAL is there to avoid."""
+
+
 class Store:
     """The store at `path`, created on first use; one connection per call, closed after."""
 
@@ -63,15 +69,9 @@ class Store:
         con = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         con.row_factory = sqlite3.Row
         with closing(con):
-            con.execute(statement("journal_mode"))
-            # the tables in one write transaction: in the rollback journal a new file starts
-            # in, two connections each reading then writing the schema can deadlock, which
-            # SQLite answers with "database is locked" at once instead of waiting; BEGIN
-            # IMMEDIATE takes the write lock first, with the busy timeout
-            con.executescript(f"begin immediate;\n{statement('schema')}\ncommit;")
-            columns = {row["name"] for row in con.execute(statement("watchlists_columns"))}
-            if "is_shared" not in columns:
-                _add_sharing(con)
+            if self.path not in _MADE:
+                _make(con)
+                _MADE.add(self.path)
             yield con
 
     @contextmanager
@@ -292,6 +292,19 @@ def _immediate(con: sqlite3.Connection) -> Iterator[None]:
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _make(con: sqlite3.Connection) -> None:
+    """The store's tables, made if missing (and the sharing columns of an older store)."""
+    con.execute(statement("journal_mode"))
+    # the tables in one write transaction: in the rollback journal a new file starts in,
+    # two connections each reading then writing the schema can deadlock, which SQLite
+    # answers with "database is locked" at once instead of waiting; BEGIN IMMEDIATE takes
+    # the write lock first, with the busy timeout
+    con.executescript(f"begin immediate;\n{statement('schema')}\ncommit;")
+    columns = {row["name"] for row in con.execute(statement("watchlists_columns"))}
+    if "is_shared" not in columns:
+        _add_sharing(con)
 
 
 def _add_sharing(con: sqlite3.Connection) -> None:
