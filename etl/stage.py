@@ -73,14 +73,14 @@ from the temp table delta_<name> that queries/apply_stage.sql makes."""
 
 
 STORY_DAYS = {
-    "story_days": ("story_days_rows", "touched_articles", False),
-    "pair_story_days": ("pair_story_days_rows", "touched_pair_articles", False),
-    "story_facet_days": ("story_days_rows", "touched_articles", True),
-    "pair_story_facet_days": ("pair_story_days_rows", "touched_pair_articles", True),
+    "story_days": ("touched_story_counts", False),
+    "pair_story_days": ("touched_pair_story_counts", False),
+    "story_facet_days": ("touched_story_counts", True),
+    "pair_story_facet_days": ("touched_pair_story_counts", True),
 }
 """The story days a stage rebuilds for the stories it touches (queries/replace_story_days.sql,
-refs #16): table -> the macro that makes them, the touched stories' articles it reads
-(apply_stage.sql), and whether by language and source."""
+refs #16): table -> the touched stories' day counts it is made from (apply_stage.sql), and
+whether by language and source."""
 
 
 def start(con: duckdb.DuckDBPyConnection, path: Path, *, replaces: bool) -> None:
@@ -133,8 +133,8 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
             if not queries.run("stage_table_exists", con, table_name=table).empty:
                 queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
         queries.execute("apply_stage", con)
-        for table, (rows, articles, by_facet) in STORY_DAYS.items():
-            slots = {"table": table, "rows": rows, "articles": articles}
+        for table, (counts, by_facet) in STORY_DAYS.items():
+            slots = {"table": table, "counts": counts}
             queries.execute("replace_story_days", con, identifiers=slots, by_facet=by_facet)
         for table in AGGREGATES:
             key = tuple(queries.run("aggregate_key", con, table_name=table)["column_name"])

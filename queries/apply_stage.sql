@@ -92,8 +92,15 @@ create or replace temp view touched_pair_articles as
 select * from pair_articles
 where story_id in (select story_id from touched_stories);
 
--- queries/replace_story_days.sql then rebuilds each story days table from these (etl/stage.py
--- STORY_DAYS); they are temporary, gone with the connection
+-- their story days counted once: queries/replace_story_days.sql then rebuilds each story days
+-- table from these (etl/stage.py STORY_DAYS), two tables from each, where rebuilding each from
+-- the views above scanned articles or pair_articles whole once per table; they are
+-- temporary, gone with the connection
+create or replace temp table touched_story_counts as
+select * from story_day_counts('touched_articles');
+
+create or replace temp table touched_pair_story_counts as
+select * from pair_story_day_counts('touched_pair_articles');
 drop table replaced_articles;
 drop table replaced_mentions;
 drop table replaced_pairs;
