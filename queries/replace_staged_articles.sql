@@ -30,3 +30,5 @@ where doc_no in (select doc_no from replaced_docs);
 
 delete from search_doc_pairs
 where doc_no in (select doc_no from replaced_docs);
+
+drop table replaced_docs;
