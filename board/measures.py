@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from monitor.units import COUNTED
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -81,10 +83,6 @@ UNIT_COLUMNS = {
 }
 """The story unit's names of the queries' count columns (refs #16): there `articles` holds
 the stories, `article_count` the articles beside them, and so on."""
-
-
-COUNTED = {"article": "articles", "story": "stories"}
-"""What each unit (board/state.py UNITS) counts, in words (refs #16)."""
 
 
 def axis_label(measure: str, unit: str = "article") -> str:

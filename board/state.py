@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from board import measures, settings
+from monitor.units import default_unit
 
 VIEWS = ("overview", "pair", "matrix", "network", "map", "articles", "watchlists", "alerts")
 """The views everyone may open."""
@@ -310,8 +311,7 @@ def _default_bucket(options: Options, today: date | None = None) -> str:
 
 
 def _default_unit(options: Options, today: date | None = None) -> str:
-    """Stories once some story holds copies; before that both units count the same."""
-    return "story" if options.has_stories else "article"
+    return default_unit(options.has_stories)
 
 
 def _some_or_blank(value: str | None) -> tuple[str]:

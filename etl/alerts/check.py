@@ -11,6 +11,7 @@ import pandas as pd
 import queries
 from monitor.spikes import SpikeSettings, detect, for_sources, lead_start, with_sensitivity
 from monitor.store import Watchlist
+from monitor.units import COUNTED, default_unit
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,13 @@ def unit_of(status: pd.DataFrame) -> str:
     """What the alerts and the digest count, as the dashboard does by default (refs #16,
     #17): stories once some story holds copies (dashboard_status's has_stories), articles
     before, when both count the same."""
-    return "story" if bool(status["has_stories"].iloc[0]) else "article"
+    return default_unit(bool(status["has_stories"].iloc[0]))
 
 
 def in_unit(activity: pd.DataFrame, unit: str) -> pd.DataFrame:
     """pair_activity's rows with the detector's `count`: the day's distinct stories in the
     story unit (each story once a day, as the dashboard's story counts), else its articles."""
-    return activity.assign(count=activity["stories" if unit == "story" else "articles"])
+    return activity.assign(count=activity[COUNTED[unit]])
 
 
 def activity(con: duckdb.DuckDBPyConnection, watch: Watchlist, start: date, end: date):

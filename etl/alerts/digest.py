@@ -16,6 +16,7 @@ from etl.alerts.check import activity, in_unit, unit_of
 from etl.alerts.message import pair_name, pair_url, story_evidence
 from monitor.spikes import SpikeSettings
 from monitor.store import Watchlist
+from monitor.units import COUNTED
 
 TOP_RISERS = 10
 """Pairs listed under "rose most": a screen of a mail."""
@@ -23,8 +24,6 @@ STORIES_PER_PAIR = 10
 SPARK_DAYS = 28
 """Days in each sparkline, ending with the period."""
 BARS = "▁▂▃▄▅▆▇█"
-COUNTED = {"article": "articles", "story": "stories"}
-"""What a unit counts, as the digest's column heads say it."""
 
 
 @dataclass
