@@ -38,11 +38,7 @@ def busiest_pair() -> Request:
 
 
 def overview_totals(filters: Filters) -> Request:
-    return "overview_totals", {
-        **_selection(filters),
-        "min_articles": filters.min_articles,
-        "unit": filters.unit,
-    }
+    return "overview_totals", {**_selection(filters), "min_articles": filters.min_articles}
 
 
 def overview_top_pairs(filters: Filters, row_limit: int | None = settings.TOP_PAIRS) -> Request:
@@ -145,7 +141,6 @@ def pair_matrix(filters: Filters) -> Request:
 def network_edges(filters: Filters, row_limit: int | None = settings.NETWORK_EDGES) -> Request:
     return "network_edges", {
         **_selection(filters),
-        "unit": filters.unit,
         "min_articles": filters.min_articles,
         "row_limit": row_limit,
     }
@@ -191,11 +186,12 @@ def _coverage(filters: Filters) -> dict[str, Any]:
 
 
 def _selection(filters: Filters) -> dict[str, Any]:
-    """The coverage, the selected countries and the co-occurrence window."""
+    """The coverage, the selected countries, the co-occurrence window and the unit."""
     return {
         **_coverage(filters),
         "countries": list(filters.countries),
         "window": filters.window,
+        "unit": filters.unit,
     }
 
 
