@@ -110,7 +110,7 @@ def _same_weekday(counts: np.ndarray, t: np.ndarray, lo: np.ndarray):
     """The sum of each series' buckets t - 7, t - 14, ... down to lo, and how many."""
     pad = 14
     padded = np.concatenate([np.zeros((counts.shape[0], pad)), counts], axis=1)
-    strided = padded.copy()
+    strided = np.empty_like(padded)
     for r in range(7):
         strided[:, r::7] = np.cumsum(padded[:, r::7], axis=1)
     # the same weekday's days in [lo, t): t - 7 down to t - 7 x days >= lo
