@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +29,15 @@ import pyarrow as pa
 import pyarrow.feather as feather
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from etl.stories import STORY_WINDOW as WINDOW  # noqa: E402  (the window the ETL assigns in)
+
 SAMPLE = ROOT / "data" / "sample" / "articles.jsonl"
 NEIGHBOURS = 8
 """Articles per topic: each has about half of them in the other language as candidates."""
 TOPIC_COSINE = 0.6
 """Cosine of a topic's members to its centre (~0.36 to each other, ~0.6 with one close)."""
-WINDOW = timedelta(hours=48)
 SEED = 16
 _CHILD = """
 import sys, time
