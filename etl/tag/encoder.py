@@ -15,8 +15,10 @@ float32 rounding (cosine > 0.99999; tests/etl/test_tag_tone.py checks it).
 
 The per-piece rows are also kept between calls (`PieceCache`): a tagging worker meets the same
 few thousand pieces in every batch, and recomputing them was ~12% of a Reuters-21578 load's
-CPU. A row does not depend on which other pieces share its call (the products are row by row),
-so a kept row is bit for bit the one a new call would compute.
+CPU. A kept row is the one a new call would compute up to float32 rounding, not bit for bit:
+OpenBLAS may sum a row of a product in another order depending on how many rows share the call
+and where the row lies among them (seen on AMD EPYC with its Haswell kernels, not on the Intel
+machines before), as the per-token products already did for a sentence's neighbours in a batch.
 """
 
 from __future__ import annotations

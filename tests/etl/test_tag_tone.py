@@ -202,9 +202,12 @@ def test_pieces_met_in_an_earlier_call_are_not_computed_again():
     assert encoder.cache.size == kept
 
 
-def test_embeddings_are_the_same_bits_whatever_was_embedded_before():
-    # kept rows are the rows a new call would compute, so a stored tone never depends on the
-    # batches before it; a cache too small for the calls forgets all but the current pieces
+def test_embeddings_are_the_same_whatever_was_embedded_before():
+    # kept rows are the rows a new call would compute, so a stored tone does not depend on the
+    # batches before it; a cache too small for the calls forgets all but the current pieces.
+    # Equal to float32 rounding, not bit for bit: on some CPUs OpenBLAS sums a row in another
+    # order when the product has another number of rows (a wrong row kept would be off by
+    # whole units of the embedding's ~0.05 components)
     import numpy as np
 
     from etl.tag.encoder import Encoder
@@ -216,5 +219,5 @@ def test_embeddings_are_the_same_bits_whatever_was_embedded_before():
     tiny = Encoder(shared.w, shared.tokenizer, cache_rows=120)
     tiny.encode(ALL[:6])
     for encoder in (warm, tiny):
-        assert np.array_equal(encoder.encode(REFERENCE_SENTENCES), fresh)
+        assert np.abs(encoder.encode(REFERENCE_SENTENCES) - fresh).max() < 1e-6
     assert tiny.cache.size <= 121
