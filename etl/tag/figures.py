@@ -1,73 +1,108 @@
-"""The distinct numbers of each document of a batch, found without a regex (refs #16).
+"""The numbers of each document of a batch, as one hash per document, found without a regex
+(refs #16).
 
 A number is what the regex `\\d[\\d.,/-]*` finds: a decimal digit (Python's `\\d`, any
 Unicode decimal digit: `٣`, `१`, `１`) and the digits, dots, commas, slashes and hyphens that
-follow it. Story assignment compares them to tell a routine item filed again with new
-figures ("FED ADDS RESERVES") from a copy. The regex scans 4 KB in 0.03 ms, as much as the
-rest of an article's story keys. An ASCII document's runs are split out of its bytes in C,
-the others' found in the code points of all of them in a few numpy calls.
+follow it. Story assignment compares a document's distinct numbers to tell a routine item
+filed again with new figures ("FED ADDS RESERVES") from a copy; it only asks whether two
+documents have the same ones, so each document's numbers are one sum of their hashes
+(etl/tag/span_hashes.py), not a sorted list of strings: the regex scanned 4 KB in 0.03 ms,
+splitting the strings out and sorting them 0.015, as much as the rest of the story keys. An
+ASCII document's numbers are found in the bytes the shingles are hashed from
+(`chunk_number_sums`, in the same pass), the others' in the code points of all of them
+(`number_sums`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from etl.tag.span_hashes import SpanHasher
+
+_OWNER_SHIFT = np.uint64(44)
+"""A number counts as the top 44 bits of its hash, under its document's index (20 bits: a
+chunk holds fewer texts than 2**20): one sort of these keys finds each document's distinct
+numbers, and two different numbers of one document are taken for one with probability
+2**-44."""
+_HASH_MASK = np.uint64((1 << 44) - 1)
+_FIRST_CONTINUER = ord(",")
+"""`,` `-` `.` `/` and the digits are the consecutive bytes 44-57: two numpy comparisons
+mark them."""
+_CONTINUERS = 14
+_DIGIT_OFFSET = ord("0") - _FIRST_CONTINUER
+
 _ASCII = 128
 _CONTINUES = np.zeros(_ASCII + 1, dtype=bool)
 _CONTINUES[[ord(c) for c in "0123456789.,/-"]] = True
 """Per ASCII code point (the last entry stands for every other character), whether it may
 be part of a number."""
-_NOT_DIGITS = b".,/-"
-_SPLIT_BYTES = bytes(byte if _CONTINUES[min(byte, _ASCII)] else 0x20 for byte in range(256))
-"""bytes.translate table: what may be part of a number kept, every other byte a space."""
 _BMP = 0x10000
 _WIDE_DIGITS: list[np.ndarray] = []
 """Per code point of the Basic Multilingual Plane, whether it is a decimal digit: built once
 per process (5 ms), the first time a batch has a character beyond ASCII."""
 
 
-def distinct_numbers(documents: list[str]) -> list[str]:
-    """Per document, `" ".join(sorted(set(re.findall(r"\\d[\\d.,/-]*", document))))`."""
-    found: list[str] = [
-        _ascii_numbers(document) if document.isascii() else "" for document in documents
-    ]
-    wide = [i for i, document in enumerate(documents) if not document.isascii()]
-    if wide:
-        for i, numbers in zip(wide, _numbers([documents[i] for i in wide]), strict=True):
-            found[i] = " ".join(numbers)
-    return found
+def number_key(total: int) -> str:
+    """The stored form of a document's number sum (`story_signatures.numbers_key`)."""
+    return f"{total:016x}"
 
 
-def _ascii_numbers(document: str) -> str:
-    # what cannot be part of a number made a space, bytes.split finds the runs in C; a run
-    # starts its number at its first digit ("-.5" is "5"), and one without a digit is none
-    runs = set(document.encode("ascii").translate(_SPLIT_BYTES).split())
-    numbers = {run.lstrip(_NOT_DIGITS) for run in runs}
-    numbers.discard(b"")
-    # ASCII bytes sort as their characters do
-    return b" ".join(sorted(numbers)).decode("ascii")
+def chunk_number_sums(data: np.ndarray, hasher: SpanHasher, text_starts: np.ndarray) -> np.ndarray:
+    """Per text of a chunk, the sum of its distinct numbers found in the chunk's bytes: the
+    numbers of an ASCII text as written (its case folded, which no digit has).
+
+    Args:
+        data: the chunk's bytes, texts joined by a newline (which ends a number).
+        hasher: the chunk's span hashes.
+        text_starts: where each text starts in `data`.
+    """
+    with np.errstate(over="ignore"):
+        shifted = data - np.uint8(_FIRST_CONTINUER)
+    continues = np.zeros(len(data) + 2, dtype=bool)
+    np.less(shifted, _CONTINUERS, out=continues[1:-1])
+    digit_at = np.flatnonzero((shifted >= _DIGIT_OFFSET) & continues[1:-1])
+    starts, ends = _numbers_at(continues, digit_at, len(data))
+    owner = np.searchsorted(text_starts, starts, side="right") - 1
+    return _sums(owner, hasher(starts, ends), len(text_starts))
 
 
-def _numbers(documents: list[str]) -> list[list[str]]:
-    """Per document, its distinct numbers sorted, found in the code points of them all."""
+def number_sums(documents: list[str]) -> np.ndarray:
+    """Per document, the sum of its distinct numbers' hashes, found in the code points of
+    them all (any document; `chunk_number_sums` is the fast path for ASCII ones)."""
     # a newline ends a number, so no number runs from one document into the next
     joined = "\n".join(documents)
     digits, continues = _marks(joined)
+    starts, ends = _numbers_at(continues, np.flatnonzero(digits), len(digits))
+    lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    owner = np.searchsorted(np.cumsum(lengths + 1), starts, side="right")
+    numbers = [joined[a:b].encode() for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    sizes = np.fromiter(map(len, numbers), dtype=np.int64, count=len(numbers))
+    number_ends = np.cumsum(sizes + 1) - 1
+    hasher = SpanHasher(b"\n".join(numbers))
+    return _sums(owner, hasher(number_ends - sizes, number_ends), len(documents))
+
+
+def _numbers_at(
+    continues: np.ndarray, digit_at: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the numbers, from the mask of what may be part of one (padded with
+    False at both ends) and the positions of the digits."""
     # padded at both ends, the changes alternate: a run's start, its end
     changes = np.flatnonzero(continues[1:] != continues[:-1])
     run_starts, run_ends = changes[0::2], changes[1::2]
     # a number starts at the first digit of a run of what may follow one ("-.5" is "5")
-    digit_at = np.flatnonzero(digits)
-    first = np.searchsorted(digit_at, run_starts)
-    first_digit = np.append(digit_at, len(digits))[first]
+    first_digit = np.append(digit_at, size)[np.searchsorted(digit_at, run_starts)]
     found = first_digit < run_ends
-    starts, ends = first_digit[found], run_ends[found]
-    lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-    doc_ends = np.cumsum(lengths + 1)
-    owner = np.searchsorted(doc_ends, starts, side="right")
-    bounds = np.cumsum(np.bincount(owner, minlength=len(documents))).tolist()
-    numbers = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    return [sorted(set(numbers[a:b])) for a, b in zip([0, *bounds], bounds, strict=False)]
+    return first_digit[found], run_ends[found]
+
+
+def _sums(owner: np.ndarray, hashes: np.ndarray, count: int) -> np.ndarray:
+    """Per document, the sum modulo 2**64 of its distinct numbers' hashes (top 44 bits)."""
+    keys = np.sort((owner.astype(np.uint64) << _OWNER_SHIFT) | (hashes >> np.uint64(20)))
+    distinct = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys
+    sums = np.zeros(count, dtype=np.uint64)
+    np.add.at(sums, (distinct >> _OWNER_SHIFT).astype(np.intp), distinct & _HASH_MASK)
+    return sums
 
 
 def _marks(text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -2,32 +2,31 @@
 
 Story assignment compares texts by their shingles (refs #16). Joining ~700 five-word strings
 per 4 KB article in Python took 0.11 ms, half the whole fast tagging path; hashing each word
-from prefix sums of its bytes and each shingle as a weighted sum of 5 word hashes took 0.07
-ms one text at a time, ~40 numpy calls each. Tagging hashes a whole batch in one pass per
-chunk of texts instead (`batch_shingle_hashes`): 0.035 ms an article, a third of it the
-prefix sums (numpy's uint64 cumsum, ~3 ns a byte, does not vectorise). `shingle_hashes` is
-the same definition for one text.
+from prefix sums of its bytes (etl/tag/span_hashes.py) and each shingle as a weighted sum of
+5 word hashes took 0.07 ms one text at a time, ~40 numpy calls each. Tagging hashes a whole
+batch in one pass per chunk of texts instead (`batch_hashes`), and finds the numbers of its
+ASCII texts in the same bytes (etl/tag/figures.py). `shingle_hashes` is the same definition
+for one text.
 
 A word is a run of ASCII letters, digits and `_` or of non-ASCII characters, after NFKC and
 case folding, with the General Punctuation block (dashes, curly quotes) as separators: close
-to the regex `\\w+`. The hashes are the same in every process and on every machine (no
-Python `hash`), so signatures stored by one run compare with the next run's.
+to the regex `\\w+`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
+
+from etl.tag.figures import chunk_number_sums, number_sums
+from etl.tag.span_hashes import SpanHasher, mix
 
 SHINGLE_WORDS = 5
 """Words per shingle: the issue's definition of near-duplicate text (refs #16)."""
 
-_BASE = 0x100000001B3
-"""Odd, so its powers are invertible modulo 2**64 and a word's hash is a difference of
-prefix sums scaled back to its start."""
-_BASE_INVERSE = pow(_BASE, -1, 1 << 64)
 _WEIGHTS = np.array(
     [
         0x9E3779B97F4A7C15,
@@ -52,18 +51,10 @@ _GENERAL_PUNCTUATION = re.compile(rb"\xe2\x80[\x80-\xbf]")
 def shingle_hashes(text: str) -> np.ndarray:
     """The text's word 5-shingles as uint64 hashes, in text order (repeats kept); a text of
     1-4 words is one shingle of them all, a text without words has none."""
-    raw = unicodedata.normalize("NFKC", text).casefold().encode()
-    data = np.frombuffer(raw, np.uint8)
+    raw = _folded(text)
     starts, ends = _words(raw)
-    if not len(starts):
-        return np.empty(0, dtype=np.uint64)
-    words = _word_hashes(data, starts, ends)
-    count = max(len(words) - SHINGLE_WORDS + 1, 1)
-    shingles = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(min(SHINGLE_WORDS, len(words))):
-            shingles += words[k : k + count] * _WEIGHTS[k]
-    return _mix(shingles)
+    words = SpanHasher(raw)(starts, ends)
+    return mix(_shingles(words, np.zeros(1, dtype=np.int64), np.array([len(words)])))
 
 
 CHUNK_BYTES = 1 << 18
@@ -72,22 +63,44 @@ cost thin, and the prefix sums and power tables of a chunk stay a few MB (a text
 this is a chunk of its own)."""
 
 
-def batch_shingle_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Every text's `shingle_hashes`, concatenated, in a few numpy calls per chunk of texts.
+@dataclass(frozen=True)
+class BatchHashes:
+    """What story keys take from the texts of a batch."""
 
-    Returns:
-        (hashes, offsets): text i's shingles are hashes[offsets[i]:offsets[i + 1]]; offsets
-        are uint64, as rensa's `digest_matrix_from_flat_token_hashes` takes them.
-    """
-    raws = [unicodedata.normalize("NFKC", text).casefold().encode() for text in texts]
-    parts, counts = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
+    shingles: np.ndarray
+    """Every text's `shingle_hashes`, concatenated."""
+    offsets: np.ndarray
+    """Text i's shingles are shingles[offsets[i]:offsets[i + 1]]; uint64, as rensa's
+    `digest_matrix_from_flat_token_hashes` takes them."""
+    numbers: np.ndarray
+    """Per text, the sum of its distinct numbers' hashes (etl/tag/figures.py)."""
+
+
+def batch_hashes(texts: list[str]) -> BatchHashes:
+    """The shingles and numbers of every text, in a few numpy calls per chunk of texts."""
+    raws = [_folded(text) for text in texts]
+    parts, counts, numbers = (
+        [np.empty(0, np.uint64)],
+        [np.empty(0, np.int64)],
+        [np.empty(0, np.uint64)],
+    )
     for chunk in _chunks(raws):
-        hashes, chunk_counts = _chunk_shingles(chunk)
+        hashes, chunk_counts, chunk_numbers = _chunk_hashes(chunk)
         parts.append(hashes)
         counts.append(chunk_counts)
+        numbers.append(chunk_numbers)
     offsets = np.zeros(len(texts) + 1, dtype=np.uint64)
     np.cumsum(np.concatenate(counts), out=offsets[1:])
-    return np.concatenate(parts), offsets
+    found = np.concatenate(numbers)
+    # a text beyond ASCII may write its numbers in other digits, which NFKC may change
+    wide = [i for i, text in enumerate(texts) if not text.isascii()]
+    if wide:
+        found[wide] = number_sums([texts[i] for i in wide])
+    return BatchHashes(np.concatenate(parts), offsets, found)
+
+
+def _folded(text: str) -> bytes:
+    return unicodedata.normalize("NFKC", text).casefold().encode()
 
 
 def _chunks(raws: list[bytes]):
@@ -101,78 +114,63 @@ def _chunks(raws: list[bytes]):
         yield raws[start:]
 
 
-def _chunk_shingles(raws: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """(shingle hashes, shingles per text) of texts joined by a newline, which no word
-    crosses; a word's hash does not depend on where the word starts, so it is the same as
-    in its text alone."""
+def _chunk_hashes(raws: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(shingle hashes, shingles per text, number sums per text) of texts joined by a
+    newline, which no word or number crosses; a span's hash does not depend on where it
+    starts, so it is the same as in its text alone."""
     joined = b"\n".join(raws)
     lengths = np.fromiter(map(len, raws), dtype=np.int64, count=len(raws))
     text_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    hasher = SpanHasher(joined)
     starts, ends = _words(joined)
-    words = _word_hashes(np.frombuffer(joined, np.uint8), starts, ends)
     first_word = np.searchsorted(starts, text_starts)
     word_counts = np.diff(first_word, append=len(starts))
+    shingles = _shingles(hasher(starts, ends), first_word, word_counts)
     counts = np.where(word_counts > 0, np.maximum(word_counts - SHINGLE_WORDS + 1, 1), 0)
-    # each text's words followed by SHINGLE_WORDS - 1 zeros: a shingle never reads the next
-    # text's words, and a text of 1-4 words is one shingle of them all (zeros add nothing)
-    gap = SHINGLE_WORDS - 1
-    slots = np.zeros(len(words) + gap * len(raws), dtype=np.uint64)
-    first_slot = first_word + gap * np.arange(len(raws))
-    slots[np.arange(len(words)) + np.repeat(first_slot - first_word, word_counts)] = words
-    # every slot's shingle in contiguous slices, then the ones that start a text's shingle
-    slots = np.append(slots, np.zeros(gap, dtype=np.uint64))
-    every = np.zeros(len(slots) - gap, dtype=np.uint64)
+    numbers = chunk_number_sums(np.frombuffer(joined, np.uint8), hasher, text_starts)
+    return mix(shingles), counts, numbers
+
+
+def _shingles(words: np.ndarray, first_word: np.ndarray, word_counts: np.ndarray) -> np.ndarray:
+    """Each text's shingles (unmixed) from the words of consecutive texts: text t's words
+    are words[first_word[t]:first_word[t] + word_counts[t]]."""
+    size = len(words)
+    padded = np.zeros(size + SHINGLE_WORDS - 1, dtype=np.uint64)
+    padded[:size] = words
+    every = np.empty(size, dtype=np.uint64)
+    scaled = np.empty(size, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for k in range(SHINGLE_WORDS):
-            every += slots[k : k + len(every)] * _WEIGHTS[k]
+        np.multiply(padded[:size], _WEIGHTS[0], out=every)
+        for k in range(1, SHINGLE_WORDS):
+            np.multiply(padded[k : k + size], _WEIGHTS[k], out=scaled)
+            every += scaled
+    counts = np.where(word_counts > 0, np.maximum(word_counts - SHINGLE_WORDS + 1, 1), 0)
     shingle_starts = np.cumsum(counts) - counts
-    heads = np.arange(counts.sum()) + np.repeat(first_slot - shingle_starts, counts)
-    return _mix(every[heads]), counts
+    heads = np.arange(counts.sum()) + np.repeat(first_word - shingle_starts, counts)
+    shingles = every[heads]
+    # a text of 1-4 words is one shingle of them all: the next text's words are not in it
+    short = np.flatnonzero((word_counts > 0) & (word_counts < SHINGLE_WORDS))
+    if len(short):
+        shingles[shingle_starts[short]] = _short_shingles(
+            words, first_word[short], word_counts[short]
+        )
+    return shingles
+
+
+def _short_shingles(words: np.ndarray, first: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    total = np.zeros(len(first), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE_WORDS - 1):
+            has = counts > k
+            total[has] += words[first[has] + k] * _WEIGHTS[k]
+    return total
 
 
 def _words(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) byte offsets of the words; the byte-level work runs in C."""
-    marks = np.frombuffer(
-        b"\0" + _GENERAL_PUNCTUATION.sub(b"   ", raw).translate(_WORD_BYTES) + b"\0", np.uint8
-    )
+    if b"\xe2\x80" in raw:
+        raw = _GENERAL_PUNCTUATION.sub(b"   ", raw)
+    marks = np.frombuffer(b"\0" + raw.translate(_WORD_BYTES) + b"\0", np.uint8)
     # padded with a separator at both ends, the changes alternate: a word's start, its end
     changes = np.flatnonzero(marks[1:] != marks[:-1])
     return changes[0::2], changes[1::2]
-
-
-def _word_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """sum(byte_k * BASE**k) over each word's bytes, k counted from the word's start."""
-    size = len(data)
-    powers, inverse = _powers(size + 1)
-    with np.errstate(over="ignore"):
-        prefix = np.zeros(size + 1, dtype=np.uint64)
-        np.multiply(data, powers[:size], out=prefix[1:])
-        np.cumsum(prefix[1:], out=prefix[1:])
-        return _mix((prefix[ends] - prefix[starts]) * inverse[starts])
-
-
-_POWERS: list[np.ndarray] = []
-
-
-def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """BASE**k and BASE**-k modulo 2**64 for k < size (at least), computed once per process
-    for the longest text seen."""
-    if not _POWERS or len(_POWERS[0]) < size:
-        length = max(size, 8192)
-        with np.errstate(over="ignore"):
-            powers = np.full(length, _BASE, dtype=np.uint64)
-            powers[0] = 1
-            inverse = np.full(length, _BASE_INVERSE, dtype=np.uint64)
-            inverse[0] = 1
-            _POWERS[:] = [np.cumprod(powers, dtype=np.uint64), np.cumprod(inverse, dtype=np.uint64)]
-    return _POWERS[0], _POWERS[1]
-
-
-def _mix(values: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: every input bit reaches every output bit."""
-    with np.errstate(over="ignore"):
-        values = values ^ (values >> np.uint64(30))
-        values = values * np.uint64(0xBF58476D1CE4E5B9)
-        values = values ^ (values >> np.uint64(27))
-        values = values * np.uint64(0x94D049BB133111EB)
-        return values ^ (values >> np.uint64(31))

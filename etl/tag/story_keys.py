@@ -25,8 +25,8 @@ from rensa import RMinHash
 
 from etl.identity import canonical_url
 from etl.records import Article
-from etl.tag.figures import distinct_numbers
-from etl.tag.shingles import batch_shingle_hashes
+from etl.tag.figures import number_key
+from etl.tag.shingles import batch_hashes
 
 NUM_PERM = 126
 """MinHash permutations: 42 LSH bands of 3 rows (etl/stories.py) make a pair sharing half
@@ -53,8 +53,8 @@ class StoryKey:
     is_headline_only: bool
     url_key: str | None
     numbers_key: str | None = None
-    """The distinct numbers of the text (etl/tag/figures.py): a routine item ("FED ADDS
-    RESERVES") filed on two days reads alike but for its figures."""
+    """The sum of the hashes of the text's distinct numbers (etl/tag/figures.py): a routine
+    item ("FED ADDS RESERVES") filed on two days reads alike but for its figures."""
     vector: np.ndarray | None = None
     """Unit-length float32 (512,), or None without tone (`--no-tone`) or text."""
 
@@ -69,19 +69,19 @@ def story_keys(articles: list[Article], lead_vectors: list[np.ndarray | None]) -
     """
     # a GKG row's document is empty: no shingles, no numbers
     documents = ["" if a.origin == "gkg" else _document(a) for a in articles]
-    hashes, offsets = batch_shingle_hashes(documents)
+    hashed = batch_hashes(documents)
     signatures = RMinHash.digest_matrix_from_flat_token_hashes(
-        hashes, offsets, NUM_PERM, MINHASH_SEED
+        hashed.shingles, hashed.offsets, NUM_PERM, MINHASH_SEED
     ).to_rows()
-    shingled = np.diff(offsets) > 0
-    numbers = distinct_numbers(documents)
+    shingled = np.diff(hashed.offsets) > 0
+    numbers = hashed.numbers.tolist()
     return [
         _key(article, signatures[i] if shingled[i] else None, numbers[i], vectors)
         for i, (article, vectors) in enumerate(zip(articles, lead_vectors, strict=True))
     ]
 
 
-def _key(article: Article, minhash: list[int] | None, numbers: str, lead_vectors) -> StoryKey:
+def _key(article: Article, minhash: list[int] | None, numbers: int, lead_vectors) -> StoryKey:
     url = url_key(article.url) if article.url else None
     if article.origin == "gkg":
         # a GKG row is a URL and GDELT's tags, no text: the URL is all there is to group by
@@ -94,7 +94,7 @@ def _key(article: Article, minhash: list[int] | None, numbers: str, lead_vectors
         is_headline_only=len(article.text.split(maxsplit=HEADLINE_ONLY_WORDS))
         < HEADLINE_ONLY_WORDS,
         url_key=url,
-        numbers_key=_digest(numbers),
+        numbers_key=number_key(numbers),
         vector=_mean_vector(lead_vectors),
     )
 

@@ -17,69 +17,83 @@ from rensa import RMinHash
 
 from etl.records import Article
 from etl.tag import shingles
-from etl.tag.figures import distinct_numbers
-from etl.tag.shingles import batch_shingle_hashes, shingle_hashes
+from etl.tag.figures import number_sums
+from etl.tag.shingles import batch_hashes, shingle_hashes
+from etl.tag.span_hashes import SpanHasher
 from etl.tag.story_keys import MINHASH_SEED, NUM_PERM, story_keys
 
 NUMBER = re.compile(r"\d[\d.,/-]*")
 """The definition of a story key's numbers (etl/tag/figures.py)."""
 
-# each text with the fingerprint of its keys as the per-article code of 1625b59 computed
-# them: (MinHash, numbers key, title key) of an article titled by its first 30 characters
+
+def numbers_sum(text: str) -> int:
+    """The definition of a text's number sum: the top 44 bits of each distinct number's hash
+    (its UTF-8 bytes hashed alone), added modulo 2**64."""
+    total = 0
+    for number in set(NUMBER.findall(text)):
+        raw = number.encode()
+        total += int(SpanHasher(raw)(np.array([0]), np.array([len(raw)]))[0]) >> 20
+    return total % (1 << 64)
+
+
+# each text with the fingerprint of its keys: (MinHash, numbers key, title key) of an article
+# titled by its first 30 characters. MinHash and title key are as the per-article code of
+# 1625b59 computed them; the numbers key is a sum of number hashes since the story keys met
+# their speed goal (a blake2b digest of the sorted numbers before)
 PINNED = [
-    ("", (None, "e4a6a0577479b2b4", None)),
-    ("   \n\t ", (None, "e4a6a0577479b2b4", None)),
+    ("", (None, "0000000000000000", None)),
+    ("   \n\t ", (None, "0000000000000000", None)),
     # punctuation only: no word, so no shingle and no signature
-    ("!!! --- ...", (None, "e4a6a0577479b2b4", None)),
-    ("Hi", ("cff6ee563470c7bc", "e4a6a0577479b2b4", "106bce4401410416")),
+    ("!!! --- ...", (None, "0000000000000000", None)),
+    ("Hi", ("cff6ee563470c7bc", "0000000000000000", "106bce4401410416")),
     # 1-4 words are one shingle of them all
-    ("One two three four", ("fa051c6f7e25788e", "e4a6a0577479b2b4", "197b7aa56db71ad2")),
-    ("one two three four five", ("34f0d0af4be5b268", "e4a6a0577479b2b4", "3e1da6133e7d53e7")),
+    ("One two three four", ("fa051c6f7e25788e", "0000000000000000", "197b7aa56db71ad2")),
+    ("one two three four five", ("34f0d0af4be5b268", "0000000000000000", "3e1da6133e7d53e7")),
     (
         "FED ADDS RESERVES VIA CUSTOMER REPURCHASES",
-        ("a5a1bee705451ef5", "e4a6a0577479b2b4", "06f5c82fe3dd27c6"),
+        ("a5a1bee705451ef5", "0000000000000000", "06f5c82fe3dd27c6"),
     ),
     (
         "The Fed arranged 1.5 billion dlrs of repurchases at 6-1/4 pct; funds traded at 6,125 "
         "pct on 12/03/87, down from 6.25 on March 11, 1987 -- the third day in a row.",
-        ("71d01e62900ae1db", "c49b6930cbfeb5d9", "2d0b04aae8ff7d91"),
+        ("71d01e62900ae1db", "00003c00cbaa632b", "2d0b04aae8ff7d91"),
     ),
     # curly quotes, dashes and a thin space are General Punctuation: separators
     (
         "Putin\u2019s \u201ctalks\u201d \u2014 in Jakarta\u2026 rose 3.5% to 1\u2009000",
-        ("7c9eee7c37d2aa94", "016c992e99f8c25d", "6b803aca11ee6b0b"),
+        ("7c9eee7c37d2aa94", "00000d2e559d9cb8", "6b803aca11ee6b0b"),
     ),
     # fullwidth digits: NFKC folds them for shingles, the numbers keep them as written
     (
         "中国和俄罗斯在2023年举行会谈，约１２３人参加",
-        ("dd7dec2dac126c64", "7767235bc29009cc", "f8652b41ebc4e79f"),
+        ("dd7dec2dac126c64", "00001c7a35f135ca", "f8652b41ebc4e79f"),
     ),
     # Arabic-Indic digits are decimal digits to the regex
-    ("قال ٣٥ شخصا في 12 مارس ٤٫٥", ("3b69ff0019f5c086", "a5d05710e715a4dd", "d882851a14305b1a")),
-    ("भारत ने १२३ करोड़ रुपये", ("2e54025abddbd044", "0732fd1fa19cda29", "68eb6f77217504f7")),
+    ("قال ٣٥ شخصا في 12 مارس ٤٫٥", ("3b69ff0019f5c086", "0000240db0c661cf", "d882851a14305b1a")),
+    ("भारत ने १२३ करोड़ रुपये", ("2e54025abddbd044", "0000050cd4a6d7e0", "68eb6f77217504f7")),
     # mathematical digits lie beyond the Basic Multilingual Plane, as emoji do
     (
         "Math digits 𝟓𝟔 and 7𝟎, emoji 😀 🇮🇩 Indonesia",
-        ("14fa26d11bd2e81f", "0dbe34369470f684", "9af0523072dfc87d"),
+        ("14fa26d11bd2e81f", "00001739f9b8bd22", "9af0523072dfc87d"),
     ),
     # a combining mark first, a ligature, ß and final sigma: NFKC and case folding
     (
         "\u0301e accent first, ﬁnance ligature, Straße, ΣΊΣΥΦΟΣ",
-        ("deb3e7b05698fa0e", "e4a6a0577479b2b4", "c2001f28350d27fd"),
+        ("deb3e7b05698fa0e", "0000000000000000", "c2001f28350d27fd"),
     ),
     # a number starts at its first digit and runs over digits and . , / -
     (
         "--3..4-- then -.5 and 1-2/3,4.5 and 12 12 12 and x9y 0",
-        ("b2b997249d0d11fa", "384b62d061f0e8a2", "7e9b81b255effbce"),
+        ("b2b997249d0d11fa", "000020163a096445", "7e9b81b255effbce"),
     ),
     # superscripts and fractions are not decimal digits
     (
         "superscripts ²³ and ½ are not decimal but ٥ is",
-        ("9449ace0285b929e", "41442466c9d0805a", "75eb7fb672522299"),
+        ("9449ace0285b929e", "000006cfb87b0b09", "75eb7fb672522299"),
     ),
     (
         "Korea Utara dan Korea Selatan sepakat: 2.000 tentara ditarik dari perbatasan pada 1 Juni.",
-        ("7f0fd4f249f1ae93", "c3caedab46bdfa95", "4fea6d3874485a2e"),
+        ("7f0fd4f249f1ae93", "000010291731c86f", "4fea6d3874485a2e"),
     ),
 ]
 TEXTS = [text for text, _ in PINNED]
@@ -127,24 +141,45 @@ def test_story_keys_are_the_ones_the_per_article_code_stored():
 )
 def test_a_batch_hashes_the_shingles_of_each_text_alone(monkeypatch, chunk_bytes):
     monkeypatch.setattr(shingles, "CHUNK_BYTES", chunk_bytes)
-    texts = TEXTS + mixed_texts(60)
-    hashes, offsets = batch_shingle_hashes(texts)
-    assert offsets[-1] == len(hashes)
+    texts = TEXTS + mixed_texts(60) + ["a b", "one two three four five six", "x"] * 3
+    hashed = batch_hashes(texts)
+    assert hashed.offsets[-1] == len(hashed.shingles)
     for i, text in enumerate(texts):
-        assert np.array_equal(hashes[offsets[i] : offsets[i + 1]], shingle_hashes(text)), text
+        alone = shingle_hashes(text)
+        assert np.array_equal(hashed.shingles[hashed.offsets[i] : hashed.offsets[i + 1]], alone)
 
 
-def test_a_batch_finds_the_numbers_the_regex_finds_in_each_text():
-    texts = TEXTS + mixed_texts(60) + ["".join(mixed_texts(3)).encode("ascii", "ignore").decode()]
-    texts.append("a lone surrogate \ud800 after 12 and before 3-4")
-    expected = [" ".join(sorted(set(NUMBER.findall(t)))) for t in texts]
-    assert distinct_numbers(texts) == expected
-    # an ASCII document's numbers are split out of its bytes, the others' found in numpy:
-    # both paths, alone and mixed in one batch
+NUMBER_TEXTS = [
+    *TEXTS,
+    *mixed_texts(60),
+    "".join(mixed_texts(3)).encode("ascii", "ignore").decode(),
+    # NFKC would make the ellipsis dots and the fullwidth digit ASCII: numbers are as written
+    "up 3\u2026 then 4\uff0e5 and \uff15 and 5",
+    "12, 12. 12 and 1/2-3 in an ASCII text, twice: 12, 1/2-3",
+]
+
+
+@pytest.mark.parametrize("chunk_bytes", [shingles.CHUNK_BYTES, 64])
+def test_a_batch_sums_the_numbers_the_regex_finds_in_each_text(monkeypatch, chunk_bytes):
+    monkeypatch.setattr(shingles, "CHUNK_BYTES", chunk_bytes)
+    expected = [numbers_sum(text) for text in NUMBER_TEXTS]
+    assert number_sums(NUMBER_TEXTS).tolist() == expected
+    lone = "a lone surrogate \ud800 after 12 and before 3-4"
+    assert number_sums([lone]).tolist() == [numbers_sum(lone)]
+    # an ASCII text's numbers are found in the bytes the shingles are hashed from, the
+    # others' in code points: both paths, alone and mixed in one batch
+    assert batch_hashes(NUMBER_TEXTS).numbers.tolist() == expected
     for is_ascii in (True, False):
-        chosen = [i for i, t in enumerate(texts) if t.isascii() is is_ascii]
+        chosen = [i for i, t in enumerate(NUMBER_TEXTS) if t.isascii() is is_ascii]
         assert len(chosen) > 5
-        assert distinct_numbers([texts[i] for i in chosen]) == [expected[i] for i in chosen]
+        found = batch_hashes([NUMBER_TEXTS[i] for i in chosen]).numbers.tolist()
+        assert found == [expected[i] for i in chosen]
+
+
+def test_texts_with_the_same_numbers_in_another_order_have_one_sum_and_others_not():
+    sums = number_sums(["1.5 pct and 6,125", "6,125 then 1.5 twice 1.5", "1.5 pct and 6.125", ""])
+    assert sums[0] == sums[1]
+    assert len({sums[0], sums[2], sums[3]}) == 3
 
 
 def test_batch_story_keys_equal_each_articles_own_signature_and_numbers():
@@ -157,8 +192,7 @@ def test_batch_story_keys_equal_each_articles_own_signature_and_numbers():
             hashes, np.array([0, len(hashes)], np.uint64), NUM_PERM, MINHASH_SEED
         ).to_rows()[0]
         assert key.minhash == (alone if len(hashes) else None)
-        numbers = " ".join(sorted(set(NUMBER.findall(text[:30] + "\n\n" + text[30:]))))
-        assert key.numbers_key == hashlib.blake2b(numbers.encode(), digest_size=8).hexdigest()
+        assert key.numbers_key == f"{numbers_sum(text[:30] + chr(10) * 2 + text[30:]):016x}"
 
 
 def test_a_gdelt_row_in_a_batch_has_only_its_url_key():
