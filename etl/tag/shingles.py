@@ -168,7 +168,8 @@ def _short_shingles(words: np.ndarray, first: np.ndarray, counts: np.ndarray) ->
 
 def _words(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) byte offsets of the words; the byte-level work runs in C."""
-    if b"\xe2\x80" in raw:
+    # every General Punctuation character starts with the byte E2, which memchr finds fast
+    if b"\xe2" in raw:
         raw = _GENERAL_PUNCTUATION.sub(b"   ", raw)
     marks = np.frombuffer(b"\0" + raw.translate(_WORD_BYTES) + b"\0", np.uint8)
     # padded with a separator at both ends, the changes alternate: a word's start, its end

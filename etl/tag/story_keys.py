@@ -38,6 +38,8 @@ HEADLINE_ONLY_WORDS = 12
 RESERVES" with a one-line body): it joins a longer piece under the same headline."""
 
 _WORD = re.compile(r"\w+")
+_NOT_WORDS = re.compile(r"[^\w\n]+")
+"""What separates the words of a title (titles of a batch are a line each)."""
 _URL_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _URL_PATH_SUFFIXES = ("/amp", ".amp", "/")
 
@@ -75,18 +77,20 @@ def story_keys(articles: list[Article], lead_vectors: list[np.ndarray | None]) -
     ).to_rows()
     shingled = np.diff(hashed.offsets) > 0
     numbers = hashed.numbers.tolist()
+    titles = _title_words([a.title for a in articles])
     return [
-        _key(article, signatures[i] if shingled[i] else None, numbers[i], vectors)
+        _key(article, signatures[i] if shingled[i] else None, numbers[i], titles[i], vectors)
         for i, (article, vectors) in enumerate(zip(articles, lead_vectors, strict=True))
     ]
 
 
-def _key(article: Article, minhash: list[int] | None, numbers: int, lead_vectors) -> StoryKey:
+def _key(
+    article: Article, minhash: list[int] | None, numbers: int, title: str, lead_vectors
+) -> StoryKey:
     url = url_key(article.url) if article.url else None
     if article.origin == "gkg":
         # a GKG row is a URL and GDELT's tags, no text: the URL is all there is to group by
         return StoryKey(article.article_id, None, None, False, url)
-    title = " ".join(_WORD.findall(unicodedata.normalize("NFKC", article.title).casefold()))
     return StoryKey(
         article_id=article.article_id,
         minhash=minhash,
@@ -97,6 +101,20 @@ def _key(article: Article, minhash: list[int] | None, numbers: int, lead_vectors
         numbers_key=number_key(numbers),
         vector=_mean_vector(lead_vectors),
     )
+
+
+def _title_words(titles: list[str]) -> list[str]:
+    """Per title, `" ".join(re.findall(r"\\w+", NFKC(title).casefold()))`: its words, one
+    space apart, for the whole batch in one regex pass."""
+    joined = "\n".join(titles)
+    if joined.count("\n") != len(titles) - 1:
+        # a title with a line break of its own: one at a time
+        return [" ".join(_WORD.findall(_fold(title))) for title in titles]
+    return [words.strip() for words in _NOT_WORDS.sub(" ", _fold(joined)).split("\n")]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _document(article: Article) -> str:

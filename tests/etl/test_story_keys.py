@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import unicodedata
 from datetime import UTC, datetime
 
 import numpy as np
@@ -100,10 +101,8 @@ TEXTS = [text for text, _ in PINNED]
 
 
 def article(text: str, **fields) -> Article:
-    fields = {"url": None, "source": "wire", "lang": "en", **fields}
-    return Article(
-        title=text[:30], text=text[30:], published_at=datetime(2024, 1, 1, tzinfo=UTC), **fields
-    )
+    fields = {"url": None, "source": "wire", "lang": "en", "title": text[:30], **fields}
+    return Article(text=text[30:], published_at=datetime(2024, 1, 1, tzinfo=UTC), **fields)
 
 
 def fingerprint(minhash: list[int] | None) -> str | None:
@@ -193,6 +192,20 @@ def test_batch_story_keys_equal_each_articles_own_signature_and_numbers():
         ).to_rows()[0]
         assert key.minhash == (alone if len(hashes) else None)
         assert key.numbers_key == f"{numbers_sum(text[:30] + chr(10) * 2 + text[30:]):016x}"
+
+
+@pytest.mark.parametrize("with_line_break", [False, True])
+def test_a_batch_keys_each_title_by_its_words(with_line_break):
+    titles = [text[:60] for text in TEXTS + mixed_texts(20, seed=5)] + ["", " -- ", "x"]
+    titles = [title.replace("\n", " ") for title in titles]
+    if with_line_break:
+        # one title with a line break of its own: the batch cannot be split by lines
+        titles.append("FED ADDS\nRESERVES")
+    keys = story_keys([article("", title=title) for title in titles], [None] * len(titles))
+    for title, key in zip(titles, keys, strict=True):
+        words = " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", title).casefold()))
+        expected = hashlib.blake2b(words.encode(), digest_size=8).hexdigest() if words else None
+        assert key.title_key == expected, title
 
 
 def test_a_gdelt_row_in_a_batch_has_only_its_url_key():
