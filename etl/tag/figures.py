@@ -8,28 +8,23 @@ filed again with new figures ("FED ADDS RESERVES") from a copy; it only asks whe
 documents have the same ones, so each document's numbers are one sum of their hashes
 (etl/tag/span_hashes.py), not a sorted list of strings: the regex scanned 4 KB in 0.03 ms,
 splitting the strings out and sorting them 0.015, as much as the rest of the story keys. An
-ASCII document's numbers are found in the bytes the shingles are hashed from
-(`chunk_number_sums`, in the same pass), the others' in the code points of all of them
-(`number_sums`).
+ASCII document's numbers are found in the pass that hashes its shingles (etl/tag/
+shingles.py), the others' in the code points of all of them (`number_sums`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from etl.tag.span_hashes import SpanHasher
+from etl.tag.span_hashes import span_hashes
 
 _OWNER_SHIFT = np.uint64(44)
-"""A number counts as the top 44 bits of its hash, under its document's index (20 bits: a
-chunk holds fewer texts than 2**20): one sort of these keys finds each document's distinct
-numbers, and two different numbers of one document are taken for one with probability
-2**-44."""
+"""A number counts as the top 44 bits of its hash, under its document's index (20 bits, so
+documents are summed 2**20 at a time): one sort of these keys finds each document's
+distinct numbers, and two different numbers of one document are taken for one with
+probability 2**-44."""
+_OWNERS = 1 << 20
 _HASH_MASK = np.uint64((1 << 44) - 1)
-_FIRST_CONTINUER = ord(",")
-"""`,` `-` `.` `/` and the digits are the consecutive bytes 44-57: two numpy comparisons
-mark them."""
-_CONTINUERS = 14
-_DIGIT_OFFSET = ord("0") - _FIRST_CONTINUER
 
 _ASCII = 128
 _CONTINUES = np.zeros(_ASCII + 1, dtype=bool)
@@ -47,28 +42,9 @@ def number_key(total: int) -> str:
     return f"{total:016x}"
 
 
-def chunk_number_sums(data: np.ndarray, hasher: SpanHasher, text_starts: np.ndarray) -> np.ndarray:
-    """Per text of a chunk, the sum of its distinct numbers found in the chunk's bytes: the
-    numbers of an ASCII text as written (its case folded, which no digit has).
-
-    Args:
-        data: the chunk's bytes, texts joined by a newline (which ends a number).
-        hasher: the chunk's span hashes.
-        text_starts: where each text starts in `data`.
-    """
-    with np.errstate(over="ignore"):
-        shifted = data - np.uint8(_FIRST_CONTINUER)
-    continues = np.zeros(len(data) + 2, dtype=bool)
-    np.less(shifted, _CONTINUERS, out=continues[1:-1])
-    digit_at = np.flatnonzero((shifted >= _DIGIT_OFFSET) & continues[1:-1])
-    starts, ends = _numbers_at(continues, digit_at, len(data))
-    owner = np.searchsorted(text_starts, starts, side="right") - 1
-    return _sums(owner, hasher(starts, ends), len(text_starts))
-
-
 def number_sums(documents: list[str]) -> np.ndarray:
     """Per document, the sum of its distinct numbers' hashes, found in the code points of
-    them all (any document; `chunk_number_sums` is the fast path for ASCII ones)."""
+    them all (any document; etl/tag/shingles.py's pass is the fast path for ASCII ones)."""
     # a newline ends a number, so no number runs from one document into the next
     joined = "\n".join(documents)
     digits, continues = _marks(joined)
@@ -78,8 +54,8 @@ def number_sums(documents: list[str]) -> np.ndarray:
     numbers = [joined[a:b].encode() for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     sizes = np.fromiter(map(len, numbers), dtype=np.int64, count=len(numbers))
     number_ends = np.cumsum(sizes + 1) - 1
-    hasher = SpanHasher(b"\n".join(numbers))
-    return _sums(owner, hasher(number_ends - sizes, number_ends), len(documents))
+    data = np.frombuffer(b"\n".join(numbers), np.uint8)
+    return sum_distinct(owner, span_hashes(data, number_ends - sizes, number_ends), len(documents))
 
 
 def _numbers_at(
@@ -96,12 +72,16 @@ def _numbers_at(
     return first_digit[found], run_ends[found]
 
 
-def _sums(owner: np.ndarray, hashes: np.ndarray, count: int) -> np.ndarray:
-    """Per document, the sum modulo 2**64 of its distinct numbers' hashes (top 44 bits)."""
-    keys = np.sort((owner.astype(np.uint64) << _OWNER_SHIFT) | (hashes >> np.uint64(20)))
-    distinct = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys
+def sum_distinct(owner: np.ndarray, hashes: np.ndarray, count: int) -> np.ndarray:
+    """Per document, the sum modulo 2**64 of its distinct numbers' hashes (their top 44
+    bits), given each number's document (in order) and hash."""
     sums = np.zeros(count, dtype=np.uint64)
-    np.add.at(sums, (distinct >> _OWNER_SHIFT).astype(np.intp), distinct & _HASH_MASK)
+    for first in range(0, count, _OWNERS):
+        lo, hi = np.searchsorted(owner, [first, first + _OWNERS])
+        local = (owner[lo:hi] - first).astype(np.uint64)
+        keys = np.sort((local << _OWNER_SHIFT) | (hashes[lo:hi] >> np.uint64(20)))
+        distinct = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys
+        np.add.at(sums, (distinct >> _OWNER_SHIFT).astype(np.intp) + first, distinct & _HASH_MASK)
     return sums
 
 

@@ -1,16 +1,16 @@
-"""Word 5-shingles of a text as 64-bit hashes, computed in numpy over its UTF-8 bytes.
+"""Word 5-shingles of texts as 64-bit hashes, and their numbers, in one compiled pass.
 
 Story assignment compares texts by their shingles (refs #16). Joining ~700 five-word strings
-per 4 KB article in Python took 0.11 ms, half the whole fast tagging path; hashing each word
-from prefix sums of its bytes (etl/tag/span_hashes.py) and each shingle as a weighted sum of
-5 word hashes took 0.07 ms one text at a time, ~40 numpy calls each. Tagging hashes a whole
-batch in one pass per chunk of texts instead (`batch_hashes`), and finds the numbers of its
-ASCII texts in the same bytes (etl/tag/figures.py). `shingle_hashes` is the same definition
-for one text.
+per 4 KB article in Python took 0.11 ms, half the whole fast tagging path; numpy over a
+batch's bytes (prefix sums for the word hashes, a weighted sum of 5 word hashes per
+shingle) took 0.02-0.035 ms, ~30 passes over arrays of the batch's words and bytes, whose
+temporaries also pushed the tagging's own data out of the caches. Compiled with numba, one
+loop over each text's bytes hashes its words, one over its words its shingles, and one
+finds the numbers of an ASCII text (etl/tag/figures.py): 0.005-0.007 ms an article.
 
 A word is a run of ASCII letters, digits and `_` or of non-ASCII characters, after NFKC and
 case folding, with the General Punctuation block (dashes, curly quotes) as separators: close
-to the regex `\\w+`.
+to the regex `\\w+`. Its hash is etl/tag/span_hashes.py's.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit, types
 
-from etl.tag.figures import chunk_number_sums, number_sums
-from etl.tag.span_hashes import SpanHasher, mix
+from etl.tag.figures import number_sums, sum_distinct
+from etl.tag.span_hashes import BASE, READONLY_BYTES, mix
 
 SHINGLE_WORDS = 5
 """Words per shingle: the issue's definition of near-duplicate text (refs #16)."""
@@ -39,28 +40,19 @@ _WEIGHTS = np.array(
 )
 """One odd multiplier per position in the shingle: "a b c d e" and "e d c b a" differ."""
 
-_WORD_BYTES = bytes(
-    1 if chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) == "_") or byte >= 0x80 else 0
-    for byte in range(256)
+_WORD_BYTES = np.array(
+    [
+        (chr(byte).isascii() and (chr(byte).isalnum() or chr(byte) == "_")) or byte >= 0x80
+        for byte in range(256)
+    ],
+    dtype=np.bool_,
 )
-"""bytes.translate table: 1 for a byte of a word, 0 for a separator."""
+"""Per byte, whether it is part of a word."""
 _GENERAL_PUNCTUATION = re.compile(rb"\xe2\x80[\x80-\xbf]")
 """UTF-8 of U+2000..U+203F (General Punctuation: dashes, quotes, ellipsis): separators."""
-
-
-def shingle_hashes(text: str) -> np.ndarray:
-    """The text's word 5-shingles as uint64 hashes, in text order (repeats kept); a text of
-    1-4 words is one shingle of them all, a text without words has none."""
-    raw = _folded(text)
-    starts, ends = _words(raw)
-    words = SpanHasher(raw)(starts, ends)
-    return mix(_shingles(words, np.zeros(1, dtype=np.int64), np.array([len(words)])))
-
-
-CHUNK_BYTES = 1 << 18
-"""Bytes of a batch hashed in one pass: enough texts (64 of 4 KB) to spread the numpy calls'
-cost thin, and the prefix sums and power tables of a chunk stay a few MB (a text longer than
-this is a chunk of its own)."""
+_FIRST_CONTINUER, _FIRST_DIGIT, _LAST_CONTINUER = ord(","), ord("0"), ord("9")
+"""`,` `-` `.` `/` and the digits are the consecutive bytes 44-57: what a number is made of
+(etl/tag/figures.py), the digits from 48."""
 
 
 @dataclass(frozen=True)
@@ -77,101 +69,121 @@ class BatchHashes:
 
 
 def batch_hashes(texts: list[str]) -> BatchHashes:
-    """The shingles and numbers of every text, in a few numpy calls per chunk of texts."""
+    """The shingles and numbers of every text, in one compiled pass over the batch."""
     raws = [_folded(text) for text in texts]
-    parts, counts, numbers = (
-        [np.empty(0, np.uint64)],
-        [np.empty(0, np.int64)],
-        [np.empty(0, np.uint64)],
-    )
-    for chunk in _chunks(raws):
-        hashes, chunk_counts, chunk_numbers = _chunk_hashes(chunk)
-        parts.append(hashes)
-        counts.append(chunk_counts)
-        numbers.append(chunk_numbers)
+    lengths = np.fromiter(map(len, raws), dtype=np.int64, count=len(raws))
+    # joined by newlines, which end every word and number: no text reads into the next
+    ends = np.cumsum(lengths + 1) - 1
+    data = np.frombuffer(_blank_punctuation(b"\n".join(raws)), np.uint8)
+    shingles, counts, owners, number_hashes = _hash_texts(data, ends - lengths, ends)
     offsets = np.zeros(len(texts) + 1, dtype=np.uint64)
-    np.cumsum(np.concatenate(counts), out=offsets[1:])
-    found = np.concatenate(numbers)
+    np.cumsum(counts, out=offsets[1:])
+    numbers = sum_distinct(owners, number_hashes, len(texts))
     # a text beyond ASCII may write its numbers in other digits, which NFKC may change
     wide = [i for i, text in enumerate(texts) if not text.isascii()]
     if wide:
-        found[wide] = number_sums([texts[i] for i in wide])
-    return BatchHashes(np.concatenate(parts), offsets, found)
+        numbers[wide] = number_sums([texts[i] for i in wide])
+    return BatchHashes(shingles, offsets, numbers)
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """The text's word 5-shingles as uint64 hashes, in text order (repeats kept); a text of
+    1-4 words is one shingle of them all, a text without words has none."""
+    data = np.frombuffer(_blank_punctuation(_folded(text)), np.uint8)
+    return _hash_texts(data, np.zeros(1, np.int64), np.array([len(data)], np.int64))[0]
 
 
 def _folded(text: str) -> bytes:
+    if text.isascii():
+        # NFKC leaves ASCII as it is, and case folding lowers it
+        return text.encode().lower()
     return unicodedata.normalize("NFKC", text).casefold().encode()
 
 
-def _chunks(raws: list[bytes]):
-    start, size = 0, 0
-    for end, raw in enumerate(raws):
-        if size and size + len(raw) > CHUNK_BYTES:
-            yield raws[start:end]
-            start, size = end, 0
-        size += len(raw) + 1
-    if start < len(raws):
-        yield raws[start:]
+def _blank_punctuation(raw: bytes) -> bytes:
+    """General Punctuation made spaces (as many bytes: no offset moves)."""
+    # each of them starts with the byte E2, which memchr finds fast
+    return _GENERAL_PUNCTUATION.sub(b"   ", raw) if b"\xe2" in raw else raw
 
 
-def _chunk_hashes(raws: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(shingle hashes, shingles per text, number sums per text) of texts joined by a
-    newline, which no word or number crosses; a span's hash does not depend on where it
-    starts, so it is the same as in its text alone."""
-    joined = b"\n".join(raws)
-    lengths = np.fromiter(map(len, raws), dtype=np.int64, count=len(raws))
-    text_starts = np.cumsum(lengths + 1) - (lengths + 1)
-    hasher = SpanHasher(joined)
-    starts, ends = _words(joined)
-    first_word = np.searchsorted(starts, text_starts)
-    word_counts = np.diff(first_word, append=len(starts))
-    shingles = _shingles(hasher(starts, ends), first_word, word_counts)
-    counts = np.where(word_counts > 0, np.maximum(word_counts - SHINGLE_WORDS + 1, 1), 0)
-    numbers = chunk_number_sums(np.frombuffer(joined, np.uint8), hasher, text_starts)
-    return mix(shingles), counts, numbers
+@njit(cache=True, nogil=True)
+def _text_shingles(data, start, end, words, out, written):
+    """Hash the words of data[start:end] (into `words`, scratch) and their shingles into
+    out[written:]; returns (the new end of out, the text's shingles)."""
+    # branch-free: a word ends at every other byte of prose, and a mispredicted branch at
+    # each cost more than the hashing (refs #16)
+    count = 0
+    word, power, in_word = np.uint64(0), np.uint64(1), np.uint64(0)
+    for j in range(start, end):
+        byte = np.uint64(data[j])
+        is_word = np.uint64(_WORD_BYTES[byte])
+        words[count] = word
+        count += in_word & (is_word ^ np.uint64(1))
+        word = (word + byte * power) * is_word
+        power = (power * BASE - np.uint64(1)) * is_word + np.uint64(1)
+        in_word = is_word
+    words[count] = word
+    count += in_word
+    for k in range(count):
+        words[k] = mix(words[k])
+    if count == 0:
+        return written, 0
+    if count < SHINGLE_WORDS:
+        # a text of 1-4 words is one shingle of them all
+        total = np.uint64(0)
+        for k in range(count):
+            total += words[k] * _WEIGHTS[k]
+        out[written] = mix(total)
+        return written + 1, 1
+    shingles = count - SHINGLE_WORDS + 1
+    for i in range(shingles):
+        total = np.uint64(0)
+        for k in range(SHINGLE_WORDS):
+            total += words[i + k] * _WEIGHTS[k]
+        out[written + i] = mix(total)
+    return written + shingles, shingles
 
 
-def _shingles(words: np.ndarray, first_word: np.ndarray, word_counts: np.ndarray) -> np.ndarray:
-    """Each text's shingles (unmixed) from the words of consecutive texts: text t's words
-    are words[first_word[t]:first_word[t] + word_counts[t]]."""
-    size = len(words)
-    padded = np.zeros(size + SHINGLE_WORDS - 1, dtype=np.uint64)
-    padded[:size] = words
-    every = np.empty(size, dtype=np.uint64)
-    scaled = np.empty(size, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.multiply(padded[:size], _WEIGHTS[0], out=every)
-        for k in range(1, SHINGLE_WORDS):
-            np.multiply(padded[k : k + size], _WEIGHTS[k], out=scaled)
-            every += scaled
-    counts = np.where(word_counts > 0, np.maximum(word_counts - SHINGLE_WORDS + 1, 1), 0)
-    shingle_starts = np.cumsum(counts) - counts
-    heads = np.arange(counts.sum()) + np.repeat(first_word - shingle_starts, counts)
-    shingles = every[heads]
-    # a text of 1-4 words is one shingle of them all: the next text's words are not in it
-    short = np.flatnonzero((word_counts > 0) & (word_counts < SHINGLE_WORDS))
-    if len(short):
-        shingles[shingle_starts[short]] = _short_shingles(
-            words, first_word[short], word_counts[short]
-        )
-    return shingles
+@njit(cache=True, nogil=True)
+def _text_numbers(data, start, end, owner, owners, out, found):
+    """Hash the numbers of data[start:end] into out[found:] (each from its first digit to
+    the end of its run of `,-./` and digits); returns the new end of out."""
+    j = start
+    while j < end:
+        if not _FIRST_DIGIT <= data[j] <= _LAST_CONTINUER:
+            j += 1
+            continue
+        # the first digit met starts a number: an earlier digit of its run would have
+        # started it and taken the run
+        number, power = np.uint64(0), np.uint64(1)
+        while j < end and _FIRST_CONTINUER <= data[j] <= _LAST_CONTINUER:
+            number += np.uint64(data[j]) * power
+            power *= BASE
+            j += 1
+        owners[found] = owner
+        out[found] = mix(number)
+        found += 1
+    return found
 
 
-def _short_shingles(words: np.ndarray, first: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    total = np.zeros(len(first), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(SHINGLE_WORDS - 1):
-            has = counts > k
-            total[has] += words[first[has] + k] * _WEIGHTS[k]
-    return total
-
-
-def _words(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) byte offsets of the words; the byte-level work runs in C."""
-    # every General Punctuation character starts with the byte E2, which memchr finds fast
-    if b"\xe2" in raw:
-        raw = _GENERAL_PUNCTUATION.sub(b"   ", raw)
-    marks = np.frombuffer(b"\0" + raw.translate(_WORD_BYTES) + b"\0", np.uint8)
-    # padded with a separator at both ends, the changes alternate: a word's start, its end
-    changes = np.flatnonzero(marks[1:] != marks[:-1])
-    return changes[0::2], changes[1::2]
+@njit(
+    types.Tuple((types.uint64[:], types.int64[:], types.int64[:], types.uint64[:]))(
+        READONLY_BYTES, types.int64[:], types.int64[:]
+    ),
+    cache=True,
+    nogil=True,
+)
+def _hash_texts(data, starts, ends):
+    """(shingle hashes, shingles per text, owner and hash of each number) of the texts
+    data[starts[t]:ends[t]]; the numbers count only for an ASCII text (batch_hashes finds
+    the others')."""
+    shingles = np.empty(len(data) // 2 + len(starts), dtype=np.uint64)
+    counts = np.zeros(len(starts), dtype=np.int64)
+    owners = np.empty(len(data) // 2 + 1, dtype=np.int64)
+    numbers = np.empty(len(data) // 2 + 1, dtype=np.uint64)
+    words = np.empty(np.max(ends - starts) // 2 + 2 if len(starts) else 0, dtype=np.uint64)
+    written, found = 0, 0
+    for t in range(len(starts)):
+        written, counts[t] = _text_shingles(data, starts[t], ends[t], words, shingles, written)
+        found = _text_numbers(data, starts[t], ends[t], t, owners, numbers, found)
+    return shingles[:written], counts, owners[:found], numbers[:found]

@@ -17,24 +17,55 @@ import pytest
 from rensa import RMinHash
 
 from etl.records import Article
-from etl.tag import shingles
+from etl.tag import figures
 from etl.tag.figures import number_sums
 from etl.tag.shingles import batch_hashes, shingle_hashes
-from etl.tag.span_hashes import SpanHasher
 from etl.tag.story_keys import MINHASH_SEED, NUM_PERM, story_keys
 
 NUMBER = re.compile(r"\d[\d.,/-]*")
 """The definition of a story key's numbers (etl/tag/figures.py)."""
 
 
+MASK = (1 << 64) - 1
+WEIGHTS = [
+    0x9E3779B97F4A7C15,
+    0xC2B2AE3D27D4EB4F,
+    0x165667B19E3779F9,
+    0xD6E8FEB86659FD93,
+    0xFF51AFD7ED558CCD,
+]
+
+
+def mix(value: int) -> int:
+    """splitmix64's finaliser, in Python integers."""
+    value ^= value >> 30
+    value = value * 0xBF58476D1CE4E5B9 & MASK
+    value ^= value >> 27
+    value = value * 0x94D049BB133111EB & MASK
+    return value ^ (value >> 31)
+
+
+def span_hash(raw: bytes) -> int:
+    """The definition of a word's or number's hash: sum(byte_k * 0x100000001B3**k), mixed."""
+    return mix(sum(byte * pow(0x100000001B3, k, 1 << 64) for k, byte in enumerate(raw)) & MASK)
+
+
+def reference_shingles(text: str) -> list[int]:
+    """The definition of a text's shingles, written out slowly in Python."""
+    raw = unicodedata.normalize("NFKC", text).casefold().encode()
+    raw = re.sub(rb"\xe2\x80[\x80-\xbf]", b" ", raw)
+    words = [span_hash(word) for word in re.findall(rb"[0-9A-Za-z_\x80-\xff]+", raw)]
+    if 0 < len(words) < 5:
+        return [mix(sum(w * WEIGHTS[k] for k, w in enumerate(words)) & MASK)]
+    return [
+        mix(sum(words[i + k] * WEIGHTS[k] for k in range(5)) & MASK) for i in range(len(words) - 4)
+    ]
+
+
 def numbers_sum(text: str) -> int:
     """The definition of a text's number sum: the top 44 bits of each distinct number's hash
     (its UTF-8 bytes hashed alone), added modulo 2**64."""
-    total = 0
-    for number in set(NUMBER.findall(text)):
-        raw = number.encode()
-        total += int(SpanHasher(raw)(np.array([0]), np.array([len(raw)]))[0]) >> 20
-    return total % (1 << 64)
+    return sum(span_hash(n.encode()) >> 20 for n in set(NUMBER.findall(text))) % (1 << 64)
 
 
 # each text with the fingerprint of its keys: (MinHash, numbers key, title key) of an article
@@ -129,23 +160,14 @@ def test_story_keys_are_the_ones_the_per_article_code_stored():
     assert got == [expected for _, expected in PINNED]
 
 
-@pytest.mark.parametrize(
-    "chunk_bytes",
-    [
-        shingles.CHUNK_BYTES,
-        # every text a chunk of its own, and chunks that end mid-batch
-        64,
-        5_000,
-    ],
-)
-def test_a_batch_hashes_the_shingles_of_each_text_alone(monkeypatch, chunk_bytes):
-    monkeypatch.setattr(shingles, "CHUNK_BYTES", chunk_bytes)
-    texts = TEXTS + mixed_texts(60) + ["a b", "one two three four five six", "x"] * 3
+def test_a_batch_hashes_the_shingles_of_each_text_as_defined():
+    texts = TEXTS + mixed_texts(12) + ["a b", "one two three four five six", "x"] * 3
     hashed = batch_hashes(texts)
     assert hashed.offsets[-1] == len(hashed.shingles)
     for i, text in enumerate(texts):
-        alone = shingle_hashes(text)
-        assert np.array_equal(hashed.shingles[hashed.offsets[i] : hashed.offsets[i + 1]], alone)
+        expected = reference_shingles(text)
+        assert hashed.shingles[hashed.offsets[i] : hashed.offsets[i + 1]].tolist() == expected
+        assert shingle_hashes(text).tolist() == expected
 
 
 NUMBER_TEXTS = [
@@ -158,21 +180,27 @@ NUMBER_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("chunk_bytes", [shingles.CHUNK_BYTES, 64])
-def test_a_batch_sums_the_numbers_the_regex_finds_in_each_text(monkeypatch, chunk_bytes):
-    monkeypatch.setattr(shingles, "CHUNK_BYTES", chunk_bytes)
+def test_a_batch_sums_the_numbers_the_regex_finds_in_each_text():
     expected = [numbers_sum(text) for text in NUMBER_TEXTS]
     assert number_sums(NUMBER_TEXTS).tolist() == expected
     lone = "a lone surrogate \ud800 after 12 and before 3-4"
     assert number_sums([lone]).tolist() == [numbers_sum(lone)]
-    # an ASCII text's numbers are found in the bytes the shingles are hashed from, the
-    # others' in code points: both paths, alone and mixed in one batch
+    # an ASCII text's numbers are found in the pass that hashes its shingles, the others'
+    # in code points: both paths, alone and mixed in one batch
     assert batch_hashes(NUMBER_TEXTS).numbers.tolist() == expected
     for is_ascii in (True, False):
         chosen = [i for i, t in enumerate(NUMBER_TEXTS) if t.isascii() is is_ascii]
         assert len(chosen) > 5
         found = batch_hashes([NUMBER_TEXTS[i] for i in chosen]).numbers.tolist()
         assert found == [expected[i] for i in chosen]
+
+
+def test_documents_summed_in_groups_have_the_sums_of_one_group(monkeypatch):
+    whole = number_sums(NUMBER_TEXTS).tolist()
+    # the distinct numbers are found 2**20 documents at a time: groups of 3 here
+    monkeypatch.setattr(figures, "_OWNERS", 3)
+    assert number_sums(NUMBER_TEXTS).tolist() == whole
+    assert batch_hashes(NUMBER_TEXTS).numbers.tolist() == whole
 
 
 def test_texts_with_the_same_numbers_in_another_order_have_one_sum_and_others_not():
