@@ -34,16 +34,3 @@ def mix(value):
     value ^= value >> np.uint64(27)
     value *= _MIX_2
     return value ^ (value >> np.uint64(31))
-
-
-@njit(types.uint64[:](READONLY_BYTES, types.int64[:], types.int64[:]), cache=True, nogil=True)
-def span_hashes(data, starts, ends):
-    """The mixed hash of each span data[starts[i]:ends[i]]."""
-    out = np.empty(len(starts), dtype=np.uint64)
-    for i in range(len(starts)):
-        total, power = np.uint64(0), np.uint64(1)
-        for j in range(starts[i], ends[i]):
-            total += np.uint64(data[j]) * power
-            power *= BASE
-        out[i] = mix(total)
-    return out
