@@ -70,17 +70,19 @@ class BatchHashes:
 
 def batch_hashes(texts: list[str]) -> BatchHashes:
     """The shingles and numbers of every text, in one compiled pass over the batch."""
-    raws = [_folded(text) for text in texts]
+    folded = [_folded(text) for text in texts]
+    raws = [raw for raw, _ in folded]
     lengths = np.fromiter(map(len, raws), dtype=np.int64, count=len(raws))
     # joined by newlines, which end every word and number: no text reads into the next
     ends = np.cumsum(lengths + 1) - 1
-    data = np.frombuffer(_blank_punctuation(b"\n".join(raws)), np.uint8)
+    data = np.frombuffer(b"\n".join(raws), np.uint8)
     shingles, counts, owners, number_hashes = _hash_texts(data, ends - lengths, ends)
     offsets = np.zeros(len(texts) + 1, dtype=np.uint64)
     np.cumsum(counts, out=offsets[1:])
     numbers = sum_distinct(owners, number_hashes, len(texts))
-    # a text beyond ASCII may write its numbers in other digits, which NFKC may change
-    wide = [i for i, text in enumerate(texts) if not text.isascii()]
+    # folding may change a number of text beyond ASCII ("3…" is "3..." after NFKC), and its
+    # digits may be other than ASCII's: its numbers are read from the text as written
+    wide = [i for i, (_, as_written) in enumerate(folded) if not as_written]
     if wide:
         numbers[wide] = number_sums([texts[i] for i in wide])
     return BatchHashes(shingles, offsets, numbers)
@@ -89,20 +91,28 @@ def batch_hashes(texts: list[str]) -> BatchHashes:
 def shingle_hashes(text: str) -> np.ndarray:
     """The text's word 5-shingles as uint64 hashes, in text order (repeats kept); a text of
     1-4 words is one shingle of them all, a text without words has none."""
-    data = np.frombuffer(_blank_punctuation(_folded(text)), np.uint8)
+    data = np.frombuffer(_folded(text)[0], np.uint8)
     return _hash_texts(data, np.zeros(1, np.int64), np.array([len(data)], np.int64))[0]
 
 
-def _folded(text: str) -> bytes:
+def _folded(text: str) -> tuple[bytes, bool]:
+    """The text after NFKC and case folding as UTF-8, General Punctuation made spaces (as
+    many bytes), and whether its numbers are those of the text as written."""
     if text.isascii():
         # NFKC leaves ASCII as it is, and case folding lowers it
-        return text.encode().lower()
-    return unicodedata.normalize("NFKC", text).casefold().encode()
+        return text.encode().lower(), True
+    normal = unicodedata.normalize("NFKC", text)
+    raw = _blank_punctuation(normal.encode())
+    if raw.isascii():
+        # beyond ASCII by General Punctuation alone (curly quotes, dashes: most English
+        # news), which has no case: lowering the rest is case folding, and str.casefold
+        # would cost three times the rest of its keys (refs #16)
+        return raw.lower(), normal == text
+    return _blank_punctuation(normal.casefold().encode()), False
 
 
 def _blank_punctuation(raw: bytes) -> bytes:
-    """General Punctuation made spaces (as many bytes: no offset moves)."""
-    # each of them starts with the byte E2, which memchr finds fast
+    # each General Punctuation character starts with the byte E2, which memchr finds fast
     return _GENERAL_PUNCTUATION.sub(b"   ", raw) if b"\xe2" in raw else raw
 
 

@@ -63,7 +63,7 @@ class StoryKey:
 
 def story_keys(articles: list[Article], lead_vectors: list[np.ndarray | None]) -> list[StoryKey]:
     """The story keys of a batch of tagged articles: shingles, numbers and MinHash in one
-    numpy pass and one rensa call for the batch, not per article (refs #16).
+    compiled pass and one rensa call for the batch, not per article (refs #16).
 
     Args:
         lead_vectors: per article, the tone's embeddings of its title and lead sentences, or

@@ -161,7 +161,7 @@ def test_story_keys_are_the_ones_the_per_article_code_stored():
 
 
 def test_a_batch_hashes_the_shingles_of_each_text_as_defined():
-    texts = TEXTS + mixed_texts(12) + ["a b", "one two three four five six", "x"] * 3
+    texts = TEXTS + TYPOGRAPHIC + mixed_texts(12) + ["a b", "one two three four five six"]
     hashed = batch_hashes(texts)
     assert hashed.offsets[-1] == len(hashed.shingles)
     for i, text in enumerate(texts):
@@ -177,7 +177,14 @@ NUMBER_TEXTS = [
     # NFKC would make the ellipsis dots and the fullwidth digit ASCII: numbers are as written
     "up 3\u2026 then 4\uff0e5 and \uff15 and 5",
     "12, 12. 12 and 1/2-3 in an ASCII text, twice: 12, 1/2-3",
+    # beyond ASCII by curly quotes and dashes alone: folded by lowering the rest
+    "The Fed\u2019s \u201crepo\u201d \u2014 1.5 billion dlrs, up 2\u20133 pct",
+    # ... but NFKC makes the ellipsis three dots: the numbers are read as written
+    "rose 3\u2026 to 4\u2019s level, 3\u2026",
+    # cased letters beyond ASCII are case folded
+    "\u00c9T\u00c9 \u2014 STRASSE Stra\u00dfe 12",
 ]
+TYPOGRAPHIC = NUMBER_TEXTS[-3:]
 
 
 def test_a_batch_sums_the_numbers_the_regex_finds_in_each_text():
