@@ -1,7 +1,7 @@
 """Story assignment: near-duplicates on Reuters-21578, cross-language links on the sample, speed.
 
     .venv/bin/python bench/eval_stories.py ../shared/eval-data/reuters21578/*.jsonl \\
-        [--sample data/sample/articles.jsonl] [--speed-articles 400] [--draw 60]
+        [--sample data/sample/articles.jsonl] [--draw 60]
 
 1. Near-duplicates (English). Candidates come from an exact inverted index of word
    5-shingles, not from MinHash/LSH: every pair filed within 48 hours whose exact Jaccard is
@@ -16,10 +16,7 @@
    k-fold figures of the score, of its terms before the days and of the cosine alone, each
    fitted on the training folds (bench/link_folds.py), the F1 by cosine threshold, and the
    errors.
-3. Speed, per core (process CPU time, BLAS on one thread): the fast tagging path (no tone)
-   on 4 KB articles with and without story keys, and assignment of the keyed articles
-   within one 48-hour window, in one run; the goal is keys + assignment <= 25% of the fast
-   path without them.
+Speed (story keys and assignment against the fast tagging path) is bench/story_speed.py.
 """
 
 from __future__ import annotations
@@ -43,8 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
-from country_speed import best_seconds  # noqa: E402
-from link_cost import window_rows  # noqa: E402
 from link_folds import (  # noqa: E402
     BEFORE_DAYS,
     TERMS,
@@ -60,7 +55,6 @@ from etl.stories import STORY_WINDOW, assign  # noqa: E402
 from etl.story_links import LINK_THRESHOLD  # noqa: E402
 from etl.tag.pipeline import TagOptions, tag_batch  # noqa: E402
 from etl.tag.shingles import shingle_hashes  # noqa: E402
-from etl.tag.story_keys import NUM_PERM  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "gold"
 REUTERS_GOLD = GOLD / "reuters_story_pairs.csv"
@@ -72,11 +66,6 @@ COMMON_SHINGLE_DOCS = 50
 """Shingles in more documents than this are boilerplate; pairs sharing only those are not
 candidates (a pair at Jaccard >= 0.3 shares plenty of rarer ones)."""
 SEED = 16
-WINDOW_SIZES = (1_000, 10_000)
-"""Articles in one 48-hour window for the assignment cost: a busy set of feeds, and ten times
-that, to see how the per-article cosine product grows with the window."""
-TONE_ARTICLES = 60
-"""Articles tagged with tone for the speed table (the encoder is ~10x the fast path)."""
 BATCH = 256
 
 
@@ -85,8 +74,6 @@ def main() -> None:
     if args.reuters:
         reuters(args.reuters, args.draw)
     cross_language(args.sample)
-    if args.speed_articles and args.reuters:
-        speed(args.reuters, args.speed_articles)
 
 
 def reuters(paths: list[Path], draw: int) -> None:
@@ -303,71 +290,10 @@ def _print_scores(name: str, labels: dict, linked: set) -> None:
     )
 
 
-def speed(paths: list[Path], count: int) -> None:
-    text = " ".join(a.text for a in _reuters_articles(paths)[: count * 8])
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    span = STORY_WINDOW / count
-    docs = [text[i * 4096 : (i + 1) * 4096] for i in range(count)]
-    articles = [
-        Article(
-            url=None,
-            title=d[:80],
-            text=d[80:],
-            published_at=start + i * span,
-            source="b",
-            lang="en",
-        )
-        for i, d in enumerate(docs)
-    ]
-    plain = best_seconds(
-        lambda: _tag_all(articles, TagOptions(with_tone=False, with_stories=False)), 3
-    )
-    keyed = best_seconds(lambda: _tag_all(articles, TagOptions(with_tone=False)), 3)
-    tagged = _tag(articles, with_tone=False)
-    assigning = best_seconds(lambda: _stories(tagged), 3)
-    added = (keyed - plain) + assigning
-    windows = {size: _window_cost(size) for size in WINDOW_SIZES}
-    toned = articles[:TONE_ARTICLES]
-    with_tone = best_seconds(lambda: _tag_all(toned, TagOptions(with_stories=False)), 3) / len(
-        toned
-    )
-    print(f"\nSpeed, {count} articles of 4 KB in one 48 h window, ms per article per core:")
-    print(f"  fast path without story keys: {plain / count * 1000:.3f}")
-    print(f"  fast path with story keys:    {keyed / count * 1000:.3f}")
-    print(f"  assignment (one window):      {assigning / count * 1000:.3f}")
-    print(f"  story keys + assignment add {added / plain:.1%} to the fast path (goal <= 25%)")
-    for size, cost in windows.items():
-        print(f"  assignment, {size:,} articles with vectors in one 48 h window: {cost:.3f}")
-    print(
-        f"  tagging with tone (the default), {len(toned)} articles: {with_tone * 1000:.3f}; "
-        f"story keys + assignment add {added / count / with_tone:.1%} to it"
-    )
-
-
-def _window_cost(size: int) -> float:
-    """ms per article to assign `size` articles of two languages within one window, with
-    random signatures and unit vectors: the cost of the per-article cosine product."""
-    rng = np.random.default_rng(SEED)
-    vectors = rng.standard_normal((size, 512)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    rows = window_rows(
-        vectors,
-        ["Jakarta and Washington agreed on 12 points"] * size,
-        pa.array(list(rng.integers(0, 2**32, (size, NUM_PERM), np.uint32))),
-    )
-    return best_seconds(lambda: assign(rows, rows.slice(0, 0)), 1) / size * 1000
-
-
-def _tag_all(articles: list[Article], options: TagOptions) -> None:
-    for start in range(0, len(articles), BATCH):
-        tag_batch(articles[start : start + BATCH], options)
-
-
 def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("reuters", nargs="*", type=Path, help="Reuters-21578 JSONL files")
     parser.add_argument("--sample", type=Path, default=SAMPLE)
-    parser.add_argument("--speed-articles", type=int, default=400)
     parser.add_argument("--draw", type=int, default=0, help="print N candidate pairs to label")
     return parser.parse_args()
 

@@ -91,15 +91,21 @@ def window_rows(vectors: np.ndarray, texts: list[str], minhash: pa.Array) -> pa.
 
 
 def seconds(tree: Path, table_path: Path) -> float:
+    return float(child_output(_CHILD, tree, table_path))
+
+
+def child_output(code: str, tree: Path, *args: Path) -> str:
+    """The last line `code` prints in a fresh process with BLAS on one thread, given the
+    tree to import etl from and `args` as its argv."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(tree), str(table_path)],
+        [sys.executable, "-c", code, str(tree), *map(str, args)],
         env=env,
         check=True,
         capture_output=True,
         text=True,
     )
-    return float(out.stdout.strip().splitlines()[-1])
+    return out.stdout.strip().splitlines()[-1]
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.story_links import (
     LINK_THRESHOLD,
@@ -88,11 +89,16 @@ class _Rows:
     has_minhash: np.ndarray
     vectors: np.ndarray
     has_vector: np.ndarray
+    shares_key: np.ndarray
+    """Whether another article has the same URL key or title key."""
     countries: pa.Array
     evidence_texts: pa.Array
     """Title and text of the articles with a vector or a signature, read only for the pairs
     whose cosine could link them or whose estimated Jaccard is near the threshold: a lake's
-    every text as Python strings would double its memory."""
+    every text as Python strings would double its memory. In the input's order, not
+    publication order (sorting them would copy every text): `unsorted` maps."""
+    unsorted: np.ndarray
+    """Article (in publication order) -> its row in countries and evidence_texts."""
 
 
 def assign(open_rows: pa.Table, fixed_rows: pa.Table, window: timedelta = STORY_WINDOW) -> pa.Table:
@@ -113,11 +119,15 @@ def assign(open_rows: pa.Table, fixed_rows: pa.Table, window: timedelta = STORY_
     for i, article_id in enumerate(rows.ids):
         if article_id in open_ids and rows.stories[i] is None:
             is_open[i] = True
-        else:
+        elif index.may_join[i]:
             index.add(i)
-    for i in np.flatnonzero(is_open):
-        rows.stories[i] = index.match(int(i)) or rows.ids[i]
-        index.add(int(i))
+    # an article that shares no key with any other and has no vector can join no story and
+    # none can join its: it starts its own without a walk through the index
+    for i in np.flatnonzero(is_open & index.may_join).tolist():
+        rows.stories[i] = index.match(i) or rows.ids[i]
+        index.add(i)
+    for i in np.flatnonzero(is_open & ~index.may_join).tolist():
+        rows.stories[i] = rows.ids[i]
     chosen = [i for i, article_id in enumerate(rows.ids) if article_id in open_ids]
     return pa.table(
         {
@@ -142,6 +152,14 @@ class _Index:
         1-tuple for the first, a list once a second joins. One dict, so adding or looking up
         an article's 42 keys is a few C calls, not a Python loop (refs #16)."""
         self.bands = _band_keys(rows.minhash)
+        self.shared_bands = _shared(self.bands, rows.has_minhash)
+        """(articles, bands) whether another article has that band's key: only those keys
+        are indexed and looked up (a key of one article finds no other)."""
+        self.has_shared_band = self.shared_bands.any(axis=1)
+        self.may_join = self.has_shared_band | rows.has_vector | rows.shares_key
+        """Whether the article could join another's story, or another its: a key in common
+        or a vector. On a window without copies most articles share nothing, and the
+        assignment's Python walk is for the others (refs #16)."""
         self._block: tuple[int, int, int, int, np.ndarray] | None = None
         """(first, last, lo, hi, cosines of articles first..last-1 with lo..hi-1)."""
         self._evidence: dict[int, Evidence] = {}
@@ -157,11 +175,14 @@ class _Index:
             self.by_url[rows.url_keys[i]].append(i)
         if rows.title_keys[i]:
             self.by_title[rows.title_keys[i]].append(i)
-        if rows.has_minhash[i]:
+        if self.has_shared_band[i]:
             self._add_bands(i)
 
+    def _shared_keys(self, i: int) -> list[int]:
+        return self.bands[i][self.shared_bands[i]].tolist()
+
     def _add_bands(self, i: int) -> None:
-        by_band, keys = self.by_band, self.bands[i].tolist()
+        by_band, keys = self.by_band, self._shared_keys(i)
         known = by_band.keys() & keys
         for key in known:
             members = by_band[key]
@@ -175,7 +196,7 @@ class _Index:
         """The story of article i's best match among the assigned articles, or None."""
         rows = self.rows
         found = self._by_url(i)
-        if found is None and rows.has_minhash[i]:
+        if found is None and self.has_shared_band[i]:
             found = self._by_text(i)
         if found is None and rows.title_keys[i]:
             found = self._by_headline(i)
@@ -202,7 +223,7 @@ class _Index:
     def _by_text(self, i: int) -> int | None:
         # the union runs in C: a band shared by boilerplate lists thousands of articles, and
         # walking them in Python was most of the story step's time (refs #20)
-        candidates = set().union(*filter(None, map(self.by_band.get, self.bands[i].tolist())))
+        candidates = set().union(*filter(None, map(self.by_band.get, self._shared_keys(i))))
         near = [j for j in self._near(i, candidates) if not self._is_routine_repeat(i, j)]
         if not near:
             return None
@@ -223,7 +244,7 @@ class _Index:
 
     def _shingles_of(self, i: int) -> np.ndarray | None:
         if i not in self._shingles:
-            text = self.rows.evidence_texts[i].as_py()
+            text = self.rows.evidence_texts[self.rows.unsorted[i]].as_py()
             self._shingles[i] = None if text is None else np.unique(shingle_hashes(text))
         return self._shingles[i]
 
@@ -266,8 +287,8 @@ class _Index:
             rows = self.rows
             published = _EPOCH + timedelta(microseconds=int(rows.times[i]))
             self._evidence[i] = evidence(
-                rows.evidence_texts[i].as_py() or "",
-                rows.countries[i].as_py() or (),
+                rows.evidence_texts[rows.unsorted[i]].as_py() or "",
+                rows.countries[rows.unsorted[i]].as_py() or (),
                 published.date(),
             )
         return self._evidence[i]
@@ -288,8 +309,9 @@ class _Index:
         return products[i - first, lo - start : hi - start]
 
 
-def _rows(table: pa.Table) -> _Rows:
-    table = table.sort_by([("published_at", "ascending"), ("article_id", "ascending")])
+def _rows(unsorted: pa.Table) -> _Rows:
+    order = pc.sort_indices(unsorted, [("published_at", "ascending"), ("article_id", "ascending")])
+    table = unsorted.drop_columns(["countries", "evidence_text"]).take(order)
     minhash, has_minhash = _matrix(table["minhash"], np.uint32, NUM_PERM)
     vectors, has_vector = _matrix(table["vector"], np.float32)
     times = table["published_at"].cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
@@ -297,7 +319,7 @@ def _rows(table: pa.Table) -> _Rows:
         ids=table["article_id"].to_pylist(),
         stories=table["story_id"].to_pylist(),
         times=times,
-        langs=_codes(table["lang"].to_pylist()),
+        langs=_codes(table["lang"]),
         title_keys=table["title_key"].to_pylist(),
         headline_only=[bool(x) for x in table["is_headline_only"].to_pylist()],
         url_keys=table["url_key"].to_pylist(),
@@ -306,14 +328,17 @@ def _rows(table: pa.Table) -> _Rows:
         has_minhash=has_minhash,
         vectors=vectors,
         has_vector=has_vector,
-        countries=table["countries"].combine_chunks(),
-        evidence_texts=table["evidence_text"].combine_chunks(),
+        shares_key=_repeated(table["url_key"]) | _repeated(table["title_key"]),
+        countries=unsorted["countries"].combine_chunks(),
+        evidence_texts=unsorted["evidence_text"].combine_chunks(),
+        unsorted=order.to_numpy(),
     )
 
 
-def _codes(values: list[str]) -> np.ndarray:
+def _codes(values: pa.ChunkedArray) -> np.ndarray:
     """One integer per distinct value, equal where the values are."""
-    return np.unique(np.asarray(values, dtype=object), return_inverse=True)[1]
+    encoded = values.combine_chunks().fill_null("").dictionary_encode()
+    return encoded.indices.to_numpy(zero_copy_only=False)
 
 
 def _microseconds(span: timedelta) -> np.int64:
@@ -334,6 +359,24 @@ def _matrix(
     if width:
         matrix[present] = values.reshape(-1, width)
     return matrix, present
+
+
+def _shared(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Per element of `keys` (one row per article), whether another element of a present
+    row has the same value."""
+    ordered = np.sort(keys[present].ravel())
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated):
+        return np.zeros(keys.shape, dtype=bool)
+    found = repeated[np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)] == keys
+    return found & present[:, None]
+
+
+def _repeated(values: pa.ChunkedArray) -> np.ndarray:
+    """Per value, whether it is not null and another value equals it."""
+    counts = pc.value_counts(values.drop_null())
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    return pc.is_in(values, value_set=repeated).fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _band_keys(minhash: np.ndarray) -> np.ndarray:

@@ -25,8 +25,8 @@ from rensa import RMinHash
 
 from etl.identity import canonical_url
 from etl.records import Article
-from etl.tag.figures import distinct_numbers
-from etl.tag.shingles import batch_shingle_hashes
+from etl.tag.figures import number_key
+from etl.tag.shingles import batch_hashes
 
 NUM_PERM = 126
 """MinHash permutations: 42 LSH bands of 3 rows (etl/stories.py) make a pair sharing half
@@ -38,6 +38,8 @@ HEADLINE_ONLY_WORDS = 12
 RESERVES" with a one-line body): it joins a longer piece under the same headline."""
 
 _WORD = re.compile(r"\w+")
+_NOT_WORDS = re.compile(r"[^\w\n]+")
+"""What separates the words of a title (titles of a batch are a line each)."""
 _URL_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _URL_PATH_SUFFIXES = ("/amp", ".amp", "/")
 
@@ -53,15 +55,15 @@ class StoryKey:
     is_headline_only: bool
     url_key: str | None
     numbers_key: str | None = None
-    """The distinct numbers of the text (etl/tag/figures.py): a routine item ("FED ADDS
-    RESERVES") filed on two days reads alike but for its figures."""
+    """The sum of the hashes of the text's distinct numbers (etl/tag/figures.py): a routine
+    item ("FED ADDS RESERVES") filed on two days reads alike but for its figures."""
     vector: np.ndarray | None = None
     """Unit-length float32 (512,), or None without tone (`--no-tone`) or text."""
 
 
 def story_keys(articles: list[Article], lead_vectors: list[np.ndarray | None]) -> list[StoryKey]:
     """The story keys of a batch of tagged articles: shingles, numbers and MinHash in one
-    numpy pass and one rensa call for the batch, not per article (refs #16).
+    compiled pass and one rensa call for the batch, not per article (refs #16).
 
     Args:
         lead_vectors: per article, the tone's embeddings of its title and lead sentences, or
@@ -69,24 +71,26 @@ def story_keys(articles: list[Article], lead_vectors: list[np.ndarray | None]) -
     """
     # a GKG row's document is empty: no shingles, no numbers
     documents = ["" if a.origin == "gkg" else _document(a) for a in articles]
-    hashes, offsets = batch_shingle_hashes(documents)
+    hashed = batch_hashes(documents)
     signatures = RMinHash.digest_matrix_from_flat_token_hashes(
-        hashes, offsets, NUM_PERM, MINHASH_SEED
+        hashed.shingles, hashed.offsets, NUM_PERM, MINHASH_SEED
     ).to_rows()
-    shingled = np.diff(offsets) > 0
-    numbers = distinct_numbers(documents)
+    shingled = np.diff(hashed.offsets) > 0
+    numbers = hashed.numbers.tolist()
+    titles = _title_words([a.title for a in articles])
     return [
-        _key(article, signatures[i] if shingled[i] else None, numbers[i], vectors)
+        _key(article, signatures[i] if shingled[i] else None, numbers[i], titles[i], vectors)
         for i, (article, vectors) in enumerate(zip(articles, lead_vectors, strict=True))
     ]
 
 
-def _key(article: Article, minhash: list[int] | None, numbers: str, lead_vectors) -> StoryKey:
+def _key(
+    article: Article, minhash: list[int] | None, numbers: int, title: str, lead_vectors
+) -> StoryKey:
     url = url_key(article.url) if article.url else None
     if article.origin == "gkg":
         # a GKG row is a URL and GDELT's tags, no text: the URL is all there is to group by
         return StoryKey(article.article_id, None, None, False, url)
-    title = " ".join(_WORD.findall(unicodedata.normalize("NFKC", article.title).casefold()))
     return StoryKey(
         article_id=article.article_id,
         minhash=minhash,
@@ -94,9 +98,23 @@ def _key(article: Article, minhash: list[int] | None, numbers: str, lead_vectors
         is_headline_only=len(article.text.split(maxsplit=HEADLINE_ONLY_WORDS))
         < HEADLINE_ONLY_WORDS,
         url_key=url,
-        numbers_key=_digest(numbers),
+        numbers_key=number_key(numbers),
         vector=_mean_vector(lead_vectors),
     )
+
+
+def _title_words(titles: list[str]) -> list[str]:
+    """Per title, `" ".join(re.findall(r"\\w+", NFKC(title).casefold()))`: its words, one
+    space apart, for the whole batch in one regex pass."""
+    joined = "\n".join(titles)
+    if joined.count("\n") != len(titles) - 1:
+        # a title with a line break of its own: one at a time
+        return [" ".join(_WORD.findall(_fold(title))) for title in titles]
+    return [words.strip() for words in _NOT_WORDS.sub(" ", _fold(joined)).split("\n")]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _document(article: Article) -> str:

@@ -413,3 +413,59 @@ def test_cosines_computed_in_blocks_give_the_stories_one_at_a_time_gives(monkeyp
         results[block] = assigned["story_id"].to_pylist()
     assert results[1] == results[16]
     assert results[16] == [f"a{i - i % 2:03d}" for i in range(240)]
+
+
+def test_only_articles_that_share_a_key_are_looked_up_and_they_still_join(monkeypatch):
+    from datetime import datetime, timedelta
+
+    import numpy as np
+    import pyarrow as pa
+
+    from etl import stories
+    from etl.tag.story_keys import NUM_PERM
+
+    rng = np.random.default_rng(16)
+    signatures = rng.integers(0, 2**32, (8, NUM_PERM), dtype=np.uint32)
+    # a copy: the first 90 of 126 values alike, so it shares most of its 42 bands
+    signatures[3, :90] = signatures[0, :90]
+    # the loaded article "f" (row 7) and the new article 6 are copies of each other
+    signatures[6, :90] = signatures[7, :90]
+    start = datetime(2024, 1, 1)
+    rows = pa.table(
+        {
+            "article_id": [f"a{i}" for i in range(7)] + ["f"],
+            "story_id": [None] * 7 + ["story-f"],
+            "lang": ["en"] * 8,
+            # a headline-only item (row 4) under the headline of row 1
+            "title_key": ["t0", "t1", "t2", "t3", "t1", "t5", "t6", "t7"],
+            "is_headline_only": [False, False, False, False, True, False, False, False],
+            "url_key": [f"u{i}" for i in range(8)],
+            "numbers_key": ["n"] * 8,
+            "minhash": pa.array(list(signatures), pa.list_(pa.uint32())),
+            "vector": pa.nulls(8, pa.list_(pa.float32())),
+            "countries": pa.nulls(8, pa.list_(pa.string())),
+            "evidence_text": pa.nulls(8, pa.string()),
+            "published_at": [start + timedelta(hours=i) for i in range(7)] + [start],
+        }
+    )
+    looked_up = []
+    match = stories._Index.match
+
+    def recording(index, i):
+        looked_up.append(index.rows.ids[i])
+        return match(index, i)
+
+    monkeypatch.setattr(stories._Index, "match", recording)
+    assigned = stories.assign(rows.slice(0, 7), rows.slice(7))
+    story = dict(zip(*assigned.to_pydict().values(), strict=True))
+    assert story == {
+        "a0": "a0",
+        "a1": "a1",
+        "a2": "a2",
+        "a3": "a0",
+        "a4": "a1",
+        "a5": "a5",
+        "a6": "story-f",
+    }
+    # a2 and a5 share no band, title or URL with any article and have no vector
+    assert sorted(looked_up) == ["a0", "a1", "a3", "a4", "a6"]
