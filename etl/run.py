@@ -299,13 +299,14 @@ def _tagged(
 
 
 def _finish(con, summary: RunSummary) -> None:
-    stage_stories(con)
+    with stage.search_alongside(con) as search_applied:
+        stage_stories(con)
     queries.execute(
         "finish_run",
         con,
         finished_at=utc_now(),
         **summary.counts(),
     )
-    stage.finish(con, summary.run_id)
+    stage.finish(con, summary.run_id, search_applied=search_applied)
     crash_point("checkpoint")
     con.execute("checkpoint")

@@ -14,6 +14,7 @@ exact file it was made against.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,15 +113,66 @@ def using_stage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"use {_identifier(home)}")
 
 
-def finish(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Record the finished run in the stage, apply the stage here and detach it."""
+def finish(con: duckdb.DuckDBPyConnection, run_id: int, *, search_applied: bool = False) -> None:
+    """Record the finished run in the stage, apply the stage here and detach it.
+
+    Args:
+        search_applied: `search_alongside` already added the stage's search index rows.
+    """
     queries.execute("stage_run", con, run_id=run_id)
-    apply(con)
+    apply(con, search_applied=search_applied)
     con.execute(f"detach {CATALOG}")
 
 
-def apply(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply the attached stage to the database `con` has open, in one transaction."""
+@contextmanager
+def search_alongside(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
+    """Add the attached stage's search index rows on a cursor of their own, in a thread,
+    while the block runs; yields whether it does (then `finish(..., search_applied=True)`).
+
+    Story assignment at the end of a load is Python holding the GIL on one core, and the
+    index rows (~1 s of a Reuters-21578 load, DuckDB on both cores) read no story ids, so
+    the two overlap instead of adding up on the load's serial tail (refs #20). The rows are
+    committed to the working file ahead of the rest of the stage, which is safe there
+    only: the file is private until published, and removed if the load fails. A catch-up
+    (the spare) and a re-tagging stage, whose index rows must follow the deletion of the
+    replaced ones, apply everything in `apply`'s one transaction.
+    """
+    if _meta(con, "get_stage_meta", "replaces"):
+        yield False
+        return
+    cursor = con.cursor()
+    failed: list[BaseException] = []
+    worker = threading.Thread(target=_apply_search, args=(cursor, failed), daemon=True)
+    worker.start()
+    try:
+        yield True
+    finally:
+        worker.join()
+        cursor.close()
+    if failed:
+        raise failed[0]
+
+
+def _apply_search(cursor: duckdb.DuckDBPyConnection, failed: list[BaseException]) -> None:
+    try:
+        cursor.begin()
+        try:
+            queries.execute("apply_stage_search", cursor)
+        except BaseException:
+            cursor.rollback()
+            raise
+        cursor.commit()
+    # whatever it is, search_alongside re-raises it in the loading thread
+    except BaseException as err:  # noqa: BLE001
+        failed.append(err)
+
+
+def apply(con: duckdb.DuckDBPyConnection, *, search_applied: bool = False) -> None:
+    """Apply the attached stage to the database `con` has open, in one transaction.
+
+    Args:
+        search_applied: leave out the search index rows, which `search_alongside` added.
+    """
     con.begin()
     try:
         write_countries(con)
@@ -133,6 +185,8 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
             if not queries.run("stage_table_exists", con, table_name=table).empty:
                 queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
         queries.execute("apply_stage", con)
+        if not search_applied:
+            queries.execute("apply_stage_search", con)
         for table, (counts, by_facet) in STORY_DAYS.items():
             slots = {"table": table, "counts": counts}
             queries.execute("replace_story_days", con, identifiers=slots, by_facet=by_facet)

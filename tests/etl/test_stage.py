@@ -15,6 +15,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ import pytest
 
 import queries
 from etl import publish, stage
+from etl import run as etl_run
 from etl.faults import CRASH_ENV
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
@@ -146,6 +149,66 @@ def test_aggregates_kept_up_by_loads_equal_a_rebuild_from_scratch(tmp_path):
     killed_load(db, third, "write:2")
     assert load_inputs([third], settings(db)).loaded == 600
 
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+def search_rows_built_in(monkeypatch, *, fail: bool = False) -> list[str]:
+    """The names of the threads that build the search index rows of a load's stage; with
+    `fail`, building them on a thread of their own fails."""
+    threads: list[str] = []
+    execute = queries.execute
+
+    def watched(name: str, con, /, **kwargs) -> None:
+        if name == "apply_stage_search":
+            threads.append(threading.current_thread().name)
+            if fail and threading.current_thread() is not threading.main_thread():
+                raise RuntimeError("injected failure")
+        execute(name, con, **kwargs)
+
+    monkeypatch.setattr(queries, "execute", watched)
+    return threads
+
+
+def test_a_load_builds_the_search_index_while_it_assigns_stories(tmp_path, monkeypatch):
+    # the index rows read no story ids, so they are built beside story assignment rather
+    # than after it, on the load's serial tail (refs #20)
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    threads = search_rows_built_in(monkeypatch)
+    assign = etl_run.stage_stories
+    seen_by_assignment: list[list[str]] = []
+
+    def assign_once_the_index_is_under_way(con) -> None:
+        deadline = time.monotonic() + 60
+        while not threads and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen_by_assignment.append(list(threads))
+        assign(con)
+
+    monkeypatch.setattr(etl_run, "stage_stories", assign_once_the_index_is_under_way)
+    load_inputs([write_articles(tmp_path / "a.jsonl", 80, prefix="a")], settings(db))
+    assert len(threads) == 1 and threads[0] != threading.main_thread().name
+    assert seen_by_assignment == [threads]
+    assert aggregates(db) == rebuilt(db, tmp_path)
+    # the next load applies that stage to the spare in one transaction, index rows and all
+    monkeypatch.setattr(publish, "_copy", None)
+    load_inputs([write_articles(tmp_path / "b.jsonl", 40, prefix="b")], settings(db))
+    assert threads[1] == threading.main_thread().name != threads[2]
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+def test_a_failure_while_the_search_index_is_built_publishes_nothing(tmp_path, monkeypatch):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([write_articles(tmp_path / "a.jsonl", 60, prefix="a")], settings(db))
+    published = aggregates(db)
+    new = write_articles(tmp_path / "b.jsonl", 60, prefix="b")
+    search_rows_built_in(monkeypatch, fail=True)
+    with pytest.raises(RuntimeError, match="injected failure"):
+        load_inputs([new], settings(db))
+    assert aggregates(db) == published
+    assert value_of(db, "select count(*) from articles") == 60
+    monkeypatch.undo()
+    assert load_inputs([new], settings(db)).loaded == 60
     assert aggregates(db) == rebuilt(db, tmp_path)
 
 
