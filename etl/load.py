@@ -86,10 +86,10 @@ class Loader:
                 found = queries.run("existing_article_ids", self.con)
         return set(found["article_id"])
 
-    def write(self, tagged: list[TaggedArticle]) -> list[str]:
+    def write(self, tagged: list[TaggedArticle], *, now: bool = False) -> list[str]:
         """Stage a batch of tagged articles with their mentions, pairs and evidence: it waits,
-        as Arrow tables, until `stage_articles` articles do, then all are written in one
-        transaction (`flush` writes the rest).
+        as Arrow tables, until `stage_articles` articles do (or `now`), then all are written
+        in one transaction (`flush` writes the rest).
 
         Returns:
             The ids of the articles this call wrote: none while the batch waits.
@@ -97,7 +97,7 @@ class Loader:
         if tagged:
             self._waiting.append(batch_tables(tagged, self.run_id, utc_now()))
             self._waiting_ids += [t.article.article_id for t in tagged]
-        if len(self._waiting_ids) < self.stage_articles:
+        if len(self._waiting_ids) < self.stage_articles and not now:
             return []
         return self.flush()
 

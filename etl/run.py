@@ -180,10 +180,12 @@ def _run(
     )
     pending: set[str] = set()
     fresh_batches = _fresh_batches(read_inputs(files, options), settings, loader, summary, pending)
-    for batch, results in _tagged(fresh_batches, tag_options, workers):
+    for batch, results, last in _tagged(fresh_batches, tag_options, workers):
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         rejects = [r for r in results if isinstance(r, Reject)]
-        pending.difference_update(loader.write(tagged))
+        # the last batches are staged as they come, while the workers still tag the rest:
+        # what waits for the last result is then one batch, not up to STAGE_ARTICLES
+        pending.difference_update(loader.write(tagged, now=last))
         crash_point("write")
         loader.write_rejects(rejects)
         summary.loaded += len(tagged)
@@ -275,12 +277,13 @@ def _main_module() -> list[str]:
 
 def _tagged(
     batches: Iterator[list[Article]], options: TagOptions, workers: int
-) -> Iterator[tuple[list[Article], list[TaggedArticle | Reject]]]:
-    """(batch, its tagging results) in input order; in a process pool when workers > 1."""
+) -> Iterator[tuple[list[Article], list[TaggedArticle | Reject], bool]]:
+    """(batch, its tagging results, whether the input is exhausted and the pool only finishes
+    what it has) in input order; in a process pool when workers > 1."""
     if workers <= 1:
         for batch in batches:
             crash_point("tag")
-            yield batch, tag_batch(batch, options)
+            yield batch, tag_batch(batch, options), False
         return
     context = _start_pool_server(options.with_tone)
     with ProcessPoolExecutor(
@@ -292,10 +295,10 @@ def _tagged(
             in_flight.append((batch, pool.submit(tag_batch, batch, options)))
             if len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
                 done, future = in_flight.popleft()
-                yield done, future.result()
+                yield done, future.result(), False
         while in_flight:
             done, future = in_flight.popleft()
-            yield done, future.result()
+            yield done, future.result(), True
 
 
 def _finish(con, summary: RunSummary) -> None:

@@ -120,6 +120,26 @@ def test_the_loader_stages_waiting_batches_together_and_the_rest_on_flush(tmp_pa
     con.close()
 
 
+def test_a_pooled_load_stages_its_last_batches_as_they_come(tmp_path, monkeypatch):
+    # once the input is read, the loader stages each batch while the workers tag the rest,
+    # so the last result waits for one batch's staging, not for thousands (refs #20)
+    flushed: list[int] = []
+    flush = Loader.flush
+
+    def counted(self: Loader) -> list[str]:
+        flushed.append(len(self._waiting_ids))
+        return flush(self)
+
+    monkeypatch.setattr(Loader, "flush", counted)
+    db = tmp_path / "t.duckdb"
+    pooled = Settings(db_path=db, workers=2, with_tone=False, batch_size=2)
+    assert load_inputs([write_articles(tmp_path / "in.jsonl", 40)], pooled).loaded == 40
+    # 3 batches of 2 are still in flight when the last is handed to the pool: the first of
+    # them is staged with all that waited, the other two one by one, none left for the end
+    assert flushed == [36, 2, 2, 0]
+    assert count(db) == 40
+
+
 def _planned(path: Path) -> tuple:
     files, _skipped = plan_inputs([path], "auto", follow_symlinks=False)
     return files, ReadOptions(Settings().max_article_bytes, Settings().max_line_bytes)
