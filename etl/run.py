@@ -302,7 +302,7 @@ def _tagged(
 
 
 def _finish(con, summary: RunSummary) -> None:
-    with stage.search_alongside(con) as search_applied:
+    with stage.alongside_stories(con) as story_free_applied:
         stage_stories(con)
     queries.execute(
         "finish_run",
@@ -310,6 +310,6 @@ def _finish(con, summary: RunSummary) -> None:
         finished_at=utc_now(),
         **summary.counts(),
     )
-    stage.finish(con, summary.run_id, search_applied=search_applied)
+    stage.finish(con, summary.run_id, story_free_applied=story_free_applied)
     crash_point("checkpoint")
     con.execute("checkpoint")
