@@ -49,10 +49,10 @@ from link_folds import (  # noqa: E402
     sample_articles,
 )
 
-from etl.load import signatures_table  # noqa: E402
 from etl.records import Article, TaggedArticle  # noqa: E402
 from etl.stories import STORY_WINDOW, assign  # noqa: E402
 from etl.story_links import LINK_THRESHOLD  # noqa: E402
+from etl.tables import signatures_table  # noqa: E402
 from etl.tag.pipeline import TagOptions, tag_batch  # noqa: E402
 from etl.tag.shingles import shingle_hashes  # noqa: E402
 

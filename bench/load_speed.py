@@ -178,7 +178,9 @@ def reap_all() -> tuple[float, float]:
         system += usage.ru_stime
 
 
-def measure(label: str, code: Path, data: Path, scratch: Path, number: int) -> Run:
+def measure(
+    label: str, code: Path, data: Path, scratch: Path, number: int, workers: int | None = None
+) -> Run:
     folder = scratch / f"{label}-{number}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -189,7 +191,14 @@ def measure(label: str, code: Path, data: Path, scratch: Path, number: int) -> R
     started = time.perf_counter()
     with (folder / "output.txt").open("w") as output:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "etl", "load", str(data)],
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "load",
+                str(data),
+                *([] if workers is None else ["--workers", str(workers)]),
+            ],
             cwd=code,
             env=env,
             stdout=output,
@@ -285,6 +294,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="runs of each, alternating")
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/load-speed"))
     parser.add_argument("--compare", action="store_true", help="compare the databases")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="tagging workers (default: the loader's, one per core); 1 tags in the loading "
+        "process, whose output is the same from run to run",
+    )
     args = parser.parse_args()
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
@@ -296,7 +311,9 @@ def main() -> None:
     runs = []
     for number in range(args.runs):
         for label, code in (("before", args.baseline), ("after", args.code)):
-            runs.append(measure(label, code.resolve(), data.resolve(), args.scratch, number))
+            runs.append(
+                measure(label, code.resolve(), data.resolve(), args.scratch, number, args.workers)
+            )
             print(runs[-1].line(), flush=True)
     (wall_b, cpu_b), (wall_a, cpu_a) = summary(runs, "before"), summary(runs, "after")
     per_b = cpu_b / runs[0].loaded

@@ -26,16 +26,17 @@ from etl.database import connect_working
 from etl.faults import crash_point
 from etl.load import Loader, utc_now
 from etl.parent_watch import exit_with_parent
-from etl.records import Article, Reject, TaggedArticle
+from etl.records import Article, Reject
 from etl.settings import Settings, default_db_path
 from etl.sources import InputFile, ReadOptions, plan_inputs, read_inputs
 from etl.story_load import stage_stories
-from etl.tag.pipeline import TagOptions, resolve_pretags, tag_batch
+from etl.tables import TaggedTables, tag_as_tables
+from etl.tag.pipeline import TagOptions, resolve_pretags
 
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
 
-PRELOAD = ["etl.tag.pipeline"]
+PRELOAD = ["etl.tag.pipeline", "etl.tables"]
 """Modules the pool's forkserver imports once, so that each worker forked from it has them."""
 PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
 """With tone, the encoder too: loaded once rather than once per worker."""
@@ -180,16 +181,16 @@ def _run(
     )
     pending: set[str] = set()
     fresh_batches = _fresh_batches(read_inputs(files, options), settings, loader, summary, pending)
-    for batch, results in _tagged(fresh_batches, tag_options, workers):
-        tagged = [r for r in results if isinstance(r, TaggedArticle)]
-        rejects = [r for r in results if isinstance(r, Reject)]
-        pending.difference_update(loader.write(tagged))
+    for batch, result, last in _tagged(fresh_batches, tag_options, workers, run_id):
+        # the last batches are staged as they come, while the workers still tag the rest:
+        # what waits for the last result is then one batch, not up to STAGE_ARTICLES
+        pending.difference_update(loader.write_tables(result, now=last))
         crash_point("write")
-        loader.write_rejects(rejects)
-        summary.loaded += len(tagged)
-        summary.rejected += len(rejects)
+        loader.write_rejects(result.rejects)
+        summary.loaded += len(result.article_ids)
+        summary.rejected += len(result.rejects)
         # a batch's rejected articles are done with now; its tagged ones once written
-        staged = {t.article.article_id for t in tagged}
+        staged = set(result.article_ids)
         pending.difference_update(a.article_id for a in batch if a.article_id not in staged)
         progress.counts(summary)
     loader.flush()
@@ -274,13 +275,14 @@ def _main_module() -> list[str]:
 
 
 def _tagged(
-    batches: Iterator[list[Article]], options: TagOptions, workers: int
-) -> Iterator[tuple[list[Article], list[TaggedArticle | Reject]]]:
-    """(batch, its tagging results) in input order; in a process pool when workers > 1."""
+    batches: Iterator[list[Article]], options: TagOptions, workers: int, run_id: int
+) -> Iterator[tuple[list[Article], TaggedTables, bool]]:
+    """(batch, its tagging results as tables, whether the input is exhausted and the pool
+    only finishes what it has) in input order; in a process pool when workers > 1."""
     if workers <= 1:
         for batch in batches:
             crash_point("tag")
-            yield batch, tag_batch(batch, options)
+            yield batch, tag_as_tables(batch, options, run_id), False
         return
     context = _start_pool_server(options.with_tone)
     with ProcessPoolExecutor(
@@ -289,23 +291,24 @@ def _tagged(
         in_flight: deque[tuple[list[Article], Future]] = deque()
         for batch in batches:
             crash_point("tag")
-            in_flight.append((batch, pool.submit(tag_batch, batch, options)))
+            in_flight.append((batch, pool.submit(tag_as_tables, batch, options, run_id)))
             if len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
                 done, future = in_flight.popleft()
-                yield done, future.result()
+                yield done, future.result(), False
         while in_flight:
             done, future = in_flight.popleft()
-            yield done, future.result()
+            yield done, future.result(), True
 
 
 def _finish(con, summary: RunSummary) -> None:
-    stage_stories(con)
+    with stage.alongside_stories(con) as story_free_applied:
+        stage_stories(con)
     queries.execute(
         "finish_run",
         con,
         finished_at=utc_now(),
         **summary.counts(),
     )
-    stage.finish(con, summary.run_id)
+    stage.finish(con, summary.run_id, story_free_applied=story_free_applied)
     crash_point("checkpoint")
     con.execute("checkpoint")

@@ -14,6 +14,7 @@ exact file it was made against.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,15 +113,77 @@ def using_stage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"use {_identifier(home)}")
 
 
-def finish(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Record the finished run in the stage, apply the stage here and detach it."""
+def finish(
+    con: duckdb.DuckDBPyConnection, run_id: int, *, story_free_applied: bool = False
+) -> None:
+    """Record the finished run in the stage, apply the stage here and detach it.
+
+    Args:
+        story_free_applied: `alongside_stories` already applied what no story id decides.
+    """
     queries.execute("stage_run", con, run_id=run_id)
-    apply(con)
+    apply(con, story_free_applied=story_free_applied)
     con.execute(f"detach {CATALOG}")
 
 
-def apply(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply the attached stage to the database `con` has open, in one transaction."""
+STORY_FREE_TABLES = ("story_signatures", "mentions", "article_pairs", "evidence", "rejects")
+"""Staged tables (all appended) whose rows no story id decides: with the search index's rows
+(queries/apply_stage_search.sql) what a load can apply while it assigns the stories."""
+
+
+@contextmanager
+def alongside_stories(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
+    """Apply what no story id decides (`STORY_FREE_TABLES`, the search index's rows) on a
+    cursor of its own, in a thread, while the block assigns the stories; yields whether it
+    does (then `finish(..., story_free_applied=True)`).
+
+    Story assignment at the end of a load is Python holding the GIL on one core, and these
+    rows (~1.5 s of a Reuters-21578 load's serial tail, DuckDB on both cores: the search
+    postings, the 512-float story vectors) wait for no story, so the two overlap (refs #20).
+    Assignment compares with loaded articles only, which these rows do not add. They are
+    committed to the working file ahead of the rest of the stage, which is safe there
+    only: the file is private until published, and removed if the load fails. A catch-up
+    (the spare) and a re-tagging stage, whose rows must follow the deletion of the replaced
+    ones, apply everything in `apply`'s one transaction.
+    """
+    if _meta(con, "get_stage_meta", "replaces"):
+        yield False
+        return
+    cursor = con.cursor()
+    failed: list[BaseException] = []
+    worker = threading.Thread(target=_apply_story_free, args=(cursor, failed), daemon=True)
+    worker.start()
+    try:
+        yield True
+    finally:
+        worker.join()
+        cursor.close()
+    if failed:
+        raise failed[0]
+
+
+def _apply_story_free(cursor: duckdb.DuckDBPyConnection, failed: list[BaseException]) -> None:
+    try:
+        cursor.begin()
+        try:
+            for table in STORY_FREE_TABLES:
+                queries.execute("append_staged_rows", cursor, identifiers={"table": table})
+            queries.execute("apply_stage_search", cursor)
+        except BaseException:
+            cursor.rollback()
+            raise
+        cursor.commit()
+    # whatever it is, alongside_stories re-raises it in the loading thread
+    except BaseException as err:  # noqa: BLE001
+        failed.append(err)
+
+
+def apply(con: duckdb.DuckDBPyConnection, *, story_free_applied: bool = False) -> None:
+    """Apply the attached stage to the database `con` has open, in one transaction.
+
+    Args:
+        story_free_applied: leave out what `alongside_stories` applied.
+    """
     con.begin()
     try:
         write_countries(con)
@@ -129,10 +192,14 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
             for table in ARTICLE_TABLES:
                 queries.execute("delete_replaced_rows", con, identifiers={"table": table})
         for table, mode in STAGED_TABLES.items():
+            if story_free_applied and table in STORY_FREE_TABLES:
+                continue
             # a stage kept by an older version lacks the tables added since (stories, #16)
             if not queries.run("stage_table_exists", con, table_name=table).empty:
                 queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
         queries.execute("apply_stage", con)
+        if not story_free_applied:
+            queries.execute("apply_stage_search", con)
         for table, (counts, by_facet) in STORY_DAYS.items():
             slots = {"table": table, "counts": counts}
             queries.execute("replace_story_days", con, identifiers=slots, by_facet=by_facet)

@@ -2,9 +2,9 @@
 -- tables' rows are copied (append_staged_rows.sql, upsert_staged_rows.sql): its publish
 -- id, the articles' rows of pair_articles and country_articles, and the signed rows of
 -- every aggregate (delta_*), which merge_aggregate.sql then merges, so only the keys (days,
--- months, years) the load touched are rewritten (etl/stage.py runs them in turn); no
--- parameters. A re-tagging stage runs replace_staged_articles.sql first, whose replaced_*
--- rows are subtracted here (issue #13).
+-- months, years) the load touched are rewritten (etl/stage.py runs them in turn; the search
+-- index's rows are apply_stage_search.sql's); no parameters. A re-tagging stage runs
+-- replace_staged_articles.sql first, whose replaced_* rows are subtracted here (issue #13).
 create temp table if not exists replaced_articles as select * from articles limit 0;  -- noqa: AM09
 create temp table if not exists replaced_mentions as select * from mentions limit 0;  -- noqa: AM09
 create temp table if not exists replaced_pairs as
@@ -20,29 +20,6 @@ from pair_articles_rows(
 
 insert into country_articles by name
 from country_articles_rows('stage.articles', 'stage.mentions');
-
-insert into search_docs by name
-from search_docs_rows(
-        'stage.articles',
-        (select coalesce(max(doc_no), 0) from search_docs)
-    );
-
--- the postings of the load's articles only, appended sorted by word, and their mentions
--- and pairs by doc_no (refs #18)
-create or replace temp table staged_docs as
-select * from search_docs
-semi join stage.articles on search_docs.article_id = stage.articles.article_id;
-
-insert into search_postings by name
-from search_postings_rows('staged_docs', 'stage.articles');
-
-insert into search_doc_mentions by name
-from search_doc_rows('staged_docs', 'stage.mentions');
-
-insert into search_doc_pairs by name
-from search_doc_rows('staged_docs', 'stage.article_pairs');
-
-drop table staged_docs;
 
 create or replace temp table delta_daily_totals as
 select * from daily_totals_rows('stage.articles', 1)

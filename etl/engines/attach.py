@@ -29,9 +29,10 @@ from etl import publish
 from etl.database import connect_working
 from etl.engines.lake import DATE_COLUMN, DATED_TABLES, Lake
 from etl.errors import DatabaseError
-from etl.load import empty_table, write_countries
+from etl.load import write_countries
 from etl.settings import Settings
 from etl.story_load import attach_stories
+from etl.tables import empty_table
 
 
 @dataclass

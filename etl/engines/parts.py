@@ -15,7 +15,9 @@ import pyarrow.compute as pc
 
 from etl.engines.lake import DATE_COLUMN, DATED_TABLES, Lake
 from etl.engines.splits import Split, read_split
-from etl.load import (
+from etl.records import Article, Reject, TaggedArticle
+from etl.sources import ReadOptions
+from etl.tables import (
     articles_table,
     empty_table,
     evidence_table,
@@ -24,8 +26,6 @@ from etl.load import (
     rejects_table,
     signatures_table,
 )
-from etl.records import Article, Reject, TaggedArticle
-from etl.sources import ReadOptions
 from etl.tag.pipeline import TagOptions, tag_batch
 
 ORDER = "_order"

@@ -15,6 +15,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ import pytest
 
 import queries
 from etl import publish, stage
+from etl import run as etl_run
 from etl.faults import CRASH_ENV
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
@@ -146,6 +149,73 @@ def test_aggregates_kept_up_by_loads_equal_a_rebuild_from_scratch(tmp_path):
     killed_load(db, third, "write:2")
     assert load_inputs([third], settings(db)).loaded == 600
 
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+def applied_on_threads(monkeypatch, *, fail: bool = False) -> list[tuple[str, bool]]:
+    """What of a stage each apply step adds (a table's staged rows, or "search" for the
+    search index's) and whether on the loading thread; with `fail`, adding the search
+    index's rows on another thread fails."""
+    applied: list[tuple[str, bool]] = []
+    execute = queries.execute
+
+    def watched(name: str, con, /, **kwargs) -> None:
+        if name in ("append_staged_rows", "apply_stage_search"):
+            on_main = threading.current_thread() is threading.main_thread()
+            applied.append((kwargs.get("identifiers", {}).get("table", "search"), on_main))
+            if fail and not on_main and name == "apply_stage_search":
+                raise RuntimeError("injected failure")
+        execute(name, con, **kwargs)
+
+    monkeypatch.setattr(queries, "execute", watched)
+    return applied
+
+
+def test_a_load_applies_what_no_story_decides_while_it_assigns_stories(tmp_path, monkeypatch):
+    # the search index's rows and the story-free tables' wait for no story id, so they are
+    # applied beside story assignment rather than after it, on the serial tail (refs #20)
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    applied = applied_on_threads(monkeypatch)
+    assign = etl_run.stage_stories
+    seen_by_assignment: list[list[tuple[str, bool]]] = []
+
+    def assign_once_the_rest_is_under_way(con) -> None:
+        deadline = time.monotonic() + 60
+        while not applied and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen_by_assignment.append(list(applied))
+        assign(con)
+
+    monkeypatch.setattr(etl_run, "stage_stories", assign_once_the_rest_is_under_way)
+    load_inputs([write_articles(tmp_path / "a.jsonl", 80, prefix="a")], settings(db))
+    assert seen_by_assignment[0] and not any(on_main for _, on_main in seen_by_assignment[0])
+    story_free = {*stage.STORY_FREE_TABLES, "search"}
+    assert {what for what, on_main in applied if not on_main} == story_free
+    assert {what for what, on_main in applied if on_main} == {"articles"}
+    assert aggregates(db) == rebuilt(db, tmp_path)
+    # the next load applies that stage to the spare in one transaction on its own thread
+    monkeypatch.setattr(publish, "_copy", None)
+    caught_up_from = len(applied)
+    load_inputs([write_articles(tmp_path / "b.jsonl", 40, prefix="b")], settings(db))
+    assert story_free <= {what for what, on_main in applied[caught_up_from:] if on_main}
+    assert aggregates(db) == rebuilt(db, tmp_path)
+    assert value_of(db, "select count(*) from story_signatures") == 16 + 80 + 40
+
+
+def test_a_failure_beside_story_assignment_publishes_nothing(tmp_path, monkeypatch):
+    db = tmp_path / "tension.duckdb"
+    load_inputs([write_articles(tmp_path / "a.jsonl", 60, prefix="a")], settings(db))
+    published = aggregates(db)
+    new = write_articles(tmp_path / "b.jsonl", 60, prefix="b")
+    applied_on_threads(monkeypatch, fail=True)
+    with pytest.raises(RuntimeError, match="injected failure"):
+        load_inputs([new], settings(db))
+    assert aggregates(db) == published
+    for table in ("articles", "story_signatures", "mentions"):
+        assert value_of(db, f"select count(distinct article_id) from {table}") == 60
+    monkeypatch.undo()
+    assert load_inputs([new], settings(db)).loaded == 60
     assert aggregates(db) == rebuilt(db, tmp_path)
 
 
