@@ -254,10 +254,7 @@ def test_a_daily_timeline_counts_a_story_on_each_day_it_runs(story_con):
     assert list(timeline.loc[days, "total_articles"]) == [0, 1, 1]
 
 
-def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
-    listing = run(story_con, requests.articles_list(filters()))
-    assert list(listing["article_id"]) == ["a8", "a4", "a3", "a1"]
-    assert (listing["total_rows"] == 4).all()
+def assert_a1_holds_its_two_copies(listing: pd.DataFrame) -> None:
     first = listing.set_index("article_id").loc["a1"]
     assert first["copies"] == 2
     assert list(first["copy_sources"]) == ["antara", "wire-a"]
@@ -265,8 +262,36 @@ def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
         "https://antara.example.id/a9",
         "https://news.example.org/a2",
     ]
+
+
+def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
+    listing = run(story_con, requests.articles_list(filters()))
+    assert list(listing["article_id"]) == ["a8", "a4", "a3", "a1"]
+    assert (listing["total_rows"] == 4).all()
+    assert_a1_holds_its_two_copies(listing)
     everything = run(story_con, requests.articles_list(filters(scope="all"), row_limit=None))
     assert len(everything) == 7
+
+
+@pytest.mark.parametrize("countries", [("RUS",), ("PRK", "RUS")])
+def test_the_stories_of_selected_countries_fold_their_copies_once(story_con, countries):
+    # every PRK-RUS article names both countries: a second selected one must not double them
+    chosen = filters(scope="all", countries=countries)
+    listing = run(story_con, requests.articles_list(chosen, row_limit=None))
+    assert list(listing["article_id"]) == ["a8", "a4", "a3", "a1"]
+    assert (listing["total_rows"] == 4).all()
+    # (the links of copies found through country_articles come from the articles)
+    assert_a1_holds_its_two_copies(listing)
+    page = run(story_con, requests.articles_list(chosen, page=2, row_limit=3))
+    assert (list(page["article_id"]), list(page["copies"])) == (["a1"], [2])
+
+
+def test_a_story_matched_by_a_copy_alone_is_shown_by_that_copy(story_con):
+    # a2 is the only article of a1's story naming the United States
+    listing = run(story_con, requests.articles_list(filters(scope="all", countries=("USA",))))
+    shown = listing.set_index("article_id")
+    assert list(shown.index) == ["a6", "a2"]
+    assert shown.loc["a2", "copies"] == 0
 
 
 @pytest.mark.parametrize(
