@@ -55,15 +55,28 @@ selected_counts as (
     from selected_rows
 ),
 
--- which of them have text matters only to the sentence window (its not-measured note), and
--- looking it up in articles is most of this query's time (bench/query_latency.py)
+-- which of them have text matters only to the sentence window (its not-measured note). One
+-- selected country's are its daily aggregates' (an article names a country once); several
+-- countries' are looked up in articles, since an article may name two of them: at 10M
+-- articles that lookup took 2.1 s of the overview's 2.1 s (bench/query_latency.py)
 selected_text as (
-    select count(*)::bigint as text_articles
-    from articles
-    where
-        $window = 'sentence'
-        and sentence_count is not null
-        and article_id in (select article_id from selected_rows)
+    select coalesce(sum(text_articles), 0)::bigint as text_articles
+    from (
+        select text_articles
+        from country_period($start, $end, $lang, $source, $origin)
+        where
+            $window = 'sentence'
+            and len($countries) = 1
+            and country = $countries[1]
+        union all
+        select 1 as text_articles
+        from articles
+        where
+            $window = 'sentence'
+            and len($countries) > 1
+            and sentence_count is not null
+            and article_id in (select article_id from selected_rows)
+    ) as with_text
 ),
 
 selected as (
