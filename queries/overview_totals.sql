@@ -55,10 +55,11 @@ selected_counts as (
     from selected_rows
 ),
 
--- which of them have text matters only to the sentence window (its not-measured note). One
--- selected country's are its daily aggregates' (an article names a country once); several
--- countries' are looked up in articles, since an article may name two of them: at 10M
--- articles that lookup took 2.1 s of the overview's 2.1 s (bench/query_latency.py)
+-- which of them have text matters only to the sentence window (its not-measured note). For
+-- one or two selected countries the daily aggregates count them: each country's, less the
+-- pair's, which named both (an article names a country once); three or more are looked up
+-- in articles, since an article may name three of them: at 10M articles that lookup took
+-- 2.1 s of the overview's 2.1 s (bench/query_latency.py)
 selected_text as (
     select coalesce(sum(text_articles), 0)::bigint as text_articles
     from (
@@ -66,14 +67,22 @@ selected_text as (
         from country_period($start, $end, $lang, $source, $origin)
         where
             $window = 'sentence'
-            and len($countries) = 1
-            and country = $countries[1]
+            and len($countries) <= 2
+            and list_contains($countries, country)
+        union all
+        select -text_articles as text_articles
+        from pair_period($start, $end, $lang, $source, $origin)
+        where
+            $window = 'sentence'
+            and len($countries) = 2
+            and list_contains($countries, country_a)
+            and list_contains($countries, country_b)
         union all
         select 1 as text_articles
         from articles
         where
             $window = 'sentence'
-            and len($countries) > 1
+            and len($countries) > 2
             and sentence_count is not null
             and article_id in (select article_id from selected_rows)
     ) as with_text

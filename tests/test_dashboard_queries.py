@@ -183,6 +183,10 @@ def test_overview_totals_describe_the_filtered_coverage(tiny_con):
         ({"countries": ("RUS",), "lang": "en"}, 4, 3),
         # a2 names both: counted once (the sum of each country's would say 6 with text)
         ({"countries": ("PRK", "USA")}, 6, 5),
+        ({"countries": ("PRK", "USA"), "source": "wire-a"}, 3, 3),
+        # a1, a2 and a8 name two or three of them, a4 has no text
+        ({"countries": ("PRK", "RUS", "USA")}, 6, 5),
+        ({"countries": ("PRK", "RUS", "UKR", "USA")}, 6, 5),
     ],
 )
 def test_overview_totals_count_the_selected_countries_articles_with_text(
