@@ -47,12 +47,26 @@ selected_rows as (
 selected_counts as (
     select
         -- measures
-        count(distinct article_id)::bigint as articles,
         count(distinct lang) as languages,
         -- timestamps
         min(day) as first_day,
         max(day) as last_day
     from selected_rows
+),
+
+-- one selected country's rows are its articles (an article names a country once); a
+-- distinct count of them cost 0.3 s of CPU for one country at 10M articles, 50x the rest
+selected_articles as (
+    select coalesce(sum(articles), 0)::bigint as articles
+    from (
+        select count(*) as articles
+        from selected_rows
+        where len($countries) = 1
+        union all
+        select count(distinct article_id) as articles
+        from selected_rows
+        where len($countries) > 1
+    ) as counted
 ),
 
 -- which of them have text matters only to the sentence window (its not-measured note). For
@@ -91,9 +105,11 @@ selected_text as (
 selected as (
     select
         selected_counts.*,
-        by_window($window, selected_text.text_articles, selected_counts.articles)
+        selected_articles.articles,
+        by_window($window, selected_text.text_articles, selected_articles.articles)
             as text_articles
     from selected_counts
+    cross join selected_articles
     cross join selected_text
 ),
 
