@@ -284,6 +284,9 @@ def test_the_stories_of_selected_countries_fold_their_copies_once(story_con, cou
     assert_a1_holds_its_two_copies(listing)
     page = run(story_con, requests.articles_list(chosen, page=2, row_limit=3))
     assert (list(page["article_id"]), list(page["copies"])) == (["a1"], [2])
+    articles = run(story_con, requests.articles_list(replace(chosen, unit="article")))
+    assert list(articles["article_id"]) == ["a8", "a4", "a3", "a2", "a9", "a1"]
+    assert (articles["total_rows"] == 6).all()
 
 
 def test_a_story_matched_by_a_copy_alone_is_shown_by_that_copy(story_con):
