@@ -70,7 +70,7 @@ selected_sums as (
             text_articles
         from country_period($start, $end, $lang, $source, $origin)
         where
-            len($countries) <= 2
+            len($countries) in (1, 2)
             and list_contains($countries, country)
         union all
         select
