@@ -105,6 +105,11 @@ def cases(
             f"countries={focus}, sentence",
             requests.overview_totals(replace(selected, window="sentence")),
         ),
+        # several countries' articles with text are looked up in articles, one's are not
+        (
+            f"countries={','.join(pair)}, sentence",
+            requests.overview_totals(replace(base, countries=pair, window="sentence")),
+        ),
         ("all", requests.overview_top_pairs(base)),
         (
             f"countries={focus}, sentence",

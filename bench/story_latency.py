@@ -10,8 +10,10 @@ same file, one after the other, `--repeat` times: the baseline's SQL (its querie
 and this tree's in the article unit, then the baseline's and this tree's in the story unit
 (a baseline without $unit counts articles there; one without the story unit's query, the
 article unit's). Taking turns spreads a machine shared with other work over them alike, so
-the ratios mean more than the milliseconds. The table gives the medians and the ratios to
-the baseline in each unit.
+the ratios mean more than the milliseconds. The table gives the median CPU ms of this
+process (DuckDB's threads included, which other jobs disturb less than the wall) and the
+ratios to the baseline in each unit. `--only overview_top_pairs ...` times only those
+queries.
 """
 
 from __future__ import annotations
@@ -41,11 +43,12 @@ def connect(db: Path, query_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def timed(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> float:
-    """Milliseconds to run `sql` with the parameters it names and fetch every row."""
+    """CPU milliseconds of this process to run `sql` with the parameters it names and
+    fetch every row."""
     used = {name: params[name] for name in queries.parameters(sql)}
-    started = time.perf_counter()
+    started = time.process_time()
     con.execute(sql, used).fetchall()
-    return (time.perf_counter() - started) * 1000
+    return (time.process_time() - started) * 1000
 
 
 def main() -> None:
@@ -53,6 +56,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True, help="database to time")
     parser.add_argument("--base", type=Path, required=True, help="baseline checkout")
     parser.add_argument("--repeat", type=int, default=7, help="timed turns per query")
+    parser.add_argument(
+        "--only", nargs="+", metavar="QUERY", help="time only these queries (e.g. pair_timeline)"
+    )
     args = parser.parse_args()
     base = connect(args.db, args.base / "queries")
     here = connect(args.db, queries.QUERY_DIR)
@@ -64,6 +70,8 @@ def main() -> None:
     ratios, story_ratios = [], []
     # the story unit may ask another query (the map of a focus: map_partner_stories)
     for (variant, (name, article)), (_, (story_name, story)) in zip(*by_unit.values(), strict=True):
+        if args.only and name not in args.only and story_name not in args.only:
+            continue
         sql = queries.sql(name)
         story_sql = queries.sql(story_name)
         base_sql = (args.base / "queries" / f"{name}.sql").read_text(encoding="utf-8")

@@ -123,11 +123,16 @@ def divided_by(
     return text
 
 
+STORY_ONLY = ["article_count", "sources_per_story"]
+"""The queries' columns that only the story unit fills (null in the article unit)."""
+
+
 def in_unit(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     """The rows as shown and downloaded: in the story unit the stories and the articles side
-    by side under their own names; in the article unit as they are."""
+    by side under their own names, with the sources per story where the query has them; in
+    the article unit without the story unit's columns."""
     if unit != "story":
-        return frame.drop(columns=["article_count"], errors="ignore")
+        return frame.drop(columns=STORY_ONLY, errors="ignore")
     return frame.rename(columns=UNIT_COLUMNS)
 
 

@@ -10,9 +10,10 @@
 -- the share of either for 'share_either', else the count (the share of all is in
 -- proportion to it).
 -- With $unit = 'story' (refs #16) articles, total_articles, previous_articles and
--- previous_total_articles count distinct stories (a story once however many copies), and
--- article_count the pair's articles beside them (null in the article unit, which reads no
--- story table).
+-- previous_total_articles count distinct stories (a story once however many copies),
+-- article_count the pair's articles beside them and sources_per_story the mean number of
+-- distinct sources of the pair's stories, as the pair view's pair_summary.sql has it (all
+-- three null in the article unit, which reads no story table).
 -- params: $start, $end, $prev_start, $lang, $source, $origin, $countries, $window,
 -- $min_articles, $row_limit, $measure, $unit
 with
@@ -123,12 +124,52 @@ final as (
     left join countries as a on measured.country_a = a.country
     left join countries as b on measured.country_b = b.country
     where measured.articles >= $min_articles
+),
+
+-- a top-N, not a numbering of every pair (which cost the article unit a fifth more)
+ranked as (
+    select
+        *,
+        case when $measure = 'share_either' then share_either_pct else articles end
+            as ranked_value
+    from final
+    order by ranked_value desc nulls last, articles desc, country_a, country_b
+    limit $row_limit
+),
+
+-- the distinct sources of each story of the ranked pairs, summed: the story days by source
+-- (or by language and source) count each (story, source) once in the period, as the
+-- stories do. Read for the ranked pairs only: for every pair it cost the ranking half its
+-- time again at 1M articles (bench/query_latency.py)
+story_sources as (
+    select
+        story_days.country_a,
+        story_days.country_b,
+        count(*) as story_sources
+    from pair_story_facet_days as story_days
+    inner join ranked
+        on
+            story_days.country_a = ranked.country_a
+            and story_days.country_b = ranked.country_b
+    where
+        $unit = 'story'
+        and story_days.lang is not distinct from $lang
+        and story_days.source is not null
+        and ($source is null or story_days.source = $source)
+        and first_in_period(story_days, $start, $end, $origin, $window)
+    group by story_days.country_a, story_days.country_b
 )
 
-select * from final
+select
+    ranked.* exclude (ranked_value),
+    1.0 * story_sources.story_sources / nullif(ranked.articles, 0) as sources_per_story
+from ranked
+left join story_sources
+    on
+        ranked.country_a = story_sources.country_a
+        and ranked.country_b = story_sources.country_b
 order by
-    case when $measure = 'share_either' then share_either_pct else articles end desc nulls last,
-    articles desc,
-    country_a,
-    country_b
-limit $row_limit
+    ranked.ranked_value desc nulls last,
+    ranked.articles desc,
+    ranked.country_a,
+    ranked.country_b

@@ -175,6 +175,28 @@ def test_overview_totals_describe_the_filtered_coverage(tiny_con):
     assert (totals["pairs"], totals["languages"], totals["sources"]) == (6, 3, 4)
 
 
+@pytest.mark.parametrize(
+    "changes,articles,text_articles",
+    [
+        # a1, a2, a3, a4, a8 name Russia; a4 is a GDELT row without text
+        ({"countries": ("RUS",)}, 5, 4),
+        ({"countries": ("RUS",), "lang": "en"}, 4, 3),
+        # a2 names both: counted once (the sum of each country's would say 6 with text)
+        ({"countries": ("PRK", "USA")}, 6, 5),
+        ({"countries": ("PRK", "USA"), "source": "wire-a"}, 3, 3),
+        # a1, a2 and a8 name two or three of them, a4 has no text
+        ({"countries": ("PRK", "RUS", "USA")}, 6, 5),
+        ({"countries": ("PRK", "RUS", "UKR", "USA")}, 6, 5),
+    ],
+)
+def test_overview_totals_count_the_selected_countries_articles_with_text(
+    tiny_con, changes, articles, text_articles
+):
+    chosen = default_filters(tiny_con, window="sentence", **changes)
+    totals = run(tiny_con, requests.overview_totals(chosen)).iloc[0]
+    assert (totals["articles"], totals["text_articles"]) == (articles, text_articles)
+
+
 def test_pair_timeline_has_every_bucket_and_marks_unmeasured_ones(tiny_con):
     filters = default_filters(tiny_con, bucket="month")
     article = run(tiny_con, requests.pair_timeline(filters, ("PRK", "RUS")))

@@ -207,6 +207,44 @@ def test_the_pair_summary_has_stories_articles_and_sources_per_story(story_con):
     assert summary["sources_per_story"] == pytest.approx(5 / 4)
 
 
+@pytest.mark.parametrize(
+    "changed,sources_per_story",
+    [
+        # a1's story: wire-a and antara; a3, a4, a8 one source each
+        ({}, 5 / 4),
+        # Jan 10 holds a1 (wire-a) and its copy a9 (antara): one story, two sources
+        ({"end": date(2024, 1, 10)}, 2.0),
+        # from Jan 11 a1's story is a2 alone (wire-a)
+        ({"start": date(2024, 1, 11)}, 1.0),
+        # a1's story (wire-a, antara) and a8 in one sentence: 3 sources of 2 stories
+        ({"window": "sentence"}, 3 / 2),
+        # in English a1's story is wire-a's (a1, a2) only
+        ({"lang": "en"}, 1.0),
+    ],
+)
+def test_the_overview_ranks_each_pair_with_its_sources_per_story(
+    story_con, changed, sources_per_story
+):
+    chosen = filters(**changed)
+    ranked = pair_row(run(story_con, requests.overview_top_pairs(chosen)))
+    assert ranked["sources_per_story"] == pytest.approx(sources_per_story)
+    summary = run(story_con, requests.pair_summary(chosen, PAIR)).iloc[0]
+    assert summary["sources_per_story"] == pytest.approx(sources_per_story)
+    articles = run(story_con, requests.overview_top_pairs(replace(chosen, unit="article")))
+    assert articles["sources_per_story"].isna().all()
+
+
+@pytest.mark.parametrize("changed", STORY_CUTS)
+def test_the_overview_and_the_pair_view_agree_on_sources_per_story(story_con, changed):
+    chosen = filters(**changed)
+    # every pair, not only the ranked ones: the CSV's rows
+    top = run(story_con, requests.overview_top_pairs(chosen, row_limit=None))
+    for row in top.itertuples():
+        pair = (row.country_a, row.country_b)
+        summary = run(story_con, requests.pair_summary(chosen, pair)).iloc[0]
+        assert row.sources_per_story == pytest.approx(summary["sources_per_story"]), pair
+
+
 def test_a_daily_timeline_counts_a_story_on_each_day_it_runs(story_con):
     chosen = filters(start=date(2024, 1, 9), end=date(2024, 1, 12), bucket="day")
     timeline = run(story_con, requests.pair_timeline(chosen, PAIR)).set_index("bucket")
@@ -216,10 +254,7 @@ def test_a_daily_timeline_counts_a_story_on_each_day_it_runs(story_con):
     assert list(timeline.loc[days, "total_articles"]) == [0, 1, 1]
 
 
-def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
-    listing = run(story_con, requests.articles_list(filters()))
-    assert list(listing["article_id"]) == ["a8", "a4", "a3", "a1"]
-    assert (listing["total_rows"] == 4).all()
+def assert_a1_holds_its_two_copies(listing: pd.DataFrame) -> None:
     first = listing.set_index("article_id").loc["a1"]
     assert first["copies"] == 2
     assert list(first["copy_sources"]) == ["antara", "wire-a"]
@@ -227,8 +262,39 @@ def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
         "https://antara.example.id/a9",
         "https://news.example.org/a2",
     ]
+
+
+def test_the_articles_list_folds_a_story_into_its_first_article(story_con):
+    listing = run(story_con, requests.articles_list(filters()))
+    assert list(listing["article_id"]) == ["a8", "a4", "a3", "a1"]
+    assert (listing["total_rows"] == 4).all()
+    assert_a1_holds_its_two_copies(listing)
     everything = run(story_con, requests.articles_list(filters(scope="all"), row_limit=None))
     assert len(everything) == 7
+
+
+@pytest.mark.parametrize("countries", [("RUS",), ("PRK", "RUS")])
+def test_the_stories_of_selected_countries_fold_their_copies_once(story_con, countries):
+    # every PRK-RUS article names both countries: a second selected one must not double them
+    chosen = filters(scope="all", countries=countries)
+    listing = run(story_con, requests.articles_list(chosen, row_limit=None))
+    assert list(listing["article_id"]) == ["a8", "a4", "a3", "a1"]
+    assert (listing["total_rows"] == 4).all()
+    # (the links of copies found through country_articles come from the articles)
+    assert_a1_holds_its_two_copies(listing)
+    page = run(story_con, requests.articles_list(chosen, page=2, row_limit=3))
+    assert (list(page["article_id"]), list(page["copies"])) == (["a1"], [2])
+    articles = run(story_con, requests.articles_list(replace(chosen, unit="article")))
+    assert list(articles["article_id"]) == ["a8", "a4", "a3", "a2", "a9", "a1"]
+    assert (articles["total_rows"] == 6).all()
+
+
+def test_a_story_matched_by_a_copy_alone_is_shown_by_that_copy(story_con):
+    # a2 is the only article of a1's story naming the United States
+    listing = run(story_con, requests.articles_list(filters(scope="all", countries=("USA",))))
+    shown = listing.set_index("article_id")
+    assert list(shown.index) == ["a6", "a2"]
+    assert shown.loc["a2", "copies"] == 0
 
 
 @pytest.mark.parametrize(
@@ -308,9 +374,10 @@ def test_the_overview_shows_stories_and_articles_side_by_side(story_db, monkeypa
     assert at.metric[0].value == "7"
     table = at.dataframe[0].value.set_index("pair_name")
     assert table.loc["North Korea – Russia", ["stories", "articles"]].tolist() == [4, 6]
+    assert table.loc["North Korea – Russia", "sources_per_story"] == pytest.approx(1.25)
     articles = open_stories(story_db, monkeypatch, unit="article")
     assert (articles.metric[0].label, articles.metric[0].value) == ("Articles", "9")
-    assert "stories" not in articles.dataframe[0].value
+    assert not {"stories", "sources_per_story"} & set(articles.dataframe[0].value)
 
 
 def test_the_pair_view_shows_stories_and_sources_per_story(story_db, monkeypatch):
@@ -360,10 +427,11 @@ def test_the_csvs_carry_stories_and_articles_side_by_side(story_db, monkeypatch)
     }
     prk_rus = rows["North Korea – Russia"]
     assert (prk_rus["stories"], prk_rus["articles"], prk_rus["total_stories"]) == ("4", "6", "7")
+    assert float(prk_rus["sources_per_story"]) == pytest.approx(1.25)
     assert prk_rus["measure"] == "Stories naming both"
     _, _, chunks = download("top-pairs", "view=overview&unit=article")
     header = b"".join(chunks).decode("utf-8-sig").splitlines()[0].split(",")
-    assert "stories" not in header
+    assert not {"stories", "sources_per_story"} & set(header)
     assert {"articles", "total_articles"} <= set(header)
 
 
