@@ -370,14 +370,37 @@ create or replace macro search_doc_rows(docs_of, rows_of) as table
     inner join query_table(rows_of) as r on d.article_id = r.article_id
     order by d.doc_no;
 
--- one row per word x article of `docs_of`, sorted by word (see the table search_postings)
+-- one row per word occurrence in an article of `docs_of`, sorted by word (see the table
+-- search_postings). word_no counts the title's words from 0, then an empty word that no
+-- search can ask for (so that a phrase never runs from the title into the text), then the
+-- text's. One row per occurrence rather than a list of positions per word x article: on
+-- 50k synthetic articles the lists' group by took twice the CPU (17 s against 8 s)
 create or replace macro search_postings_rows(docs_of, articles_of) as table
+    with
+
+    texts as (
+        select
+            d.doc_no,
+            search_words(a.title) || [''] || search_words(a.text) as words
+        from query_table(docs_of) as d
+        inner join query_table(articles_of) as a on d.article_id = a.article_id
+    ),
+
+    occurrences as (
+        select
+            doc_no,
+            unnest(words) as term,
+            unnest(range(len(words)))::uinteger as word_no
+        from texts
+    )
+
     select
-        unnest(list_distinct(search_words(a.title || ' ' || a.text))) as term,
-        d.doc_no
-    from query_table(docs_of) as d
-    inner join query_table(articles_of) as a on d.article_id = a.article_id
-    order by term, d.doc_no;
+        term,
+        doc_no,
+        word_no
+    from occurrences
+    where term != ''
+    order by term, doc_no, word_no;
 
 -- the rows of an aggregate `table_of` whose key a signed `delta_of` touches, summed with
 -- the delta: what those keys hold after the merge (0 articles: the key is gone)
@@ -467,7 +490,8 @@ order by lang nulls first, source nulls first, country_a, country_b, day;
 create or replace table search_docs as
 select * from search_docs_rows('articles', 0);
 
--- one row per word (search_words) x indexed article naming it in its title or text; each
+-- one row per occurrence of a word (search_words) in an indexed article's title or text,
+-- with its position (word_no), so a phrase is its words at consecutive positions; each
 -- load appends its rows sorted by word, so that DuckDB's min/max per row group finds a
 -- word's rows without an index
 create or replace table search_postings as

@@ -15,6 +15,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -64,6 +65,24 @@ def ids(con, text: str) -> set[str]:
         # a phrase needs its words in a row: s2 has "No troops were", s8 "troop movements"
         ('"north korean troops"', {"s1"}),
         ('"troops north"', set()),
+        # both words in the article but not adjacent (s8: "Korea was not mentioned"), or in
+        # the other order (s3: "Korea Utara"), which their intersection would match
+        ('"korea mentioned"', set()),
+        ('"utara korea"', set()),
+        ('"not mentioned"', {"s8"}),
+        # s1's title ends with "Russia" and its text starts with "North": not a phrase
+        ('"russia north"', set()),
+        ('"ukraine russian"', set()),
+        # repeated words: s1's second "troops" is the one before "arrived"; s3 has "Korea"
+        # twice, never twice in a row; "the" twice in the phrase, five words apart
+        ('"troops arrived"', {"s1"}),
+        ('"korea korea"', set()),
+        ('"the soldiers trained near the border"', {"s1"}),
+        ('"the soldiers near the border"', set()),
+        # a phrase ending in a prefix (a hyphen makes the phrase): s2 has "troops were", s1
+        # "troops arrived"
+        ("troops-ar*", {"s1"}),
+        ("korea-ut*", {"s3"}),
         ("troops AND russia", {"s1", "s2"}),
         ("troops russia", {"s1", "s2"}),
         ("troops OR pasukan", {"s1", "s2", "s3"}),
@@ -186,6 +205,22 @@ def test_a_retag_replaces_an_articles_words_and_a_new_load_adds_its_own(search_d
         assert ids(con, "marines") == {"s1"}
         docs = con.execute("select count(*), count(distinct article_id) from search_docs")
         assert docs.fetchone() == (9, 9)
+    finally:
+        con.close()
+
+
+def test_a_phrase_is_matched_from_the_index_without_reading_the_text(search_db, tmp_path):
+    # the articles' text scattered across the table is what made a phrase slow at 1M
+    # articles (refs #18): with the texts blanked, the postings' positions still match it
+    path = tmp_path / "tension.duckdb"
+    shutil.copy(search_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("update articles set title = '', text = ''")
+    con.close()
+    con = connect_read_only(str(path))
+    try:
+        assert ids(con, '"korea utara"') == {"s3"}
+        assert ids(con, '"the soldiers trained near the border"') == {"s1"}
     finally:
         con.close()
 

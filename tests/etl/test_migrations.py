@@ -261,3 +261,25 @@ def test_a_version_10_database_gains_the_story_days_by_language_and_source(tmp_p
     con.close()
     assert version == str(queries.SCHEMA_VERSION)
     assert by_language == expected and pairs > 0
+
+
+def test_a_version_11_database_rebuilds_its_search_postings_with_word_positions(tmp_path):
+    # a phrase is matched from the postings' positions (refs #18); a version 11 index has one
+    # row per word x article and no positions until the upgrade's rebuild
+    db = upgraded_from(
+        11,
+        tmp_path,
+        "create or replace table search_postings as "
+        "select distinct term, doc_no from search_postings order by term, doc_no",
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    version = con.execute("select value from meta where key = 'schema_version'").fetchone()[0]
+    # "North Korea" is in the fixtures' texts: its two words one position apart
+    phrases = con.execute(
+        "select count(*) from search_postings as n join search_postings as k "
+        "on n.doc_no = k.doc_no and k.word_no = n.word_no + 1 "
+        "where n.term = 'north' and k.term = 'korea'"
+    ).fetchone()[0]
+    con.close()
+    assert version == str(queries.SCHEMA_VERSION)
+    assert phrases > 0
