@@ -179,6 +179,22 @@ def test_with_a_search_every_count_comes_from_the_matching_articles(con):
     assert unsearched.set_index(["country_a", "country_b"]).loc[("PRK", "RUS"), "articles"] == 3
 
 
+def test_with_a_search_the_story_unit_counts_the_matching_articles_stories(con):
+    # each article of the corpus is a story of its own; the scope's story days come from the
+    # index (search_docs.story_id, search_doc_pairs), not from the published articles
+    searched = filters(q="troops OR pasukan", unit="story")
+    totals = run(con, requests.overview_totals(searched)).iloc[0]
+    assert totals["stories"] == 3
+    pairs = run(con, requests.overview_top_pairs(searched)).set_index(["country_a", "country_b"])
+    assert pairs.loc[("PRK", "RUS"), "articles"] == 2
+    timeline = run(con, requests.pair_timeline(searched, ("PRK", "RUS")))
+    assert timeline["articles"].sum() == 2
+    by_language = run(
+        con, requests.overview_totals(filters(q="troops OR pasukan", unit="story", lang="id"))
+    )
+    assert by_language.iloc[0]["stories"] == 1
+
+
 def test_the_scope_stays_on_its_cursor(con):
     run(con, requests.overview_totals(filters(q="pasukan")))
     assert run(con, requests.overview_totals(filters())).iloc[0]["articles"] == 8
@@ -223,6 +239,31 @@ def test_a_phrase_is_matched_from_the_index_without_reading_the_text(search_db, 
         assert ids(con, '"the soldiers trained near the border"') == {"s1"}
     finally:
         con.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # every separator of the cheap way (search_spaced), in runs, at both ends
+        '“Korea-Utara” (l’armée), [N/A]: 2024; «non»… — –oui! ‘ok’? "x" a.b,c\n\r\td  e \'',
+        "...north   korea---",
+        "",
+        # anything else goes the regular expression's way: an underscore, a non-breaking
+        # space, a symbol, an emoji, a Chinese run, a Greek word
+        "snake_case word",
+        "korea\u00a0utara",
+        "50% & $3 #tag @user",
+        "drone \U0001f680 strike",
+        "北朝鲜 troops",
+        "Ελλάδα, Greece",
+    ],
+)
+def test_the_cheap_split_finds_the_words_the_regular_expression_does(con, text):
+    words = con.execute(
+        "select search_words($text), search_words_of_any(lower(strip_accents($text)))",
+        {"text": text},
+    ).fetchone()
+    assert words[0] == words[1]
 
 
 def test_queries_normalise_words_as_the_index_does(con):
