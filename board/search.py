@@ -10,11 +10,10 @@ to several (`l'armée`, `Korea-Utara`) is a phrase.
 Evaluation: each word's postings are a sorted array of doc numbers (queries/search_*.sql);
 the boolean operators are numpy set operations, a NOT kept as a complement until something
 positive takes it away, so `troops -Ukraine` never materialises "every article". A phrase
-is its words at consecutive positions (the postings keep each occurrence's word_no), so
-no article text is read. The matches
-are registered on the cursor as `search_hits` and queries/search_scope.sql stands filtered
-tables in for the published ones, built from the index's rows of the matches by doc_no:
-that is the one place a view query learns of a search.
+is its words at consecutive positions (the postings keep each occurrence's word_no), so no
+article text is read. The matches are registered on the cursor as `search_hits` and
+queries/search_scope.sql stands filtered tables in for the published ones, built from the
+index's rows of the matches by doc_no: that is the one place a view query learns of a search.
 """
 
 from __future__ import annotations
