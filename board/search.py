@@ -10,10 +10,10 @@ to several (`l'armée`, `Korea-Utara`) is a phrase.
 Evaluation: each word's postings are a sorted array of doc numbers (queries/search_*.sql);
 the boolean operators are numpy set operations, a NOT kept as a complement until something
 positive takes it away, so `troops -Ukraine` never materialises "every article". A phrase
-is the intersection of its words, then checked against the candidates' text. The matches
-are registered on the cursor as `search_hits` and queries/search_scope.sql stands filtered
-tables in for the published ones, built from the index's rows of the matches by doc_no:
-that is the one place a view query learns of a search.
+is its words at consecutive positions (the postings keep each occurrence's word_no), so no
+article text is read. The matches are registered on the cursor as `search_hits` and
+queries/search_scope.sql stands filtered tables in for the published ones, built from the
+index's rows of the matches by doc_no: that is the one place a view query learns of a search.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ MAX_TERMS = 32
 
 MIN_PREFIX_CHARS = 2
 """`a*` would read every word of the index starting with a."""
+
+POSITION_BITS = 32
+"""A phrase keys an occurrence by doc_no and position in one int64: word_no is a uinteger."""
 
 _TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<paren>[()])|(?P<word>[^\s()"]+))')
 _OPERATORS = ("AND", "OR", "NOT")
@@ -231,35 +234,40 @@ class Matcher:
         return ids, not negated
 
     def _words(self, node: Words) -> np.ndarray:
-        lists = [self._ids("search_term_docs", term=word) for word in node.words[:-1]]
-        last = node.words[-1]
+        if len(node.words) > 1:
+            return self._phrase(node)
         if node.prefix:
-            lists.append(self._ids("search_prefix_docs", prefix=last))
+            return np.unique(self._positions(node.words[0], prefix=True)[0])
+        return self._ids("search_term_docs", term=node.words[0])
+
+    def _positions(self, word: str, prefix: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(doc_no, word_no) of each occurrence of `word` (or of a word starting with it)."""
+        if prefix:
+            found = queries.run("search_prefix_positions", self.con, prefix=word)
         else:
-            lists.append(self._ids("search_term_docs", term=last))
-        candidates, _ = _all([(ids, False) for ids in lists])
-        if len(node.words) == 1 or candidates.size == 0:
-            return candidates
-        return self._phrase(node, candidates)
+            found = queries.run("search_term_positions", self.con, term=word)
+        return (
+            found["doc_no"].to_numpy(dtype=np.int64),
+            found["word_no"].to_numpy(dtype=np.int64),
+        )
 
-    def _phrase(self, node: Words, candidates: np.ndarray) -> np.ndarray:
-        # a phrase ending in a prefix is checked as far as its whole words go
-        words = node.words[:-1] if node.prefix else node.words
-        if len(words) < 2:
-            return candidates
-        self.con.register("search_candidates", pd.DataFrame({"doc_no": candidates}))
-        try:
-            return self._ids("search_phrase_docs", pattern=phrase_pattern(words))
-        finally:
-            self.con.unregister("search_candidates")
-
-
-def phrase_pattern(words: tuple[str, ...]) -> str:
-    """A regular expression (RE2) finding `words` in a row in folded text: each word whole,
-    anything but letters, marks and digits between them. The words are runs of letters and
-    digits (search_words), so none of them is a regular-expression operator."""
-    other = r"[^\p{L}\p{M}\p{N}]"
-    return f"(?:^|{other})" + f"{other}+".join(words) + f"(?:{other}|$)"
+    def _phrase(self, node: Words) -> np.ndarray:
+        """The articles having the words at consecutive positions: each word's occurrences
+        keyed by (doc_no, its position minus its place in the phrase), the keys intersected.
+        The articles having every word are found first, so that only their occurrences of a
+        common word ("the") are keyed and sorted."""
+        last = len(node.words) - 1
+        found = [
+            self._positions(word, prefix=node.prefix and at == last)
+            for at, word in enumerate(node.words)
+        ]
+        candidates, _ = _all([(np.unique(docs), False) for docs, _ in found])
+        keys = None
+        for at, (docs, word_nos) in enumerate(found):
+            keep = np.isin(docs, candidates) & (word_nos >= at)
+            starts = np.unique((docs[keep] << POSITION_BITS) | (word_nos[keep] - at))
+            keys = starts if keys is None else np.intersect1d(keys, starts, assume_unique=True)
+        return np.unique(keys >> POSITION_BITS)
 
 
 def _all(results: list[tuple[np.ndarray, bool]]) -> tuple[np.ndarray, bool]:

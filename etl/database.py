@@ -19,7 +19,7 @@ REBUILD_HINT = (
     "`python -m etl sample` or `python -m etl load`"
 )
 
-AGGREGATES_REBUILT_AT = (3, 4, 7, 9, 10, 11)
+AGGREGATES_REBUILT_AT = (3, 4, 7, 9, 10, 11, 12)
 """Schema versions whose migration ends with a rebuild of the aggregates and their macros
 (queries/refresh_aggregates.sql)."""
 

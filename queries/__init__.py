@@ -18,7 +18,7 @@ import pandas as pd
 
 QUERY_DIR = Path(__file__).resolve().parent
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """Version of queries/schema.sql. Bump it with a queries/migrate_to_<N>.sql that upgrades
 a version N-1 database; readers refuse databases newer than they know."""
 

@@ -50,16 +50,36 @@ select * from country_daily_rows('search_articles', 'search_mentions', 1);
 create or replace temp table pair_daily as
 select * from pair_daily_rows('search_articles', 'search_pairs', 1);
 
+-- the matches' pairs with the columns the pair story days count by, from the index: the
+-- views articles and pair_articles scan the published tables whole by article_id, which
+-- every story-unit query paid (refs #18)
+create or replace temp view search_pair_stories as
+select
+    -- ids
+    search_pairs.country_a,
+    search_pairs.country_b,
+    search_articles.story_id,
+    -- dimensions
+    search_articles.lang,
+    search_articles.source,
+    search_articles.origin,
+    -- measures
+    search_pairs.sentence_count,
+    -- timestamps
+    search_articles.published_date as day
+from search_pairs
+inner join search_articles on search_pairs.article_id = search_articles.article_id;
+
 -- the story days of the matches, which only the story unit reads (refs #16): views, so that
 -- a search in the article unit does not pay for them
 create or replace temp view story_days as
-select * from story_days_rows('articles');
+select * from story_days_rows('search_articles');
 
 create or replace temp view pair_story_days as
-select * from pair_story_days_rows('pair_articles');
+select * from pair_story_days_rows('search_pair_stories');
 
 create or replace temp view story_facet_days as
-select * from story_days_rows('articles', by_facet := true);
+select * from story_days_rows('search_articles', by_facet := true);
 
 create or replace temp view pair_story_facet_days as
-select * from pair_story_days_rows('pair_articles', by_facet := true);
+select * from pair_story_days_rows('search_pair_stories', by_facet := true);

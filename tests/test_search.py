@@ -15,6 +15,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -64,6 +65,24 @@ def ids(con, text: str) -> set[str]:
         # a phrase needs its words in a row: s2 has "No troops were", s8 "troop movements"
         ('"north korean troops"', {"s1"}),
         ('"troops north"', set()),
+        # both words in the article but not adjacent (s8: "Korea was not mentioned"), or in
+        # the other order (s3: "Korea Utara"), which their intersection would match
+        ('"korea mentioned"', set()),
+        ('"utara korea"', set()),
+        ('"not mentioned"', {"s8"}),
+        # s1's title ends with "Russia" and its text starts with "North": not a phrase
+        ('"russia north"', set()),
+        ('"ukraine russian"', set()),
+        # repeated words: s1's second "troops" is the one before "arrived"; s3 has "Korea"
+        # twice, never twice in a row; "the" twice in the phrase, five words apart
+        ('"troops arrived"', {"s1"}),
+        ('"korea korea"', set()),
+        ('"the soldiers trained near the border"', {"s1"}),
+        ('"the soldiers near the border"', set()),
+        # a phrase ending in a prefix (a hyphen makes the phrase): s2 has "troops were", s1
+        # "troops arrived"
+        ("troops-ar*", {"s1"}),
+        ("korea-ut*", {"s3"}),
         ("troops AND russia", {"s1", "s2"}),
         ("troops russia", {"s1", "s2"}),
         ("troops OR pasukan", {"s1", "s2", "s3"}),
@@ -160,6 +179,22 @@ def test_with_a_search_every_count_comes_from_the_matching_articles(con):
     assert unsearched.set_index(["country_a", "country_b"]).loc[("PRK", "RUS"), "articles"] == 3
 
 
+def test_with_a_search_the_story_unit_counts_the_matching_articles_stories(con):
+    # each article of the corpus is a story of its own; the scope's story days come from the
+    # index (search_docs.story_id, search_doc_pairs), not from the published articles
+    searched = filters(q="troops OR pasukan", unit="story")
+    totals = run(con, requests.overview_totals(searched)).iloc[0]
+    assert totals["stories"] == 3
+    pairs = run(con, requests.overview_top_pairs(searched)).set_index(["country_a", "country_b"])
+    assert pairs.loc[("PRK", "RUS"), "articles"] == 2
+    timeline = run(con, requests.pair_timeline(searched, ("PRK", "RUS")))
+    assert timeline["articles"].sum() == 2
+    by_language = run(
+        con, requests.overview_totals(filters(q="troops OR pasukan", unit="story", lang="id"))
+    )
+    assert by_language.iloc[0]["stories"] == 1
+
+
 def test_the_scope_stays_on_its_cursor(con):
     run(con, requests.overview_totals(filters(q="pasukan")))
     assert run(con, requests.overview_totals(filters())).iloc[0]["articles"] == 8
@@ -188,6 +223,47 @@ def test_a_retag_replaces_an_articles_words_and_a_new_load_adds_its_own(search_d
         assert docs.fetchone() == (9, 9)
     finally:
         con.close()
+
+
+def test_a_phrase_is_matched_from_the_index_without_reading_the_text(search_db, tmp_path):
+    # the articles' text scattered across the table is what made a phrase slow at 1M
+    # articles (refs #18): with the texts blanked, the postings' positions still match it
+    path = tmp_path / "tension.duckdb"
+    shutil.copy(search_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("update articles set title = '', text = ''")
+    con.close()
+    con = connect_read_only(str(path))
+    try:
+        assert ids(con, '"korea utara"') == {"s3"}
+        assert ids(con, '"the soldiers trained near the border"') == {"s1"}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # every separator of the cheap way (search_spaced), in runs, at both ends
+        '“Korea-Utara” (l’armée), [N/A]: 2024; «non»… — –oui! ‘ok’? "x" a.b,c\n\r\td  e \'',
+        "...north   korea---",
+        "",
+        # anything else goes the regular expression's way: an underscore, a non-breaking
+        # space, a symbol, an emoji, a Chinese run, a Greek word
+        "snake_case word",
+        "korea\u00a0utara",
+        "50% & $3 #tag @user",
+        "drone \U0001f680 strike",
+        "北朝鲜 troops",
+        "Ελλάδα, Greece",
+    ],
+)
+def test_the_cheap_split_finds_the_words_the_regular_expression_does(con, text):
+    words = con.execute(
+        "select search_words($text), search_words_of_any(lower(strip_accents($text)))",
+        {"text": text},
+    ).fetchone()
+    assert words[0] == words[1]
 
 
 def test_queries_normalise_words_as_the_index_does(con):

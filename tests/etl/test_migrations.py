@@ -261,3 +261,32 @@ def test_a_version_10_database_gains_the_story_days_by_language_and_source(tmp_p
     con.close()
     assert version == str(queries.SCHEMA_VERSION)
     assert by_language == expected and pairs > 0
+
+
+def test_a_version_11_database_rebuilds_its_search_index_with_positions_and_stories(tmp_path):
+    # a phrase is matched from the postings' positions and a search's story days read the
+    # matches' stories from search_docs (refs #18); a version 11 index has one row per word x
+    # article, no positions and no stories until the upgrade's rebuild
+    db = upgraded_from(
+        11,
+        tmp_path,
+        "create or replace table search_postings as "
+        "select distinct term, doc_no from search_postings order by term, doc_no",
+        "create or replace table search_docs as select * exclude (story_id) from search_docs",
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    version = con.execute("select value from meta where key = 'schema_version'").fetchone()[0]
+    stories = con.execute(
+        "select count(*), count(*) filter (where d.story_id = coalesce(a.story_id, a.article_id)) "
+        "from search_docs as d join articles as a using (article_id)"
+    ).fetchone()
+    # "North Korea" is in the fixtures' texts: its two words one position apart
+    phrases = con.execute(
+        "select count(*) from search_postings as n join search_postings as k "
+        "on n.doc_no = k.doc_no and k.word_no = n.word_no + 1 "
+        "where n.term = 'north' and k.term = 'korea'"
+    ).fetchone()[0]
+    con.close()
+    assert version == str(queries.SCHEMA_VERSION)
+    assert phrases > 0
+    assert stories[0] > 0 and stories[1] == stories[0]

@@ -95,7 +95,7 @@ def aggregates(db: Path) -> dict[str, list[tuple]]:
         tables = {table: rows(con, table) for table in AGGREGATES}
         # the search index by article: a rebuild numbers the articles anew (refs #18)
         tables["search_postings"] = con.execute(
-            "select d.article_id, p.term from search_postings as p "
+            "select d.article_id, p.term, p.word_no from search_postings as p "
             "join search_docs as d using (doc_no) order by all"
         ).fetchall()
         for table in ("search_docs", "search_doc_mentions", "search_doc_pairs"):
