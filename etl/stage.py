@@ -200,6 +200,7 @@ def apply(con: duckdb.DuckDBPyConnection, *, story_free_applied: bool = False) -
         queries.execute("apply_stage", con)
         if not story_free_applied:
             queries.execute("apply_stage_search", con)
+        queries.execute("set_search_story_ids", con)
         for table, (counts, by_facet) in STORY_DAYS.items():
             slots = {"table": table, "counts": counts}
             queries.execute("replace_story_days", con, identifiers=slots, by_facet=by_facet)

@@ -1,8 +1,9 @@
 -- the search index's rows of a load's new articles (the attached database `stage`), part of
 -- applying the stage (etl/stage.py): their documents numbered after the last doc_no, their
--- postings and their mentions and pairs by doc_no. It reads no story ids, so a load runs it
--- on a cursor of its own while it assigns the stories (refs #20); a re-tagging stage runs
--- it after delete_replaced_rows.sql; no parameters.
+-- postings and their mentions and pairs by doc_no. It needs no story ids (the documents get
+-- theirs from set_search_story_ids.sql after), so a load runs it on a cursor of its own
+-- while it assigns the stories (refs #20); a re-tagging stage runs it after
+-- delete_replaced_rows.sql; no parameters.
 insert into search_docs by name
 from search_docs_rows(
         'stage.articles',
