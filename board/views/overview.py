@@ -15,6 +15,8 @@ from board.state import Filters, Options
 TABLE_KEY = "top_pairs"
 COMPACT = 64
 """Pixels for a numeric column: its header and a value like +1050% fit."""
+CHECKBOX = 48
+"""Pixels for the spike's checkbox under its header."""
 
 COLUMNS = {
     "pair_name": st.column_config.TextColumn("Pair", pinned=True),
@@ -38,7 +40,7 @@ COLUMNS = {
         "Change", format="%+d", width=COMPACT, help="The count minus the previous period's"
     ),
     "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%", width=COMPACT),
-    "is_spike": st.column_config.CheckboxColumn("Spike", width=COMPACT),
+    "is_spike": st.column_config.CheckboxColumn("Spike", width=CHECKBOX),
     "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f", width=COMPACT),
     "conflict_share": panel.percent_column(
         "Conflict",
@@ -48,17 +50,13 @@ COLUMNS = {
     "not_measured_articles": st.column_config.NumberColumn(
         "No text", format="%d", width=COMPACT, help="Articles without text: not measured"
     ),
-    "previous_articles": st.column_config.NumberColumn(
-        "Previous", format="%d", width=COMPACT, help="Articles in the previous period"
-    ),
-    "previous_stories": st.column_config.NumberColumn(
-        "Previous", format="%d", width=COMPACT, help="Stories in the previous period"
-    ),
 }
-"""Shown in this order: what moved first, then the previous period. The ISO-3 codes, the
-share's denominator (the same in every row, given in the caption), the share of either
-unless it is the measure, and each spike's why (captions under the table) are in the CSV but
-not on screen, so that a 1280 px screen shows every column (refs #11)."""
+"""Shown in this order: what moved first. The ISO-3 codes, the share's denominator (the same
+in every row, given in the caption), the share of either unless it is the measure, the
+previous period's count (the count less Change) and each spike's why (captions under the
+table) are in the CSV but not on screen, so that a 1280 px screen shows every column (refs
+#11; the story unit's Articles and Sources per story beside Stories, #16, left no room for
+the previous count)."""
 
 
 def render(database: Database, filters: Filters, options: Options) -> None:
