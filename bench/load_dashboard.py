@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import resource
 import statistics
 import sys
 import threading
@@ -80,11 +79,9 @@ class Phase:
     failures: list[str] = field(default_factory=list)
     rss_peak_mb: float = 0.0
     cpu_seconds: float = 0.0
-    browser_cpu_seconds: float = 0.0
-    """Every browser process's CPU, ended ones included: Playwright's driver, Chromium and all
-    its renderers, GPU and utility processes (the children's rusage once the driver is reaped)."""
     browser_kinds: dict[str, float] = field(default_factory=dict)
-    """The same by Chromium process type (renderer, gpu-process, browser, ...), sampled every
+    """CPU seconds of every browser process by type (Chromium's renderers, GPU process, browser
+    process, utilities, zygotes; Playwright's driver), ended ones included, sampled every
     0.2 s: a process's last 0.2 s before it ended are missed."""
     wall_seconds: float = 0.0
 
@@ -133,7 +130,6 @@ async def _phase(
     from playwright.async_api import async_playwright
 
     phase = Phase(sessions)
-    children_before = _children_cpu()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -147,8 +143,6 @@ async def _phase(
         phase.cpu_seconds = cpu_seconds(pid) - cpu_before
         phase.rss_peak_mb, phase.browser_kinds = sampler.stop()
         await browser.close()
-    # the driver is reaped now, and with it every Chromium process it started
-    phase.browser_cpu_seconds = _children_cpu() - children_before
     return phase
 
 
@@ -276,29 +270,27 @@ def _browser_processes(server: int) -> dict[int, tuple[str, float]]:
     """Each of this process's descendants but the server's tree (Playwright's driver and
     Chromium's processes): its type and CPU seconds so far."""
     skipped = {server, *descendants(server)}
-    return {
-        pid: (_process_type(pid), cpu_seconds(pid))
-        for pid in descendants(os.getpid())
-        if pid not in skipped
-    }
+    found = {}
+    for pid in descendants(os.getpid()):
+        kind, seconds = _process_type(pid), cpu_seconds(pid)
+        # an ending process has no command line left: its last full sample stands
+        if pid not in skipped and kind and seconds:
+            found[pid] = (kind, seconds)
+    return found
 
 
-def _process_type(pid: int) -> str:
+def _process_type(pid: int) -> str | None:
     """Chromium's --type (renderer, gpu-process, utility, zygote), 'browser' for Chromium's
-    own process, 'driver' for Playwright's."""
+    own process, 'driver' for Playwright's; None once the process is ending."""
     try:
         # Chromium rewrites its children's command lines as one string
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
-        return "gone"
+        return None
+    if not command.strip():
+        return None
     kind = next((word[7:] for word in command.split() if word.startswith("--type=")), None)
     return kind or ("browser" if "chrom" in command.split(" ", 1)[0] else "driver")
-
-
-def _children_cpu() -> float:
-    """CPU seconds of this process's ended and reaped children, theirs included."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 BROWSER_TYPES = ("renderer", "gpu-process", "browser")
@@ -310,8 +302,8 @@ def _browser_lines(phases: list[Phase]) -> list[str]:
     """The browsers' CPU by process type, and per page against the server's."""
     lines = [
         "",
-        "Browsers' CPU seconds by process (sampled every 0.2 s), all of them (exact: the "
-        "children's rusage), and per page beside the server's:",
+        "Browsers' CPU seconds by process (sampled every 0.2 s: an underestimate by up to "
+        "0.2 s per ended process), and per page beside the server's:",
         "",
         "| N | pages | " + " | ".join(BROWSER_TYPES) + " | other | all | browsers per page "
         "| server per page |",
@@ -320,12 +312,13 @@ def _browser_lines(phases: list[Phase]) -> list[str]:
     for phase in phases:
         kinds = phase.browser_kinds
         other = sum(seconds for kind, seconds in kinds.items() if kind not in BROWSER_TYPES)
+        every = sum(kinds.values())
         pages = sum(map(len, phase.times.values())) + len(phase.first_pages) + len(phase.failures)
         lines.append(
             f"| {phase.sessions} | {pages} | "
             + " | ".join(f"{kinds.get(kind, 0.0):.1f}" for kind in BROWSER_TYPES)
-            + f" | {other:.1f} | {phase.browser_cpu_seconds:.1f} "
-            f"| {phase.browser_cpu_seconds / pages:.2f} | {phase.cpu_seconds / pages:.2f} |"
+            + f" | {other:.1f} | {every:.1f} "
+            f"| {every / pages:.2f} | {phase.cpu_seconds / pages:.2f} |"
         )
     return lines
 
@@ -366,7 +359,7 @@ def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> st
             f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
             f"| {phase.rss_peak_mb:.0f} | {(phase.rss_peak_mb - warm_mb) / phase.sessions:.1f} "
             f"| {phase.cpu_seconds:.1f} | {phase.cpu_seconds / phase.wall_seconds:.2f} "
-            f"| {phase.browser_cpu_seconds:.1f} |"
+            f"| {sum(phase.browser_kinds.values()):.1f} |"
         )
     lines += ["", "Page-ready p50 / p95 seconds per view:", ""]
     lines.append("| N | " + " | ".join(VIEWS) + " |")
