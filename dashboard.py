@@ -6,7 +6,8 @@ serve.py runs this page and adds the streamed CSV downloads; `streamlit run dash
 alone works too, with the CSVs built in memory instead.
 
 The page reads top to bottom: the database and its freshness, the filters (mirrored in the
-URL), then the view switcher and the chosen view (a fragment: a switch reruns only it). Queries live in queries/*.sql, the views in board/views/.
+URL), then the view switcher and the chosen view (a fragment: a switch reruns only it).
+Queries live in queries/*.sql, the views in board/views/.
 """
 
 import streamlit as st
