@@ -6,13 +6,13 @@ serve.py runs this page and adds the streamed CSV downloads; `streamlit run dash
 alone works too, with the CSVs built in memory instead.
 
 The page reads top to bottom: the database and its freshness, the filters (mirrored in the
-URL), then the chosen view. Queries live in queries/*.sql, the views in board/views/.
+URL), then the view switcher and the chosen view (a fragment: a switch reruns only it).
+Queries live in queries/*.sql, the views in board/views/.
 """
 
 import streamlit as st
 
 from board import auth, controls, page
-from board.views import VIEWS
 from board.watch import watch_this
 
 st.set_page_config(page_title="Tension Monitor", page_icon="🌐", layout="wide")
@@ -27,9 +27,6 @@ if articles == 0:
 
 options = page.options(database, user)
 filters, notices = controls.filters(options)
-page.search_or_stop(database, filters)
-page.origin_mix(database, filters)
-page.notices(notices)
 watch_this(filters)
 
-VIEWS[filters.view](database, filters, options)
+page.view(database, filters, options, notices)

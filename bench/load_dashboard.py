@@ -79,7 +79,10 @@ class Phase:
     failures: list[str] = field(default_factory=list)
     rss_peak_mb: float = 0.0
     cpu_seconds: float = 0.0
-    browser_cpu_seconds: float = 0.0
+    browser_kinds: dict[str, float] = field(default_factory=dict)
+    """CPU seconds of every browser process by type (Chromium's renderers, GPU process, browser
+    process, utilities, zygotes; Playwright's driver), ended ones included, sampled every
+    0.2 s: a process's last 0.2 s before it ended are missed."""
     wall_seconds: float = 0.0
 
 
@@ -133,16 +136,12 @@ async def _phase(
         )
         sampler = _Sampler(pid)
         cpu_before, started = cpu_seconds(pid), time.monotonic()
-        browser_before = _browser_cpu(pid)
         await asyncio.gather(
             *(_session(browser, url, s, rounds, timeout, think, phase) for s in range(sessions))
         )
         phase.wall_seconds = time.monotonic() - started
         phase.cpu_seconds = cpu_seconds(pid) - cpu_before
-        phase.browser_cpu_seconds = sum(
-            seconds - browser_before.get(child, 0.0) for child, seconds in _browser_cpu(pid).items()
-        )
-        phase.rss_peak_mb = sampler.stop()
+        phase.rss_peak_mb, phase.browser_kinds = sampler.stop()
         await browser.close()
     return phase
 
@@ -219,21 +218,30 @@ async def _renderer_seconds(devtools) -> float:
 
 
 class _Sampler:
-    """The server's peak resident memory, sampled every 0.2 s in a thread."""
+    """The server's peak resident memory and the browser processes' CPU by type, sampled every
+    0.2 s in a thread."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._done = pid, _rss_mb(pid), threading.Event()
+        self.first = _browser_processes(pid)
+        self.last = dict(self.first)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._done.wait(0.2):
             self.peak = max(self.peak, _rss_mb(self.pid))
+            self.last.update(_browser_processes(self.pid))
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, dict[str, float]]:
+        """The peak RSS in MB, and the browsers' CPU seconds by process type since the start."""
         self._done.set()
         self._thread.join()
-        return self.peak
+        self.last.update(_browser_processes(self.pid))
+        kinds: dict[str, float] = {}
+        for child, (kind, seconds) in self.last.items():
+            kinds[kind] = kinds.get(kind, 0.0) + seconds - self.first.get(child, (kind, 0.0))[1]
+        return self.peak, kinds
 
 
 def _server_pid(url: str) -> int:
@@ -258,11 +266,61 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _browser_cpu(server: int) -> dict[int, float]:
-    """CPU seconds of each of this process's descendants but the server's tree (Playwright's
-    driver and Chromium); a renderer that ends between two counts is missed: an underestimate."""
+def _browser_processes(server: int) -> dict[int, tuple[str, float]]:
+    """Each of this process's descendants but the server's tree (Playwright's driver and
+    Chromium's processes): its type and CPU seconds so far."""
     skipped = {server, *descendants(server)}
-    return {pid: cpu_seconds(pid) for pid in descendants(os.getpid()) if pid not in skipped}
+    found = {}
+    for pid in descendants(os.getpid()):
+        kind, seconds = _process_type(pid), cpu_seconds(pid)
+        # an ending process has no command line left: its last full sample stands
+        if pid not in skipped and kind and seconds:
+            found[pid] = (kind, seconds)
+    return found
+
+
+def _process_type(pid: int) -> str | None:
+    """Chromium's --type (renderer, gpu-process, utility, zygote), 'browser' for Chromium's
+    own process, 'driver' for Playwright's; None once the process is ending."""
+    try:
+        # Chromium rewrites its children's command lines as one string
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return None
+    if not command.strip():
+        return None
+    kind = next((word[7:] for word in command.split() if word.startswith("--type=")), None)
+    return kind or ("browser" if "chrom" in command.split(" ", 1)[0] else "driver")
+
+
+BROWSER_TYPES = ("renderer", "gpu-process", "browser")
+"""Chromium's processes reported on their own; the rest (utility, zygote, Playwright's driver)
+are summed as "other"."""
+
+
+def _browser_lines(phases: list[Phase]) -> list[str]:
+    """The browsers' CPU by process type, and per page against the server's."""
+    lines = [
+        "",
+        "Browsers' CPU seconds by process (sampled every 0.2 s: an underestimate by up to "
+        "0.2 s per ended process), and per page beside the server's:",
+        "",
+        "| N | pages | " + " | ".join(BROWSER_TYPES) + " | other | all | browsers per page "
+        "| server per page |",
+        "|---|" + "---|" * (len(BROWSER_TYPES) + 6),
+    ]
+    for phase in phases:
+        kinds = phase.browser_kinds
+        other = sum(seconds for kind, seconds in kinds.items() if kind not in BROWSER_TYPES)
+        every = sum(kinds.values())
+        pages = sum(map(len, phase.times.values())) + len(phase.first_pages) + len(phase.failures)
+        lines.append(
+            f"| {phase.sessions} | {pages} | "
+            + " | ".join(f"{kinds.get(kind, 0.0):.1f}" for kind in BROWSER_TYPES)
+            + f" | {other:.1f} | {every:.1f} "
+            f"| {every / pages:.2f} | {phase.cpu_seconds / pages:.2f} |"
+        )
+    return lines
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -301,7 +359,7 @@ def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> st
             f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
             f"| {phase.rss_peak_mb:.0f} | {(phase.rss_peak_mb - warm_mb) / phase.sessions:.1f} "
             f"| {phase.cpu_seconds:.1f} | {phase.cpu_seconds / phase.wall_seconds:.2f} "
-            f"| {phase.browser_cpu_seconds:.1f} |"
+            f"| {sum(phase.browser_kinds.values()):.1f} |"
         )
     lines += ["", "Page-ready p50 / p95 seconds per view:", ""]
     lines.append("| N | " + " | ".join(VIEWS) + " |")
@@ -328,6 +386,7 @@ def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> st
             + " | ".join(cells)
             + f" | {_percentile(every_page, 0.5):.2f} |"
         )
+    lines += _browser_lines(phases)
     failed = [f for p in phases for f in p.failures]
     if failed:
         lines += ["", "Failed pages (first 10):", *(f"- {f}" for f in failed[:10])]

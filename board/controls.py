@@ -11,6 +11,7 @@ result and writes the whole state back to the URL, so a copied link reopens the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,8 @@ SEEDED = "_seeded"
 """Session key: the widget values this module set on the previous run."""
 WRITTEN = "_written"
 """Session key: the query string this module wrote on the previous run."""
+PAGE_RUN = "_page_run"
+"""Session key: set by a run of the whole page, taken by the view's fragment in that run."""
 
 VIEW_LABELS = {
     "overview": "Overview",
@@ -44,12 +47,16 @@ MEASURE_LABELS = {name: measure.label for name, measure in measures.BY_NAME.item
 BUCKET_LABELS = {"day": "Day", "week": "Week", "month": "Month"}
 ORIGIN_LABELS = {"all": "All", "text": "Text sources", "gdelt": "GDELT"}
 
+VIEW_STATE = "page"
+"""`persist_state` of the controls a view draws itself (inside the view's fragment)."""
+
 _EARLIEST = date(settings.EARLIEST_DATE_YEAR, 1, 1)
 _LATEST = date(settings.LATEST_DATE_YEAR, 12, 31)
 
 
 def filters(options: Options) -> tuple[Filters, list[str]]:
-    """Render the sidebar and the view switcher; the state they show, and any notices."""
+    """Render the sidebar; the state it and the URL show, and any notices. The view switcher
+    is drawn by `view_control`, inside the view's fragment."""
     chosen, refused = _chosen()
     current, notices = state.from_query(chosen, options)
     notices = refused + notices
@@ -60,11 +67,11 @@ def filters(options: Options) -> tuple[Filters, list[str]]:
         st.session_state[key] = value
     st.session_state[SEEDED] = seeded
     _sidebar(options)
-    _view_switcher(options.views)
     if dict(st.query_params) != canonical:
         # Streamlit pushes a browser history entry for each change, so Back returns here
         st.query_params.from_dict(canonical)
     st.session_state[WRITTEN] = canonical
+    st.session_state[PAGE_RUN] = True
     return current, notices
 
 
@@ -226,8 +233,29 @@ def _comparisons() -> None:
         )
 
 
-def _view_switcher(views: tuple[str, ...]) -> None:
+def view_control(current: Filters, views: tuple[str, ...]) -> tuple[Filters, bool]:
+    """The view switcher, drawn inside the view's fragment (board/page.py), and whether the
+    whole page ran (False: only the fragment). A click on the switcher reruns only the
+    fragment, so the new view is written to the URL here. Any other widget changed in the
+    fragment (the matrix's cells, the articles' scope or page, a row opening a pair) reruns
+    the whole page, which writes it to the URL; those controls keep their value while another
+    view shows (`VIEW_STATE`), which a fragment's run would otherwise reset to the default."""
+    page_run = st.session_state.pop(PAGE_RUN, False)
+    seeded = st.session_state.get(SEEDED, {})
+    if not page_run and any(
+        key != "view" and key in st.session_state and st.session_state[key] != value
+        for key, value in seeded.items()
+    ):
+        st.rerun(scope="app")
     _segments("View", "view", views, VIEW_LABELS, label_visibility="collapsed")
+    view = st.session_state["view"]
+    # against the URL, not `current`: the fragment keeps the page run's filters, whose view
+    # may be the one switched back to
+    if st.session_state.get(WRITTEN, {}).get("view") != view:
+        st.query_params["view"] = view
+        for key in (WRITTEN, CHOSEN, SEEDED):
+            st.session_state[key] = {**st.session_state.get(key, {}), "view": view}
+    return replace(current, view=view), page_run
 
 
 def _segments(

@@ -9,10 +9,11 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from board import auth, data, requests, settings, state
+from board import auth, controls, data, requests, settings, state
 from board.data import Database, DataUnavailable
 from board.search import SearchError
 from board.state import Filters, Options
+from board.views import VIEWS
 
 
 def database_or_stop() -> Database:
@@ -127,6 +128,30 @@ def build_options(values: pd.DataFrame, status: pd.DataFrame, busiest: pd.DataFr
         else (busiest["country_a"].iloc[0], busiest["country_b"].iloc[0]),
         has_stories=bool(status["has_stories"]),
     )
+
+
+@st.fragment
+def view(database: Database, filters: Filters, options: Options, messages: list[str]) -> None:
+    """The view switcher and the chosen view, as a fragment: switching views reruns only
+    this, not the freshness line and the sidebar, which every browser session re-rendered on
+    each switch for nothing (about 0.1 CPU s of Chromium's a switch: bench/load_dashboard.py,
+    refs #19). A newly published database reruns the whole page, as any interaction did."""
+    if _republished(database):
+        st.rerun(scope="app")
+    shown, page_run = controls.view_control(filters, options.views)
+    search_or_stop(database, shown)
+    origin_mix(database, shown)
+    if page_run:
+        # a link's refused values are said once, as the page's run found them
+        notices(messages)
+    VIEWS[shown.view](database, shown, options)
+
+
+def _republished(database: Database) -> bool:
+    try:
+        return data.open_database(database.path).identity != database.identity
+    except DataUnavailable:
+        return True
 
 
 def search_or_stop(database: Database, filters: Filters) -> None:

@@ -91,7 +91,12 @@ ORDER = [
 
 def render(database: Database, filters: Filters, options: Options) -> None:
     st.segmented_control(
-        "Articles", SCOPES, key="scope", required=True, format_func=SCOPE_LABELS.get
+        "Articles",
+        SCOPES,
+        key="scope",
+        required=True,
+        format_func=SCOPE_LABELS.get,
+        persist_state=controls.VIEW_STATE,
     )
     pair = filters.pair if filters.scope == "pair" else None
     if filters.scope == "pair" and pair is None:
@@ -123,7 +128,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         "articles", every.part, shown, filters, listing, every_row=(database, every)
     )
     if pages > 1:
-        st.pagination(pages, key=PAGE_KEY)
+        st.pagination(pages, key=PAGE_KEY, persist_state=controls.VIEW_STATE)
     phrases = search_phrases(database, filters.q) if filters.q else []
     if pair:
         _evidence_cards(listing.frame, pair, options, phrases, filters.unit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from board import chart_download, charts, measures, panel, requests, settings
+from board import chart_download, charts, controls, measures, panel, requests, settings
 from board.data import Database, run
 from board.state import CELLS, Filters, Options
 
@@ -18,6 +18,7 @@ def render(database: Database, filters: Filters, options: Options) -> None:
         CELLS,
         key="cell",
         required=True,
+        persist_state=controls.VIEW_STATE,
         # the count cells show what the Measure chose (articles or share), and say so (refs #11)
         format_func=lambda cell: (
             LIFT_LABEL if cell == "lift" else measures.axis_label(measure, filters.unit)
