@@ -6,10 +6,12 @@
 -- board/data.py attaches them as (tension). The matches' articles, mentions and pairs are
 -- read from the search index by doc_no (search_docs, search_doc_mentions,
 -- search_doc_pairs: integers, where joining mentions and article_pairs by article_id cost
--- 0.3-0.5 s at 1M articles); the daily aggregates are rebuilt from them with the ETL's own
--- *_rows macros, and their rollups by search_scope_rollup.sql (tables: built once per
--- search, board/data.py keeps the cursor, and a query then reads them at half the time of
--- views); the article-level tables are filtered views.
+-- 0.3-0.5 s at 1M articles). The aggregates (the daily ones with the ETL's own *_rows
+-- macros, their rollups by search_scope_rollup.sql, the story days) start as views over
+-- them, and search_scope_build.sql makes a table of each the first time a query reads it
+-- (board/search.py: a query then reads a table at half the time of a view, and a view
+-- needs none of the others: the map builds no story days); the article-level tables are
+-- filtered views.
 -- no parameters
 create or replace temp table search_articles as
 select * from tension.search_docs
@@ -25,7 +27,7 @@ inner join search_articles on search_doc_mentions.doc_no = search_articles.doc_n
 create or replace temp table search_pairs as
 select
     search_articles.article_id,
-    search_doc_pairs.* exclude (doc_no)
+    search_doc_pairs.*
 from tension.search_doc_pairs
 inner join search_articles on search_doc_pairs.doc_no = search_articles.doc_no;
 
@@ -41,18 +43,18 @@ create or replace temp view country_articles as
 select * from tension.country_articles
 semi join search_articles on country_articles.article_id = search_articles.article_id;
 
-create or replace temp table daily_totals as
+create or replace temp view daily_totals as
 select * from daily_totals_rows('search_articles', 1);
 
-create or replace temp table country_daily as
+create or replace temp view country_daily as
 select * from country_daily_rows('search_articles', 'search_mentions', 1);
 
-create or replace temp table pair_daily as
+create or replace temp view pair_daily as
 select * from pair_daily_rows('search_articles', 'search_pairs', 1);
 
 -- the matches' pairs with the columns the pair story days count by, from the index: the
 -- views articles and pair_articles scan the published tables whole by article_id, which
--- every story-unit query paid (refs #18)
+-- every story-unit query paid (refs #18); joined by doc_no, an integer
 create or replace temp view search_pair_stories as
 select
     -- ids
@@ -68,10 +70,9 @@ select
     -- timestamps
     search_articles.published_date as day
 from search_pairs
-inner join search_articles on search_pairs.article_id = search_articles.article_id;
+inner join search_articles on search_pairs.doc_no = search_articles.doc_no;
 
--- the story days of the matches, which only the story unit reads (refs #16): views, so that
--- a search in the article unit does not pay for them
+-- the story days of the matches, which only the story unit reads (refs #16)
 create or replace temp view story_days as
 select * from story_days_rows('search_articles');
 

@@ -25,6 +25,7 @@ from board.data import connect_read_only
 from board.state import Filters
 from etl.settings import Settings
 from tests.conftest import FIXTURES
+from tests.test_dashboard_queries import dashboard_requests
 
 CORPUS = FIXTURES / "search_articles.jsonl"
 
@@ -277,3 +278,77 @@ def test_queries_normalise_words_as_the_index_does(con):
         "utara",
         "2024",
     ]
+
+
+def view_requests(searched: Filters) -> list:
+    """Every dashboard query under `searched`, and the map with a focus country."""
+    focused = Filters(**{**searched.__dict__, "countries": ("PRK",)})
+    return [
+        *(request for request in dashboard_requests(searched) if search.PARAM in request[1]),
+        requests.map_countries(focused),
+        requests.articles_list(Filters(**{**searched.__dict__, "scope": "all"}), 1),
+    ]
+
+
+def scoped_rows(con, request, build: str) -> pd.DataFrame:
+    """The request's rows in a new scope whose views are made tables as the dashboard makes
+    them (build 'read'), all of them first ('all') or none ('none')."""
+    name, params = request
+    text, own = search.split(params)
+    cursor = con.cursor()
+    try:
+        cursor.execute("use tension")
+        search.scope(cursor, search.matching_docs(cursor, text))
+        if build == "read":
+            search.prepare(cursor, name, own)
+        for table in search.TABLES if build == "all" else ():
+            search.build(cursor, table)
+        return queries.run(name, cursor, **own)
+    finally:
+        cursor.close()
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [{"unit": "article"}, {"unit": "story"}, {"unit": "story", "lang": "id"}, {"source": "wire-a"}],
+)
+def test_the_scope_counts_alike_whether_its_views_are_made_tables_or_not(con, changed):
+    searched = filters(q="troops OR pasukan OR soldats", **changed)
+    for request in view_requests(searched):
+        expected = scoped_rows(con, request, "all")
+        for build in ("read", "none"):
+            pd.testing.assert_frame_equal(
+                scoped_rows(con, request, build), expected, check_dtype=False, obj=request[0]
+            )
+
+
+def scope_tables(cursor) -> set[str]:
+    rows = cursor.execute(
+        "select table_name from duckdb_tables() where database_name = 'temp'"
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def test_a_query_makes_tables_only_of_what_it_reads(con):
+    cursor = con.cursor()
+    try:
+        cursor.execute("use tension")
+        search.scope(cursor, search.matching_docs(cursor, "troops OR pasukan"))
+        before = scope_tables(cursor)
+        # the map without a focus reads the totals and the countries' rollups, no pair and
+        # no story days
+        name, params = requests.map_countries(filters(q="troops", unit="story"))
+        search.prepare(cursor, name, search.split(params)[1])
+        made = scope_tables(cursor) - before
+        assert made == {
+            "daily_totals",
+            "country_daily",
+            "country_daily_all",
+            "country_monthly_all",
+            "country_yearly_all",
+        }
+        name, params = requests.articles_list(filters(q="troops", unit="story", scope="all"))
+        search.prepare(cursor, name, search.split(params)[1])
+        assert scope_tables(cursor) - before - made == {"story_days"}
+    finally:
+        cursor.close()
