@@ -26,6 +26,7 @@ from board.state import Filters
 from etl.settings import Settings
 from tests.conftest import FIXTURES
 from tests.test_dashboard_queries import dashboard_requests
+from tests.tiny_db import build_story_db
 
 CORPUS = FIXTURES / "search_articles.jsonl"
 
@@ -290,22 +291,14 @@ def view_requests(searched: Filters) -> list:
     ]
 
 
-def scoped_rows(con, request, build: str) -> pd.DataFrame:
-    """The request's rows in a new scope whose views are made tables as the dashboard makes
-    them (build 'read'), all of them first ('all') or none ('none')."""
-    name, params = request
-    text, own = search.split(params)
+def scoped_cursor(con, docs, build_all: bool):
+    """A new cursor in the scope of `docs`, every view of it made a table with `build_all`."""
     cursor = con.cursor()
-    try:
-        cursor.execute("use tension")
-        search.scope(cursor, search.matching_docs(cursor, text))
-        if build == "read":
-            search.prepare(cursor, name, own)
-        for table in search.TABLES if build == "all" else ():
-            search.build(cursor, table)
-        return queries.run(name, cursor, **own)
-    finally:
-        cursor.close()
+    cursor.execute("use tension")
+    search.scope(cursor, docs)
+    for table in search.TABLES if build_all else ():
+        search.build(cursor, table)
+    return cursor
 
 
 @pytest.mark.parametrize(
@@ -314,12 +307,23 @@ def scoped_rows(con, request, build: str) -> pd.DataFrame:
 )
 def test_the_scope_counts_alike_whether_its_views_are_made_tables_or_not(con, changed):
     searched = filters(q="troops OR pasukan OR soldats", **changed)
-    for request in view_requests(searched):
-        expected = scoped_rows(con, request, "all")
-        for build in ("read", "none"):
-            pd.testing.assert_frame_equal(
-                scoped_rows(con, request, build), expected, check_dtype=False, obj=request[0]
-            )
+    docs = search.matching_docs(con, searched.q)
+    # as the dashboard does: each query makes tables of what it reads, on one cursor
+    lazy, views, tables = (
+        scoped_cursor(con, docs, build_all) for build_all in (False, False, True)
+    )
+    try:
+        for name, params in view_requests(searched):
+            own = search.split(params)[1]
+            expected = queries.run(name, tables, **own)
+            search.prepare(lazy, name, own)
+            for cursor in (lazy, views):
+                pd.testing.assert_frame_equal(
+                    queries.run(name, cursor, **own), expected, check_dtype=False, obj=name
+                )
+    finally:
+        for cursor in (lazy, views, tables):
+            cursor.close()
 
 
 def scope_tables(cursor) -> set[str]:
@@ -352,3 +356,29 @@ def test_a_query_makes_tables_only_of_what_it_reads(con):
         assert scope_tables(cursor) - before - made == {"story_days"}
     finally:
         cursor.close()
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_story_db(tmp_path_factory.mktemp("stories") / "stories.duckdb")
+
+
+@pytest.mark.parametrize(
+    "table,etl_rows",
+    [
+        ("story_days", "story_days_rows('search_articles')"),
+        ("pair_story_days", "pair_story_days_rows('search_pair_stories')"),
+    ],
+)
+def test_the_scopes_story_days_are_the_etl_macros_rows(story_db, table, etl_rows):
+    # the tiny database's wire copy runs a story over two days: a previous day to find
+    con = connect_read_only(str(story_db))
+    try:
+        every = queries.run("search_all_docs", con)["doc_no"].to_numpy()
+        search.scope(con, every)
+        ours = con.execute(f"select * from {table} order by all").df()
+        expected = con.execute(f"select * from {etl_rows} order by all").df()
+        assert ours["previous_day"].notna().any()
+        pd.testing.assert_frame_equal(ours, expected)
+    finally:
+        con.close()
