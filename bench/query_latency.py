@@ -18,11 +18,12 @@ pairs and a second period a year earlier (8 series).
 
 With `--search`, every view's queries run again under full-text searches (issue #18, on a
 database with texts: `gen_synthetic.py --text-words 600`), as the dashboard runs them: the
-search is matched once (`match`), its scope built once on a cursor of its own
-(`search_scope`, queries/search_scope.sql; the dashboard keeps it for the next queries),
-and each view's queries run on that cursor. A view's first render under a new search costs
-the match, the scope and its queries (the `= view` rows): the goal is a median of 300 ms.
-Each row gives the median wall ms and CPU ms (this process, DuckDB's threads included).
+search is matched once (`match`); then for each view, on a new cursor, its scope
+(`search_scope`, queries/search_scope.sql; the dashboard keeps it for the next queries) and
+its queries, each first making tables of the scope's views it reads (board/search.py), so
+that each view pays what it would as the first render under a new search: the match, the
+scope and its queries (the `= view` rows). The goal is a median of 300 ms. Each row gives
+the median wall ms and CPU ms (this process, DuckDB's threads included).
 
 With `--views`, the overview and the pair view are timed whole, as a first render runs
 them: their queries and their spike judgement (board/spikes.py), once as the dashboard

@@ -366,12 +366,15 @@ def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     "table,etl_rows",
     [
-        ("story_days", "story_days_rows('search_articles')"),
-        ("pair_story_days", "pair_story_days_rows('search_pair_stories')"),
+        ("story_days", "story_days_rows('articles')"),
+        ("pair_story_days", "pair_story_days_rows('pair_articles')"),
+        ("story_facet_days", "story_days_rows('articles', by_facet := true)"),
+        ("pair_story_facet_days", "pair_story_days_rows('pair_articles', by_facet := true)"),
     ],
 )
 def test_the_scopes_story_days_are_the_etl_macros_rows(story_db, table, etl_rows):
-    # the tiny database's wire copy runs a story over two days: a previous day to find
+    # the ETL's story days of the matches' published articles; the tiny database's wire copy
+    # runs a story over two days: a previous day to find
     con = connect_read_only(str(story_db))
     try:
         every = queries.run("search_all_docs", con)["doc_no"].to_numpy()
