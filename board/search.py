@@ -375,8 +375,10 @@ _ROLLUPS = {
 
 
 def _aggregates(kind: str) -> Callable[[bool], tuple[str, ...]]:
-    # the daily rows first: its rollups read them, and a language or source reads them too
-    return lambda by_facet: (f"{kind}_daily", *(t for t in _ROLLUPS if t.startswith(kind)))
+    # a language or source reads the daily rows, any other filters the rollups only, the
+    # daily one counted from the view of the daily rows without making a table of them
+    rollups = tuple(table for table in _ROLLUPS if table.startswith(kind))
+    return lambda by_facet: (f"{kind}_daily",) if by_facet else rollups
 
 
 _KINDS: dict[str, Callable[[bool], tuple[str, ...]]] = {
