@@ -244,6 +244,7 @@ def _query(
     with _connection(path, identity).scoped(
         text, lambda: _matching_docs(path, identity, text)
     ) as cursor:
+        search.prepare(cursor, name, own)
         return queries.run(name, cursor, **own)
 
 

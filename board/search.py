@@ -14,11 +14,15 @@ is its words at consecutive positions (the postings keep each occurrence's word_
 article text is read. The matches are registered on the cursor as `search_hits` and
 queries/search_scope.sql stands filtered tables in for the published ones, built from the
 index's rows of the matches by doc_no: that is the one place a view query learns of a search.
+The aggregates among them start as views and each becomes a table when a query first reads
+it (`prepare`), so a view pays only for what it reads.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,28 +310,118 @@ def scope(con: duckdb.DuckDBPyConnection, docs: np.ndarray) -> None:
     queries.create_macros(con)
     con.register("search_hits", pd.DataFrame({"doc_no": docs}))
     queries.execute("search_scope", con)
-    for identifiers in _ROLLUPS:
-        queries.execute("search_scope_rollup", con, identifiers=identifiers)
+    for identifiers in _ROLLUPS.values():
+        daily = {**identifiers, "daily": identifiers["table"].split("_")[0] + "_daily"}
+        queries.execute("search_scope_rollup_view", con, identifiers=daily)
+    _BUILT[con] = set()
+
+
+def prepare(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> None:
+    """Make tables of the scope's views (on `con`, after `scope`) that the query `name`
+    reads with `params`, those not made before. A view left out answers the same, slower."""
+    built = _BUILT.setdefault(con, set())
+    for table in reads(name, params):
+        if table not in built:
+            build(con, table)
+
+
+def build(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Make a table of the scope's view `table` (one of TABLES, those it reads built first)."""
+    if table in _ROLLUPS:
+        queries.execute("search_scope_rollup", con, identifiers=_ROLLUPS[table])
+    else:
+        queries.execute("search_scope_build", con, identifiers={"table": table})
+    _BUILT.setdefault(con, set()).add(table)
+
+
+def reads(name: str, params: dict[str, Any]) -> list[str]:
+    """The scope's aggregates that queries/<name>.sql reads with `params` (its own, without
+    the search), in the order they are built: each from those before it."""
+    words = set(re.findall(r"\w+", re.sub(r"--[^\n]*", " ", queries.sql(name))))
+    story = params.get("unit", "story") == "story"
+    kinds = {kind for word, kind in _READERS.items() if word in words}
+    for word, (article_kind, story_kind) in _BY_UNIT.items():
+        if word in words:
+            kinds.add(story_kind if story else article_kind)
+    if not story:
+        kinds -= {"story", "pair_story"}
+    if "focus" in params and params["focus"] is None:
+        # the map without a focus country reads no pair (map_countries.sql)
+        kinds.discard("pair")
+    by_facet = params.get("lang") is not None or params.get("source") is not None
+    tables = {table for kind in kinds for table in _KINDS[kind](by_facet)}
+    return [table for table in TABLES if table in tables]
 
 
 def scope_sql() -> str:
-    """The statements `scope` runs, as the SQL expander shows them."""
-    rollups = (queries.filled("search_scope_rollup", slots) for slots in _ROLLUPS)
-    return "\n\n".join((queries.sql("search_scope"), *rollups))
+    """The statements `scope` runs, as the SQL expander shows them, and how a view of it
+    becomes a table."""
+    rollups = (queries.filled("search_scope_rollup", slots) for slots in _ROLLUPS.values())
+    return "\n\n".join((queries.sql("search_scope"), queries.sql("search_scope_build"), *rollups))
 
 
 # the published rollups (every language and source together) a scope stands in for, in the
 # order the ETL builds them (refresh_aggregates.sql): the daily rollup from the scope's daily
 # rows of its kind, the monthly and yearly ones from that daily rollup, which has fewer rows
-_ROLLUPS = tuple(
-    {
+_ROLLUPS = {
+    f"{kind}_{grain}_all": {
         "table": f"{kind}_{grain}_all",
         "rollup": f"{grain}_all_rows",
         "daily": f"{kind}_daily" if grain == "daily" else f"{kind}_daily_all",
     }
     for kind in ("country", "pair")
     for grain in ("daily", "monthly", "yearly")
+}
+
+
+def _aggregates(kind: str) -> Callable[[bool], tuple[str, ...]]:
+    # a language or source reads the daily rows, any other filters the rollups only, the
+    # daily one counted from the view of the daily rows without making a table of them
+    rollups = tuple(table for table in _ROLLUPS if table.startswith(kind))
+    return lambda by_facet: (f"{kind}_daily",) if by_facet else rollups
+
+
+_KINDS: dict[str, Callable[[bool], tuple[str, ...]]] = {
+    "totals": lambda by_facet: ("daily_totals",),
+    "country": _aggregates("country"),
+    "pair": _aggregates("pair"),
+    # a language or source reads the story days by facet (dashboard_macros.sql chosen_days),
+    # which stay views: a query's filter on them reaches the rows before they are counted
+    # (search_scope.sql), where a table would count every facet
+    "story": lambda by_facet: () if by_facet else ("story_days",),
+    "pair_story": lambda by_facet: () if by_facet else ("pair_story_days",),
+}
+TABLES = tuple(
+    dict.fromkeys(
+        table for kind in _KINDS.values() for by_facet in (False, True) for table in kind(by_facet)
+    )
 )
+"""The scope's views a query may make tables of, in the order they can be built."""
+# the words of a query (relations and the dashboard's macros) that read the scope's
+# aggregates of a kind: the macros read them through names built at run time, which no
+# scan of the text would find
+_READERS = {
+    "daily_totals": "totals",
+    "period_total": "totals",
+    "country_period": "country",
+    "country_volumes": "country",
+    "country_monthly_all": "country",
+    "pair_period": "pair",
+    "pair_volumes": "pair",
+    "pair_days": "pair",
+    "period_stories": "story",
+    "chosen_story_days": "story",
+    "pair_stories": "pair_story",
+    "pair_bucket_stories": "pair_story",
+    "chosen_pair_story_days": "pair_story",
+}
+# the macros that read one kind in the article unit, another in the story unit
+_BY_UNIT = {
+    "unit_total": ("totals", "story"),
+    "unit_pair_volumes": ("pair", "pair_story"),
+}
+_BUILT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set[str]] = weakref.WeakKeyDictionary()
+"""The scope's views each cursor has made tables of (`prepare`)."""
 
 
 def split(params: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -346,4 +440,5 @@ def start(name: str, params: dict[str, Any], con: duckdb.DuckDBPyConnection) -> 
     text, own = split(params)
     if text is not None:
         scope(con, matching_docs(con, text))
+        prepare(con, name, own)
     queries.start(name, con, **own)

@@ -25,6 +25,8 @@ from board.data import connect_read_only
 from board.state import Filters
 from etl.settings import Settings
 from tests.conftest import FIXTURES
+from tests.test_dashboard_queries import dashboard_requests
+from tests.tiny_db import build_story_db
 
 CORPUS = FIXTURES / "search_articles.jsonl"
 
@@ -277,3 +279,109 @@ def test_queries_normalise_words_as_the_index_does(con):
         "utara",
         "2024",
     ]
+
+
+def view_requests(searched: Filters) -> list:
+    """Every dashboard query under `searched`, and the map with a focus country."""
+    focused = Filters(**{**searched.__dict__, "countries": ("PRK",)})
+    return [
+        *(request for request in dashboard_requests(searched) if search.PARAM in request[1]),
+        requests.map_countries(focused),
+        requests.articles_list(Filters(**{**searched.__dict__, "scope": "all"}), 1),
+    ]
+
+
+def scoped_cursor(con, docs, build_all: bool):
+    """A new cursor in the scope of `docs`, every view of it made a table with `build_all`."""
+    cursor = con.cursor()
+    cursor.execute("use tension")
+    search.scope(cursor, docs)
+    for table in search.TABLES if build_all else ():
+        search.build(cursor, table)
+    return cursor
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [{"unit": "article"}, {"unit": "story"}, {"unit": "story", "lang": "id"}, {"source": "wire-a"}],
+)
+def test_the_scope_counts_alike_whether_its_views_are_made_tables_or_not(con, changed):
+    searched = filters(q="troops OR pasukan OR soldats", **changed)
+    docs = search.matching_docs(con, searched.q)
+    # as the dashboard does: each query makes tables of what it reads, on one cursor
+    lazy, views, tables = (
+        scoped_cursor(con, docs, build_all) for build_all in (False, False, True)
+    )
+    try:
+        for name, params in view_requests(searched):
+            own = search.split(params)[1]
+            expected = queries.run(name, tables, **own)
+            search.prepare(lazy, name, own)
+            for cursor in (lazy, views):
+                pd.testing.assert_frame_equal(
+                    queries.run(name, cursor, **own), expected, check_dtype=False, obj=name
+                )
+    finally:
+        for cursor in (lazy, views, tables):
+            cursor.close()
+
+
+def scope_tables(cursor) -> set[str]:
+    rows = cursor.execute(
+        "select table_name from duckdb_tables() where database_name = 'temp'"
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def test_a_query_makes_tables_only_of_what_it_reads(con):
+    cursor = con.cursor()
+    try:
+        cursor.execute("use tension")
+        search.scope(cursor, search.matching_docs(cursor, "troops OR pasukan"))
+        before = scope_tables(cursor)
+        # the map without a focus reads the totals and the countries' rollups (the daily
+        # rows of countries are read once to count them, and stay a view), no pair and no
+        # story days
+        name, params = requests.map_countries(filters(q="troops", unit="story"))
+        search.prepare(cursor, name, search.split(params)[1])
+        made = scope_tables(cursor) - before
+        assert made == {
+            "daily_totals",
+            "country_daily_all",
+            "country_monthly_all",
+            "country_yearly_all",
+        }
+        name, params = requests.articles_list(filters(q="troops", unit="story", scope="all"))
+        search.prepare(cursor, name, search.split(params)[1])
+        assert scope_tables(cursor) - before - made == {"story_days"}
+    finally:
+        cursor.close()
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_story_db(tmp_path_factory.mktemp("stories") / "stories.duckdb")
+
+
+@pytest.mark.parametrize(
+    "table,etl_rows",
+    [
+        ("story_days", "story_days_rows('articles')"),
+        ("pair_story_days", "pair_story_days_rows('pair_articles')"),
+        ("story_facet_days", "story_days_rows('articles', by_facet := true)"),
+        ("pair_story_facet_days", "pair_story_days_rows('pair_articles', by_facet := true)"),
+    ],
+)
+def test_the_scopes_story_days_are_the_etl_macros_rows(story_db, table, etl_rows):
+    # the ETL's story days of the matches' published articles; the tiny database's wire copy
+    # runs a story over two days: a previous day to find
+    con = connect_read_only(str(story_db))
+    try:
+        every = queries.run("search_all_docs", con)["doc_no"].to_numpy()
+        search.scope(con, every)
+        ours = con.execute(f"select * from {table} order by all").df()
+        expected = con.execute(f"select * from {etl_rows} order by all").df()
+        assert ours["previous_day"].notna().any()
+        pd.testing.assert_frame_equal(ours, expected)
+    finally:
+        con.close()

@@ -1,0 +1,10 @@
+-- makes the search scope's view "${table}" (search_scope.sql) a temporary table of the same
+-- name, the first time a query reads it (board/search.py, refs #18): the views that read it
+-- then read the table; built under a name of its own, since a view and a table cannot share
+-- one; no parameters
+create temp table search_built as
+select * from "${table}";
+
+drop view "${table}";
+
+alter table search_built rename to "${table}";
