@@ -2,7 +2,7 @@
 
 queries/refresh_aggregates.sql creates `search_postings` empty; this appends the postings of
 CHUNK_ARTICLES articles at a time, each chunk sorted by word. One sort of every posting (423M
-rows at 1M articles with news-sized texts) spills under the ETL's memory limit and cost 1.3
+rows at 1M articles with news-sized texts) spills under the ETL's memory limit and cost 1.4
 times the CPU per article of the chunks, which sort in memory. It is the layout a database
 kept by `load` and `watch` has already (each load appends its own articles' postings sorted
 by word), and the searches find a word's rows in it by the row groups' min/max.
@@ -16,9 +16,10 @@ import queries
 
 CHUNK_ARTICLES = 20_000
 """Articles whose postings are sorted at once: about 8.5M rows for news-sized texts (600
-words), which sort in memory under the ETL's 1 GB limit. Chunks of 50k and 100k articles
-cost 6 % and 17 % more CPU per article at 250k; smaller ones spread each word over more row
-groups, which a search reads (bench/search_index.py, README "How search works")."""
+words), which sort in memory under the ETL's 1 GB limit (35,000 articles' still do, 50,000
+articles' spill). At 1M articles, chunks of 50,000 cost 2.5 % more CPU for a 6 % smaller
+index and 20 runs of each word instead of 50, which searches matched no faster
+(bench/search_index.py, bench/query_latency.py, README "How search works")."""
 
 
 def build_search_postings(
