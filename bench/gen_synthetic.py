@@ -27,6 +27,7 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import queries  # noqa: E402  (run as a script from anywhere)
+from etl.database import refresh_aggregates  # noqa: E402
 
 # ordered roughly by how often they are in the news, so the Zipf rank means something
 _COUNTRY_CODES = (
@@ -110,7 +111,7 @@ def generate(
     con.unregister("gen_articles")
     con.unregister("gen_stories")
     con.unregister("gen_mentions")
-    queries.execute("refresh_aggregates", con)
+    refresh_aggregates(con)
     now = datetime.now().replace(microsecond=0)
     con.execute(
         "insert into ingest_runs (run_id, started_at, finished_at, read, loaded, command) "

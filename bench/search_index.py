@@ -4,8 +4,10 @@
 
 Rebuilds the index tables (`search_docs`, `search_postings`, `search_doc_mentions`,
 `search_doc_pairs`) on a copy of the database with the statements
-of queries/refresh_aggregates.sql (the ETL's full rebuild: `sample`, `attach`, migrations;
-a load's apply step runs the same macros over its new articles only). The speed is articles
+of queries/refresh_aggregates.sql and the postings a chunk of articles at a time as
+etl/search_build.py appends them (the ETL's full rebuild: `sample`, `attach`, migrations; a
+load's apply step runs the same macros over its new articles only). `--chunk-articles N`
+sets the chunk (0: every article in one sort, the rebuild before chunks). The speed is articles
 per CPU second (all of DuckDB's threads counted), i.e. per core; the goal is 5,000. The size
 is that of a DuckDB file holding only the index tables, against the whole database's. The
 CPU of the postings statement alone is given per article too: a load's stage apply runs it
@@ -32,6 +34,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import queries  # noqa: E402  (run as a script from anywhere)
+from etl.search_build import CHUNK_ARTICLES, build_search_postings  # noqa: E402
 
 GOAL_PER_CORE = 5_000
 INDEX_TABLES = ("search_docs", "search_postings", "search_doc_mentions", "search_doc_pairs")
@@ -53,6 +56,12 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit (the ETL's)")
     parser.add_argument("--keep", type=Path, help="keep the indexed copy at this path")
     parser.add_argument("--stage", type=int, help="time the postings of N articles only")
+    parser.add_argument(
+        "--chunk-articles",
+        type=int,
+        default=CHUNK_ARTICLES,
+        help="articles whose postings are sorted at once (0: all of them)",
+    )
     args = parser.parse_args()
     if args.stage:
         time_stage(args.db, args.stage, args.memory_limit)
@@ -69,6 +78,10 @@ def main() -> None:
             started = _cpu_seconds()
             con.execute(statement)
             if "table search_postings" in statement:
+                if args.chunk_articles:
+                    build_search_postings(con, args.chunk_articles)
+                else:
+                    queries.execute("insert_search_postings", con)
                 postings_cpu = _cpu_seconds() - started
         con.execute("checkpoint")
         cpu, wall = _cpu_seconds() - cpu, time.perf_counter() - wall
@@ -90,7 +103,11 @@ def main() -> None:
         database_mb = args.db.stat().st_size / 1e6
         index_mb = index_file.stat().st_size / 1e6
     rate = articles / cpu
-    print(f"{args.db}: {articles:,} articles, DuckDB {duckdb.__version__}, {threads} threads")
+    chunks = f"chunks of {args.chunk_articles:,} articles" if args.chunk_articles else "one sort"
+    print(
+        f"{args.db}: {articles:,} articles, DuckDB {duckdb.__version__}, {threads} threads, "
+        f"postings in {chunks}"
+    )
     print(
         f"index build: {wall:.1f} s wall, {cpu:.1f} s CPU: {rate:,.0f} articles per CPU second "
         f"(goal {GOAL_PER_CORE:,}: {'met' if rate >= GOAL_PER_CORE else 'missed'})"

@@ -12,6 +12,7 @@ import duckdb
 
 import queries
 from etl.errors import DatabaseError
+from etl.search_build import build_search_postings
 from published_file import open_pinned
 
 REBUILD_HINT = (
@@ -116,7 +117,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     check_version(version, path)
     if version is None:
         queries.execute("schema", con)
-        queries.execute("refresh_aggregates", con)
+        refresh_aggregates(con)
         queries.execute("set_meta", con, key="schema_version", value=str(queries.SCHEMA_VERSION))
         return
     if version < queries.SCHEMA_VERSION:
@@ -128,8 +129,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
             rescore_gkg_titles(con)
         if target in AGGREGATES_REBUILT_AT:
-            queries.execute("refresh_aggregates", con)
+            refresh_aggregates(con)
         queries.execute("set_meta", con, key="schema_version", value=str(target))
+
+
+def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the aggregates, their macros and the search index from the tagged tables
+    (queries/refresh_aggregates.sql, then the search postings a chunk at a time)."""
+    queries.execute("refresh_aggregates", con)
+    build_search_postings(con)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> int | None:

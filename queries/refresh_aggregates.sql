@@ -522,9 +522,12 @@ select * from search_docs_rows('articles', 0);
 -- one row per occurrence of a word (search_words) in an indexed article's title or text,
 -- with its position (word_no), so a phrase is its words at consecutive positions; each
 -- load appends its rows sorted by word, so that DuckDB's min/max per row group finds a
--- word's rows without an index
+-- word's rows without an index. Created empty: etl/search_build.py appends the rows a
+-- chunk of articles at a time, each chunk sorted by word like a load's, since one sort of
+-- every posting (423M rows at 1M articles) spills under the ETL's memory limit
 create or replace table search_postings as
-select * from search_postings_rows('search_docs', 'articles');
+select * from search_postings_rows('search_docs', 'articles')
+with no data;
 
 -- the articles' mentions and pairs keyed by doc_no: a search's scope joins its matches'
 -- integers to these instead of the article_id strings of mentions and article_pairs, which

@@ -16,6 +16,7 @@ import pytest
 import queries
 from board import requests, state
 from board.page import build_options
+from etl.database import refresh_aggregates
 from tests.tiny_db import ANY_FILTERS, FORMULA_TITLE, SCRIPT_TITLE, build_tiny_db
 
 DASHBOARD_QUERIES = {
@@ -317,7 +318,7 @@ def _timeline_tables(daily: list[int]) -> duckdb.DuckDBPyConnection:
     """An in-memory database where one pair has `daily` articles on consecutive days."""
     con = duckdb.connect(":memory:")
     queries.execute("schema", con)
-    queries.execute("refresh_aggregates", con)
+    refresh_aggregates(con)
     for offset, count in enumerate(daily):
         day = date(2024, 1, 1 + offset)
         con.execute("insert into daily_totals values (?, 'en', 'wire', 'file', 100, 100)", [day])

@@ -14,6 +14,7 @@ import pytest
 
 import queries
 from board import requests, settings, spikes, state
+from etl.database import refresh_aggregates
 from monitor.spikes import detect
 from tests.tiny_db import ANY_FILTERS
 
@@ -76,7 +77,7 @@ def build(path: Path) -> Path:
         con.execute(
             "insert into article_pairs values (?, ?, ?, ?, null, null)", [article, a, b, sentences]
         )
-    queries.execute("refresh_aggregates", con)
+    refresh_aggregates(con)
     con.close()
     return path
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 import queries
+from etl.database import refresh_aggregates
 from etl.load import write_countries
 
 ANY_FILTERS = {
@@ -125,7 +126,7 @@ def build_db(
         if articles:
             _insert(con, articles, pairs)
             _group(con, stories or {})
-        queries.execute("refresh_aggregates", con)
+        refresh_aggregates(con)
         con.execute("checkpoint")
     finally:
         con.close()

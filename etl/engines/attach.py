@@ -26,7 +26,7 @@ import pyarrow.dataset as ds
 
 import queries
 from etl import publish
-from etl.database import connect_working
+from etl.database import connect_working, refresh_aggregates
 from etl.engines.lake import DATE_COLUMN, DATED_TABLES, Lake
 from etl.errors import DatabaseError
 from etl.load import write_countries
@@ -96,7 +96,7 @@ def _fill(con: duckdb.DuckDBPyConnection, lake: Lake, as_views: bool) -> None:
     con.register("lake_ingest_runs", lake.runs())
     queries.execute("insert_lake_runs", con)
     write_countries(con)
-    queries.execute("refresh_aggregates", con)
+    refresh_aggregates(con)
     queries.execute("set_meta", con, key="lake", value=lake.url)
     queries.execute("set_meta", con, key="lake_mode", value="views" if as_views else "native")
 

@@ -27,6 +27,7 @@ import pytest
 import queries
 from etl import publish, stage
 from etl import run as etl_run
+from etl.database import refresh_aggregates
 from etl.faults import CRASH_ENV
 from etl.run import load_inputs
 from etl.settings import REPO_ROOT, Settings
@@ -119,7 +120,7 @@ def rebuilt(db: Path, folder: Path) -> dict[str, list[tuple]]:
     shutil.copyfile(db, copy)
     con = duckdb.connect(str(copy))
     try:
-        queries.execute("refresh_aggregates", con)
+        refresh_aggregates(con)
         con.execute("checkpoint")
     finally:
         con.close()
