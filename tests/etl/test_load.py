@@ -378,6 +378,21 @@ def test_pool_and_single_process_give_the_same_tables(tmp_path):
         b.close()
 
 
+def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger():
+    # the pool's server imports the tagger and loads the encoder before it forks a worker;
+    # what the load command imports before it starts that server delays the first tagged
+    # batch, so the tagger (numba, story keys: ~0.3 s) comes after (refs #20)
+    probe = (
+        "import sys; import etl.__main__, etl.cli_progress, etl.load_command; "
+        "print(sorted(m for m in sys.modules if m.startswith(('etl.tag.', 'numba'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_a_pool_scores_the_same_tones_as_one_process(tmp_path):
     # with tone, the pool's forkserver loads the encoder once and its workers share it (refs
     # #20); a child process, so that this run starts its own forkserver with that preload
