@@ -311,14 +311,14 @@ def _tagged(
 
 
 def _finish(con, summary: RunSummary) -> None:
-    with stage.alongside_stories(con) as story_free_applied:
+    with stage.alongside_stories(con) as story_free:
         stage_stories(con)
-    queries.execute(
-        "finish_run",
-        con,
-        finished_at=utc_now(),
-        **summary.counts(),
-    )
-    stage.finish(con, summary.run_id, story_free_applied=story_free_applied)
+        queries.execute(
+            "finish_run",
+            con,
+            finished_at=utc_now(),
+            **summary.counts(),
+        )
+        stage.finish(con, summary.run_id, story_free=story_free)
     crash_point("checkpoint")
     con.execute("checkpoint")
