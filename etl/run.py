@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
 
-PRELOAD = ["etl.tag.pipeline", "etl.tables"]
+PRELOAD = ["etl.tag.pipeline", "etl.tables", "etl.pool_preload"]
 """Modules the pool's forkserver imports once, so that each worker forked from it has them."""
 PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
 """With tone, the encoder too: loaded once rather than once per worker."""

@@ -378,6 +378,15 @@ def test_pool_and_single_process_give_the_same_tables(tmp_path):
         b.close()
 
 
+def printed_by_python(code: str) -> str:
+    """What `code` prints, run by a new Python process (with a forkserver of its own)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger():
     # the pool's server imports the tagger and loads the encoder before it forks a worker;
     # what the load command imports before it starts that server delays the first tagged
@@ -386,11 +395,19 @@ def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger()
         "import sys; import etl.__main__, etl.cli_progress, etl.load_command; "
         "print(sorted(m for m in sys.modules if m.startswith(('etl.tag.', 'numba'))))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True
+    assert printed_by_python(probe) == "[]"
+
+
+def test_pool_workers_start_with_the_gazetteer_built():
+    # built once in the pool's server rather than in each worker's first batch (refs #20)
+    probe = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from etl.run import _start_pool_server\n"
+        "built = '__import__(\"etl.tag.gazetteer\").tag.gazetteer.gazetteer.cache_info()[3]'\n"
+        "with ProcessPoolExecutor(1, mp_context=_start_pool_server(False)) as pool:\n"
+        "    print(pool.submit(eval, built).result())\n"
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert printed_by_python(probe) == "1"
 
 
 def test_a_pool_scores_the_same_tones_as_one_process(tmp_path):
