@@ -254,7 +254,7 @@ def test_a_failed_run_leaves_the_published_database_untouched(tmp_path, monkeypa
     def explode(*args, **kwargs):
         raise RuntimeError("tagger bug")
 
-    monkeypatch.setattr("etl.tables.tag_batch", explode)
+    monkeypatch.setattr("etl.tag.pipeline.tag_batch", explode)
     with pytest.raises(RuntimeError):
         load_inputs([write_articles(tmp_path / "new.jsonl", 3)], settings(db))
     assert digest(db) == before
