@@ -99,7 +99,7 @@ class Loader:
             name: pa.concat_tables([batch[name] for batch in self._waiting])
             for name in self._waiting[0]
         }
-        with registered(self.con, **tables), _transaction(self.con):
+        with registered(self.con, **tables), transaction(self.con):
             queries.execute("insert_batch", self.con)
         written, self._waiting, self._waiting_ids = self._waiting_ids, [], []
         return written
@@ -108,7 +108,7 @@ class Loader:
         if not rejects:
             return
         table = rejects_table(rejects, self.run_id, utc_now())
-        with registered(self.con, batch_rejects=table), _transaction(self.con):
+        with registered(self.con, batch_rejects=table), transaction(self.con):
             queries.execute("insert_rejects", self.con)
 
 
@@ -145,7 +145,7 @@ class registered:
             self.con.unregister(name)
 
 
-class _transaction:
+class transaction:
     """BEGIN ... COMMIT, or ROLLBACK and re-raise."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:

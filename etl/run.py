@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -31,12 +32,14 @@ from etl.settings import Settings, default_db_path
 from etl.sources import InputFile, ReadOptions, plan_inputs, read_inputs
 from etl.story_load import stage_stories
 from etl.tables import TaggedTables, tag_as_tables
-from etl.tag.pipeline import TagOptions, resolve_pretags
+
+if TYPE_CHECKING:
+    from etl.tag.pipeline import TagOptions
 
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
 
-PRELOAD = ["etl.tag.pipeline", "etl.tables"]
+PRELOAD = ["etl.tag.pipeline", "etl.tables", "etl.pool_preload"]
 """Modules the pool's forkserver imports once, so that each worker forked from it has them."""
 PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
 """With tone, the encoder too: loaded once rather than once per worker."""
@@ -163,6 +166,11 @@ def _run(
     size: tuple[int, int],
 ) -> RunSummary:
     """The run's reading, tagging and staging; `size` is (input bytes, tagging workers)."""
+    # the tagger (~0.5 s of imports, numba's among them) is imported only now, after the
+    # pool's server was started, which imports it too: the two import side by side on two
+    # cores instead of one after the other before the first batch is tagged (refs #20)
+    from etl.tag.pipeline import TagOptions
+
     started_at = utc_now()
     inputs = " ".join(str(f.path) for f in files)
     run_id = int(
@@ -228,6 +236,8 @@ def _fresh_batches(
 
 def _read_batch(chunk: list[Article | Reject], settings: Settings, loader: Loader) -> list[Article]:
     """A batch's articles (pre-tags resolved unless re-tagging); its rejects are written."""
+    from etl.tag.pipeline import resolve_pretags
+
     crash_point("read")
     if not settings.retag:
         chunk = [resolve_pretags(item) if isinstance(item, Article) else item for item in chunk]
@@ -301,14 +311,14 @@ def _tagged(
 
 
 def _finish(con, summary: RunSummary) -> None:
-    with stage.alongside_stories(con) as story_free_applied:
+    with stage.alongside_stories(con) as story_free:
         stage_stories(con)
-    queries.execute(
-        "finish_run",
-        con,
-        finished_at=utc_now(),
-        **summary.counts(),
-    )
-    stage.finish(con, summary.run_id, story_free_applied=story_free_applied)
+        queries.execute(
+            "finish_run",
+            con,
+            finished_at=utc_now(),
+            **summary.counts(),
+        )
+        stage.finish(con, summary.run_id, story_free=story_free)
     crash_point("checkpoint")
     con.execute("checkpoint")

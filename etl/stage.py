@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 import queries
-from etl.load import write_countries
+from etl.load import transaction, write_countries
 
 CATALOG = "stage"
 """Name of the attached stage inside the working connection (the queries use it)."""
@@ -114,15 +114,15 @@ def using_stage(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def finish(
-    con: duckdb.DuckDBPyConnection, run_id: int, *, story_free_applied: bool = False
+    con: duckdb.DuckDBPyConnection, run_id: int, *, story_free: StoryFree | None = None
 ) -> None:
     """Record the finished run in the stage, apply the stage here and detach it.
 
     Args:
-        story_free_applied: `alongside_stories` already applied what no story id decides.
+        story_free: what no story id decides, being applied by `alongside_stories`.
     """
     queries.execute("stage_run", con, run_id=run_id)
-    apply(con, story_free_applied=story_free_applied)
+    apply(con, story_free=story_free)
     con.execute(f"detach {CATALOG}")
 
 
@@ -131,89 +131,116 @@ STORY_FREE_TABLES = ("story_signatures", "mentions", "article_pairs", "evidence"
 (queries/apply_stage_search.sql) what a load can apply while it assigns the stories."""
 
 
+class StoryFree:
+    """`STORY_FREE_TABLES` and the search index's rows, being applied and committed on a
+    cursor of its own in a thread (`alongside_stories`)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._cursor = con.cursor()
+        self._failed: list[BaseException] = []
+        self._thread = threading.Thread(target=self._apply, daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Return once the rows are committed; raise what failed instead (once)."""
+        self.join()
+        if self._failed:
+            raise self._failed.pop()
+
+    def join(self) -> None:
+        self._thread.join()
+        self._cursor.close()
+
+    def _apply(self) -> None:
+        try:
+            self._cursor.begin()
+            try:
+                for table in STORY_FREE_TABLES:
+                    queries.execute(
+                        "append_staged_rows", self._cursor, identifiers={"table": table}
+                    )
+                queries.execute("apply_stage_search", self._cursor)
+            except BaseException:
+                self._cursor.rollback()
+                raise
+            self._cursor.commit()
+        # whatever it is, `wait` re-raises it in the loading thread
+        except BaseException as err:  # noqa: BLE001
+            self._failed.append(err)
+
+
 @contextmanager
-def alongside_stories(con: duckdb.DuckDBPyConnection) -> Iterator[bool]:
+def alongside_stories(con: duckdb.DuckDBPyConnection) -> Iterator[StoryFree | None]:
     """Apply what no story id decides (`STORY_FREE_TABLES`, the search index's rows) on a
-    cursor of its own, in a thread, while the block assigns the stories; yields whether it
-    does (then `finish(..., story_free_applied=True)`).
+    cursor of its own, in a thread, while the block assigns the stories and applies the rest
+    of the stage (`finish(..., story_free=...)` with what it yields, None where it does not).
 
     Story assignment at the end of a load is Python holding the GIL on one core, and these
     rows (~1.5 s of a Reuters-21578 load's serial tail, DuckDB on both cores: the search
     postings, the 512-float story vectors) wait for no story, so the two overlap (refs #20).
-    Assignment compares with loaded articles only, which these rows do not add. They are
-    committed to the working file ahead of the rest of the stage, which is safe there
+    Assignment compares with loaded articles only, which these rows do not add, and the rest
+    of the apply reads none of them but the search documents' (see `apply`). They are
+    committed to the working file apart from the rest of the stage, which is safe there
     only: the file is private until published, and removed if the load fails. A catch-up
     (the spare) and a re-tagging stage, whose rows must follow the deletion of the replaced
     ones, apply everything in `apply`'s one transaction.
     """
     if _meta(con, "get_stage_meta", "replaces"):
-        yield False
+        yield None
         return
-    cursor = con.cursor()
-    failed: list[BaseException] = []
-    worker = threading.Thread(target=_apply_story_free, args=(cursor, failed), daemon=True)
-    worker.start()
+    story_free = StoryFree(con)
     try:
-        yield True
+        yield story_free
     finally:
-        worker.join()
-        cursor.close()
-    if failed:
-        raise failed[0]
+        story_free.join()
+    story_free.wait()
 
 
-def _apply_story_free(cursor: duckdb.DuckDBPyConnection, failed: list[BaseException]) -> None:
-    try:
-        cursor.begin()
-        try:
-            for table in STORY_FREE_TABLES:
-                queries.execute("append_staged_rows", cursor, identifiers={"table": table})
-            queries.execute("apply_stage_search", cursor)
-        except BaseException:
-            cursor.rollback()
-            raise
-        cursor.commit()
-    # whatever it is, alongside_stories re-raises it in the loading thread
-    except BaseException as err:  # noqa: BLE001
-        failed.append(err)
-
-
-def apply(con: duckdb.DuckDBPyConnection, *, story_free_applied: bool = False) -> None:
+def apply(con: duckdb.DuckDBPyConnection, *, story_free: StoryFree | None = None) -> None:
     """Apply the attached stage to the database `con` has open, in one transaction.
 
     Args:
-        story_free_applied: leave out what `alongside_stories` applied.
+        story_free: leave out what it applies, and commit the rest of the stage before
+            waiting for it: the search documents' story ids then follow in a transaction of
+            their own, one that sees those documents.
     """
-    con.begin()
-    try:
-        write_countries(con)
-        if _meta(con, "get_stage_meta", "replaces"):
-            queries.execute("replace_staged_articles", con)
-            for table in ARTICLE_TABLES:
-                queries.execute("delete_replaced_rows", con, identifiers={"table": table})
-        for table, mode in STAGED_TABLES.items():
-            if story_free_applied and table in STORY_FREE_TABLES:
-                continue
-            # a stage kept by an older version lacks the tables added since (stories, #16)
-            if not queries.run("stage_table_exists", con, table_name=table).empty:
-                queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
-        queries.execute("apply_stage", con)
-        if not story_free_applied:
+    with transaction(con):
+        _apply_staged(con, story_free_apart=story_free is not None)
+        if story_free is None:
             queries.execute("apply_stage_search", con)
+            queries.execute("set_search_story_ids", con)
+    if story_free is None:
+        return
+    # the rest of the stage (~0.7 s of a Reuters-21578 load) was applied while the search
+    # rows were built, not after them (refs #20)
+    story_free.wait()
+    with transaction(con):
         queries.execute("set_search_story_ids", con)
-        for table, (counts, by_facet) in STORY_DAYS.items():
-            slots = {"table": table, "counts": counts}
-            queries.execute("replace_story_days", con, identifiers=slots, by_facet=by_facet)
-        for table in AGGREGATES:
-            key = tuple(queries.run("aggregate_key", con, table_name=table)["column_name"])
-            queries.execute("merge_aggregate", con, identifiers={"table": table, "key": key})
-        if not queries.run("stage_table_exists", con, table_name="source_state").empty:
-            queries.execute("source_state_schema", con)
-            queries.execute("apply_stage_sources", con)
-    except BaseException:
-        con.rollback()
-        raise
-    con.commit()
+
+
+def _apply_staged(con: duckdb.DuckDBPyConnection, *, story_free_apart: bool) -> None:
+    """The stage's rows but the search index's; none of `STORY_FREE_TABLES`' if apart."""
+    write_countries(con)
+    if _meta(con, "get_stage_meta", "replaces"):
+        queries.execute("replace_staged_articles", con)
+        for table in ARTICLE_TABLES:
+            queries.execute("delete_replaced_rows", con, identifiers={"table": table})
+    for table, mode in STAGED_TABLES.items():
+        if story_free_apart and table in STORY_FREE_TABLES:
+            continue
+        # a stage kept by an older version lacks the tables added since (stories, #16)
+        if not queries.run("stage_table_exists", con, table_name=table).empty:
+            queries.execute(f"{mode}_staged_rows", con, identifiers={"table": table})
+    queries.execute("apply_stage", con)
+    for table, (counts, by_facet) in STORY_DAYS.items():
+        slots = {"table": table, "counts": counts}
+        queries.execute("replace_story_days", con, identifiers=slots, by_facet=by_facet)
+    for table in AGGREGATES:
+        key = tuple(queries.run("aggregate_key", con, table_name=table)["column_name"])
+        queries.execute("merge_aggregate", con, identifiers={"table": table, "key": key})
+    if not queries.run("stage_table_exists", con, table_name="source_state").empty:
+        queries.execute("source_state_schema", con)
+        queries.execute("apply_stage_sources", con)
 
 
 def catch_up(con: duckdb.DuckDBPyConnection, stage: Path, published_id: str | None) -> bool:

@@ -16,11 +16,14 @@ import pyarrow as pa
 
 import queries
 from etl.load import registered
-from etl.stories import STORY_WINDOW, assign
 
 
 def stage_stories(con: duckdb.DuckDBPyConnection) -> None:
     """Assign the staged articles to stories and stage the stories they touch."""
+    # imported when used: story keys bring numba, which a load's process imports only after
+    # it has started the tagging pool's server (etl/run.py)
+    from etl.stories import STORY_WINDOW, assign
+
     queries.execute("story_macros", con)
     staged = queries.arrow("staged_story_rows", con)
     if not staged.num_rows:
@@ -46,6 +49,8 @@ def attach_stories(con: duckdb.DuckDBPyConnection, *, as_views: bool) -> None:
         as_views: the articles are a view over a lake, which joins the `article_stories`
             table for their stories (etl/engines/attach.py).
     """
+    from etl.stories import assign
+
     queries.execute("story_macros", con)
     rows = queries.arrow("all_story_rows", con)
     with registered(con, batch_story_ids=assign(rows, rows.slice(0, 0))):

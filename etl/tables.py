@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
 from etl.records import Article, Reject, TaggedArticle, ToneFields
-from etl.tag.pipeline import TagOptions, tag_batch
+
+if TYPE_CHECKING:
+    from etl.tag.pipeline import TagOptions
 
 
 @dataclass
@@ -35,6 +38,10 @@ def tag_as_tables(batch: list[Article], options: TagOptions, run_id: int) -> Tag
     workers run. Pickled, Arrow tables cost ~2 ms the 512 articles to send and receive, the
     tagged articles ~57 ms, ~29 of them in the loading process (with its ~23 ms of
     `batch_tables`, which the worker now does), on Reuters-21578 with tone (refs #20)."""
+    # the tagger is imported here, not with this module: the loading process stages these
+    # tables and imports the tagger only after it has started the pool's server (etl/run.py)
+    from etl.tag.pipeline import tag_batch
+
     return as_tables(tag_batch(batch, options), run_id)
 
 

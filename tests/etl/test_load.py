@@ -254,7 +254,7 @@ def test_a_failed_run_leaves_the_published_database_untouched(tmp_path, monkeypa
     def explode(*args, **kwargs):
         raise RuntimeError("tagger bug")
 
-    monkeypatch.setattr("etl.tables.tag_batch", explode)
+    monkeypatch.setattr("etl.tag.pipeline.tag_batch", explode)
     with pytest.raises(RuntimeError):
         load_inputs([write_articles(tmp_path / "new.jsonl", 3)], settings(db))
     assert digest(db) == before
@@ -376,6 +376,38 @@ def test_pool_and_single_process_give_the_same_tables(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def printed_by_python(code: str) -> str:
+    """What `code` prints, run by a new Python process (with a forkserver of its own)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger():
+    # the pool's server imports the tagger and loads the encoder before it forks a worker;
+    # what the load command imports before it starts that server delays the first tagged
+    # batch, so the tagger (numba, story keys: ~0.3 s) comes after (refs #20)
+    probe = (
+        "import sys; import etl.__main__, etl.cli_progress, etl.load_command; "
+        "print(sorted(m for m in sys.modules if m.startswith(('etl.tag.', 'numba'))))"
+    )
+    assert printed_by_python(probe) == "[]"
+
+
+def test_pool_workers_start_with_the_gazetteer_built():
+    # built once in the pool's server rather than in each worker's first batch (refs #20)
+    probe = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from etl.run import _start_pool_server\n"
+        "built = '__import__(\"etl.tag.gazetteer\").tag.gazetteer.gazetteer.cache_info()[3]'\n"
+        "with ProcessPoolExecutor(1, mp_context=_start_pool_server(False)) as pool:\n"
+        "    print(pool.submit(eval, built).result())\n"
+    )
+    assert printed_by_python(probe) == "1"
 
 
 def test_a_pool_scores_the_same_tones_as_one_process(tmp_path):

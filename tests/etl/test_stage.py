@@ -204,14 +204,61 @@ def test_a_load_applies_what_no_story_decides_while_it_assigns_stories(tmp_path,
     assert value_of(db, "select count(*) from story_signatures") == 16 + 80 + 40
 
 
-def test_a_failure_beside_story_assignment_publishes_nothing(tmp_path, monkeypatch):
+def search_rows_held_until_the_rest_is_applied(monkeypatch, *, fail: bool) -> list[bool]:
+    """Hold the search index's rows (built on another thread) until the loading thread has
+    applied the rest of the stage, or a deadline passes; whether it had, per load. With
+    `fail`, building them then fails."""
+    held: list[bool] = []
+    rest_applied = threading.Event()
+    execute = queries.execute
+
+    def watched(name: str, con, /, **kwargs) -> None:
+        on_main = threading.current_thread() is threading.main_thread()
+        if name == "apply_stage_search" and not on_main:
+            held.append(rest_applied.wait(timeout=20))
+            if fail:
+                raise RuntimeError("injected failure")
+        execute(name, con, **kwargs)
+        if name == "merge_aggregate" and on_main:
+            rest_applied.set()
+
+    monkeypatch.setattr(queries, "execute", watched)
+    return held
+
+
+def test_a_load_applies_the_rest_of_its_stage_while_the_search_rows_are_built(
+    tmp_path, monkeypatch
+):
+    # after story assignment the rest of the stage (its articles, aggregates and story
+    # days) waits for the search index's rows only where it sets their story ids (refs #20)
+    db = tmp_path / "tension.duckdb"
+    load_inputs([FIXTURES / "articles.jsonl"], settings(db))
+    held = search_rows_held_until_the_rest_is_applied(monkeypatch, fail=False)
+    load_inputs([write_articles(tmp_path / "a.jsonl", 80, prefix="a")], settings(db))
+    assert held == [True]
+    assert aggregates(db) == rebuilt(db, tmp_path)
+
+
+def fail_beside_story_assignment(monkeypatch) -> list[bool]:
+    applied_on_threads(monkeypatch, fail=True)
+    return [True]
+
+
+def fail_once_the_rest_is_applied(monkeypatch) -> list[bool]:
+    # the rest of the stage is then committed to the working file already
+    return search_rows_held_until_the_rest_is_applied(monkeypatch, fail=True)
+
+
+@pytest.mark.parametrize("inject", [fail_beside_story_assignment, fail_once_the_rest_is_applied])
+def test_a_failure_of_the_search_rows_publishes_nothing(tmp_path, monkeypatch, inject):
     db = tmp_path / "tension.duckdb"
     load_inputs([write_articles(tmp_path / "a.jsonl", 60, prefix="a")], settings(db))
     published = aggregates(db)
     new = write_articles(tmp_path / "b.jsonl", 60, prefix="b")
-    applied_on_threads(monkeypatch, fail=True)
+    held = inject(monkeypatch)
     with pytest.raises(RuntimeError, match="injected failure"):
         load_inputs([new], settings(db))
+    assert held == [True]
     assert aggregates(db) == published
     for table in ("articles", "story_signatures", "mentions"):
         assert value_of(db, f"select count(distinct article_id) from {table}") == 60
