@@ -15,7 +15,11 @@ from board.state import Filters, Options
 TABLE_KEY = "top_pairs"
 COMPACT = 64
 """Pixels for a numeric column: its header and a value like +1050% fit."""
-CHECKBOX = 48
+NARROW = 56
+"""Pixels for a column of short values (a tone, a mean of a few sources): with the story
+unit's Articles and Sources per story and the sentence window's No text, every column still
+fits a 1280 px screen (refs #11, #16)."""
+CHECKBOX = 44
 """Pixels for the spike's checkbox under its header."""
 
 COLUMNS = {
@@ -26,7 +30,7 @@ COLUMNS = {
     "sources_per_story": st.column_config.NumberColumn(
         "Sources per story",
         format="%.2f",
-        width=COMPACT,
+        width=NARROW,
         help="Distinct outlets that carried a story of the pair, on average",
     ),
     "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f", width=COMPACT),
@@ -41,7 +45,7 @@ COLUMNS = {
     ),
     "change_pct": st.column_config.NumberColumn("Change %", format="%+.0f%%", width=COMPACT),
     "is_spike": st.column_config.CheckboxColumn("Spike", width=CHECKBOX),
-    "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f", width=COMPACT),
+    "mean_tone": st.column_config.NumberColumn("Tone", format="%.2f", width=NARROW),
     "conflict_share": panel.percent_column(
         "Conflict",
         width=COMPACT,
