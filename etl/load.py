@@ -30,8 +30,8 @@ import pyarrow as pa
 
 import queries
 from etl import clock
-from etl.records import Reject, TaggedArticle
-from etl.tables import TaggedTables, as_tables, rejects_table, with_loaded_at
+from etl.records import Reject
+from etl.tables import TaggedTables, rejects_table, with_loaded_at
 
 
 def utc_now() -> datetime:
@@ -70,11 +70,6 @@ class Loader:
             else:
                 found = queries.run("existing_article_ids", self.con)
         return set(found["article_id"])
-
-    def write(self, tagged: list[TaggedArticle], *, now: bool = False) -> list[str]:
-        """Stage a batch of tagged articles with their mentions, pairs and evidence, as
-        `write_tables` does."""
-        return self.write_tables(as_tables(tagged, self.run_id), now=now)
 
     def write_tables(self, batch: TaggedTables, *, now: bool = False) -> list[str]:
         """Stage a tagged batch's articles (its rejects are `write_rejects`'): they wait, as

@@ -18,10 +18,11 @@ from etl.database import connect_working
 from etl.dates import ACCEPTED_FORMS
 from etl.errors import LockedError
 from etl.load import Loader
+from etl.records import TaggedArticle
 from etl.run import _tagged, load_inputs
 from etl.settings import REPO_ROOT, Settings
 from etl.sources import ReadOptions, plan_inputs, read_inputs
-from etl.tables import TaggedTables, list_column
+from etl.tables import TaggedTables, as_tables, list_column
 from etl.tag.pipeline import TagOptions, tag_batch
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -113,10 +114,13 @@ def test_the_loader_stages_waiting_batches_together_and_the_rest_on_flush(tmp_pa
     def staged() -> int:
         return con.execute("select count(*) from stage.articles").fetchall()[0][0]
 
-    assert (loader.write(tagged[:2]), staged()) == ([], 0)
-    written = loader.write(tagged[2:4])
+    def write(batch: list[TaggedArticle]) -> list[str]:
+        return loader.write_tables(as_tables(batch, run_id=1))
+
+    assert (write(tagged[:2]), staged()) == ([], 0)
+    written = write(tagged[2:4])
     assert (written, staged()) == ([t.article.article_id for t in tagged[:4]], 4)
-    assert (loader.write(tagged[4:]), staged()) == ([], 4)
+    assert (write(tagged[4:]), staged()) == ([], 4)
     assert (loader.flush(), staged()) == ([tagged[4].article.article_id], 5)
     assert loader.flush() == []
     con.close()
