@@ -85,6 +85,11 @@ class Phase:
     0.2 s: a process's last 0.2 s before it ended are missed."""
     wall_seconds: float = 0.0
 
+    @property
+    def pages(self) -> int:
+        """Every page the sessions opened: ready, first of a session, or failed."""
+        return sum(map(len, self.times.values())) + len(self.first_pages) + len(self.failures)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -313,12 +318,11 @@ def _browser_lines(phases: list[Phase]) -> list[str]:
         kinds = phase.browser_kinds
         other = sum(seconds for kind, seconds in kinds.items() if kind not in BROWSER_TYPES)
         every = sum(kinds.values())
-        pages = sum(map(len, phase.times.values())) + len(phase.first_pages) + len(phase.failures)
         lines.append(
-            f"| {phase.sessions} | {pages} | "
+            f"| {phase.sessions} | {phase.pages} | "
             + " | ".join(f"{kinds.get(kind, 0.0):.1f}" for kind in BROWSER_TYPES)
             + f" | {other:.1f} | {every:.1f} "
-            f"| {every / pages:.2f} | {phase.cpu_seconds / pages:.2f} |"
+            f"| {every / phase.pages:.2f} | {phase.cpu_seconds / phase.pages:.2f} |"
         )
     return lines
 
@@ -353,7 +357,7 @@ def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> st
         p95 = _percentile(times, 0.95)
         first = firsts[phase.sessions]
         lines.append(
-            f"| {phase.sessions} | {len(times) + len(first) + len(phase.failures)} "
+            f"| {phase.sessions} | {phase.pages} "
             f"| {len(phase.failures)} "
             f"| {_percentile(times, 0.5):.2f} | {p95:.2f} | {p95 / base_p95:.2f}x "
             f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
