@@ -372,12 +372,9 @@ def _median_ms(repeat: int, run):
     result = run()
     wall, cpu = [], []
     for _ in range(repeat):
-        if isinstance(result, duckdb.DuckDBPyConnection):
-            result.close()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        result = run()
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
+        (wall_ms, cpu_ms), result = _timed(run)
+        wall.append(wall_ms)
+        cpu.append(cpu_ms)
     return (statistics.median(wall), statistics.median(cpu)), result
 
 
