@@ -345,6 +345,8 @@ def reads(name: str, params: dict[str, Any]) -> list[str]:
             kinds.add(story_kind if story else article_kind)
     if not story:
         kinds -= {"story", "pair_story"}
+    if name in _ONE_PAIR and "pair" in kinds:
+        kinds = (kinds - {"pair"}) | {"one_pair"}
     if "focus" in params and params["focus"] is None:
         # the map without a focus country reads no pair (map_countries.sql)
         kinds.discard("pair")
@@ -396,6 +398,10 @@ _KINDS: dict[str, Callable[[bool], tuple[str, ...]]] = {
     # the matches' pairs a table first: the pairs' aggregates and story days each read them,
     # where each read of the view scans the index's pairs whole (search_scope.sql)
     "pair": lambda by_facet: ("search_pairs", *_aggregates("pair")(by_facet)),
+    # the pairs' days (refresh_aggregates.sql pair_days) read the daily rollup only
+    "pair_days": lambda by_facet: ("search_pairs", "pair_daily" if by_facet else "pair_daily_all"),
+    # one pair's sums (_ONE_PAIR): the rollups' views group that pair's rows only
+    "one_pair": lambda by_facet: ("search_pairs",),
     # a language or source reads the story days by facet (dashboard_macros.sql chosen_days),
     # which stay views: a query's filter on them reaches the rows before they are counted
     # (search_scope.sql), where a table would count every facet
@@ -419,13 +425,17 @@ _READERS = {
     "country_monthly_all": "country",
     "pair_period": "pair",
     "pair_volumes": "pair",
-    "pair_days": "pair",
+    "pair_days": "pair_days",
     "period_stories": "story",
     "chosen_story_days": "story",
     "pair_stories": "pair_story",
     "pair_bucket_stories": "pair_story",
     "chosen_pair_story_days": "pair_story",
 }
+# the queries that read the pairs' rollups (pair_period) of one pair only: their views answer
+# them from that pair's rows, since a filter on the pair reaches the matches' pairs through
+# the rollups' group by, for less than making a table of every pair's rollups
+_ONE_PAIR = {"pair_summary"}
 # the macros that read one kind in the article unit, another in the story unit
 _BY_UNIT = {
     "unit_total": ("totals", "story"),

@@ -356,17 +356,21 @@ def test_a_query_makes_tables_only_of_what_it_reads(con):
         assert scope_tables(cursor) - before - made == {"story_days"}
         made = scope_tables(cursor) - before
         # the pairs are read from the index once (search_pairs), for the pairs' rollups and
-        # story days alike; the rollups group the matches' rows at once, without making the
-        # daily rows by language and source on the way
-        name, params = requests.pair_timeline(filters(q="troops", unit="story"), ("PRK", "RUS"))
+        # story days alike; the pair's timeline reads the daily rollup only, which groups
+        # the matches' rows at once, without making the daily rows by language and source
+        pair = ("PRK", "RUS")
+        name, params = requests.pair_timeline(filters(q="troops", unit="story"), pair)
         search.prepare(cursor, name, search.split(params)[1])
         assert scope_tables(cursor) - before - made == {
             "search_pairs",
             "pair_daily_all",
-            "pair_monthly_all",
-            "pair_yearly_all",
             "pair_story_days",
         }
+        made = scope_tables(cursor) - before
+        # one pair's sums read that pair's rows through the views of the other rollups
+        name, params = requests.pair_summary(filters(q="troops", unit="story"), pair)
+        search.prepare(cursor, name, search.split(params)[1])
+        assert scope_tables(cursor) - before == made
     finally:
         cursor.close()
 
