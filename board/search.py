@@ -311,8 +311,8 @@ def scope(con: duckdb.DuckDBPyConnection, docs: np.ndarray) -> None:
     con.register("search_hits", pd.DataFrame({"doc_no": docs}))
     queries.execute("search_scope", con)
     for identifiers in _ROLLUPS.values():
-        daily = {**identifiers, "daily": identifiers["table"].split("_")[0] + "_daily"}
-        queries.execute("search_scope_rollup_view", con, identifiers=daily)
+        rows = {**identifiers, "daily": _rows_of(identifiers["table"])}
+        queries.execute("search_scope_rollup_view", con, identifiers=rows)
     _BUILT[con] = set()
 
 
@@ -330,7 +330,7 @@ def build(con: duckdb.DuckDBPyConnection, table: str) -> None:
     if table in _ROLLUPS:
         queries.execute("search_scope_rollup", con, identifiers=_ROLLUPS[table])
     else:
-        queries.execute("search_scope_build", con, identifiers={"table": table})
+        queries.execute("search_scope_build", con, identifiers={"view": table})
     _BUILT.setdefault(con, set()).add(table)
 
 
@@ -345,6 +345,8 @@ def reads(name: str, params: dict[str, Any]) -> list[str]:
             kinds.add(story_kind if story else article_kind)
     if not story:
         kinds -= {"story", "pair_story"}
+    if name in _ONE_PAIR and "pair" in kinds:
+        kinds = (kinds - {"pair"}) | {"one_pair"}
     if "focus" in params and params["focus"] is None:
         # the map without a focus country reads no pair (map_countries.sql)
         kinds.discard("pair")
@@ -361,17 +363,26 @@ def scope_sql() -> str:
 
 
 # the published rollups (every language and source together) a scope stands in for, in the
-# order the ETL builds them (refresh_aggregates.sql): the daily rollup from the scope's daily
-# rows of its kind, the monthly and yearly ones from that daily rollup, which has fewer rows
+# order the ETL builds them (refresh_aggregates.sql): the daily rollup from the matches' rows
+# of its kind (search_country_rows, search_pair_rows: one group by, where the ETL's daily
+# rows by language and source would be a second), the monthly and yearly ones from that
+# daily rollup, which has fewer rows
 _ROLLUPS = {
     f"{kind}_{grain}_all": {
         "table": f"{kind}_{grain}_all",
         "rollup": f"{grain}_all_rows",
-        "daily": f"{kind}_daily" if grain == "daily" else f"{kind}_daily_all",
+        "daily": f"search_{kind}_rows" if grain == "daily" else f"{kind}_daily_all",
     }
     for kind in ("country", "pair")
     for grain in ("daily", "monthly", "yearly")
 }
+
+
+def _rows_of(table: str) -> str:
+    """The matches' rows a rollup's view groups: every grain from the rows, since a view of
+    a rollup over the view of another expands the same table macro twice, which DuckDB
+    refuses as a recursion."""
+    return _ROLLUPS[f"{table.split('_')[0]}_daily_all"]["daily"]
 
 
 def _aggregates(kind: str) -> Callable[[bool], tuple[str, ...]]:
@@ -384,12 +395,18 @@ def _aggregates(kind: str) -> Callable[[bool], tuple[str, ...]]:
 _KINDS: dict[str, Callable[[bool], tuple[str, ...]]] = {
     "totals": lambda by_facet: ("daily_totals",),
     "country": _aggregates("country"),
-    "pair": _aggregates("pair"),
+    # the matches' pairs a table first: the pairs' aggregates and story days each read them,
+    # where each read of the view scans the index's pairs whole (search_scope.sql)
+    "pair": lambda by_facet: ("search_pairs", *_aggregates("pair")(by_facet)),
+    # the pairs' days (refresh_aggregates.sql pair_days) read the daily rollup only
+    "pair_days": lambda by_facet: ("search_pairs", "pair_daily" if by_facet else "pair_daily_all"),
+    # one pair's sums (_ONE_PAIR): the rollups' views group that pair's rows only
+    "one_pair": lambda by_facet: ("search_pairs",),
     # a language or source reads the story days by facet (dashboard_macros.sql chosen_days),
     # which stay views: a query's filter on them reaches the rows before they are counted
     # (search_scope.sql), where a table would count every facet
     "story": lambda by_facet: () if by_facet else ("story_days",),
-    "pair_story": lambda by_facet: () if by_facet else ("pair_story_days",),
+    "pair_story": lambda by_facet: ("search_pairs",) + (() if by_facet else ("pair_story_days",)),
 }
 TABLES = tuple(
     dict.fromkeys(
@@ -408,13 +425,17 @@ _READERS = {
     "country_monthly_all": "country",
     "pair_period": "pair",
     "pair_volumes": "pair",
-    "pair_days": "pair",
+    "pair_days": "pair_days",
     "period_stories": "story",
     "chosen_story_days": "story",
     "pair_stories": "pair_story",
     "pair_bucket_stories": "pair_story",
     "chosen_pair_story_days": "pair_story",
 }
+# the queries that read the pairs' rollups (pair_period) of one pair only: their views answer
+# them from that pair's rows, since a filter on the pair reaches the matches' pairs through
+# the rollups' group by, for less than making a table of every pair's rollups
+_ONE_PAIR = {"pair_summary"}
 # the macros that read one kind in the article unit, another in the story unit
 _BY_UNIT = {
     "unit_total": ("totals", "story"),

@@ -7,9 +7,9 @@
 -- read from the search index by doc_no (search_docs, search_doc_mentions,
 -- search_doc_pairs: integers, where joining mentions and article_pairs by article_id cost
 -- 0.3-0.5 s at 1M articles). Only the matches' articles are a table here. The aggregates
--- (the daily ones with the ETL's own *_rows macros, their rollups by
--- search_scope_rollup_view.sql, the story days) start as views over them, and
--- search_scope_build.sql makes a table of each the first time a query reads it
+-- (the daily ones with the ETL's own *_rows macros, the rollups by
+-- search_scope_rollup_view.sql from the matches' rows, the story days) start as views over
+-- them, and search_scope_build.sql makes a table of each the first time a query reads it
 -- (board/search.py: a query then reads a table at half the time of a view, and a view
 -- needs none of the others: the map builds no story days); the article-level tables are
 -- filtered views.
@@ -18,9 +18,12 @@ create or replace temp table search_articles as
 select * from tension.search_docs
 semi join search_hits on search_docs.doc_no = search_hits.doc_no;
 
--- the matches' mentions and pairs: views, each read once by the table of its kind's daily
--- rows (and the pairs by the pair story days), so that a view that reads neither (the
--- articles view) does not pay for them
+-- the matches' mentions and pairs: views, so that a view that reads neither (the articles
+-- view) does not pay for them. The mentions are read once, by the table of the countries'
+-- daily rows. The pairs become a table before the first table of the pairs' aggregates or
+-- story days (board/search.py): each of those, and the story days by facet each time a
+-- query reads them, would scan the index's pairs whole again (with the articles' day and
+-- dimensions too the table cost more than the joins it saved)
 create or replace temp view search_mentions as
 select
     search_articles.article_id,
@@ -31,7 +34,7 @@ inner join search_articles on search_doc_mentions.doc_no = search_articles.doc_n
 create or replace temp view search_pairs as
 select
     search_articles.article_id,
-    search_doc_pairs.* exclude (doc_no)
+    search_doc_pairs.*
 from tension.search_doc_pairs
 inner join search_articles on search_doc_pairs.doc_no = search_articles.doc_no;
 
@@ -55,6 +58,53 @@ select * from country_daily_rows('search_articles', 'search_mentions', 1);
 
 create or replace temp view pair_daily as
 select * from pair_daily_rows('search_articles', 'search_pairs', 1);
+
+-- the rows the daily rows above count, one per match and country it names (or pair), each
+-- with its own measures: what country_daily_rows and pair_daily_rows sum for it (a test
+-- compares their rollups with the ETL's). The rollups over every language and source
+-- (search_scope_rollup_view.sql) group these once, where grouping the daily rows by
+-- language and source first, joined by article_id, cost the overview twice the CPU
+create or replace temp view search_country_rows as
+select
+    -- timestamps
+    search_articles.published_date as day,
+    -- dimensions
+    search_articles.lang,
+    search_articles.source,
+    search_articles.origin,
+    -- ids
+    search_doc_mentions.country,
+    -- measures
+    1::bigint as articles,
+    (search_articles.sentence_count is not null)::bigint as text_articles,
+    search_doc_mentions.mention_count::bigint as mentions,
+    search_doc_mentions.tone as tone_sum,
+    (search_doc_mentions.tone is not null)::bigint as tone_n
+from tension.search_doc_mentions
+inner join search_articles on search_doc_mentions.doc_no = search_articles.doc_no;
+
+create or replace temp view search_pair_rows as
+select
+    -- timestamps
+    search_articles.published_date as day,
+    -- dimensions
+    search_articles.lang,
+    search_articles.source,
+    search_articles.origin,
+    -- ids
+    search_pairs.country_a,
+    search_pairs.country_b,
+    -- measures
+    1::bigint as articles,
+    coalesce(search_pairs.sentence_count > 0, false)::bigint as sentence_articles,
+    (search_pairs.sentence_count is not null)::bigint as text_articles,
+    search_pairs.sentence_count::bigint as sentences,
+    search_pairs.tone as tone_sum,
+    (search_pairs.tone is not null)::bigint as tone_n,
+    search_pairs.conflict as conflict_sum,
+    (search_pairs.conflict is not null)::bigint as conflict_n
+from search_pairs
+inner join search_articles on search_pairs.doc_no = search_articles.doc_no;
 
 -- the rows the story days count, with the columns they count by: the matches' articles
 -- (a story_id null: the article is its own story; in the window: with text) and their pairs
@@ -81,8 +131,8 @@ from search_articles;
 create or replace temp view search_pair_stories as
 select
     -- ids
-    search_doc_pairs.country_a,
-    search_doc_pairs.country_b,
+    search_pairs.country_a,
+    search_pairs.country_b,
     search_articles.story_id,
     -- dimensions
     search_articles.lang,
@@ -90,11 +140,11 @@ select
     search_articles.origin,
     -- measures
     1::bigint as articles,
-    coalesce(search_doc_pairs.sentence_count > 0, false)::bigint as window_articles,
+    coalesce(search_pairs.sentence_count > 0, false)::bigint as window_articles,
     -- timestamps
     search_articles.published_date as day
-from tension.search_doc_pairs
-inner join search_articles on search_doc_pairs.doc_no = search_articles.doc_no;
+from search_pairs
+inner join search_articles on search_pairs.doc_no = search_articles.doc_no;
 
 -- the story days of the matches, which only the story unit reads (refs #16): the rows
 -- story_days_rows and pair_story_days_rows give (tests/test_search.py compares them), in

@@ -1,10 +1,11 @@
--- makes the search scope's view "${table}" (search_scope.sql) a temporary table of the same
+-- makes the search scope's view "${view}" (search_scope.sql) a temporary table of the same
 -- name, the first time a query reads it (board/search.py, refs #18): the views that read it
 -- then read the table; built under a name of its own, since a view and a table cannot share
--- one; no parameters
+-- one. The slot is a name of the scope's (search_pairs is no published table); no
+-- parameters
 create temp table search_built as
-select * from "${table}";
+select * from "${view}";
 
-drop view "${table}";
+drop view "${view}";
 
-alter table search_built rename to "${table}";
+alter table search_built rename to "${view}";

@@ -354,6 +354,23 @@ def test_a_query_makes_tables_only_of_what_it_reads(con):
         name, params = requests.articles_list(filters(q="troops", unit="story", scope="all"))
         search.prepare(cursor, name, search.split(params)[1])
         assert scope_tables(cursor) - before - made == {"story_days"}
+        made = scope_tables(cursor) - before
+        # the pairs are read from the index once (search_pairs), for the pairs' rollups and
+        # story days alike; the pair's timeline reads the daily rollup only, which groups
+        # the matches' rows at once, without making the daily rows by language and source
+        pair = ("PRK", "RUS")
+        name, params = requests.pair_timeline(filters(q="troops", unit="story"), pair)
+        search.prepare(cursor, name, search.split(params)[1])
+        assert scope_tables(cursor) - before - made == {
+            "search_pairs",
+            "pair_daily_all",
+            "pair_story_days",
+        }
+        made = scope_tables(cursor) - before
+        # one pair's sums read that pair's rows through the views of the other rollups
+        name, params = requests.pair_summary(filters(q="troops", unit="story"), pair)
+        search.prepare(cursor, name, search.split(params)[1])
+        assert scope_tables(cursor) - before == made
     finally:
         cursor.close()
 
@@ -383,5 +400,33 @@ def test_the_scopes_story_days_are_the_etl_macros_rows(story_db, table, etl_rows
         expected = con.execute(f"select * from {etl_rows} order by all").df()
         assert ours["previous_day"].notna().any()
         pd.testing.assert_frame_equal(ours, expected)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("made", [False, True])
+@pytest.mark.parametrize(
+    "table",
+    [
+        f"{kind}_{grain}_all"
+        for kind in ("country", "pair")
+        for grain in ("daily", "monthly", "yearly")
+    ],
+)
+@pytest.mark.parametrize("db", ["story_db", "search_db"])
+def test_the_scopes_rollups_of_every_article_are_the_published_ones(request, db, table, made):
+    # with every article matched, the rollups the scope groups from the matches' rows at
+    # once (search_country_rows, search_pair_rows) are those the ETL made from its daily
+    # rows by language and source: the tiny database's tones, conflicts and articles with
+    # and without text, the loaded corpus's (no tone) null ones
+    con = connect_read_only(str(request.getfixturevalue(db)))
+    try:
+        search.scope(con, queries.run("search_all_docs", con)["doc_no"].to_numpy())
+        for name in search.TABLES if made else ():
+            search.build(con, name)
+        ours = con.execute(f"select * from {table} order by all").df()
+        published = con.execute(f"select * from tension.main.{table} order by all").df()
+        assert len(published) > 0
+        pd.testing.assert_frame_equal(ours, published)
     finally:
         con.close()
