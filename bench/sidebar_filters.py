@@ -61,11 +61,12 @@ async def commit(page, name: str, value: str) -> Callable[[], Awaitable[None]]:
         return page.get_by_role("option", name=label).click
     if name == "countries":
         code = value[1:]
+        # a country is labelled "Russia (RUS)", or "RUS" where the data has no name for it
+        label = rf"(.*\()?{code}\)?$"
         if value.startswith("-"):
-            remove = f'button[aria-label^="Remove "][aria-label$="({code})"]'
-            return sidebar.locator(remove).click
+            return sidebar.get_by_role("button", name=re.compile(f"^Remove {label}")).click
         await sidebar.locator("input").fill(code)
-        return page.get_by_role("option", name=re.compile(rf"\({code}\)$")).click
+        return page.get_by_role("option", name=re.compile(f"^{label}")).click
     if name == "window":
         return sidebar.locator("button", has_text=WINDOW_LABELS[value]).click
     raise ValueError(f"no widget for {name!r}")
