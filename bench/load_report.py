@@ -68,13 +68,14 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
         f"in the sidebar (sidebar) or by opening a link (link); think = seconds reading each "
         "page)",
         "",
-        f"Server RSS after a warm-up walk {warm_mb:.0f} MB. Each p95 is also given as a ratio "
+        f"Server RSS after a warm-up walk through every filter set {warm_mb:.0f} MB. Each p95 is also given as a ratio "
         "to the p95 of the first N with the same filters and think (the baseline, same run).",
         "",
         "| filters | think s | N | pages | failed | p50 s | p95 s | p95 vs baseline "
         "| first page p50 / p95 s | server RSS peak MB | RSS growth MB/session "
-        "| server CPU s | server cores | browsers' CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| server CPU s | server cores | browsers' CPU s | server CPU s a page "
+        "| browsers' CPU s a page |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     baselines: dict[tuple[str, float], float] = {}
     for phase in phases:
@@ -87,7 +88,9 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
             f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
             f"| {phase.rss_peak_mb:.0f} | {(phase.rss_peak_mb - warm_mb) / phase.sessions:.1f} "
             f"| {phase.cpu_seconds:.1f} | {phase.cpu_seconds / phase.wall_seconds:.2f} "
-            f"| {sum(phase.browser_kinds.values()):.1f} |"
+            f"| {sum(phase.browser_kinds.values()):.1f} "
+            f"| {phase.cpu_seconds / phase.pages:.2f} "
+            f"| {sum(phase.browser_kinds.values()) / phase.pages:.2f} |"
         )
     lines += _kind_lines(phases)
     lines += _per_view_lines(phases)
