@@ -15,11 +15,11 @@ load). Then the round moves through the other views with the page's view control
 the view alone). A page is ready when the script has finished and the view's chart or table is
 there; a page fails when it shows an exception or an error, or is not ready within --timeout.
 
-Reports per way of changing filters, seconds of reading (`--think`, one run per value) and N: page-
-ready p50/p95 per view, per kind of page and over all pages but each session's first (which also
-fetches and compiles Streamlit's scripts in a fresh browser context: reported on its own), each p95
-as a ratio to the first N's with the same filters and think (the baseline, measured in the same
-run), failed pages, the server's resident memory (peak, and its growth per session over the
+Reports per way of changing filters, seconds of reading (`--think`, one run per value) and N:
+page-ready p50/p95 per view, per kind of page and over all pages but each session's first (which
+also fetches and compiles Streamlit's scripts in a fresh browser context: reported on its own),
+each p95 as a ratio to the first N's with the same filters and think (the baseline, measured in the
+same run), failed pages, the server's resident memory (peak, and its growth per session over the
 server's after a warm-up walk through every filter set, so the query caches are warm for every N
 and way alike) and CPU (seconds, a page, and cores used on average), and the browsers' CPU (a page,
 and by process). The server and the browsers share the machine: on 2 cores the browsers' rendering
