@@ -6,16 +6,23 @@ Starts the real server (`streamlit run serve.py`, as `make run` does) over DB on
 then, for each N, opens N headless Chromium contexts (Playwright, /usr/bin/chromium) that at
 once each walk the six views, round after round, with different filters each round (dates,
 language, countries, window: each session starts at another point of the list, so the
-sessions do not all hit the same cached result). Each round opens a shared link (a page load), then
-moves through the other views with the page's view control (a rerun, no reload), as an analyst
-does. A page is ready when the script has finished and the view's chart or table is there; a page fails when it shows an exception or an
-error, or is not ready within --timeout.
+sessions do not all hit the same cached result). A session's first page is a shared link (a
+page load). Each later round changes the filters one of two ways (`--filters`, both by
+default, each N run in both ways in turn): `sidebar`, in the sidebar's widgets as an analyst
+does, each widget changed a rerun of the page (no reload) and a page of its own
+(bench/sidebar_filters.py); or `link`, by opening a shared link with the round's filters (a page
+load). Then the round moves through the other views with the page's view control (a rerun of
+the view alone). A page is ready when the script has finished and the view's chart or table is
+there; a page fails when it shows an exception or an error, or is not ready within --timeout.
 
-Reports per N: page-ready p50/p95 per view and over all pages but each session's first (which
-also fetches and compiles Streamlit's scripts in a fresh browser context: reported on its
-own), each p95 as a ratio to N = 1's (the baseline, measured in the same run), failed pages, the server's resident memory (peak,
-and its growth per session over the server's after one warm-up walk) and CPU (seconds, and
-cores used on average). The server and the browsers share the machine: on 2 cores the browsers' rendering
+Reports per way of changing filters, seconds of reading (`--think`, one run per value) and N:
+page-ready p50/p95 per view, per kind of page and over all pages but each session's first (which
+also fetches and compiles Streamlit's scripts in a fresh browser context: reported on its own),
+each p95 as a ratio to the first N's with the same filters and think (the baseline, measured in the
+same run), failed pages, the server's resident memory (peak, and its growth per session over the
+server's after a warm-up walk through every filter set, so the query caches are warm for every N
+and way alike) and CPU (seconds, a page, and cores used on average), and the browsers' CPU (a page,
+and by process). The server and the browsers share the machine: on 2 cores the browsers' rendering
 takes CPU the server would otherwise have, which the figures include.
 """
 
@@ -25,25 +32,25 @@ import argparse
 import asyncio
 import contextlib
 import os
-import statistics
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 import queries  # noqa: E402
+from bench import sidebar_filters  # noqa: E402
+from bench.load_report import VIEWS, Phase, report  # noqa: E402
 from bench.load_speed import cpu_seconds, descendants  # noqa: E402
 from board.controls import VIEW_LABELS  # noqa: E402
 from etl.database import reading_published, schema_version  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
-VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
 READY = {
     "overview": '[data-testid="stDataFrame"]',
     "pair": ".js-plotly-plot",
@@ -53,6 +60,7 @@ READY = {
     "articles": '[data-testid="stDataFrame"]',
 }
 """What each view shows once its data is there."""
+MODES = ("sidebar", "link")
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RUNNING = '[data-testid="stApp"]:not([data-test-script-state="notRunning"])'
 FAILED = '[data-testid="stException"], [data-testid="stAlertContentError"]'
@@ -67,30 +75,6 @@ FILTERS = (
 """One filter set per round; a session starts at its own offset in this list."""
 
 
-@dataclass
-class Phase:
-    sessions: int
-    times: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
-    renderer: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
-    """Seconds of the page's renderer main thread (Chromium's TaskDuration) per page: the
-    browser's own cost of a view, which N sessions on one machine pay N times."""
-    first_pages: list[float] = field(default_factory=list)
-    """A session's first page: the browser fetches and compiles Streamlit's scripts first."""
-    failures: list[str] = field(default_factory=list)
-    rss_peak_mb: float = 0.0
-    cpu_seconds: float = 0.0
-    browser_kinds: dict[str, float] = field(default_factory=dict)
-    """CPU seconds of every browser process by type (Chromium's renderers, GPU process, browser
-    process, utilities, zygotes; Playwright's driver), ended ones included, sampled every
-    0.2 s: a process's last 0.2 s before it ended are missed."""
-    wall_seconds: float = 0.0
-
-    @property
-    def pages(self) -> int:
-        """Every page the sessions opened: ready, first of a session, or failed."""
-        return sum(map(len, self.times.values())) + len(self.first_pages) + len(self.failures)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="published database to serve")
@@ -98,7 +82,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="walks over the six views")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a page fails")
     parser.add_argument(
-        "--think", type=float, default=0.0, help="seconds a session reads a page before the next"
+        "--think",
+        type=float,
+        nargs="+",
+        default=[0.0],
+        help="seconds a session reads a page before the next; several values, one run each",
+    )
+    parser.add_argument(
+        "--filters",
+        nargs="+",
+        choices=MODES,
+        default=list(MODES),
+        help="how a round after the first changes its filters: in the sidebar, or by a link",
     )
     args = parser.parse_args()
     if not CHROMIUM.exists():
@@ -106,15 +101,20 @@ def main() -> None:
     _refuse_other_schema(args.db)
     with serve(args.db.resolve()) as url:
         pid = _server_pid(url)
-        # one session's walk first: the first queries import plotly and fill the caches'
-        # fixed part, which is no session's cost
-        asyncio.run(_phase(url, pid, 1, 1, args.timeout, 0.0))
+        # one session's walk over every filter set first: the first queries import plotly,
+        # and every way of changing filters then meets the same warm caches, whichever ran
+        # before it (the sidebar's sets between two rounds' remain its own cost)
+        warm_up = asyncio.run(_phase(url, pid, 1, len(FILTERS), args.timeout, 0.0, "link", {}))
         warm_mb = _rss_mb(pid)
         phases = [
-            asyncio.run(_phase(url, pid, n, args.rounds, args.timeout, args.think))
+            asyncio.run(
+                _phase(url, pid, n, args.rounds, args.timeout, think, mode, warm_up.defaults)
+            )
+            for think in args.think
             for n in args.sessions
+            for mode in args.filters
         ]
-    print(_report(phases, warm_mb, args))
+    print(report(phases, warm_mb, args))
 
 
 def _refuse_other_schema(db: Path) -> None:
@@ -130,20 +130,25 @@ def _refuse_other_schema(db: Path) -> None:
 
 
 async def _phase(
-    url: str, pid: int, sessions: int, rounds: int, timeout: float, think: float
+    url: str,
+    pid: int,
+    sessions: int,
+    rounds: int,
+    timeout: float,
+    think: float,
+    mode: str,
+    defaults: dict[str, str],
 ) -> Phase:
     from playwright.async_api import async_playwright
 
-    phase = Phase(sessions)
+    phase = Phase(sessions, mode, think, timeout, defaults=dict(defaults))
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         sampler = _Sampler(pid)
         cpu_before, started = cpu_seconds(pid), time.monotonic()
-        await asyncio.gather(
-            *(_session(browser, url, s, rounds, timeout, think, phase) for s in range(sessions))
-        )
+        await asyncio.gather(*(_session(browser, url, s, rounds, phase) for s in range(sessions)))
         phase.wall_seconds = time.monotonic() - started
         phase.cpu_seconds = cpu_seconds(pid) - cpu_before
         phase.rss_peak_mb, phase.browser_kinds = sampler.stop()
@@ -151,39 +156,70 @@ async def _phase(
     return phase
 
 
-async def _session(
-    browser, url: str, number: int, rounds: int, timeout: float, think: float, phase: Phase
-):
+async def _session(browser, url: str, number: int, rounds: int, phase: Phase):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     devtools = await context.new_cdp_session(page)
     await devtools.send("Performance.enable")
+    shown: dict[str, str] = {}
+    """The bench's filters as the page shows them (its URL), once a page has loaded."""
     try:
         for round_ in range(rounds):
             filters = FILTERS[(number + round_) % len(FILTERS)]
-            # each session starts on another view, so no view alone pays for the cold start
-            order = VIEWS[number % len(VIEWS) :] + VIEWS[: number % len(VIEWS)]
-            for step, view in enumerate(order):
-                # a round opens a shared link, then moves through the views with the page's
-                # own view control, as an analyst does (no reload)
-                address = f"{url}/?{urlencode({'view': view, **filters})}"
-                busy = await _renderer_seconds(devtools)
-                if step == 0:
-                    seconds = await _open(page, address, view, timeout)
-                else:
-                    seconds = await _switch(page, view, timeout)
-                if isinstance(seconds, str):
-                    phase.failures.append(f"{address}: {seconds}")
-                elif round_ == step == 0:
-                    phase.first_pages.append(seconds)
-                else:
-                    phase.times[view].append(seconds)
-                    after = await _renderer_seconds(devtools)
-                    # a page load starts the new document's count at zero
-                    phase.renderer[view].append(after - busy if after >= busy else after)
-                await asyncio.sleep(think)
+            # each session starts on another view, so no view alone pays for the cold start,
+            # and each round on the view the last one ended on, where an analyst changes the
+            # filters in the sidebar
+            first = (number - round_) % len(VIEWS)
+            for step, view in enumerate(VIEWS[first:] + VIEWS[:first]):
+                for kind, where, opened in _pages(page, url, view, step, filters, shown, phase):
+                    busy = await _renderer_seconds(devtools)
+                    seconds = await opened()
+                    if isinstance(seconds, str):
+                        phase.failures.append(f"{where}: {seconds}")
+                    elif not shown:
+                        phase.first_pages.append(seconds)
+                    else:
+                        after = await _renderer_seconds(devtools)
+                        # a page load starts the new document's count at zero
+                        renderer = after - busy if after >= busy else after
+                        phase.times[view].append(seconds)
+                        phase.renderer[view].append(renderer)
+                        phase.kinds[kind].append(seconds)
+                        phase.kind_renderer[kind].append(renderer)
+                    shown = sidebar_filters.complete(_shown(page.url), phase.defaults)
+                    phase.defaults = phase.defaults or shown
+                    await asyncio.sleep(phase.think)
     finally:
         await context.close()
+
+
+def _pages(page, url: str, view: str, step: int, filters: dict, shown: dict, phase: Phase):
+    """The pages of one step of a round: (kind, what to call it if it fails, a coroutine
+    function opening it that returns its seconds or why it failed)."""
+    address = f"{url}/?{urlencode({'view': view, **filters})}"
+    if step and shown:
+        return [("switch", address, lambda: _switch(page, view, phase.timeout))]
+    if not shown or phase.mode == "link":
+        return [("link", address, lambda: _open(page, address, view, phase.timeout))]
+    current = shown
+    target = sidebar_filters.complete(filters, phase.defaults)
+    pages = []
+    for name, value in sidebar_filters.steps(current, target):
+        current = sidebar_filters.apply(current, name, value)
+        pages.append(
+            (
+                "filter",
+                f"{address} ({name} {value} in the sidebar)",
+                partial(_change, page, view, name, value, current, phase.timeout),
+            )
+        )
+    return pages
+
+
+def _shown(address: str) -> dict[str, str]:
+    """The bench's filter fields in address's query string."""
+    query = parse_qs(urlsplit(address).query)
+    return {name: query[name][0] for name in sidebar_filters.FIELDS if name in query}
 
 
 async def _open(page, address: str, view: str, timeout: float) -> float | str:
@@ -215,6 +251,28 @@ async def _switch(page, view: str, timeout: float) -> float | str:
         return await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
         return f"{type(err).__name__}: {str(err).splitlines()[0]}"
+
+
+async def _change(
+    page, view: str, name: str, value: str, expected: dict[str, str], timeout: float
+) -> float | str:
+    """Seconds from committing one sidebar widget's change until the page's rerun is over
+    and the view ready, or why it failed. The rerun writes the URL, which is how its start is
+    told from the page as it was; a URL without the expected filters is a failed page (the
+    widget was not driven as meant)."""
+    before = page.url
+    try:
+        act = await sidebar_filters.commit(page, name, value)
+        started = time.monotonic()
+        await act()
+        await page.wait_for_url(lambda address: address != before, timeout=timeout * 1000)
+        seconds = await _ready(page, view, timeout, started)
+    except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
+        return f"{type(err).__name__}: {str(err).splitlines()[0]}"
+    shown = sidebar_filters.complete(_shown(page.url), {})
+    if shown != expected:
+        return f"the URL shows {shown}, not {expected}"
+    return seconds
 
 
 async def _renderer_seconds(devtools) -> float:
@@ -296,105 +354,6 @@ def _process_type(pid: int) -> str | None:
         return None
     kind = next((word[7:] for word in command.split() if word.startswith("--type=")), None)
     return kind or ("browser" if "chrom" in command.split(" ", 1)[0] else "driver")
-
-
-BROWSER_TYPES = ("renderer", "gpu-process", "browser")
-"""Chromium's processes reported on their own; the rest (utility, zygote, Playwright's driver)
-are summed as "other"."""
-
-
-def _browser_lines(phases: list[Phase]) -> list[str]:
-    """The browsers' CPU by process type, and per page against the server's."""
-    lines = [
-        "",
-        "Browsers' CPU seconds by process (sampled every 0.2 s: an underestimate by up to "
-        "0.2 s per ended process), and per page beside the server's:",
-        "",
-        "| N | pages | " + " | ".join(BROWSER_TYPES) + " | other | all | browsers per page "
-        "| server per page |",
-        "|---|" + "---|" * (len(BROWSER_TYPES) + 6),
-    ]
-    for phase in phases:
-        kinds = phase.browser_kinds
-        other = sum(seconds for kind, seconds in kinds.items() if kind not in BROWSER_TYPES)
-        every = sum(kinds.values())
-        lines.append(
-            f"| {phase.sessions} | {phase.pages} | "
-            + " | ".join(f"{kinds.get(kind, 0.0):.1f}" for kind in BROWSER_TYPES)
-            + f" | {other:.1f} | {every:.1f} "
-            f"| {every / phase.pages:.2f} | {phase.cpu_seconds / phase.pages:.2f} |"
-        )
-    return lines
-
-
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
-
-
-def _report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str:
-    base = phases[0]
-    every = {p.sessions: [t for ts in p.times.values() for t in ts] for p in phases}
-    firsts = {p.sessions: p.first_pages for p in phases}
-    base_p95 = _percentile(every[base.sessions], 0.95)
-    lines = [
-        f"# Dashboard under load: {args.db} ({os.cpu_count()} cores, server and browsers on "
-        f"this machine, {args.rounds} rounds of the six views per session, {args.think:g} s "
-        "reading each page)",
-        "",
-        f"Server RSS after a warm-up walk {warm_mb:.0f} MB. Baseline: N = {base.sessions}.",
-        "",
-        "| N | pages | failed | p50 s | p95 s | p95 vs baseline | first page p50 / p95 s "
-        "| server RSS peak MB | RSS growth MB/session | server CPU s | server cores "
-        "| browsers' CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for phase in phases:
-        times = every[phase.sessions]
-        p95 = _percentile(times, 0.95)
-        first = firsts[phase.sessions]
-        lines.append(
-            f"| {phase.sessions} | {phase.pages} "
-            f"| {len(phase.failures)} "
-            f"| {_percentile(times, 0.5):.2f} | {p95:.2f} | {p95 / base_p95:.2f}x "
-            f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
-            f"| {phase.rss_peak_mb:.0f} | {(phase.rss_peak_mb - warm_mb) / phase.sessions:.1f} "
-            f"| {phase.cpu_seconds:.1f} | {phase.cpu_seconds / phase.wall_seconds:.2f} "
-            f"| {sum(phase.browser_kinds.values()):.1f} |"
-        )
-    lines += ["", "Page-ready p50 / p95 seconds per view:", ""]
-    lines.append("| N | " + " | ".join(VIEWS) + " |")
-    lines.append("|---|" + "---|" * len(VIEWS))
-    for phase in phases:
-        cells = [
-            f"{_percentile(phase.times[v], 0.5):.2f} / {_percentile(phase.times[v], 0.95):.2f}"
-            for v in VIEWS
-        ]
-        lines.append(f"| {phase.sessions} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "Renderer main-thread CPU seconds per page, p50 per view (Chromium's TaskDuration; "
-        "what each session's browser spends on a view, before its other threads):",
-        "",
-        "| N | " + " | ".join(VIEWS) + " | all |",
-        "|---|" + "---|" * (len(VIEWS) + 1),
-    ]
-    for phase in phases:
-        every_page = [s for seconds in phase.renderer.values() for s in seconds]
-        cells = [f"{_percentile(phase.renderer[v], 0.5):.2f}" for v in VIEWS]
-        lines.append(
-            f"| {phase.sessions} | "
-            + " | ".join(cells)
-            + f" | {_percentile(every_page, 0.5):.2f} |"
-        )
-    lines += _browser_lines(phases)
-    failed = [f for p in phases for f in p.failures]
-    if failed:
-        lines += ["", "Failed pages (first 10):", *(f"- {f}" for f in failed[:10])]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

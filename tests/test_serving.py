@@ -24,6 +24,8 @@ CONFIG = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding=
         ("server", "maxUploadSize", 0),
         ("server", "enableStaticServing", False),
         ("server", "enableAgentApi", False),
+        # a full collection after each run cost more than half the server's CPU a page
+        ("runner", "postScriptGC", False),
     ],
 )
 def test_the_repos_streamlit_config_holds_the_safe_server_settings(section, key, value):

@@ -1,0 +1,175 @@
+"""What bench/load_dashboard.py measured in one run of N sessions (a `Phase`), and its report:
+the tables the README's "Under load" shows (refs #19)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from dataclasses import dataclass, field
+
+VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
+KINDS = ("link", "filter", "switch")
+"""A page after a session's first: a shared link opened, one filter changed in the sidebar,
+a view switched with the view control."""
+BROWSER_TYPES = ("renderer", "gpu-process", "browser")
+"""Chromium's processes reported on their own; the rest (utility, zygote, Playwright's driver)
+are summed as "other"."""
+
+
+@dataclass
+class Phase:
+    sessions: int
+    mode: str = "link"
+    """How a round after the first changes its filters: "link" or "sidebar"."""
+    think: float = 0.0
+    """Seconds a session reads each page before the next."""
+    timeout: float = 60.0
+    times: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
+    kinds: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    """The same pages' seconds by kind."""
+    renderer: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
+    """Seconds of the page's renderer main thread (Chromium's TaskDuration) per page: the
+    browser's own cost of a view, which N sessions on one machine pay N times."""
+    kind_renderer: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    first_pages: list[float] = field(default_factory=list)
+    """A session's first page: the browser fetches and compiles Streamlit's scripts first."""
+    failures: list[str] = field(default_factory=list)
+    rss_peak_mb: float = 0.0
+    cpu_seconds: float = 0.0
+    browser_kinds: dict[str, float] = field(default_factory=dict)
+    """CPU seconds of every browser process by type (Chromium's renderers, GPU process, browser
+    process, utilities, zygotes; Playwright's driver), ended ones included, sampled every
+    0.2 s: a process's last 0.2 s before it ended are missed."""
+    wall_seconds: float = 0.0
+    defaults: dict[str, str] = field(default_factory=dict)
+    """The filters the dashboard chose for a link without any (the warm-up's first page):
+    what a sidebar round sets a field it does not name to."""
+
+    @property
+    def pages(self) -> int:
+        """Every page the sessions opened: ready, first of a session, or failed."""
+        return sum(map(len, self.times.values())) + len(self.first_pages) + len(self.failures)
+
+    @property
+    def ready(self) -> list[float]:
+        """Every ready page's seconds but each session's first."""
+        return [seconds for times in self.times.values() for seconds in times]
+
+    @property
+    def label(self) -> str:
+        return f"| {self.mode} | {self.think:g} | {self.sessions} |"
+
+
+def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str:
+    lines = [
+        f"# Dashboard under load: {args.db} ({os.cpu_count()} cores, server and browsers on "
+        f"this machine, {args.rounds} rounds of the six views per session; filters changed "
+        f"in the sidebar (sidebar) or by opening a link (link); think = seconds reading each "
+        "page)",
+        "",
+        f"Server RSS after a warm-up walk through every filter set {warm_mb:.0f} MB. Each p95 is also given as a ratio "
+        "to the p95 of the first N with the same filters and think (the baseline, same run).",
+        "",
+        "| filters | think s | N | pages | failed | p50 s | p95 s | p95 vs baseline "
+        "| first page p50 / p95 s | server RSS peak MB | RSS growth MB/session "
+        "| server CPU s | server cores | browsers' CPU s | server CPU s a page "
+        "| browsers' CPU s a page |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    baselines: dict[tuple[str, float], float] = {}
+    for phase in phases:
+        p95 = _percentile(phase.ready, 0.95)
+        base = baselines.setdefault((phase.mode, phase.think), p95)
+        first = phase.first_pages
+        lines.append(
+            f"{phase.label} {phase.pages} | {len(phase.failures)} "
+            f"| {_percentile(phase.ready, 0.5):.2f} | {p95:.2f} | {p95 / base:.2f}x "
+            f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
+            f"| {phase.rss_peak_mb:.0f} | {(phase.rss_peak_mb - warm_mb) / phase.sessions:.1f} "
+            f"| {phase.cpu_seconds:.1f} | {phase.cpu_seconds / phase.wall_seconds:.2f} "
+            f"| {sum(phase.browser_kinds.values()):.1f} "
+            f"| {phase.cpu_seconds / phase.pages:.2f} "
+            f"| {sum(phase.browser_kinds.values()) / phase.pages:.2f} |"
+        )
+    lines += _kind_lines(phases)
+    lines += _per_view_lines(phases)
+    lines += _browser_lines(phases)
+    failed = [f for p in phases for f in p.failures]
+    if failed:
+        lines += ["", "Failed pages (first 10):", *(f"- {f}" for f in failed[:10])]
+    return "\n".join(lines)
+
+
+def _kind_lines(phases: list[Phase]) -> list[str]:
+    """Each kind of page on its own: its count, page-ready p50 / p95 and renderer p50."""
+    lines = _table(
+        "By kind of page (a link opened, one filter changed in the sidebar, a view switched): "
+        "pages, page-ready p50 / p95 s, renderer main-thread s a page p50:",
+        KINDS,
+    )
+    for phase in phases:
+        cells = [
+            f"{len(phase.kinds[k])}: {_percentile(phase.kinds[k], 0.5):.2f} / "
+            f"{_percentile(phase.kinds[k], 0.95):.2f}, "
+            f"{_percentile(phase.kind_renderer[k], 0.5):.2f}"
+            if phase.kinds[k]
+            else "-"
+            for k in KINDS
+        ]
+        lines.append(f"{phase.label} " + " | ".join(cells) + " |")
+    return lines
+
+
+def _per_view_lines(phases: list[Phase]) -> list[str]:
+    lines = _table(
+        "Page-ready p50 / p95 s per view, and renderer main-thread CPU s a page p50 "
+        "(Chromium's TaskDuration: what each session's browser spends on a view, before its "
+        "other threads):",
+        (*VIEWS, "renderer, all"),
+    )
+    for phase in phases:
+        every_page = [s for seconds in phase.renderer.values() for s in seconds]
+        cells = [
+            f"{_percentile(phase.times[v], 0.5):.2f} / {_percentile(phase.times[v], 0.95):.2f}, "
+            f"{_percentile(phase.renderer[v], 0.5):.2f}"
+            for v in VIEWS
+        ]
+        lines.append(
+            f"{phase.label} " + " | ".join(cells) + f" | {_percentile(every_page, 0.5):.2f} |"
+        )
+    return lines
+
+
+def _browser_lines(phases: list[Phase]) -> list[str]:
+    """The browsers' CPU by process type, and per page against the server's."""
+    lines = _table(
+        "Browsers' CPU seconds by process (sampled every 0.2 s: an underestimate by up to "
+        "0.2 s per ended process), and per page beside the server's:",
+        ("pages", *BROWSER_TYPES, "other", "all", "browsers per page", "server per page"),
+    )
+    for phase in phases:
+        kinds = phase.browser_kinds
+        other = sum(seconds for kind, seconds in kinds.items() if kind not in BROWSER_TYPES)
+        every = sum(kinds.values())
+        lines.append(
+            f"{phase.label} {phase.pages} | "
+            + " | ".join(f"{kinds.get(kind, 0.0):.1f}" for kind in BROWSER_TYPES)
+            + f" | {other:.1f} | {every:.1f} "
+            f"| {every / phase.pages:.2f} | {phase.cpu_seconds / phase.pages:.2f} |"
+        )
+    return lines
+
+
+def _table(title: str, columns: tuple[str, ...]) -> list[str]:
+    """A table's title and header, its rows named by filters, think and N."""
+    header = ("filters", "think s", "N", *columns)
+    return ["", title, "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
