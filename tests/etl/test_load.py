@@ -414,6 +414,36 @@ def test_pool_workers_start_with_the_gazetteer_built():
     assert printed_by_python(probe) == "1"
 
 
+FIRST_BATCH = """
+import sys
+from etl.tables import tag_as_tables
+from etl.tag.pipeline import TagOptions
+before = set(sys.modules)
+tag_as_tables(articles, TagOptions(with_tone=False), 1)
+imported = sorted(set(sys.modules) - before)
+"""
+
+
+def test_pool_workers_tag_their_first_batch_without_importing_anything():
+    # pyarrow imports pandas on its first conversion of a list, ~0.3 s of each worker's first
+    # batch: done once in the pool's server instead (etl/pool_preload.py, refs #20)
+    probe = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from pathlib import Path\n"
+        "from etl.run import _start_pool_server\n"
+        "from etl.sources import ReadOptions, plan_inputs, read_inputs\n"
+        "files, _ = plan_inputs([Path('tests/fixtures/articles.jsonl')], 'auto',"
+        " follow_symlinks=False)\n"
+        "articles = list(read_inputs(files, ReadOptions(2**20, 2**20)))\n"
+        f"code = {FIRST_BATCH!r}\n"
+        "first_batch = '(exec(code, scope), scope[\"imported\"])[1]'\n"
+        "with ProcessPoolExecutor(1, mp_context=_start_pool_server(False)) as pool:\n"
+        "    scope = {'articles': articles}\n"
+        "    print(pool.submit(eval, first_batch, {'code': code, 'scope': scope}).result())\n"
+    )
+    assert printed_by_python(probe) == "[]"
+
+
 def test_a_pool_scores_the_same_tones_as_one_process(tmp_path):
     # with tone, the pool's forkserver loads the encoder once and its workers share it (refs
     # #20); a child process, so that this run starts its own forkserver with that preload
