@@ -444,6 +444,17 @@ def test_pool_workers_tag_their_first_batch_without_importing_anything():
     assert printed_by_python(probe) == "[]"
 
 
+def test_the_command_line_skips_the_last_garbage_collection_at_exit():
+    # a handler registered before `python -m etl` runs is called after its own handlers
+    probe = (
+        "import atexit, gc, runpy, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['etl', '--help']\n"
+        "runpy.run_module('etl', run_name='__main__', alter_sys=True)\n"
+    )
+    assert printed_by_python(probe).splitlines()[-1] == "frozen True"
+
+
 def test_a_pool_scores_the_same_tones_as_one_process(tmp_path):
     # with tone, the pool's forkserver loads the encoder once and its workers share it (refs
     # #20); a child process, so that this run starts its own forkserver with that preload
