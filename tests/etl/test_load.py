@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from etl import clock, publish, stage
+from etl import clock, publish, run, stage
 from etl.database import connect_working
 from etl.dates import ACCEPTED_FORMS
 from etl.errors import LockedError
@@ -140,10 +140,33 @@ def test_a_pooled_load_stages_its_last_batches_as_they_come(tmp_path, monkeypatc
     db = tmp_path / "t.duckdb"
     pooled = Settings(db_path=db, workers=2, with_tone=False, batch_size=2)
     assert load_inputs([write_articles(tmp_path / "in.jsonl", 40)], pooled).loaded == 40
-    # 3 batches of 2 are still in flight when the last is handed to the pool: the first of
-    # them is staged with all that waited, the other two one by one, none left for the end
-    assert flushed == [36, 2, 2, 0]
+    # the last window's batches hold one article (test_a_pool_gets_the_last_window_in_
+    # smaller_batches): 3 are still in flight when the last is handed to the pool, the first
+    # of them is staged with all that waited, the other two one by one, none left for the end
+    assert flushed == [38, 1, 1, 0]
     assert count(db) == 40
+
+
+@pytest.mark.parametrize(("workers", "last_window"), [(1, [8] * 4 + [4]), (2, [2] * 18)])
+def test_a_pool_gets_the_last_window_in_smaller_batches(
+    tmp_path, monkeypatch, workers, last_window
+):
+    # so that its workers finish together rather than one idling while the other tags the
+    # last whole batch (refs #20); one process tags the batches it always did
+    sizes: list[int] = []
+    tagged = run._tagged
+
+    def recorded(batches, options, _workers, run_id):
+        batches = list(batches)
+        sizes.extend(len(batch) for batch in batches)
+        return tagged(iter(batches), options, 1, run_id)
+
+    monkeypatch.setattr(run, "_tagged", recorded)
+    db = tmp_path / "t.duckdb"
+    chosen = Settings(db_path=db, workers=workers, with_tone=False, batch_size=8)
+    # windows of 8 batches: 64 articles, then the last 36
+    assert load_inputs([write_articles(tmp_path / "in.jsonl", 100)], chosen).loaded == 100
+    assert sizes == [8] * 8 + last_window
 
 
 def test_pool_workers_send_tables_that_the_loader_stamps_when_it_stages_them(tmp_path, monkeypatch):
