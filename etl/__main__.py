@@ -182,6 +182,12 @@ def load(
     ] = None,
 ) -> None:
     """Load articles from files into the database; prints a summary line."""
+    if engine == "local" and not (out or scheduler):
+        # before the loader's imports, so that the pool's server imports the tagger beside
+        # them rather than after (refs #20)
+        from etl.pool_server import start_for_files
+
+        start_for_files(paths, _settings(db, with_tone=tone, workers=workers))
     from etl.cli_progress import progress_for_terminal
     from etl.load_command import Engine, load_with_engine
     from etl.sources import ReadOptions, check_encoding, format_names

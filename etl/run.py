@@ -5,11 +5,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import shlex
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 import queries
-from etl import publish, stage
+from etl import pool_server, publish, stage
 from etl.database import connect_working
 from etl.faults import crash_point
 from etl.load import Loader, utc_now
@@ -38,11 +35,6 @@ if TYPE_CHECKING:
 
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
-
-PRELOAD = ["etl.tag.pipeline", "etl.tables", "etl.pool_preload"]
-"""Modules the pool's forkserver imports once, so that each worker forked from it has them."""
-PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
-"""With tone, the encoder too: loaded once rather than once per worker."""
 
 DEDUP_WINDOW_BATCHES = 8
 """Batches whose ids are checked against the loaded ones in one query: the check scans every
@@ -134,9 +126,9 @@ def load_inputs(
     options = _with_progress(options, progress)
     started = time.monotonic()
     input_bytes = sum(f.path.stat().st_size for f in files)
-    workers = _worker_count(settings, input_bytes)
+    workers = pool_server.worker_count(settings, input_bytes)
     if workers > 1:
-        _start_pool_server(settings.with_tone)
+        pool_server.start(settings.with_tone)
     with (
         publish.exclusive_lock(settings.db_path, wait=settings.wait_for_lock, say=say),
         publish.working_copy(
@@ -269,35 +261,6 @@ def _unique(articles: list[Article], pending: set[str]) -> list[Article]:
     return unique
 
 
-def _worker_count(settings: Settings, input_bytes: int) -> int:
-    if settings.workers is not None:
-        return settings.workers
-    return 1 if input_bytes < settings.pool_min_bytes else os.cpu_count() or 1
-
-
-def _start_pool_server(with_tone: bool) -> multiprocessing.context.BaseContext:
-    """The pool's process context, its server started now if it is not running.
-
-    The server imports the tagger (and loads the encoder, with tone) before it forks the
-    first worker, and submitting the first batch waits for that; started at the beginning of
-    the run, it does so while this process opens the database and reads (refs #20).
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*(PRELOAD_TONE if with_tone else PRELOAD), *_main_module()])
-    multiprocessing.forkserver.ensure_running()
-    return context
-
-
-def _main_module() -> list[str]:
-    """The module `python -m` ran, if any: every worker runs it again before its first task
-    (multiprocessing's spawn preparation), which for `python -m etl` imported the CLI's
-    libraries, ~0.5 s of each worker's CPU before it tagged anything; imported once in the
-    server, they come with the fork (refs #20). Imported under its own name, a module's
-    `if __name__ == "__main__"` block does not run."""
-    name = getattr(sys.modules["__main__"].__spec__, "name", None)
-    return [name] if name else []
-
-
 def _tagged(
     batches: Iterator[list[Article]], options: TagOptions, workers: int, run_id: int
 ) -> Iterator[tuple[list[Article], TaggedTables, bool]]:
@@ -308,7 +271,7 @@ def _tagged(
             crash_point("tag")
             yield batch, tag_as_tables(batch, options, run_id), False
         return
-    context = _start_pool_server(options.with_tone)
+    context = pool_server.start(options.with_tone)
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:

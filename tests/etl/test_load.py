@@ -425,13 +425,31 @@ def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger()
     assert printed_by_python(probe) == "[]"
 
 
+def test_the_load_command_starts_the_pool_server_before_it_imports_the_loader(tmp_path):
+    # given files big enough for a pool, the server starts before DuckDB and pandas are
+    # imported (~0.2 s of the load's start), which it then imports beside (refs #20)
+    inputs = write_articles(tmp_path / "in.jsonl", 2)
+    probe = (
+        "import sys\n"
+        "import etl.__main__, etl.pool_server\n"
+        "def start(with_tone):\n"
+        "    print(with_tone, sorted(m for m in ('duckdb', 'pandas', 'etl.run') if m in sys.modules))\n"
+        "    sys.exit(0)\n"
+        "etl.pool_server.start = start\n"
+        f"sys.argv = ['etl', '--db', {str(tmp_path / 't.duckdb')!r}, 'load', '--workers', '2',"
+        f" {str(inputs)!r}]\n"
+        "etl.__main__.app()\n"
+    )
+    assert printed_by_python(probe) == "True []"
+
+
 def test_pool_workers_start_with_the_gazetteer_built():
     # built once in the pool's server rather than in each worker's first batch (refs #20)
     probe = (
         "from concurrent.futures import ProcessPoolExecutor\n"
-        "from etl.run import _start_pool_server\n"
+        "from etl.pool_server import start\n"
         "built = '__import__(\"etl.tag.gazetteer\").tag.gazetteer.gazetteer.cache_info()[3]'\n"
-        "with ProcessPoolExecutor(1, mp_context=_start_pool_server(False)) as pool:\n"
+        "with ProcessPoolExecutor(1, mp_context=start(False)) as pool:\n"
         "    print(pool.submit(eval, built).result())\n"
     )
     assert printed_by_python(probe) == "1"
@@ -453,14 +471,14 @@ def test_pool_workers_tag_their_first_batch_without_importing_anything():
     probe = (
         "from concurrent.futures import ProcessPoolExecutor\n"
         "from pathlib import Path\n"
-        "from etl.run import _start_pool_server\n"
+        "from etl.pool_server import start\n"
         "from etl.sources import ReadOptions, plan_inputs, read_inputs\n"
         "files, _ = plan_inputs([Path('tests/fixtures/articles.jsonl')], 'auto',"
         " follow_symlinks=False)\n"
         "articles = list(read_inputs(files, ReadOptions(2**20, 2**20)))\n"
         f"code = {FIRST_BATCH!r}\n"
         "first_batch = '(exec(code, scope), scope[\"imported\"])[1]'\n"
-        "with ProcessPoolExecutor(1, mp_context=_start_pool_server(False)) as pool:\n"
+        "with ProcessPoolExecutor(1, mp_context=start(False)) as pool:\n"
         "    scope = {'articles': articles}\n"
         "    print(pool.submit(eval, first_batch, {'code': code, 'scope': scope}).result())\n"
     )
