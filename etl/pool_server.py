@@ -17,8 +17,10 @@ from etl.settings import Settings
 
 PRELOAD = ["etl.tag.pipeline", "etl.tables", "etl.pool_preload"]
 """Modules the pool's forkserver imports once, so that each worker forked from it has them."""
-PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
-"""With tone, the encoder too: loaded once rather than once per worker."""
+PRELOAD_TONE = ["etl.tag.preload_encoder", *PRELOAD]
+"""With tone, the encoder too: loaded once rather than once per worker, in a thread beside
+the other imports, which `ENCODER_LOADED`, imported last, waits for."""
+ENCODER_LOADED = "etl.tag.encoder_loaded"
 
 
 def worker_count(settings: Settings, input_bytes: int) -> int:
@@ -35,7 +37,10 @@ def start(with_tone: bool) -> multiprocessing.context.BaseContext:
     the run, it does so while this process opens the database and reads (refs #20).
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*(PRELOAD_TONE if with_tone else PRELOAD), *_main_module()])
+    if with_tone:
+        context.set_forkserver_preload([*PRELOAD_TONE, *_main_module(), ENCODER_LOADED])
+    else:
+        context.set_forkserver_preload([*PRELOAD, *_main_module()])
     multiprocessing.forkserver.ensure_running()
     return context
 

@@ -443,6 +443,21 @@ def test_the_load_command_starts_the_pool_server_before_it_imports_the_loader(tm
     assert printed_by_python(probe) == "True []"
 
 
+def test_the_pool_server_loads_the_encoder_beside_its_imports_and_forks_after():
+    # in a thread started by the first preloaded module, joined by the last: the server
+    # must not fork while it runs (refs #20)
+    probe = (
+        "import threading\n"
+        "import etl.tag.preload_encoder as preload\n"
+        "started = preload.LOADING.ident is not None\n"
+        "import etl.tag.pipeline, etl.tag.encoder_loaded\n"
+        "from etl.tag import tone\n"
+        "print(started, preload.LOADING.is_alive(), tone._encoder.cache_info().currsize,"
+        " threading.active_count())\n"
+    )
+    assert printed_by_python(probe) == "True False 1 1"
+
+
 def test_pool_workers_start_with_the_gazetteer_built():
     # built once in the pool's server rather than in each worker's first batch (refs #20)
     probe = (
