@@ -5,11 +5,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import shlex
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 import queries
-from etl import publish, stage
+from etl import pool_server, publish, stage
 from etl.database import connect_working
 from etl.faults import crash_point
 from etl.load import Loader, utc_now
@@ -39,14 +36,15 @@ if TYPE_CHECKING:
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
 
-PRELOAD = ["etl.tag.pipeline", "etl.tables", "etl.pool_preload"]
-"""Modules the pool's forkserver imports once, so that each worker forked from it has them."""
-PRELOAD_TONE = [*PRELOAD, "etl.tag.preload_encoder"]
-"""With tone, the encoder too: loaded once rather than once per worker."""
-
 DEDUP_WINDOW_BATCHES = 8
 """Batches whose ids are checked against the loaded ones in one query: the check scans every
 loaded id (0.45 s at 10M articles), so a 1,000-article load checks once, not four times."""
+
+LAST_WINDOW_SPLIT = 4
+"""With a pool, the batches of the input's last window are this many times smaller, so that
+the workers finish together: with whole batches one of them idled while the other tagged the
+last one (~0.4 s of a Reuters-21578 load with tone). Small batches cost a little more per
+article, so only the last window's are."""
 
 
 @dataclass
@@ -128,9 +126,9 @@ def load_inputs(
     options = _with_progress(options, progress)
     started = time.monotonic()
     input_bytes = sum(f.path.stat().st_size for f in files)
-    workers = _worker_count(settings, input_bytes)
+    workers = pool_server.worker_count(settings, input_bytes)
     if workers > 1:
-        _start_pool_server(settings.with_tone)
+        pool_server.start(settings.with_tone)
     with (
         publish.exclusive_lock(settings.db_path, wait=settings.wait_for_lock, say=say),
         publish.working_copy(
@@ -188,7 +186,9 @@ def _run(
         retag=settings.retag,
     )
     pending: set[str] = set()
-    fresh_batches = _fresh_batches(read_inputs(files, options), settings, loader, summary, pending)
+    fresh_batches = _fresh_batches(
+        read_inputs(files, options), settings, loader, summary, pending, workers=workers
+    )
     for batch, result, last in _tagged(fresh_batches, tag_options, workers, run_id):
         # the last batches are staged as they come, while the workers still tag the rest:
         # what waits for the last result is then one batch, not up to STAGE_ARTICLES
@@ -211,11 +211,14 @@ def _fresh_batches(
     loader: Loader,
     summary: RunSummary,
     pending: set[str],
+    *,
+    workers: int = 1,
 ) -> Iterator[list[Article]]:
     """Batches of articles not yet loaded, recording rejects and counting duplicates.
 
     `pending` holds the ids handed to tagging but not yet written, so a duplicate inside the
-    run is caught even before its first copy reaches the database.
+    run is caught even before its first copy reaches the database. With more than one
+    tagging worker, the batches of the input's last window are smaller (`LAST_WINDOW_SPLIT`).
     """
     window_size = settings.batch_size * DEDUP_WINDOW_BATCHES
     while window := list(islice(items, window_size)):
@@ -230,8 +233,11 @@ def _fresh_batches(
         fresh = [a for a in articles if a.article_id not in known]
         summary.duplicates += len(read) - len(fresh)
         pending.update(a.article_id for a in fresh)
-        for start in range(0, len(fresh), settings.batch_size):
-            yield fresh[start : start + settings.batch_size]
+        size = settings.batch_size
+        if workers > 1 and len(window) < window_size:
+            size = max(1, size // LAST_WINDOW_SPLIT)
+        for start in range(0, len(fresh), size):
+            yield fresh[start : start + size]
 
 
 def _read_batch(chunk: list[Article | Reject], settings: Settings, loader: Loader) -> list[Article]:
@@ -255,35 +261,6 @@ def _unique(articles: list[Article], pending: set[str]) -> list[Article]:
     return unique
 
 
-def _worker_count(settings: Settings, input_bytes: int) -> int:
-    if settings.workers is not None:
-        return settings.workers
-    return 1 if input_bytes < settings.pool_min_bytes else os.cpu_count() or 1
-
-
-def _start_pool_server(with_tone: bool) -> multiprocessing.context.BaseContext:
-    """The pool's process context, its server started now if it is not running.
-
-    The server imports the tagger (and loads the encoder, with tone) before it forks the
-    first worker, and submitting the first batch waits for that; started at the beginning of
-    the run, it does so while this process opens the database and reads (refs #20).
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*(PRELOAD_TONE if with_tone else PRELOAD), *_main_module()])
-    multiprocessing.forkserver.ensure_running()
-    return context
-
-
-def _main_module() -> list[str]:
-    """The module `python -m` ran, if any: every worker runs it again before its first task
-    (multiprocessing's spawn preparation), which for `python -m etl` imported the CLI's
-    libraries, ~0.5 s of each worker's CPU before it tagged anything; imported once in the
-    server, they come with the fork (refs #20). Imported under its own name, a module's
-    `if __name__ == "__main__"` block does not run."""
-    name = getattr(sys.modules["__main__"].__spec__, "name", None)
-    return [name] if name else []
-
-
 def _tagged(
     batches: Iterator[list[Article]], options: TagOptions, workers: int, run_id: int
 ) -> Iterator[tuple[list[Article], TaggedTables, bool]]:
@@ -294,7 +271,7 @@ def _tagged(
             crash_point("tag")
             yield batch, tag_as_tables(batch, options, run_id), False
         return
-    context = _start_pool_server(options.with_tone)
+    context = pool_server.start(options.with_tone)
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:

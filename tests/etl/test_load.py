@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from etl import clock, publish, stage
+from etl import clock, publish, run, stage
 from etl.database import connect_working
 from etl.dates import ACCEPTED_FORMS
 from etl.errors import LockedError
@@ -140,10 +140,33 @@ def test_a_pooled_load_stages_its_last_batches_as_they_come(tmp_path, monkeypatc
     db = tmp_path / "t.duckdb"
     pooled = Settings(db_path=db, workers=2, with_tone=False, batch_size=2)
     assert load_inputs([write_articles(tmp_path / "in.jsonl", 40)], pooled).loaded == 40
-    # 3 batches of 2 are still in flight when the last is handed to the pool: the first of
-    # them is staged with all that waited, the other two one by one, none left for the end
-    assert flushed == [36, 2, 2, 0]
+    # the last window's batches hold one article (test_a_pool_gets_the_last_window_in_
+    # smaller_batches): 3 are still in flight when the last is handed to the pool, the first
+    # of them is staged with all that waited, the other two one by one, none left for the end
+    assert flushed == [38, 1, 1, 0]
     assert count(db) == 40
+
+
+@pytest.mark.parametrize(("workers", "last_window"), [(1, [8] * 4 + [4]), (2, [2] * 18)])
+def test_a_pool_gets_the_last_window_in_smaller_batches(
+    tmp_path, monkeypatch, workers, last_window
+):
+    # so that its workers finish together rather than one idling while the other tags the
+    # last whole batch (refs #20); one process tags the batches it always did
+    sizes: list[int] = []
+    tagged = run._tagged
+
+    def recorded(batches, options, _workers, run_id):
+        batches = list(batches)
+        sizes.extend(len(batch) for batch in batches)
+        return tagged(iter(batches), options, 1, run_id)
+
+    monkeypatch.setattr(run, "_tagged", recorded)
+    db = tmp_path / "t.duckdb"
+    chosen = Settings(db_path=db, workers=workers, with_tone=False, batch_size=8)
+    # windows of 8 batches: 64 articles, then the last 36
+    assert load_inputs([write_articles(tmp_path / "in.jsonl", 100)], chosen).loaded == 100
+    assert sizes == [8] * 8 + last_window
 
 
 def test_pool_workers_send_tables_that_the_loader_stamps_when_it_stages_them(tmp_path, monkeypatch):
@@ -402,16 +425,90 @@ def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger()
     assert printed_by_python(probe) == "[]"
 
 
+def test_the_load_command_starts_the_pool_server_before_it_imports_the_loader(tmp_path):
+    # given files big enough for a pool, the server starts before DuckDB and pandas are
+    # imported (~0.2 s of the load's start), which it then imports beside (refs #20)
+    inputs = write_articles(tmp_path / "in.jsonl", 2)
+    probe = (
+        "import sys\n"
+        "import etl.__main__, etl.pool_server\n"
+        "def start(with_tone):\n"
+        "    print(with_tone, sorted(m for m in ('duckdb', 'pandas', 'etl.run') if m in sys.modules))\n"
+        "    sys.exit(0)\n"
+        "etl.pool_server.start = start\n"
+        f"sys.argv = ['etl', '--db', {str(tmp_path / 't.duckdb')!r}, 'load', '--workers', '2',"
+        f" {str(inputs)!r}]\n"
+        "etl.__main__.app()\n"
+    )
+    assert printed_by_python(probe) == "True []"
+
+
+def test_the_pool_server_loads_the_encoder_beside_its_imports_and_forks_after():
+    # in a thread started by the first preloaded module, joined by the last: the server
+    # must not fork while it runs (refs #20)
+    probe = (
+        "import threading\n"
+        "import etl.tag.preload_encoder as preload\n"
+        "started = preload.LOADING.ident is not None\n"
+        "import etl.tag.pipeline, etl.tag.encoder_loaded\n"
+        "from etl.tag import tone\n"
+        "print(started, preload.LOADING.is_alive(), tone._encoder.cache_info().currsize,"
+        " threading.active_count())\n"
+    )
+    assert printed_by_python(probe) == "True False 1 1"
+
+
 def test_pool_workers_start_with_the_gazetteer_built():
     # built once in the pool's server rather than in each worker's first batch (refs #20)
     probe = (
         "from concurrent.futures import ProcessPoolExecutor\n"
-        "from etl.run import _start_pool_server\n"
+        "from etl.pool_server import start\n"
         "built = '__import__(\"etl.tag.gazetteer\").tag.gazetteer.gazetteer.cache_info()[3]'\n"
-        "with ProcessPoolExecutor(1, mp_context=_start_pool_server(False)) as pool:\n"
+        "with ProcessPoolExecutor(1, mp_context=start(False)) as pool:\n"
         "    print(pool.submit(eval, built).result())\n"
     )
     assert printed_by_python(probe) == "1"
+
+
+FIRST_BATCH = """
+import sys
+from etl.tables import tag_as_tables
+from etl.tag.pipeline import TagOptions
+before = set(sys.modules)
+tag_as_tables(articles, TagOptions(with_tone=False), 1)
+imported = sorted(set(sys.modules) - before)
+"""
+
+
+def test_pool_workers_tag_their_first_batch_without_importing_anything():
+    # pyarrow imports pandas on its first conversion of a list, ~0.3 s of each worker's first
+    # batch: done once in the pool's server instead (etl/pool_preload.py, refs #20)
+    probe = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from pathlib import Path\n"
+        "from etl.pool_server import start\n"
+        "from etl.sources import ReadOptions, plan_inputs, read_inputs\n"
+        "files, _ = plan_inputs([Path('tests/fixtures/articles.jsonl')], 'auto',"
+        " follow_symlinks=False)\n"
+        "articles = list(read_inputs(files, ReadOptions(2**20, 2**20)))\n"
+        f"code = {FIRST_BATCH!r}\n"
+        "first_batch = '(exec(code, scope), scope[\"imported\"])[1]'\n"
+        "with ProcessPoolExecutor(1, mp_context=start(False)) as pool:\n"
+        "    scope = {'articles': articles}\n"
+        "    print(pool.submit(eval, first_batch, {'code': code, 'scope': scope}).result())\n"
+    )
+    assert printed_by_python(probe) == "[]"
+
+
+def test_the_command_line_skips_the_last_garbage_collection_at_exit():
+    # a handler registered before `python -m etl` runs is called after its own handlers
+    probe = (
+        "import atexit, gc, runpy, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['etl', '--help']\n"
+        "runpy.run_module('etl', run_name='__main__', alter_sys=True)\n"
+    )
+    assert printed_by_python(probe).splitlines()[-1] == "frozen True"
 
 
 def test_a_pool_scores_the_same_tones_as_one_process(tmp_path):
