@@ -27,11 +27,12 @@ COLUMNS = {
     # the story unit's count, with the articles beside it (refs #16)
     "stories": st.column_config.NumberColumn("Stories", format="%d", width=COMPACT),
     "articles": st.column_config.NumberColumn("Articles", format="%d", width=COMPACT),
+    # "Sources per story" showed as "Sources p" in its narrow column; the help says per story
     "sources_per_story": st.column_config.NumberColumn(
-        "Sources per story",
+        "Sources",
         format="%.2f",
         width=NARROW,
-        help="Distinct outlets that carried a story of the pair, on average",
+        help="Sources per story: distinct outlets that carried a story of the pair, on average",
     ),
     "share_per_mille": st.column_config.NumberColumn("Share ‰", format="%.2f", width=COMPACT),
     "share_either_pct": st.column_config.NumberColumn(
