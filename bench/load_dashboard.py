@@ -229,7 +229,7 @@ async def _open(page, address: str, view: str, timeout: float) -> float | str:
         await page.goto(address, timeout=timeout * 1000)
         return await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
-        return f"{type(err).__name__}: {str(err).splitlines()[0]}"
+        return _failure(err)
 
 
 async def _ready(page, view: str, timeout: float, started: float) -> float | str:
@@ -250,7 +250,7 @@ async def _switch(page, view: str, timeout: float) -> float | str:
             await page.wait_for_selector(RUNNING, state="attached", timeout=2000)
         return await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
-        return f"{type(err).__name__}: {str(err).splitlines()[0]}"
+        return _failure(err)
 
 
 async def _change(
@@ -268,11 +268,16 @@ async def _change(
         await page.wait_for_url(lambda address: address != before, timeout=timeout * 1000)
         seconds = await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
-        return f"{type(err).__name__}: {str(err).splitlines()[0]}"
+        return _failure(err)
     shown = sidebar_filters.complete(_shown(page.url), {})
     if shown != expected:
         return f"the URL shows {shown}, not {expected}"
     return seconds
+
+
+def _failure(err: Exception) -> str:
+    """Why a page failed: a timeout or a crashed page, in one line."""
+    return f"{type(err).__name__}: {str(err).splitlines()[0]}"
 
 
 async def _renderer_seconds(devtools) -> float:
