@@ -1,4 +1,4 @@
-"""Imported by the tagging pool's forkserver (etl/run.py): builds the gazetteer there, and
+"""Imported by the tagging pool's forkserver (etl/pool_server.py): builds the gazetteer there, and
 tags one small article, so every worker forked from it starts warm.
 
 The country scan's automata and name index are built on first use in each process, ~0.2 s
