@@ -27,7 +27,8 @@ COLUMNS = {
     # the story unit's count, with the articles beside it (refs #16)
     "stories": st.column_config.NumberColumn("Stories", format="%d", width=COMPACT),
     "articles": st.column_config.NumberColumn("Articles", format="%d", width=COMPACT),
-    # "Sources per story" showed as "Sources p" in its narrow column; the help says per story
+    # a header short enough for its narrow column ("Sources per story" is cut there to
+    # "Sources p"); the help says per story
     "sources_per_story": st.column_config.NumberColumn(
         "Sources",
         format="%.2f",
