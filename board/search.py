@@ -355,18 +355,17 @@ def scope_sql() -> str:
     return "\n\n".join((queries.sql("search_scope"), queries.sql("search_scope_build")))
 
 
-TABLES = ("daily_totals", "search_country_rows", "search_pair_rows", "story_days")
-"""The scope's views a query may make tables of."""
+TABLES = ("daily_totals", "search_pair_rows", "story_days")
+"""The scope's views a query may make tables of. The countries' rows (search_country_rows)
+stay a view: each view reads them once (a count of countries, two countries' volumes), for
+less than the table of them costs to make (the overview at 1M articles: 160 against 203 ms
+of CPU for `troops`, bench/query_latency.py --search)."""
 # the words of a query (relations and macros) that read the scope's views, "" for those
-# reading its table of matches alone: the macros read them through names built at run time
-# (period_days('country', ...)), which no scan of the text would find
+# reading its table of matches alone: the macros read them through names built at run time,
+# which no scan of the text would find
 _READERS = {
     "daily_totals": "daily_totals",
     "period_total": "daily_totals",
-    "country_period": "search_country_rows",
-    "country_volumes": "search_country_rows",
-    # the pair timeline's countries; its pairs are pair_days
-    "period_days": "search_country_rows",
     "pair_period": "search_pair_rows",
     "pair_volumes": "search_pair_rows",
     "pair_days": "search_pair_rows",

@@ -8,8 +8,8 @@
 -- read from the search index by doc_no (search_docs, search_doc_mentions,
 -- search_doc_pairs: integers, where joining mentions and article_pairs by article_id cost
 -- 0.3-0.5 s at 1M articles). Only the matches' articles are a table here; the rest start
--- as views, and search_scope_build.sql makes a table of each the first time a query reads
--- it (board/search.py), so a view pays only for what it reads.
+-- as views, and search_scope_build.sql makes a table of those that several queries read
+-- the first time one does (board/search.py TABLES), so a view pays only for what it reads.
 -- The aggregates are the matches' rows themselves, one per article and country or pair
 -- (search_country_rows, search_pair_rows), which the period macros below read in place of
 -- the ETL's daily, monthly and yearly rollups, and the story macros count distinct stories
