@@ -372,6 +372,7 @@ _READERS = {
     "pair_stories": "search_pair_rows",
     "pair_bucket_stories": "search_pair_rows",
     "pair_story_sources": "search_pair_rows",
+    "pair_story_sums": "search_pair_rows",
     "chosen_story_days": "story_days",
 }
 # the macros that read one view in the article unit, another in the story unit (the

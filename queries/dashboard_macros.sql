@@ -253,6 +253,24 @@ create or replace temp macro pair_story_sources(
         and first_in_period(story_days, period_start, period_end, origin_filter, window_kind)
     group by story_days.country_a, story_days.country_b;
 
+-- one row: the distinct stories of the pair (pair_a < pair_b) in a period and filters (null
+-- = all), in the window's unit, and the distinct sources of each, summed (story_sources);
+-- one pair's rows of pair_articles are a short read (sorted by pair)
+create or replace temp macro pair_story_sums(
+    pair_a, pair_b, period_start, period_end, lang_filter, source_filter, origin_filter,
+    window_kind
+) as table
+    select
+        count(distinct story_id) as stories,
+        count(distinct struct_pack(story_id, source)) as story_sources
+    from pair_articles
+    where
+        country_a = pair_a
+        and country_b = pair_b
+        and day between period_start and period_end
+        and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
+        and (window_kind = 'article' or sentence_count > 0);
+
 -- one row per period of the relation `periods_of` (period_start, period_end) and bucket
 -- (day | week | month, by its first day) with stories: the distinct stories of every
 -- country in the filters (null = all), in the window's unit, a story counting in each bucket

@@ -174,6 +174,19 @@ create or replace temp macro pair_bucket_stories(
             and matches.day between series.period_start and series.period_end
     group by all;
 
+create or replace temp macro pair_story_sums(
+    pair_a, pair_b, period_start, period_end, lang_filter, source_filter, origin_filter,
+    window_kind
+) as table
+    select
+        count(distinct story_id) as stories,
+        count(distinct struct_pack(story_id, source)) as story_sources
+    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind)
+    where
+        country_a = pair_a
+        and country_b = pair_b
+        and day between period_start and period_end;
+
 create or replace temp macro pair_story_sources(
     pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
 ) as table
