@@ -360,9 +360,8 @@ TABLES = ("daily_totals", "search_pair_rows", "story_days")
 stay a view: each view reads them once (a count of countries, two countries' volumes), for
 less than the table of them costs to make (the overview at 1M articles: 160 against 203 ms
 of CPU for `troops`, bench/query_latency.py --search)."""
-# the words of a query (relations and macros) that read the scope's views, "" for those
-# reading its table of matches alone: the macros read them through names built at run time,
-# which no scan of the text would find
+# the words of a query (relations and macros) that read the scope's views: the macros read
+# them through names built at run time, which no scan of the text would find
 _READERS = {
     "daily_totals": "daily_totals",
     "period_total": "daily_totals",
@@ -373,14 +372,12 @@ _READERS = {
     "pair_bucket_stories": "search_pair_rows",
     "pair_story_sources": "search_pair_rows",
     "pair_story_sums": "search_pair_rows",
+    "unit_pair_volumes": "search_pair_rows",
     "chosen_story_days": "story_days",
 }
-# the macros that read one view in the article unit, another in the story unit (the
-# stories of every country are counted from the matches' table)
-_BY_UNIT = {
-    "unit_total": ("daily_totals", ""),
-    "unit_pair_volumes": ("search_pair_rows", "search_pair_rows"),
-}
+# the macros that read one view in the article unit, another in the story unit: "" for the
+# stories of every country, counted from the matches' table itself (search_articles)
+_BY_UNIT = {"unit_total": ("daily_totals", "")}
 _BUILT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set[str]] = weakref.WeakKeyDictionary()
 """The scope's views each cursor has made tables of (`prepare`)."""
 
