@@ -12,10 +12,10 @@ the boolean operators are numpy set operations, a NOT kept as a complement until
 positive takes it away, so `troops -Ukraine` never materialises "every article". A phrase
 is its words at consecutive positions (the postings keep each occurrence's word_no), so no
 article text is read. The matches are registered on the cursor as `search_hits` and
-queries/search_scope.sql stands filtered tables in for the published ones, built from the
-index's rows of the matches by doc_no: that is the one place a view query learns of a search.
-The aggregates among them start as views and each becomes a table when a query first reads
-it (`prepare`), so a view pays only for what it reads.
+queries/search_scope.sql stands filtered tables, and macros counting them, in for the
+published ones, built from the index's rows of the matches by doc_no: that is the one place a
+view query learns of a search. They start as views and those several queries read become
+tables when a query first reads them (`prepare`), so a view pays only for what it reads.
 """
 
 from __future__ import annotations

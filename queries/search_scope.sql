@@ -37,8 +37,8 @@ semi join search_articles on country_articles.article_id = search_articles.artic
 create or replace temp view daily_totals as
 select * from daily_totals_rows('search_articles', 1);
 
--- one row per match and country it names (or pair), with its day, dimensions and story and
--- what the ETL's country_daily_rows and pair_daily_rows count for it
+-- one row per match and country it names (or pair), with its day and dimensions (a pair's
+-- with its story) and what the ETL's country_daily_rows and pair_daily_rows count for it
 create or replace temp view search_country_rows as
 select
     -- timestamps
@@ -88,8 +88,7 @@ inner join search_articles on search_doc_pairs.doc_no = search_articles.doc_no;
 create or replace temp macro period_days(
     kind, period_start, period_end, lang_filter, source_filter, origin_filter
 ) as table
-    select * exclude (lang, source)
-    from query_table('search_' || kind || '_rows')
+    select * from query_table('search_' || kind || '_rows')
     where
         day between period_start and period_end
         and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter);
