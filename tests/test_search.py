@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -113,6 +114,25 @@ def ids(con, text: str) -> set[str]:
 )
 def test_search_matches_the_hand_counted_articles(con, text, expected):
     assert ids(con, text) == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [7],
+        [3, 1, 3, 2, 1, 1],
+        # a word's postings: doc numbers in sorted runs (one per chunk or load), repeated
+        # for each occurrence in an article
+        [4, 4, 9, 12, 12, 12, 1, 2, 2, 30, 5, 5, 6],
+        [2**40 + 3, 2**40 + 1, 2**40 + 3],
+    ],
+)
+def test_the_distinct_doc_numbers_are_numpys(values):
+    array = np.array(values, dtype=np.int64)
+    found = search.unique(array)
+    assert found.dtype == np.int64
+    assert found.tolist() == np.unique(array).tolist()
 
 
 @pytest.mark.parametrize(
