@@ -23,7 +23,10 @@ search is matched once (`match`); then for each view, on a new cursor, its scope
 its queries, each first making tables of the scope's views it reads (board/search.py), so
 that each view pays what it would as the first render under a new search: the match, the
 scope and its queries (the `= view` rows). The goal is a median of 300 ms. Each row gives
-the median wall ms and CPU ms (this process, DuckDB's threads included).
+the median wall ms, CPU ms (this process, DuckDB's threads included) and waited ms: how
+long this process's threads were ready to run but waited for a core (Linux's run delay,
+/proc/self/task/*/schedstat; nan elsewhere), which is what other jobs on a shared machine
+add to the wall (refs #18).
 
 With `--views`, the overview and the pair view are timed whole, as a first render runs
 them: their queries and their spike judgement (board/spikes.py), once as the dashboard
@@ -35,6 +38,7 @@ ratio is against that baseline, measured in the same run. Goal: 100 ms per view.
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -197,9 +201,9 @@ def time_searches(con: duckdb.DuckDBPyConnection, repeat: int) -> list[str]:
     """Print each search's match, then for each view its scope and its queries on a new
     cursor, as the first render after a new search runs them (each query making tables of
     the scope's views it reads, board/search.py), and the view's total (match + scope + its
-    queries); the views over the goal. Each row gives the median wall ms and the median CPU
+    queries); the views over the goal. Each row gives the median wall ms, the median CPU
     ms of this process (DuckDB's threads included), which other jobs on a shared machine
-    disturb less."""
+    disturb less, and the median ms its threads waited for a core."""
     slow = []
     views: dict[str, list[requests.Request]] = {}
     for view, request in search_cases(con):
@@ -212,7 +216,7 @@ def time_searches(con: duckdb.DuckDBPyConnection, repeat: int) -> list[str]:
             names = ["search_scope", *(name for name, _ in view_requests)]
             for name, step_ms, step_rows in zip(names, steps, [len(docs), *rows], strict=True):
                 print(_row(name, f"{view}: {text}", step_ms, step_rows))
-            total = tuple(match_ms[i] + sum(step[i] for step in steps) for i in (0, 1))
+            total = tuple(match_ms[i] + sum(step[i] for step in steps) for i in range(3))
             print(
                 _row(f"= {view} view", text, total, 0) + _over(total[0], SEARCH_GOAL_MS, slow, view)
             )
@@ -221,11 +225,11 @@ def time_searches(con: duckdb.DuckDBPyConnection, repeat: int) -> list[str]:
 
 def _first_view_ms(
     con: duckdb.DuckDBPyConnection, docs, view_requests: list[requests.Request], repeat: int
-) -> tuple[list[tuple[float, float]], list[int]]:
-    """(median wall ms, median CPU ms) of a view's scope, then of each of its queries, each
-    run on a new cursor after a warm-up: what the first render after a new search pays; and
-    each query's rows."""
-    timings: list[list[tuple[float, float]]] = []
+) -> tuple[list[tuple[float, float, float]], list[int]]:
+    """(median wall ms, median CPU ms, median ms waited for a core) of a view's scope, then
+    of each of its queries, each run on a new cursor after a warm-up: what the first render
+    after a new search pays; and each query's rows."""
+    timings: list[list[tuple[float, float, float]]] = []
     for _ in range(repeat + 1):
         cursor = con.cursor()
         cursor.execute(f"use {data.CATALOG}")
@@ -238,20 +242,35 @@ def _first_view_ms(
             rows.append(count)
         cursor.close()
     medians = [
-        (statistics.median(w for w, _ in step), statistics.median(c for _, c in step))
+        tuple(statistics.median(run[i] for run in step) for i in range(3))
         for step in zip(*timings[1:], strict=True)
     ]
     return medians, rows
 
 
 def _timed(run):
-    """((wall ms, CPU ms) of `run`, its result)."""
-    started, started_cpu = time.perf_counter(), time.process_time()
+    """((wall ms, CPU ms, ms waited for a core) of `run`, its result)."""
+    started, started_cpu, started_wait = time.perf_counter(), time.process_time(), core_wait_ms()
     result = run()
     return (
         (time.perf_counter() - started) * 1000,
         (time.process_time() - started_cpu) * 1000,
+        core_wait_ms() - started_wait,
     ), result
+
+
+def core_wait_ms() -> float:
+    """How long this process's threads have been ready to run but waiting for a core, in
+    ms summed over them (the run delay Linux keeps per thread; a thread that ended no longer
+    counts); nan where /proc has no schedstat."""
+    waited = 0
+    tasks = list(Path("/proc/self/task").glob("*/schedstat"))
+    for task in tasks:
+        try:
+            waited += int(task.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the thread ended between the listing and the read
+    return waited / 1e6 if tasks else math.nan
 
 
 def _prepared_rows(cursor: duckdb.DuckDBPyConnection, name: str, params: dict) -> int:
@@ -367,20 +386,20 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict):
 
 
 def _median_ms(repeat: int, run):
-    """((median wall ms, median CPU ms) over `repeat` runs after a warm-up, the last run's
-    result)."""
+    """((median wall ms, median CPU ms, median ms waited for a core) over `repeat` runs
+    after a warm-up, the last run's result)."""
     result = run()
-    wall, cpu = [], []
+    timings = []
     for _ in range(repeat):
-        (wall_ms, cpu_ms), result = _timed(run)
-        wall.append(wall_ms)
-        cpu.append(cpu_ms)
-    return (statistics.median(wall), statistics.median(cpu)), result
+        timing, result = _timed(run)
+        timings.append(timing)
+    return tuple(statistics.median(t[i] for t in timings) for i in range(3)), result
 
 
-def _row(name: str, variant: str, median: tuple[float, float], rows: int) -> str:
-    """A --search row: name, variant, median wall and CPU ms, rows."""
-    return f"{name:<22} {variant[:30]:<30} {median[0]:>8.1f} {median[1]:>8.1f} {rows:>8}"
+def _row(name: str, variant: str, median: tuple[float, float, float], rows: int) -> str:
+    """A --search row: name, variant, median wall, CPU and waited ms, rows."""
+    wall, cpu, waited = median
+    return f"{name:<22} {variant[:30]:<30} {wall:>8.1f} {cpu:>8.1f} {waited:>8.1f} {rows:>8}"
 
 
 def time_query(
@@ -435,7 +454,7 @@ def main() -> None:
         print(_verdict(GOAL_MS, slow, " per view"))
         return
     if args.search:
-        print(f"{'query':<22} {'search':<30} {'median':>8} {'cpu':>8} {'rows':>8}")
+        print(f"{'query':<22} {'search':<30} {'median':>8} {'cpu':>8} {'waited':>8} {'rows':>8}")
         slow = time_searches(con, args.repeat)
         con.close()
         print(_verdict(SEARCH_GOAL_MS, slow))

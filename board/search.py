@@ -12,17 +12,16 @@ the boolean operators are numpy set operations, a NOT kept as a complement until
 positive takes it away, so `troops -Ukraine` never materialises "every article". A phrase
 is its words at consecutive positions (the postings keep each occurrence's word_no), so no
 article text is read. The matches are registered on the cursor as `search_hits` and
-queries/search_scope.sql stands filtered tables in for the published ones, built from the
-index's rows of the matches by doc_no: that is the one place a view query learns of a search.
-The aggregates among them start as views and each becomes a table when a query first reads
-it (`prepare`), so a view pays only for what it reads.
+queries/search_scope.sql stands filtered tables, and macros counting them, in for the
+published ones, built from the index's rows of the matches by doc_no: that is the one place a
+view query learns of a search. They start as views and those several queries read become
+tables when a query first reads them (`prepare`), so a view pays only for what it reads.
 """
 
 from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,7 +220,7 @@ class Matcher:
 
     def _ids(self, name: str, **params: Any) -> np.ndarray:
         column = queries.run(name, self.con, **params)["doc_no"].to_numpy(dtype=np.int64)
-        return np.unique(column)
+        return unique(column)
 
     def _eval(self, node: Node) -> tuple[np.ndarray, bool]:
         """(ids, negated): negated means every document except `ids`."""
@@ -241,7 +240,7 @@ class Matcher:
         if len(node.words) > 1:
             return self._phrase(node)
         if node.prefix:
-            return np.unique(self._positions(node.words[0], prefix=True)[0])
+            return unique(self._positions(node.words[0], prefix=True)[0])
         return self._ids("search_term_docs", term=node.words[0])
 
     def _positions(self, word: str, prefix: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -265,13 +264,13 @@ class Matcher:
             self._positions(word, prefix=node.prefix and at == last)
             for at, word in enumerate(node.words)
         ]
-        candidates, _ = _all([(np.unique(docs), False) for docs, _ in found])
+        candidates, _ = _all([(unique(docs), False) for docs, _ in found])
         keys = None
         for at, (docs, word_nos) in enumerate(found):
             keep = np.isin(docs, candidates) & (word_nos >= at)
-            starts = np.unique((docs[keep] << POSITION_BITS) | (word_nos[keep] - at))
+            starts = unique((docs[keep] << POSITION_BITS) | (word_nos[keep] - at))
             keys = starts if keys is None else np.intersect1d(keys, starts, assume_unique=True)
-        return np.unique(keys >> POSITION_BITS)
+        return unique(keys >> POSITION_BITS)
 
 
 def _all(results: list[tuple[np.ndarray, bool]]) -> tuple[np.ndarray, bool]:
@@ -290,7 +289,18 @@ def _all(results: list[tuple[np.ndarray, bool]]) -> tuple[np.ndarray, bool]:
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
     if not arrays:
         return np.empty(0, dtype=np.int64)
-    return np.unique(np.concatenate(arrays))
+    return unique(np.concatenate(arrays))
+
+
+def unique(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of `values`, as np.unique gives them: by a sort, since
+    numpy 2's np.unique hashes and took 2.6 ms for 35k doc numbers (a word's postings, in
+    sorted runs, one per chunk or load) where the sort takes 0.1 (refs #18)."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def matching_docs(con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray:
@@ -305,14 +315,12 @@ def matching_docs(con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray:
 
 def scope(con: duckdb.DuckDBPyConnection, docs: np.ndarray) -> None:
     """Make `con` (a cursor of its own, closed after use) see only the articles `docs`."""
-    # the macros first: bound after the scope, they would bind through its views (DuckDB
-    # 2.0 then reports a conflicting column of the rollup macros)
+    # the dashboard's macros first: the scope replaces some of them on this cursor, and
+    # bound after it they would bind through its views (DuckDB 2.0 then reports a
+    # conflicting column of the rollup macros)
     queries.create_macros(con)
     con.register("search_hits", pd.DataFrame({"doc_no": docs}))
     queries.execute("search_scope", con)
-    for identifiers in _ROLLUPS.values():
-        rows = {**identifiers, "daily": _rows_of(identifiers["table"])}
-        queries.execute("search_scope_rollup_view", con, identifiers=rows)
     _BUILT[con] = set()
 
 
@@ -326,121 +334,61 @@ def prepare(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -
 
 
 def build(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Make a table of the scope's view `table` (one of TABLES, those it reads built first)."""
-    if table in _ROLLUPS:
-        queries.execute("search_scope_rollup", con, identifiers=_ROLLUPS[table])
-    else:
-        queries.execute("search_scope_build", con, identifiers={"view": table})
+    """Make a table of the scope's view `table` (one of TABLES)."""
+    queries.execute("search_scope_build", con, identifiers={"view": table})
     _BUILT.setdefault(con, set()).add(table)
 
 
 def reads(name: str, params: dict[str, Any]) -> list[str]:
-    """The scope's aggregates that queries/<name>.sql reads with `params` (its own, without
-    the search), in the order they are built: each from those before it."""
+    """The scope's views that queries/<name>.sql reads with `params` (its own, without the
+    search), in the order of TABLES."""
     words = set(re.findall(r"\w+", re.sub(r"--[^\n]*", " ", queries.sql(name))))
     story = params.get("unit", "story") == "story"
-    kinds = {kind for word, kind in _READERS.items() if word in words}
-    for word, (article_kind, story_kind) in _BY_UNIT.items():
+    tables = {table for word, table in _READERS.items() if word in words}
+    for word, (article_table, story_table) in _BY_UNIT.items():
         if word in words:
-            kinds.add(story_kind if story else article_kind)
-    if not story:
-        kinds -= {"story", "pair_story"}
-    if name in _ONE_PAIR and "pair" in kinds:
-        kinds = (kinds - {"pair"}) | {"one_pair"}
+            tables.add(story_table if story else article_table)
     if "focus" in params and params["focus"] is None:
-        # the map without a focus country reads no pair (map_countries.sql)
-        kinds.discard("pair")
+        # the map without a focus reads no pair (map_countries.sql)
+        tables.discard("search_pair_rows")
     by_facet = params.get("lang") is not None or params.get("source") is not None
-    tables = {table for kind in kinds for table in _KINDS[kind](by_facet)}
+    if not story or by_facet:
+        # a language or source reads the story days by facet, which stay views: a query's
+        # filter on them reaches the rows before they are counted (search_scope.sql),
+        # where a table would count every facet
+        tables.discard("story_days")
     return [table for table in TABLES if table in tables]
 
 
 def scope_sql() -> str:
     """The statements `scope` runs, as the SQL expander shows them, and how a view of it
     becomes a table."""
-    rollups = (queries.filled("search_scope_rollup", slots) for slots in _ROLLUPS.values())
-    return "\n\n".join((queries.sql("search_scope"), queries.sql("search_scope_build"), *rollups))
+    return "\n\n".join((queries.sql("search_scope"), queries.sql("search_scope_build")))
 
 
-# the published rollups (every language and source together) a scope stands in for, in the
-# order the ETL builds them (refresh_aggregates.sql): the daily rollup from the matches' rows
-# of its kind (search_country_rows, search_pair_rows: one group by, where the ETL's daily
-# rows by language and source would be a second), the monthly and yearly ones from that
-# daily rollup, which has fewer rows
-_ROLLUPS = {
-    f"{kind}_{grain}_all": {
-        "table": f"{kind}_{grain}_all",
-        "rollup": f"{grain}_all_rows",
-        "daily": f"search_{kind}_rows" if grain == "daily" else f"{kind}_daily_all",
-    }
-    for kind in ("country", "pair")
-    for grain in ("daily", "monthly", "yearly")
-}
-
-
-def _rows_of(table: str) -> str:
-    """The matches' rows a rollup's view groups: every grain from the rows, since a view of
-    a rollup over the view of another expands the same table macro twice, which DuckDB
-    refuses as a recursion."""
-    return _ROLLUPS[f"{table.split('_')[0]}_daily_all"]["daily"]
-
-
-def _aggregates(kind: str) -> Callable[[bool], tuple[str, ...]]:
-    # a language or source reads the daily rows, any other filters the rollups only, the
-    # daily one counted from the view of the daily rows without making a table of them
-    rollups = tuple(table for table in _ROLLUPS if table.startswith(kind))
-    return lambda by_facet: (f"{kind}_daily",) if by_facet else rollups
-
-
-_KINDS: dict[str, Callable[[bool], tuple[str, ...]]] = {
-    "totals": lambda by_facet: ("daily_totals",),
-    "country": _aggregates("country"),
-    # the matches' pairs a table first: the pairs' aggregates and story days each read them,
-    # where each read of the view scans the index's pairs whole (search_scope.sql)
-    "pair": lambda by_facet: ("search_pairs", *_aggregates("pair")(by_facet)),
-    # the pairs' days (refresh_aggregates.sql pair_days) read the daily rollup only
-    "pair_days": lambda by_facet: ("search_pairs", "pair_daily" if by_facet else "pair_daily_all"),
-    # one pair's sums (_ONE_PAIR): the rollups' views group that pair's rows only
-    "one_pair": lambda by_facet: ("search_pairs",),
-    # a language or source reads the story days by facet (dashboard_macros.sql chosen_days),
-    # which stay views: a query's filter on them reaches the rows before they are counted
-    # (search_scope.sql), where a table would count every facet
-    "story": lambda by_facet: () if by_facet else ("story_days",),
-    "pair_story": lambda by_facet: ("search_pairs",) + (() if by_facet else ("pair_story_days",)),
-}
-TABLES = tuple(
-    dict.fromkeys(
-        table for kind in _KINDS.values() for by_facet in (False, True) for table in kind(by_facet)
-    )
-)
-"""The scope's views a query may make tables of, in the order they can be built."""
-# the words of a query (relations and the dashboard's macros) that read the scope's
-# aggregates of a kind: the macros read them through names built at run time, which no
-# scan of the text would find
+TABLES = ("daily_totals", "search_pair_rows", "story_days")
+"""The scope's views a query may make tables of. The countries' rows (search_country_rows)
+stay a view: each view reads them once (a count of countries, two countries' volumes), for
+less than the table of them costs to make (the overview at 1M articles: 160 against 203 ms
+of CPU for `troops`, bench/query_latency.py --search)."""
+# the words of a query (relations and macros) that read the scope's views: the macros read
+# them through names built at run time, which no scan of the text would find
 _READERS = {
-    "daily_totals": "totals",
-    "period_total": "totals",
-    "country_period": "country",
-    "country_volumes": "country",
-    "country_monthly_all": "country",
-    "pair_period": "pair",
-    "pair_volumes": "pair",
-    "pair_days": "pair_days",
-    "period_stories": "story",
-    "chosen_story_days": "story",
-    "pair_stories": "pair_story",
-    "pair_bucket_stories": "pair_story",
-    "chosen_pair_story_days": "pair_story",
+    "daily_totals": "daily_totals",
+    "period_total": "daily_totals",
+    "pair_period": "search_pair_rows",
+    "pair_volumes": "search_pair_rows",
+    "pair_days": "search_pair_rows",
+    "pair_stories": "search_pair_rows",
+    "pair_bucket_stories": "search_pair_rows",
+    "pair_story_sources": "search_pair_rows",
+    "pair_story_sums": "search_pair_rows",
+    "unit_pair_volumes": "search_pair_rows",
+    "chosen_story_days": "story_days",
 }
-# the queries that read the pairs' rollups (pair_period) of one pair only: their views answer
-# them from that pair's rows, since a filter on the pair reaches the matches' pairs through
-# the rollups' group by, for less than making a table of every pair's rollups
-_ONE_PAIR = {"pair_summary"}
-# the macros that read one kind in the article unit, another in the story unit
-_BY_UNIT = {
-    "unit_total": ("totals", "story"),
-    "unit_pair_volumes": ("pair", "pair_story"),
-}
+# the macros that read one view in the article unit, another in the story unit: "" for the
+# stories of every country, counted from the matches' table itself (search_articles)
+_BY_UNIT = {"unit_total": ("daily_totals", "")}
 _BUILT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set[str]] = weakref.WeakKeyDictionary()
 """The scope's views each cursor has made tables of (`prepare`)."""
 

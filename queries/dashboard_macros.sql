@@ -229,6 +229,73 @@ create or replace temp macro pair_stories(
         )
     where lang_filter is not null or source_filter is not null;
 
+-- one row per pair of the relation `pairs_of` (country_a, country_b) with stories in a period
+-- and filters (null = all): the distinct sources of its stories, summed (the overview's
+-- sources per story). The story days by source (or by language and source) count each
+-- story and source once in the period, as the stories do; for the pairs of `pairs_of` only,
+-- since every pair's cost the overview's ranking half its time again at 1M articles
+create or replace temp macro pair_story_sources(
+    pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select
+        story_days.country_a,
+        story_days.country_b,
+        count(*) as story_sources
+    from pair_story_facet_days as story_days
+    inner join query_table(pairs_of) as pairs
+        on
+            story_days.country_a = pairs.country_a
+            and story_days.country_b = pairs.country_b
+    where
+        story_days.lang is not distinct from lang_filter
+        and story_days.source is not null
+        and (source_filter is null or story_days.source = source_filter)
+        and first_in_period(story_days, period_start, period_end, origin_filter, window_kind)
+    group by story_days.country_a, story_days.country_b;
+
+-- one row: the distinct stories of the pair (pair_a < pair_b) in a period and filters (null
+-- = all), in the window's unit, and the distinct sources of each, summed (story_sources);
+-- one pair's rows of pair_articles are a short read (sorted by pair)
+create or replace temp macro pair_story_sums(
+    pair_a, pair_b, period_start, period_end, lang_filter, source_filter, origin_filter,
+    window_kind
+) as table
+    select
+        count(distinct story_id) as stories,
+        count(distinct struct_pack(story_id, source)) as story_sources
+    from pair_articles
+    where
+        country_a = pair_a
+        and country_b = pair_b
+        and day between period_start and period_end
+        and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
+        and (window_kind = 'article' or sentence_count > 0);
+
+-- one row per period of the relation `periods_of` (period_start, period_end) and bucket
+-- (day | week | month, by its first day) with stories: the distinct stories of every
+-- country in the filters (null = all), in the window's unit, a story counting in each bucket
+-- it runs in (on its first day there, within the period)
+create or replace temp macro period_bucket_stories(
+    periods_of, lang_filter, source_filter, origin_filter, window_kind, bucket_kind
+) as table
+    select
+        periods.period_start,
+        periods.period_end,
+        bucket_start(stories.day, bucket_kind) as bucket,
+        count(*) as total_stories
+    from chosen_story_days(lang_filter, source_filter) as stories
+    inner join query_table(periods_of) as periods
+        on stories.day between periods.period_start and periods.period_end
+    where
+        first_in_period(
+            stories,
+            greatest(bucket_start(stories.day, bucket_kind), periods.period_start),
+            periods.period_end,
+            origin_filter,
+            window_kind
+        )
+    group by all;
+
 -- the value in the unit counted (refs #16): stories or articles
 create or replace temp macro by_unit(unit_kind, story_value, article_value) as
 case when unit_kind = 'story' then story_value else article_value end;

@@ -137,27 +137,11 @@ ranked as (
     limit $row_limit
 ),
 
--- the distinct sources of each story of the ranked pairs, summed: the story days by source
--- (or by language and source) count each (story, source) once in the period, as the
--- stories do. Read for the ranked pairs only: for every pair it cost the ranking half its
--- time again at 1M articles (bench/query_latency.py)
+-- the distinct sources of each story of the ranked pairs, summed (pair_story_sources)
 story_sources as (
-    select
-        story_days.country_a,
-        story_days.country_b,
-        count(*) as story_sources
-    from pair_story_facet_days as story_days
-    inner join ranked
-        on
-            story_days.country_a = ranked.country_a
-            and story_days.country_b = ranked.country_b
-    where
-        $unit = 'story'
-        and story_days.lang is not distinct from $lang
-        and story_days.source is not null
-        and ($source is null or story_days.source = $source)
-        and first_in_period(story_days, $start, $end, $origin, $window)
-    group by story_days.country_a, story_days.country_b
+    select *
+    from pair_story_sources('ranked', $start, $end, $lang, $source, $origin, $window)
+    where $unit = 'story'
 )
 
 select

@@ -22,19 +22,13 @@ pair_sums as (
         and country_b = $country_b
 ),
 
--- one pair's rows of pair_articles are a short read (sorted by pair)
 story_sums as (
-    select
-        count(distinct story_id) as stories,
-        count(distinct struct_pack(story_id, source)) as story_sources
-    from pair_articles
-    where
-        $unit = 'story'
-        and country_a = $country_a
-        and country_b = $country_b
-        and day between $start and $end
-        and in_filters(lang, source, origin, $lang, $source, $origin)
-        and ($window = 'article' or sentence_count > 0)
+    select *
+    from
+        pair_story_sums(
+            $country_a, $country_b, $start, $end, $lang, $source, $origin, $window
+        )
+    where $unit = 'story'
 ),
 
 final as (
@@ -56,7 +50,8 @@ final as (
         pair_sums.mean_tone,
         pair_sums.conflict_share
     from pair_sums
-    cross join story_sums
+    -- no row in the article unit, which counts no story
+    left join story_sums on true
 )
 
 select * from final

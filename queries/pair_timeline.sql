@@ -121,8 +121,8 @@ story_buckets as (
 
 -- the series' periods: the compared pairs share the focus pair's, and the stories of all
 -- countries are counted once per period, not once per series (8 series cost 217 ms at 1M
--- articles, bench/story_latency.py)
-periods as (
+-- articles, bench/story_latency.py); read by name, through query_table
+periods as (  -- noqa: ST03
     select distinct
         period_start,
         period_end
@@ -130,25 +130,9 @@ periods as (
     where $unit = 'story'
 ),
 
--- the distinct stories of each bucket: a story day counts on the story's first day in the
--- bucket (and in the period, which may cut the bucket)
+-- the distinct stories of each bucket, in each period (period_bucket_stories)
 period_story_buckets as (
-    select
-        periods.period_start,
-        periods.period_end,
-        bucket_start(stories.day, $bucket) as bucket,
-        count(*) as total_stories
-    from chosen_story_days($lang, $source) as stories
-    inner join periods on stories.day between periods.period_start and periods.period_end
-    where
-        first_in_period(
-            stories,
-            greatest(bucket_start(stories.day, $bucket), periods.period_start),
-            periods.period_end,
-            $origin,
-            $window
-        )
-    group by all
+    select * from period_bucket_stories('periods', $lang, $source, $origin, $window, $bucket)
 ),
 
 total_story_buckets as (

@@ -1,42 +1,26 @@
 -- narrows this connection's view of the published database to the articles a search
--- matched (refs #18): temporary tables and views named like the published tables they
--- stand in for, which DuckDB looks up first, so every dashboard query counts the matching
--- articles only, unchanged. The relation search_hits (doc_no) is registered by
--- board/search.py before this runs; the published tables are read through the catalog
+-- matched (refs #18): temporary tables, views and macros named like the published ones
+-- they stand in for, which DuckDB looks up first, so every dashboard query counts the
+-- matching articles only, unchanged. The relation search_hits (doc_no) is registered by
+-- board/search.py before this runs, after the dashboard's macros (dashboard_macros.sql),
+-- some of which this replaces; the published tables are read through the catalog
 -- board/data.py attaches them as (tension). The matches' articles, mentions and pairs are
 -- read from the search index by doc_no (search_docs, search_doc_mentions,
 -- search_doc_pairs: integers, where joining mentions and article_pairs by article_id cost
--- 0.3-0.5 s at 1M articles). Only the matches' articles are a table here. The aggregates
--- (the daily ones with the ETL's own *_rows macros, the rollups by
--- search_scope_rollup_view.sql from the matches' rows, the story days) start as views over
--- them, and search_scope_build.sql makes a table of each the first time a query reads it
--- (board/search.py: a query then reads a table at half the time of a view, and a view
--- needs none of the others: the map builds no story days); the article-level tables are
--- filtered views.
+-- 0.3-0.5 s at 1M articles). Only the matches' articles are a table here; the rest start
+-- as views, and search_scope_build.sql makes a table of those that several queries read
+-- the first time one does (board/search.py TABLES), so a view pays only for what it reads.
+-- The aggregates are the matches' rows themselves, one per article and country or pair
+-- (search_country_rows, search_pair_rows), which the period macros below read in place of
+-- the ETL's daily, monthly and yearly rollups, and the story macros count distinct stories
+-- from, in place of the story days: a search matches tens of thousands of articles, whose
+-- rows cost less to scan at each query than the rollups and the story days' windows cost
+-- to make (the overview at 1M articles: README "How search works"). A test checks that a
+-- search matching every article counts what the published aggregates do.
 -- no parameters
 create or replace temp table search_articles as
 select * from tension.search_docs
 semi join search_hits on search_docs.doc_no = search_hits.doc_no;
-
--- the matches' mentions and pairs: views, so that a view that reads neither (the articles
--- view) does not pay for them. The mentions are read once, by the table of the countries'
--- daily rows. The pairs become a table before the first table of the pairs' aggregates or
--- story days (board/search.py): each of those, and the story days by facet each time a
--- query reads them, would scan the index's pairs whole again (with the articles' day and
--- dimensions too the table cost more than the joins it saved)
-create or replace temp view search_mentions as
-select
-    search_articles.article_id,
-    search_doc_mentions.* exclude (doc_no)
-from tension.search_doc_mentions
-inner join search_articles on search_doc_mentions.doc_no = search_articles.doc_no;
-
-create or replace temp view search_pairs as
-select
-    search_articles.article_id,
-    search_doc_pairs.*
-from tension.search_doc_pairs
-inner join search_articles on search_doc_pairs.doc_no = search_articles.doc_no;
 
 create or replace temp view articles as
 select * from tension.articles
@@ -53,17 +37,8 @@ semi join search_articles on country_articles.article_id = search_articles.artic
 create or replace temp view daily_totals as
 select * from daily_totals_rows('search_articles', 1);
 
-create or replace temp view country_daily as
-select * from country_daily_rows('search_articles', 'search_mentions', 1);
-
-create or replace temp view pair_daily as
-select * from pair_daily_rows('search_articles', 'search_pairs', 1);
-
--- the rows the daily rows above count, one per match and country it names (or pair), each
--- with its own measures: what country_daily_rows and pair_daily_rows sum for it (a test
--- compares their rollups with the ETL's). The rollups over every language and source
--- (search_scope_rollup_view.sql) group these once, where grouping the daily rows by
--- language and source first, joined by article_id, cost the overview twice the CPU
+-- one row per match and country it names (or pair), with its day and dimensions (a pair's
+-- with its story) and what the ETL's country_daily_rows and pair_daily_rows count for it
 create or replace temp view search_country_rows as
 select
     -- timestamps
@@ -92,31 +67,152 @@ select
     search_articles.source,
     search_articles.origin,
     -- ids
-    search_pairs.country_a,
-    search_pairs.country_b,
+    search_articles.story_id,
+    search_doc_pairs.country_a,
+    search_doc_pairs.country_b,
     -- measures
     1::bigint as articles,
-    coalesce(search_pairs.sentence_count > 0, false)::bigint as sentence_articles,
-    (search_pairs.sentence_count is not null)::bigint as text_articles,
-    search_pairs.sentence_count::bigint as sentences,
-    search_pairs.tone as tone_sum,
-    (search_pairs.tone is not null)::bigint as tone_n,
-    search_pairs.conflict as conflict_sum,
-    (search_pairs.conflict is not null)::bigint as conflict_n
-from search_pairs
-inner join search_articles on search_pairs.doc_no = search_articles.doc_no;
+    coalesce(search_doc_pairs.sentence_count > 0, false)::bigint as sentence_articles,
+    (search_doc_pairs.sentence_count is not null)::bigint as text_articles,
+    search_doc_pairs.sentence_count::bigint as sentences,
+    search_doc_pairs.tone as tone_sum,
+    (search_doc_pairs.tone is not null)::bigint as tone_n,
+    search_doc_pairs.conflict as conflict_sum,
+    (search_doc_pairs.conflict is not null)::bigint as conflict_n
+from tension.search_doc_pairs
+inner join search_articles on search_doc_pairs.doc_no = search_articles.doc_no;
 
--- the rows the story days count, with the columns they count by: the matches' articles
--- (a story_id null: the article is its own story; in the window: with text) and their pairs
--- from the index (in the window: naming both in one sentence); the views articles and
--- pair_articles scan the published tables whole by article_id, which every story-unit query
--- paid (refs #18), where the pairs join the matches by doc_no, an integer
+-- the ETL's period_days (refresh_aggregates.sql): the matches' rows of the `kind`
+-- ('country' or 'pair') in [period_start, period_end] for the filters (null = all), one
+-- per article and country or pair rather than per day; every reader sums them by its key
+create or replace temp macro period_days(
+    kind, period_start, period_end, lang_filter, source_filter, origin_filter
+) as table
+    select * from query_table('search_' || kind || '_rows')
+    where
+        day between period_start and period_end
+        and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter);
+
+-- the ETL's period_rows, which reads whole years and months from the rollups: the rows
+-- themselves (every reader groups them by country or pair)
+create or replace temp macro period_rows(
+    kind, period_start, period_end, lang_filter, source_filter, origin_filter
+) as table
+    select *
+    from period_days(kind, period_start, period_end, lang_filter, source_filter, origin_filter);
+
+-- the story macros of dashboard_macros.sql: a story counts once in a period (or bucket) if
+-- any of its matches is in it, which the story days find as the day without a previous one
+-- in the period (the window over them cost the overview more than these distinct counts)
+create or replace temp macro period_stories(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select count(distinct story_id)::bigint as total_stories
+    from search_articles
+    where
+        published_date between period_start and period_end
+        and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
+        and (window_kind = 'article' or sentence_count is not null);
+
+create or replace temp macro period_bucket_stories(
+    periods_of, lang_filter, source_filter, origin_filter, window_kind, bucket_kind
+) as table
+    select
+        periods.period_start,
+        periods.period_end,
+        bucket_start(matches.published_date, bucket_kind) as bucket,
+        count(distinct matches.story_id) as total_stories
+    from search_articles as matches
+    inner join query_table(periods_of) as periods
+        on matches.published_date between periods.period_start and periods.period_end
+    where
+        in_filters(
+            matches.lang,
+            matches.source,
+            matches.origin,
+            lang_filter,
+            source_filter,
+            origin_filter
+        )
+        and (window_kind = 'article' or matches.sentence_count is not null)
+    group by all;
+
+-- the matches' pair rows in the filters (null = all), in the window's unit (sentence:
+-- naming both in one sentence), for the pairs' story counts below
+create or replace temp macro search_pair_stories(
+    lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select * from search_pair_rows
+    where
+        in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
+        and (window_kind = 'article' or sentence_articles > 0);
+
+create or replace temp macro pair_stories(
+    period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select
+        country_a,
+        country_b,
+        count(distinct story_id)::bigint as stories
+    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind)
+    where day between period_start and period_end
+    group by country_a, country_b;
+
+create or replace temp macro pair_bucket_stories(
+    series_of, lang_filter, source_filter, origin_filter, window_kind, bucket_kind
+) as table
+    select
+        series.series_no,
+        bucket_start(matches.day, bucket_kind) as bucket,
+        count(distinct matches.story_id) as stories
+    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind) as matches
+    inner join query_table(series_of) as series
+        on
+            matches.country_a = series.country_a
+            and matches.country_b = series.country_b
+            and matches.day between series.period_start and series.period_end
+    group by all;
+
+create or replace temp macro pair_story_sums(
+    pair_a, pair_b, period_start, period_end, lang_filter, source_filter, origin_filter,
+    window_kind
+) as table
+    select
+        count(distinct story_id) as stories,
+        count(distinct struct_pack(story_id, source)) as story_sources
+    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind)
+    where
+        country_a = pair_a
+        and country_b = pair_b
+        and day between period_start and period_end;
+
+create or replace temp macro pair_story_sources(
+    pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select
+        matches.country_a,
+        matches.country_b,
+        count(distinct struct_pack(matches.story_id, matches.source)) as story_sources
+    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind) as matches
+    inner join query_table(pairs_of) as pairs
+        on
+            matches.country_a = pairs.country_a
+            and matches.country_b = pairs.country_b
+    where matches.day between period_start and period_end
+    group by matches.country_a, matches.country_b;
+
+-- the story days of the matches (refs #16), for the queries that read them rather than
+-- the story macros above (the articles view): the rows story_days_rows gives
+-- (tests/test_search.py compares them) in half the CPU or less, counted by story and day at
+-- once (the ETL's macro counts by language and source, then sums), each story's days
+-- ordered by the key's columns rather than by a list of them, so that a filter on the
+-- language or source reaches the rows before they are counted: a view of the facets
+-- (by_facet) then counts only the rows of the language or source a query reads.
+-- one row per match, with the columns its story days count by (in the window: with text)
 create or replace temp view search_story_rows as
 select
-    -- ids: a story of articles has no pair
-    null::varchar as country_a,
-    null::varchar as country_b,
-    coalesce(story_id, article_id) as story_id,
+    -- ids
+    story_id,
     -- dimensions
     lang,
     source,
@@ -128,39 +224,12 @@ select
     published_date as day
 from search_articles;
 
-create or replace temp view search_pair_stories as
-select
-    -- ids
-    search_pairs.country_a,
-    search_pairs.country_b,
-    search_articles.story_id,
-    -- dimensions
-    search_articles.lang,
-    search_articles.source,
-    search_articles.origin,
-    -- measures
-    1::bigint as articles,
-    coalesce(search_pairs.sentence_count > 0, false)::bigint as window_articles,
-    -- timestamps
-    search_articles.published_date as day
-from search_pairs
-inner join search_articles on search_pairs.doc_no = search_articles.doc_no;
-
--- the story days of the matches, which only the story unit reads (refs #16): the rows
--- story_days_rows and pair_story_days_rows give (tests/test_search.py compares them), in
--- half the CPU or less. Over every language and source, counted by story and day at once
--- (the macros count by language and source, then sum); each story's days ordered by the
--- key's columns rather than by a list of them, so that a filter on the language or source
--- reaches the rows before they are counted: a view of the facets (by_facet) then counts only
--- the rows of the language or source a query reads, 3 times cheaper at 250k articles.
--- one row per story (or pair x story) and day of `counts_of` (the rows of search_story_rows
--- or search_pair_stories, or their sums) and, with `by_lang` or `by_source`, language or
--- source: their articles and window_articles summed
+-- one row per story and day of `counts_of` (the rows of search_story_rows, or their sums)
+-- and, with `by_lang` or `by_source`, language or source: their articles and
+-- window_articles summed
 create or replace temp macro search_summed_days(counts_of, by_lang, by_source) as table
     select
         -- ids
-        country_a,
-        country_b,
         story_id,
         -- timestamps
         day,
@@ -175,9 +244,9 @@ create or replace temp macro search_summed_days(counts_of, by_lang, by_source) a
     from query_table(counts_of)
     group by all;
 
--- one row per story (or pair x story) and day of the rows `rows_of` (search_story_rows or
--- search_pair_stories), or with `by_facet` by language, by source and by both, with the
--- story's previous day and previous day with window_articles (null on its first)
+-- one row per story and day of the rows `rows_of`, or with `by_facet` by language, by
+-- source and by both, with the story's previous day and previous day with window_articles
+-- (null on its first)
 create or replace temp macro search_story_days(rows_of, by_facet) as table
     with
 
@@ -203,18 +272,10 @@ create or replace temp macro search_story_days(rows_of, by_facet) as table
             by_story rows between unbounded preceding and 1 preceding
         ) as previous_window_day
     from days
-    window by_story as (partition by country_a, country_b, story_id, lang, source order by day);
+    window by_story as (partition by story_id, lang, source order by day);
 
 create or replace temp view story_days as
-select * exclude (country_a, country_b)
-from search_story_days('search_story_rows', false);
-
-create or replace temp view pair_story_days as
-select * from search_story_days('search_pair_stories', false);
+select * from search_story_days('search_story_rows', false);
 
 create or replace temp view story_facet_days as
-select * exclude (country_a, country_b)
-from search_story_days('search_story_rows', true);
-
-create or replace temp view pair_story_facet_days as
-select * from search_story_days('search_pair_stories', true);
+select * from search_story_days('search_story_rows', true);

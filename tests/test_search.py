@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -25,7 +26,7 @@ from board.data import connect_read_only
 from board.state import Filters
 from etl.settings import Settings
 from tests.conftest import FIXTURES
-from tests.test_dashboard_queries import dashboard_requests
+from tests.test_dashboard_queries import dashboard_requests, default_filters
 from tests.tiny_db import build_story_db
 
 CORPUS = FIXTURES / "search_articles.jsonl"
@@ -113,6 +114,25 @@ def ids(con, text: str) -> set[str]:
 )
 def test_search_matches_the_hand_counted_articles(con, text, expected):
     assert ids(con, text) == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [7],
+        [3, 1, 3, 2, 1, 1],
+        # a word's postings: doc numbers in sorted runs (one per chunk or load), repeated
+        # for each occurrence in an article
+        [4, 4, 9, 12, 12, 12, 1, 2, 2, 30, 5, 5, 6],
+        [2**40 + 3, 2**40 + 1, 2**40 + 3],
+    ],
+)
+def test_the_distinct_doc_numbers_are_numpys(values):
+    array = np.array(values, dtype=np.int64)
+    found = search.unique(array)
+    assert found.dtype == np.int64
+    assert found.tolist() == np.unique(array).tolist()
 
 
 @pytest.mark.parametrize(
@@ -333,44 +353,39 @@ def scope_tables(cursor) -> set[str]:
     return {row[0] for row in rows}
 
 
+def made_by(cursor, *made: tuple[str, dict]) -> set[str]:
+    """The tables of the scope on `cursor` that the requests `made` make."""
+    before = scope_tables(cursor)
+    for name, params in made:
+        search.prepare(cursor, name, search.split(params)[1])
+    return scope_tables(cursor) - before
+
+
 def test_a_query_makes_tables_only_of_what_it_reads(con):
+    story = filters(q="troops", unit="story")
+    pair = ("PRK", "RUS")
     cursor = con.cursor()
     try:
         cursor.execute("use tension")
         search.scope(cursor, search.matching_docs(cursor, "troops OR pasukan"))
-        before = scope_tables(cursor)
-        # the map without a focus reads the totals and the countries' rollups (the daily
-        # rows of countries are read once to count them, and stay a view), no pair and no
-        # story days
-        name, params = requests.map_countries(filters(q="troops", unit="story"))
-        search.prepare(cursor, name, search.split(params)[1])
-        made = scope_tables(cursor) - before
-        assert made == {
-            "daily_totals",
-            "country_daily_all",
-            "country_monthly_all",
-            "country_yearly_all",
-        }
-        name, params = requests.articles_list(filters(q="troops", unit="story", scope="all"))
-        search.prepare(cursor, name, search.split(params)[1])
-        assert scope_tables(cursor) - before - made == {"story_days"}
-        made = scope_tables(cursor) - before
-        # the pairs are read from the index once (search_pairs), for the pairs' rollups and
-        # story days alike; the pair's timeline reads the daily rollup only, which groups
-        # the matches' rows at once, without making the daily rows by language and source
-        pair = ("PRK", "RUS")
-        name, params = requests.pair_timeline(filters(q="troops", unit="story"), pair)
-        search.prepare(cursor, name, search.split(params)[1])
-        assert scope_tables(cursor) - before - made == {
-            "search_pairs",
-            "pair_daily_all",
-            "pair_story_days",
-        }
-        made = scope_tables(cursor) - before
-        # one pair's sums read that pair's rows through the views of the other rollups
-        name, params = requests.pair_summary(filters(q="troops", unit="story"), pair)
-        search.prepare(cursor, name, search.split(params)[1])
-        assert scope_tables(cursor) - before == made
+        # the map without a focus reads the totals and the countries' rows (a view, read
+        # once), no pair and no story days
+        assert made_by(cursor, requests.map_countries(story)) == {"daily_totals"}
+        listing = requests.articles_list(filters(q="troops", unit="story", scope="all"))
+        assert made_by(cursor, listing) == {"story_days"}
+        # the pairs' sums and stories alike are read from the matches' pair rows; the
+        # stories of every country from the matches' table itself
+        assert made_by(cursor, requests.pair_timeline(story, pair)) == {"search_pair_rows"}
+        assert made_by(cursor, requests.pair_summary(story, pair)) == set()
+    finally:
+        cursor.close()
+    cursor = con.cursor()
+    try:
+        cursor.execute("use tension")
+        search.scope(cursor, search.matching_docs(cursor, "troops OR pasukan"))
+        # the overview under a new search counts its stories without any story days
+        made = made_by(cursor, requests.overview_totals(story), requests.overview_top_pairs(story))
+        assert made == {"daily_totals", "search_pair_rows"}
     finally:
         cursor.close()
 
@@ -384,9 +399,7 @@ def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "table,etl_rows",
     [
         ("story_days", "story_days_rows('articles')"),
-        ("pair_story_days", "pair_story_days_rows('pair_articles')"),
         ("story_facet_days", "story_days_rows('articles', by_facet := true)"),
-        ("pair_story_facet_days", "pair_story_days_rows('pair_articles', by_facet := true)"),
     ],
 )
 def test_the_scopes_story_days_are_the_etl_macros_rows(story_db, table, etl_rows):
@@ -404,29 +417,43 @@ def test_the_scopes_story_days_are_the_etl_macros_rows(story_db, table, etl_rows
         con.close()
 
 
-@pytest.mark.parametrize("made", [False, True])
 @pytest.mark.parametrize(
-    "table",
+    "changed",
     [
-        f"{kind}_{grain}_all"
-        for kind in ("country", "pair")
-        for grain in ("daily", "monthly", "yearly")
+        {"unit": "article"},
+        {"unit": "story"},
+        {"unit": "story", "window": "sentence", "bucket": "week"},
+        # a period that starts on the second day of the tiny database's two-day story, and
+        # one that cuts a month bucket the day after a story of its own (a3)
+        {"unit": "story", "start": date(2024, 1, 11), "bucket": "month"},
+        {"unit": "story", "start": date(2024, 2, 6), "bucket": "month"},
+        {"unit": "story", "lang": "en"},
+        {"unit": "story", "source": "wire-a", "window": "sentence"},
+        {"unit": "story", "origin": "text", "countries": ("PRK",)},
+        {"unit": "article", "lang": "id", "measure": "share_either"},
     ],
 )
 @pytest.mark.parametrize("db", ["story_db", "search_db"])
-def test_the_scopes_rollups_of_every_article_are_the_published_ones(request, db, table, made):
-    # with every article matched, the rollups the scope groups from the matches' rows at
-    # once (search_country_rows, search_pair_rows) are those the ETL made from its daily
-    # rows by language and source: the tiny database's tones, conflicts and articles with
-    # and without text, the loaded corpus's (no tone) null ones
+def test_a_search_matching_every_article_counts_what_the_published_aggregates_do(
+    request, db, changed
+):
+    # the scope's period and story macros (search_scope.sql) sum and count the matches'
+    # rows, where the published ones read the rollups and the story days: with every article
+    # matched, every dashboard query answers the same (the tiny database's tones, conflicts,
+    # a GDELT row, a story over two days and two sources; the loaded corpus's null tones)
     con = connect_read_only(str(request.getfixturevalue(db)))
+    scoped = con.cursor()
     try:
-        search.scope(con, queries.run("search_all_docs", con)["doc_no"].to_numpy())
-        for name in search.TABLES if made else ():
-            search.build(con, name)
-        ours = con.execute(f"select * from {table} order by all").df()
-        published = con.execute(f"select * from tension.main.{table} order by all").df()
-        assert len(published) > 0
-        pd.testing.assert_frame_equal(ours, published)
+        searched = default_filters(con, q="every", **changed)
+        scoped.execute("use tension")
+        search.scope(scoped, queries.run("search_all_docs", con)["doc_no"].to_numpy())
+        for name, params in view_requests(searched):
+            own = search.split(params)[1]
+            search.prepare(scoped, name, own)
+            published = queries.run(name, con, **own)
+            pd.testing.assert_frame_equal(
+                queries.run(name, scoped, **own), published, check_dtype=False, obj=name
+            )
     finally:
+        scoped.close()
         con.close()
