@@ -1,0 +1,33 @@
+"""The load bench's `--start all` (bench/load_dashboard.py, refs #19): no session walks before
+every session shows its first page, so the counted pages do not share the cores with the other
+sessions' cold starts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from bench.load_dashboard import _phase, _server_pid
+
+pytestmark = pytest.mark.browser
+
+
+def test_with_start_all_every_counted_page_begins_after_the_last_first_page(server):
+    measured = []
+    # a thread of its own: the browser tests' sync Playwright may own this thread's loop
+    walk = threading.Thread(
+        target=lambda: measured.append(
+            asyncio.run(_phase(server, _server_pid(server), 2, 1, 60.0, 0.0, "sidebar", "all", {}))
+        )
+    )
+    walk.start()
+    walk.join()
+    (phase,) = measured
+    assert phase.failures == []
+    assert len(phase.first_ready) == 2
+    assert len(phase.began) == 10  # each session's five switches after its first page
+    before, after = phase.around_last_first_page()
+    assert before == []
+    assert len(after) == 10
