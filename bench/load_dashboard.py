@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sys
 import threading
@@ -48,8 +47,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 import queries  # noqa: E402
 from bench import sidebar_filters  # noqa: E402
@@ -72,7 +69,6 @@ MODES = ("sidebar", "link")
 STARTS = ("each", "all")
 """When a session starts its walk: once its own first page is ready, or once every session's is."""
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-RUNNING = '[data-testid="stApp"]:not([data-test-script-state="notRunning"])'
 FAILED = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 FILTERS = (
     {},
@@ -251,6 +247,10 @@ def _pages(page, url: str, view: str, step: int, filters: dict, shown: dict, pha
     return pages
 
 
+def _view_in(address: str) -> str | None:
+    return parse_qs(urlsplit(address).query).get("view", [None])[0]
+
+
 def _shown(address: str) -> dict[str, str]:
     """The bench's filter fields in address's query string."""
     query = parse_qs(urlsplit(address).query)
@@ -281,8 +281,10 @@ async def _switch(page, view: str, timeout: float) -> float | str:
     started = time.monotonic()
     try:
         await page.locator(".st-key-view button", has_text=VIEW_LABELS[view]).click()
-        with contextlib.suppress(PlaywrightTimeout):  # a quick rerun may end before we look
-            await page.wait_for_selector(RUNNING, state="attached", timeout=2000)
+        # the rerun writes the view to the URL, which tells it from the page as it was; the
+        # running state told it only when seen before the rerun ended, and a quick rerun
+        # (most, at N = 1) was counted with the 2 s waited for it
+        await page.wait_for_url(lambda address: _view_in(address) == view, timeout=timeout * 1000)
         return await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
         return _failure(err)
