@@ -20,8 +20,8 @@ When the walk starts (`--start`, one run per value): `each` (the default, and th
 fetching and compiling Streamlit's scripts on the same cores; `all`, every session once all N
 show their first page (a barrier): the steady state of N analysts who already have the
 dashboard open. Either way the first pages open at the same instant and are reported on their
-own; with `each` the report also splits the counted pages by whether they started before or
-after the last session's first page was ready, which is what the cold start costs them.
+own, and the report splits the counted pages by whether they started before or after the
+last session's first page was ready (with `each`, what the others' cold starts cost them).
 
 Reports per way of changing filters, seconds of reading (`--think`, one run per value) and N:
 page-ready p50/p95 per view, per kind of page and over all pages but each session's first (which
@@ -281,9 +281,9 @@ async def _switch(page, view: str, timeout: float) -> float | str:
     started = time.monotonic()
     try:
         await page.locator(".st-key-view button", has_text=VIEW_LABELS[view]).click()
-        # the rerun writes the view to the URL, which tells it from the page as it was; the
-        # running state told it only when seen before the rerun ended, and a quick rerun
-        # (most, at N = 1) was counted with the 2 s waited for it
+        # the rerun writes the view to the URL, which tells it from the page as it was; its
+        # running state does so only if seen before the rerun ends, and a quick rerun was
+        # counted with the 2 s waited for that
         await page.wait_for_url(lambda address: _view_in(address) == view, timeout=timeout * 1000)
         return await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)

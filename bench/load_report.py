@@ -87,7 +87,8 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
         "reading each page)",
         "",
         f"Server RSS after a warm-up walk through every filter set {warm_mb:.0f} MB. Each p95 is also given as a ratio "
-        "to the p95 of the first N with the same filters and think (the baseline, same run).",
+        "to the p95 of the first N with the same filters, start and think (the baseline, same "
+        "run).",
         "",
         "| filters | walk starts | think s | N | pages | failed | p50 s | p95 s "
         "| p95 vs baseline "

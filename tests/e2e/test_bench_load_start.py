@@ -4,27 +4,16 @@ sessions' cold starts."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-
 import pytest
 
 from bench.load_dashboard import _phase, _server_pid
+from tests.e2e.browser import run_apart
 
 pytestmark = pytest.mark.browser
 
 
 def test_with_start_all_every_counted_page_begins_after_the_last_first_page(server):
-    measured = []
-    # a thread of its own: the browser tests' sync Playwright may own this thread's loop
-    walk = threading.Thread(
-        target=lambda: measured.append(
-            asyncio.run(_phase(server, _server_pid(server), 2, 1, 60.0, 0.0, "sidebar", "all", {}))
-        )
-    )
-    walk.start()
-    walk.join()
-    (phase,) = measured
+    phase = run_apart(_phase(server, _server_pid(server), 2, 1, 60.0, 0.0, "sidebar", "all", {}))
     assert phase.failures == []
     assert len(phase.first_ready) == 2
     assert len(phase.began) == 10  # each session's five switches after its first page
