@@ -15,6 +15,14 @@ load). Then the round moves through the other views with the page's view control
 the view alone). A page is ready when the script has finished and the view's chart or table is
 there; a page fails when it shows an exception or an error, or is not ready within --timeout.
 
+When the walk starts (`--start`, one run per value): `each` (the default, and the only way until
+2026-12-07), each session as soon as its own first page is ready, while the others may still be
+fetching and compiling Streamlit's scripts on the same cores; `all`, every session once all N
+show their first page (a barrier): the steady state of N analysts who already have the
+dashboard open. Either way the first pages open at the same instant and are reported on their
+own, and the report splits the counted pages by whether they started before or after the
+last session's first page was ready (with `each`, what the others' cold starts cost them).
+
 Reports per way of changing filters, seconds of reading (`--think`, one run per value) and N:
 page-ready p50/p95 per view, per kind of page and over all pages but each session's first (which
 also fetches and compiles Streamlit's scripts in a fresh browser context: reported on its own),
@@ -30,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sys
 import threading
@@ -40,8 +47,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 import queries  # noqa: E402
 from bench import sidebar_filters  # noqa: E402
@@ -61,8 +66,9 @@ READY = {
 }
 """What each view shows once its data is there."""
 MODES = ("sidebar", "link")
+STARTS = ("each", "all")
+"""When a session starts its walk: once its own first page is ready, or once every session's is."""
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-RUNNING = '[data-testid="stApp"]:not([data-test-script-state="notRunning"])'
 FAILED = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 FILTERS = (
     {},
@@ -95,6 +101,14 @@ def main() -> None:
         default=list(MODES),
         help="how a round after the first changes its filters: in the sidebar, or by a link",
     )
+    parser.add_argument(
+        "--start",
+        nargs="+",
+        choices=STARTS,
+        default=[STARTS[0]],
+        help="when a session walks: once its own first page is ready (each), or once all N "
+        "sessions show theirs (all); several values, one run each",
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
@@ -104,13 +118,16 @@ def main() -> None:
         # one session's walk over every filter set first: the first queries import plotly,
         # and every way of changing filters then meets the same warm caches, whichever ran
         # before it (the sidebar's sets between two rounds' remain its own cost)
-        warm_up = asyncio.run(_phase(url, pid, 1, len(FILTERS), args.timeout, 0.0, "link", {}))
+        warm_up = asyncio.run(
+            _phase(url, pid, 1, len(FILTERS), args.timeout, 0.0, "link", STARTS[0], {})
+        )
         warm_mb = _rss_mb(pid)
         phases = [
             asyncio.run(
-                _phase(url, pid, n, args.rounds, args.timeout, think, mode, warm_up.defaults)
+                _phase(url, pid, n, args.rounds, args.timeout, think, mode, start, warm_up.defaults)
             )
             for think in args.think
+            for start in args.start
             for n in args.sessions
             for mode in args.filters
         ]
@@ -137,26 +154,33 @@ async def _phase(
     timeout: float,
     think: float,
     mode: str,
+    start: str,
     defaults: dict[str, str],
 ) -> Phase:
     from playwright.async_api import async_playwright
 
-    phase = Phase(sessions, mode, think, timeout, defaults=dict(defaults))
+    phase = Phase(sessions, mode, think, timeout, start=start, defaults=dict(defaults))
+    # every session waits here after its first page when the walk starts together
+    opened = asyncio.Barrier(sessions) if start == "all" else None
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         sampler = _Sampler(pid)
-        cpu_before, started = cpu_seconds(pid), time.monotonic()
-        await asyncio.gather(*(_session(browser, url, s, rounds, phase) for s in range(sessions)))
-        phase.wall_seconds = time.monotonic() - started
+        cpu_before, phase.started = cpu_seconds(pid), time.monotonic()
+        await asyncio.gather(
+            *(_session(browser, url, s, rounds, phase, opened) for s in range(sessions))
+        )
+        phase.wall_seconds = time.monotonic() - phase.started
         phase.cpu_seconds = cpu_seconds(pid) - cpu_before
         phase.rss_peak_mb, phase.browser_kinds = sampler.stop()
         await browser.close()
     return phase
 
 
-async def _session(browser, url: str, number: int, rounds: int, phase: Phase):
+async def _session(
+    browser, url: str, number: int, rounds: int, phase: Phase, opened: asyncio.Barrier | None
+):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     devtools = await context.new_cdp_session(page)
@@ -171,13 +195,15 @@ async def _session(browser, url: str, number: int, rounds: int, phase: Phase):
             # filters in the sidebar
             first = (number - round_) % len(VIEWS)
             for step, view in enumerate(VIEWS[first:] + VIEWS[:first]):
-                for kind, where, opened in _pages(page, url, view, step, filters, shown, phase):
+                for kind, where, open_page in _pages(page, url, view, step, filters, shown, phase):
                     busy = await _renderer_seconds(devtools)
-                    seconds = await opened()
+                    began = time.monotonic() - phase.started
+                    seconds = await open_page()
                     if isinstance(seconds, str):
                         phase.failures.append(f"{where}: {seconds}")
                     elif not shown:
                         phase.first_pages.append(seconds)
+                        phase.first_ready.append(began + seconds)
                     else:
                         after = await _renderer_seconds(devtools)
                         # a page load starts the new document's count at zero
@@ -186,8 +212,13 @@ async def _session(browser, url: str, number: int, rounds: int, phase: Phase):
                         phase.renderer[view].append(renderer)
                         phase.kinds[kind].append(seconds)
                         phase.kind_renderer[kind].append(renderer)
+                        phase.began.append((began, seconds))
+                    opening = not shown
                     shown = sidebar_filters.complete(_shown(page.url), phase.defaults)
                     phase.defaults = phase.defaults or shown
+                    if opening and opened:
+                        # a failed first page still arrives, or the others would wait forever
+                        await opened.wait()
                     await asyncio.sleep(phase.think)
     finally:
         await context.close()
@@ -214,6 +245,10 @@ def _pages(page, url: str, view: str, step: int, filters: dict, shown: dict, pha
             )
         )
     return pages
+
+
+def _view_in(address: str) -> str | None:
+    return parse_qs(urlsplit(address).query).get("view", [None])[0]
 
 
 def _shown(address: str) -> dict[str, str]:
@@ -246,8 +281,10 @@ async def _switch(page, view: str, timeout: float) -> float | str:
     started = time.monotonic()
     try:
         await page.locator(".st-key-view button", has_text=VIEW_LABELS[view]).click()
-        with contextlib.suppress(PlaywrightTimeout):  # a quick rerun may end before we look
-            await page.wait_for_selector(RUNNING, state="attached", timeout=2000)
+        # the rerun writes the view to the URL, which tells it from the page as it was; its
+        # running state does so only if seen before the rerun ends, and a quick rerun was
+        # counted with the 2 s waited for that
+        await page.wait_for_url(lambda address: _view_in(address) == view, timeout=timeout * 1000)
         return await _ready(page, view, timeout, started)
     except Exception as err:  # noqa: BLE001  (a timeout or a crashed page is a failed page)
         return _failure(err)

@@ -25,6 +25,9 @@ class Phase:
     think: float = 0.0
     """Seconds a session reads each page before the next."""
     timeout: float = 60.0
+    start: str = "each"
+    """When a session walks: once its own first page is ready ("each"), or once all N
+    sessions show theirs ("all")."""
     times: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VIEWS})
     kinds: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
     """The same pages' seconds by kind."""
@@ -34,6 +37,12 @@ class Phase:
     kind_renderer: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
     first_pages: list[float] = field(default_factory=list)
     """A session's first page: the browser fetches and compiles Streamlit's scripts first."""
+    first_ready: list[float] = field(default_factory=list)
+    """When each first page was ready, seconds since the sessions started."""
+    began: list[tuple[float, float]] = field(default_factory=list)
+    """Each counted page's start, seconds since the sessions started, and its seconds."""
+    started: float = 0.0
+    """time.monotonic() when the sessions started."""
     failures: list[str] = field(default_factory=list)
     rss_peak_mb: float = 0.0
     cpu_seconds: float = 0.0
@@ -58,29 +67,40 @@ class Phase:
 
     @property
     def label(self) -> str:
-        return f"| {self.mode} | {self.think:g} | {self.sessions} |"
+        return f"| {self.mode} | {self.start} | {self.think:g} | {self.sessions} |"
+
+    def around_last_first_page(self) -> tuple[list[float], list[float]]:
+        """The counted pages' seconds split by whether they started before or after the last
+        session's first page was ready: the pages that shared the cores with other sessions'
+        cold starts, and the rest."""
+        last = max(self.first_ready, default=0.0)
+        before = [seconds for began, seconds in self.began if began < last]
+        return before, [seconds for began, seconds in self.began if began >= last]
 
 
 def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str:
     lines = [
         f"# Dashboard under load: {args.db} ({os.cpu_count()} cores, server and browsers on "
         f"this machine, {args.rounds} rounds of the six views per session; filters changed "
-        f"in the sidebar (sidebar) or by opening a link (link); think = seconds reading each "
-        "page)",
+        f"in the sidebar (sidebar) or by opening a link (link); walk starts once a session's "
+        "own first page is ready (each) or once all N sessions show one (all); think = seconds "
+        "reading each page)",
         "",
         f"Server RSS after a warm-up walk through every filter set {warm_mb:.0f} MB. Each p95 is also given as a ratio "
-        "to the p95 of the first N with the same filters and think (the baseline, same run).",
+        "to the p95 of the first N with the same filters, start and think (the baseline, same "
+        "run).",
         "",
-        "| filters | think s | N | pages | failed | p50 s | p95 s | p95 vs baseline "
+        "| filters | walk starts | think s | N | pages | failed | p50 s | p95 s "
+        "| p95 vs baseline "
         "| first page p50 / p95 s | server RSS peak MB | RSS growth MB/session "
         "| server CPU s | server cores | browsers' CPU s | server CPU s a page "
         "| browsers' CPU s a page |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|" + "---|" * 17,
     ]
-    baselines: dict[tuple[str, float], float] = {}
+    baselines: dict[tuple[str, str, float], float] = {}
     for phase in phases:
         p95 = _percentile(phase.ready, 0.95)
-        base = baselines.setdefault((phase.mode, phase.think), p95)
+        base = baselines.setdefault((phase.mode, phase.start, phase.think), p95)
         first = phase.first_pages
         lines.append(
             f"{phase.label} {phase.pages} | {len(phase.failures)} "
@@ -93,6 +113,7 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
             f"| {sum(phase.browser_kinds.values()) / phase.pages:.2f} |"
         )
     lines += _kind_lines(phases)
+    lines += _cold_start_lines(phases)
     lines += _per_view_lines(phases)
     lines += _browser_lines(phases)
     failed = [f for p in phases for f in p.failures]
@@ -118,6 +139,27 @@ def _kind_lines(phases: list[Phase]) -> list[str]:
             for k in KINDS
         ]
         lines.append(f"{phase.label} " + " | ".join(cells) + " |")
+    return lines
+
+
+def _cold_start_lines(phases: list[Phase]) -> list[str]:
+    """The counted pages that started while another session's first page was still loading,
+    against those after: how much of p95 the sessions' cold starts are."""
+    lines = _table(
+        "Counted pages by when they started, against the moment the last session's first page "
+        "was ready (until then other sessions' browsers fetch and compile Streamlit's scripts "
+        "on the same cores): pages, page-ready p50 / p95 s:",
+        ("last first page ready s", "started before", "started after"),
+    )
+    for phase in phases:
+        cells = [
+            f"{len(pages)}: {_percentile(pages, 0.5):.2f} / {_percentile(pages, 0.95):.2f}"
+            if pages
+            else "-"
+            for pages in phase.around_last_first_page()
+        ]
+        last = max(phase.first_ready, default=float("nan"))
+        lines.append(f"{phase.label} {last:.1f} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -162,8 +204,8 @@ def _browser_lines(phases: list[Phase]) -> list[str]:
 
 
 def _table(title: str, columns: tuple[str, ...]) -> list[str]:
-    """A table's title and header, its rows named by filters, think and N."""
-    header = ("filters", "think s", "N", *columns)
+    """A table's title and header, its rows named by filters, start, think and N."""
+    header = ("filters", "walk starts", "think s", "N", *columns)
     return ["", title, "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
 
 
