@@ -427,13 +427,15 @@ def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger()
 
 def test_the_load_command_starts_the_pool_server_before_it_imports_the_loader(tmp_path):
     # given files big enough for a pool, the server starts before DuckDB and pandas are
-    # imported (~0.2 s of the load's start), which it then imports beside (refs #20)
+    # imported (~0.2 s of the load's start), which it then imports beside, and before the
+    # sources, which import pyarrow and numpy (~0.18 s) (refs #20)
     inputs = write_articles(tmp_path / "in.jsonl", 2)
+    loader = ("duckdb", "pandas", "etl.run", "etl.sources", "pyarrow", "numpy")
     probe = (
         "import sys\n"
         "import etl.__main__, etl.pool_server\n"
         "def start(with_tone):\n"
-        "    print(with_tone, sorted(m for m in ('duckdb', 'pandas', 'etl.run') if m in sys.modules))\n"
+        f"    print(with_tone, sorted(m for m in {loader!r} if m in sys.modules))\n"
         "    sys.exit(0)\n"
         "etl.pool_server.start = start\n"
         f"sys.argv = ['etl', '--db', {str(tmp_path / 't.duckdb')!r}, 'load', '--workers', '2',"
