@@ -425,6 +425,52 @@ def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger()
     assert printed_by_python(probe) == "[]"
 
 
+def test_a_pooled_load_readies_its_stories_and_leaves_the_tagger_to_its_workers(tmp_path):
+    # the tagger's import loads numba's functions (~0.5 CPU s) on a core the pool's server
+    # needs while it imports the same for the workers; the loading process only reads,
+    # resolves pre-tags and names the options, and imports the story assignment of the
+    # run's end while it waits for the pool's first result (refs #20)
+    inputs = write_articles(tmp_path / "in.jsonl", 6)
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from etl import run\n"
+        "from etl.settings import Settings\n"
+        "tagged, seen = run._tagged, []\n"
+        "def watched(*args):\n"
+        "    for result in tagged(*args):\n"
+        "        seen.append([m in sys.modules for m in ('etl.stories', 'etl.tag.pipeline')])\n"
+        "        yield result\n"
+        "run._tagged = watched\n"
+        f"settings = Settings(db_path=Path({str(tmp_path / 't.duckdb')!r}), workers=2,"
+        " with_tone=False, batch_size=2)\n"
+        f"print(run.load_inputs([Path({str(inputs)!r})], settings).loaded, seen[0], seen[-1])\n"
+    )
+    assert printed_by_python(probe) == "6 [True, False] [True, False]"
+
+
+def test_a_pool_reads_ahead_until_its_first_result(tmp_path):
+    # its server takes ~1.2 s to start, while the loading process has nothing else to do;
+    # reading later would take CPU from two busy workers (refs #20)
+    articles = list(read_inputs(*_planned(write_articles(tmp_path / "in.jsonl", 12))))
+    read: list[int] = []
+
+    def batches():
+        for start in range(0, len(articles), 1):
+            read.append(start)
+            yield articles[start : start + 1]
+
+    options = TagOptions(with_tone=False)
+    results = _tagged(batches(), options, 2, 7)
+    first, _, last = next(results)
+    assert first == articles[:1] and not last
+    assert len(read) == 12 > 2 * run.IN_FLIGHT_PER_WORKER
+    rest = list(results)
+    assert [batch for batch, _, _ in rest] == [[a] for a in articles[1:]]
+    # the pool only finishes what it has once the last batch is handed to it
+    assert [last for _, _, last in rest] == [False] * 8 + [True] * 3
+
+
 def test_the_load_command_starts_the_pool_server_before_it_imports_the_loader(tmp_path):
     # given files big enough for a pool, the server starts before DuckDB and pandas are
     # imported (~0.2 s of the load's start), which it then imports beside, and before the
