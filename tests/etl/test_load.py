@@ -548,6 +548,20 @@ def test_pool_workers_tag_their_first_batch_without_importing_anything():
     assert printed_by_python(probe) == "[]"
 
 
+def test_pool_workers_start_without_pandas_and_import_it_where_it_is_used():
+    # pyarrow imported pandas (~0.25 s of the server's start) to ask whether a list is a
+    # pandas object; a worker that asks pyarrow for pandas still gets it (refs #20)
+    probe = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from etl.pool_server import start\n"
+        'check = \'"pandas" in __import__("sys").modules\'\n'
+        'used = \'type(__import__("pyarrow").table({"a": [1]}).to_pandas()).__name__\'\n'
+        "with ProcessPoolExecutor(1, mp_context=start(False)) as pool:\n"
+        "    print(pool.submit(eval, check).result(), pool.submit(eval, used).result())\n"
+    )
+    assert printed_by_python(probe) == "False DataFrame"
+
+
 def test_the_command_line_skips_the_last_garbage_collection_at_exit():
     # a handler registered before `python -m etl` runs is called after its own handlers
     probe = (
