@@ -506,6 +506,20 @@ def test_the_pool_server_loads_the_encoder_beside_its_imports_and_forks_after():
     assert printed_by_python(probe) == "True False 1 1"
 
 
+def test_the_pool_server_hands_the_encoders_thread_the_gil_sooner_until_it_forks():
+    # the thread waited up to 5 ms for the GIL between its GIL-free steps, so the encoder
+    # took longer to load than the imports beside it (refs #20)
+    probe = (
+        "import sys\n"
+        "default = sys.getswitchinterval()\n"
+        "import etl.tag.preload_encoder\n"
+        "loading = sys.getswitchinterval()\n"
+        "import etl.tag.encoder_loaded\n"
+        "print(loading < default, sys.getswitchinterval() == default)\n"
+    )
+    assert printed_by_python(probe) == "True True"
+
+
 def test_pool_workers_start_with_the_gazetteer_built():
     # built once in the pool's server rather than in each worker's first batch (refs #20)
     probe = (
