@@ -168,8 +168,8 @@ def _run(
     size: tuple[int, int],
 ) -> RunSummary:
     """The run's reading, tagging and staging; `size` is (input bytes, tagging workers)."""
-    # the tagger is the pool's to import (and the loading process's at the end, for stories):
-    # its options and pre-tags are not (etl/tag/options.py, refs #20)
+    # not from the tagger, which a pool's workers import: this process only names their
+    # options (etl/tag/options.py, refs #20)
     from etl.tag.options import TagOptions
 
     started_at = utc_now()
@@ -298,7 +298,7 @@ def _tagged(
 
 
 def _while_the_pool_starts(first: Future, ahead: _ReadAhead) -> None:
-    """Work of this process's that waits for nothing, done before the first result comes.
+    """What this process can do before the pool's first result, done while it waits for it.
 
     The pool's server imports the tagger and loads the encoder (~1.2 s, one core) before it
     forks the workers, and this process is idle meanwhile: what it does now, it does not do
