@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -449,26 +450,35 @@ def test_a_pooled_load_readies_its_stories_and_leaves_the_tagger_to_its_workers(
     assert printed_by_python(probe) == "6 [True, False] [True, False]"
 
 
-def test_a_pool_reads_ahead_until_its_first_result(tmp_path):
+def test_a_pool_reads_ahead_until_its_first_result():
     # its server takes ~1.2 s to start, while the loading process has nothing else to do;
     # reading later would take CPU from two busy workers (refs #20)
-    articles = list(read_inputs(*_planned(write_articles(tmp_path / "in.jsonl", 12))))
     read: list[int] = []
 
     def batches():
-        for start in range(0, len(articles), 1):
-            read.append(start)
-            yield articles[start : start + 1]
+        for number in range(100):
+            read.append(number)
+            yield [number]
 
-    options = TagOptions(with_tone=False)
-    results = _tagged(batches(), options, 2, 7)
-    first, _, last = next(results)
-    assert first == articles[:1] and not last
-    assert len(read) == 12 > 2 * run.IN_FLIGHT_PER_WORKER
-    rest = list(results)
-    assert [batch for batch, _, _ in rest] == [[a] for a in articles[1:]]
-    # the pool only finishes what it has once the last batch is handed to it
-    assert [last for _, _, last in rest] == [False] * 8 + [True] * 3
+    ahead = run._ReadAhead(batches())
+    run._while_the_pool_starts(Future(), ahead)
+    assert len(read) == run.READ_AHEAD_BATCHES
+    assert [ahead.next() for _ in range(100)] == [[n] for n in range(100)]
+    assert not ahead.ended and ahead.next() is None and ahead.ended
+    came = Future()
+    came.set_result(None)
+    once_it_came = run._ReadAhead(batches())
+    once_it_came.read(until=came, most=run.READ_AHEAD_BATCHES)
+    assert len(read) == 100
+
+
+def test_a_pool_returns_results_in_order_and_says_when_it_only_finishes(tmp_path):
+    articles = list(read_inputs(*_planned(write_articles(tmp_path / "in.jsonl", 12))))
+    batches = ([article] for article in articles)
+    results = list(_tagged(batches, TagOptions(with_tone=False), 2, 7))
+    assert [batch for batch, _, _ in results] == [[a] for a in articles]
+    # once the last batch is handed to the pool, whatever was read ahead
+    assert [last for _, _, last in results] == [False] * 9 + [True] * 3
 
 
 def test_the_load_command_starts_the_pool_server_before_it_imports_the_loader(tmp_path):
