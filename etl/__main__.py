@@ -19,8 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from etl.errors import EtlError
-from etl.settings import DB_ENV, Settings, default_db_path
-from etl.sources.base import MAX_UNZIPPED_BYTES
+from etl.settings import DB_ENV, MAX_UNZIPPED_BYTES, Settings, default_db_path
 
 if TYPE_CHECKING:
     from etl.run import RunSummary

@@ -31,7 +31,7 @@ from etl.story_load import stage_stories
 from etl.tables import TaggedTables, tag_as_tables
 
 if TYPE_CHECKING:
-    from etl.tag.pipeline import TagOptions
+    from etl.tag.options import TagOptions
 
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: keeps every core busy while bounding memory."""
@@ -39,6 +39,10 @@ IN_FLIGHT_PER_WORKER = 2
 DEDUP_WINDOW_BATCHES = 8
 """Batches whose ids are checked against the loaded ones in one query: the check scans every
 loaded id (0.45 s at 10M articles), so a 1,000-article load checks once, not four times."""
+
+READ_AHEAD_BATCHES = 64
+"""Batches read, at most, while the pool's server starts (`_while_the_pool_starts`): reading
+the rest of the input then would hold it all in memory."""
 
 LAST_WINDOW_SPLIT = 4
 """With a pool, the batches of the input's last window are this many times smaller, so that
@@ -164,10 +168,9 @@ def _run(
     size: tuple[int, int],
 ) -> RunSummary:
     """The run's reading, tagging and staging; `size` is (input bytes, tagging workers)."""
-    # the tagger (~0.5 s of imports, numba's among them) is imported only now, after the
-    # pool's server was started, which imports it too: the two import side by side on two
-    # cores instead of one after the other before the first batch is tagged (refs #20)
-    from etl.tag.pipeline import TagOptions
+    # not from the tagger, which a pool's workers import: this process only names their
+    # options (etl/tag/options.py, refs #20)
+    from etl.tag.options import TagOptions
 
     started_at = utc_now()
     inputs = " ".join(str(f.path) for f in files)
@@ -242,7 +245,7 @@ def _fresh_batches(
 
 def _read_batch(chunk: list[Article | Reject], settings: Settings, loader: Loader) -> list[Article]:
     """A batch's articles (pre-tags resolved unless re-tagging); its rejects are written."""
-    from etl.tag.pipeline import resolve_pretags
+    from etl.tag.pretags import resolve_pretags
 
     crash_point("read")
     if not settings.retag:
@@ -276,15 +279,62 @@ def _tagged(
         workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
         in_flight: deque[tuple[list[Article], Future]] = deque()
-        for batch in batches:
-            crash_point("tag")
-            in_flight.append((batch, pool.submit(tag_as_tables, batch, options, run_id)))
-            if len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
-                done, future = in_flight.popleft()
-                yield done, future.result(), False
-        while in_flight:
+        ahead = _ReadAhead(batches)
+        started = False
+        while True:
+            while (
+                len(in_flight) < workers * IN_FLIGHT_PER_WORKER
+                and (batch := ahead.next()) is not None
+            ):
+                crash_point("tag")
+                in_flight.append((batch, pool.submit(tag_as_tables, batch, options, run_id)))
+            if not in_flight:
+                return
+            if not started:
+                _while_the_pool_starts(in_flight[0][1], ahead)
+                started = True
             done, future = in_flight.popleft()
-            yield done, future.result(), True
+            yield done, future.result(), ahead.ended
+
+
+def _while_the_pool_starts(first: Future, ahead: _ReadAhead) -> None:
+    """What this process can do before the pool's first result, done while it waits for it.
+
+    The pool's server imports the tagger and loads the encoder (~1.2 s, one core) before it
+    forks the workers, and this process is idle meanwhile: what it does now, it does not do
+    later beside two busy workers, or alone at the end (refs #20).
+    """
+    # story assignment at the end of the run imports numba (~0.3 s)
+    import etl.stories  # noqa: F401
+
+    ahead.read(until=first, most=READ_AHEAD_BATCHES)
+
+
+class _ReadAhead:
+    """The batches to tag, of which some may be read before they are asked for."""
+
+    def __init__(self, batches: Iterator[list[Article]]) -> None:
+        self._batches = batches
+        self._read: deque[list[Article]] = deque()
+        self._exhausted = False
+        self.ended = False
+        """Whether `next` found no batch left: the pool only finishes what it has."""
+
+    def next(self) -> list[Article] | None:
+        if self._read:
+            return self._read.popleft()
+        batch = None if self._exhausted else next(self._batches, None)
+        self._exhausted = self.ended = batch is None
+        return batch
+
+    def read(self, *, until: Future, most: int) -> None:
+        """Read batches until `until` is done, `most` wait, or none are left."""
+        while not until.done() and len(self._read) < most and not self._exhausted:
+            batch = next(self._batches, None)
+            if batch is None:
+                self._exhausted = True
+            else:
+                self._read.append(batch)
 
 
 def _finish(con, summary: RunSummary) -> None:

@@ -9,6 +9,12 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DB_ENV = "TENSION_DB"
 """Environment variable that overrides the database path (a contract, see DESIGN.md)."""
+MAX_UNZIPPED_BYTES = 4 * 2**30
+"""A compressed input may not expand past this: a day of GDELT or a year of a feed is far
+smaller, a decompression bomb (a few MB of gzip expanding to terabytes) is not, refs #7.
+Here rather than with the sources, so that `python -m etl` shows it as the default of
+--max-unzipped-mb without importing them (pyarrow, numpy: ~0.18 s before a load can start
+its tagging pool's server, refs #20)."""
 
 
 def default_db_path() -> Path:

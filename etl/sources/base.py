@@ -14,14 +14,11 @@ from typing import BinaryIO
 
 from etl.errors import SourceError
 from etl.records import Article, Reject
+from etl.settings import MAX_UNZIPPED_BYTES
 from etl.sources.encoding import AUTO
 
 Item = Article | Reject
 Reader = Callable[[Path, "ReadOptions"], Iterator[Item]]
-
-MAX_UNZIPPED_BYTES = 4 * 2**30
-"""A compressed input may not expand past this: a day of GDELT or a year of a feed is far
-smaller, a decompression bomb (a few MB of gzip expanding to terabytes) is not, refs #7."""
 
 
 class UnreadableRest(SourceError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
 from statistics import fmean
@@ -26,8 +26,10 @@ from etl.records import (
     ToneFields,
 )
 from etl.tag.conflict import KeyHit, conflict_terms, select_terms
-from etl.tag.countries import scan, to_iso3
+from etl.tag.countries import scan
 from etl.tag.language import UNDETERMINED, detect_language
+from etl.tag.options import TagOptions
+from etl.tag.pretags import resolve_pretags
 from etl.tag.sentences import split_sentences
 from etl.tag.story_keys import StoryKey, story_keys
 
@@ -42,17 +44,6 @@ TONE_MAX_SENTENCES = 8
 """Scored sentences per article: the lead, then the sentences naming two or more countries
 (the pair evidence, whose tone is the pair's tone), in text order, up to this cap. Pairs
 beyond it take the article's tone, as pairs without a shared sentence do."""
-
-
-@dataclass(frozen=True)
-class TagOptions:
-    with_tone: bool = True
-    evidence_per_pair: int = 3
-    retag: bool = False
-    """Ignore pre-tags and tag the text."""
-    with_stories: bool = True
-    """Compute the keys story assignment compares (etl/tag/story_keys.py); off only to
-    measure what they cost (bench/eval_stories.py)."""
 
 
 def tag_batch(articles: list[Article], options: TagOptions) -> list[TaggedArticle | Reject]:
@@ -236,27 +227,6 @@ def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
         else [],
         conflict_keys=conflict_keys,
     )
-
-
-def resolve_pretags(article: Article) -> Article | Reject:
-    """The article with its pre-tagged countries as ISO-3 codes, or a Reject naming the first
-    it cannot resolve. The loader calls it before dropping duplicates, so a rejected copy of
-    a URL never hides a valid one."""
-    if not article.is_pretagged:
-        return article
-    counts: dict[str, int] = {}
-    for name, count in (article.countries or {}).items():
-        code = to_iso3(name)
-        if code is None:
-            return Reject(
-                article.locator.rsplit(":", 1)[0],
-                article.locator,
-                f"unknown country {name!r} in countries",
-                article.title or article.text,
-                record_id=article.record_id,
-            )
-        counts[code] = counts.get(code, 0) + count
-    return replace(article, countries=counts)
 
 
 def _prepare_pretagged(

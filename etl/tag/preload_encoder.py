@@ -9,11 +9,23 @@ is numpy and zlib work that releases the GIL, so it runs beside the server's oth
 (the tagger, numba) on the second core, which the loading process leaves idle then: the
 server's preload took 0.92-1.02 s instead of 1.14-1.39 (refs #20). `etl.tag.encoder_loaded`,
 imported last, waits for it, since the server must not fork while the thread runs.
+
+Between its GIL-free steps the thread needs the GIL back for a moment, and by default waits
+up to 5 ms for the imports to hand it over (`sys.getswitchinterval`): `PRELOAD_SWITCH_SECONDS`
+while it runs.
 """
 
+import sys
 import threading
 
 from etl.tag import tone
 
+PRELOAD_SWITCH_SECONDS = 0.0005
+"""How long the server's imports hold the GIL before handing it to the loading thread."""
+
+SWITCH_SECONDS = sys.getswitchinterval()
+"""The interpreter's own, restored before the server forks (`etl.tag.encoder_loaded`)."""
+
+sys.setswitchinterval(PRELOAD_SWITCH_SECONDS)
 LOADING = threading.Thread(target=tone.embed, args=(["warm-up"],), name="encoder-preload")
 LOADING.start()

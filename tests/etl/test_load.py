@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -425,15 +426,72 @@ def test_the_load_command_reaches_the_pool_server_before_it_imports_the_tagger()
     assert printed_by_python(probe) == "[]"
 
 
+def test_a_pooled_load_readies_its_stories_and_leaves_the_tagger_to_its_workers(tmp_path):
+    # the tagger's import loads numba's functions (~0.5 CPU s) on a core the pool's server
+    # needs while it imports the same for the workers; the loading process only reads,
+    # resolves pre-tags and names the options, and imports the story assignment of the
+    # run's end while it waits for the pool's first result (refs #20)
+    inputs = write_articles(tmp_path / "in.jsonl", 6)
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from etl import run\n"
+        "from etl.settings import Settings\n"
+        "tagged, seen = run._tagged, []\n"
+        "def watched(*args):\n"
+        "    for result in tagged(*args):\n"
+        "        seen.append([m in sys.modules for m in ('etl.stories', 'etl.tag.pipeline')])\n"
+        "        yield result\n"
+        "run._tagged = watched\n"
+        f"settings = Settings(db_path=Path({str(tmp_path / 't.duckdb')!r}), workers=2,"
+        " with_tone=False, batch_size=2)\n"
+        f"print(run.load_inputs([Path({str(inputs)!r})], settings).loaded, seen[0], seen[-1])\n"
+    )
+    assert printed_by_python(probe) == "6 [True, False] [True, False]"
+
+
+def test_a_pool_reads_ahead_until_its_first_result():
+    # its server takes ~1.2 s to start, while the loading process has nothing else to do;
+    # reading later would take CPU from two busy workers (refs #20)
+    read: list[int] = []
+
+    def batches():
+        for number in range(100):
+            read.append(number)
+            yield [number]
+
+    ahead = run._ReadAhead(batches())
+    run._while_the_pool_starts(Future(), ahead)
+    assert len(read) == run.READ_AHEAD_BATCHES
+    assert [ahead.next() for _ in range(100)] == [[n] for n in range(100)]
+    assert not ahead.ended and ahead.next() is None and ahead.ended
+    came = Future()
+    came.set_result(None)
+    once_it_came = run._ReadAhead(batches())
+    once_it_came.read(until=came, most=run.READ_AHEAD_BATCHES)
+    assert len(read) == 100
+
+
+def test_a_pool_returns_results_in_order_and_says_when_it_only_finishes(tmp_path):
+    articles = list(read_inputs(*_planned(write_articles(tmp_path / "in.jsonl", 12))))
+    batches = ([article] for article in articles)
+    results = list(_tagged(batches, TagOptions(with_tone=False), 2, 7))
+    assert [batch for batch, _, _ in results] == [[a] for a in articles]
+    # once the last batch is handed to the pool, whatever was read ahead
+    assert [last for _, _, last in results] == [False] * 9 + [True] * 3
+
+
 def test_the_load_command_starts_the_pool_server_before_it_imports_the_loader(tmp_path):
     # given files big enough for a pool, the server starts before DuckDB and pandas are
-    # imported (~0.2 s of the load's start), which it then imports beside (refs #20)
+    # imported (~0.2 s of the load's start), which it then imports beside, and before the
+    # sources, which import pyarrow and numpy (~0.18 s) (refs #20)
     inputs = write_articles(tmp_path / "in.jsonl", 2)
+    loader = ("duckdb", "pandas", "etl.run", "etl.sources", "pyarrow", "numpy")
     probe = (
         "import sys\n"
         "import etl.__main__, etl.pool_server\n"
         "def start(with_tone):\n"
-        "    print(with_tone, sorted(m for m in ('duckdb', 'pandas', 'etl.run') if m in sys.modules))\n"
+        f"    print(with_tone, sorted(m for m in {loader!r} if m in sys.modules))\n"
         "    sys.exit(0)\n"
         "etl.pool_server.start = start\n"
         f"sys.argv = ['etl', '--db', {str(tmp_path / 't.duckdb')!r}, 'load', '--workers', '2',"
@@ -456,6 +514,20 @@ def test_the_pool_server_loads_the_encoder_beside_its_imports_and_forks_after():
         " threading.active_count())\n"
     )
     assert printed_by_python(probe) == "True False 1 1"
+
+
+def test_the_pool_server_hands_the_encoders_thread_the_gil_sooner_until_it_forks():
+    # the thread waited up to 5 ms for the GIL between its GIL-free steps, so the encoder
+    # took longer to load than the imports beside it (refs #20)
+    probe = (
+        "import sys\n"
+        "default = sys.getswitchinterval()\n"
+        "import etl.tag.preload_encoder\n"
+        "loading = sys.getswitchinterval()\n"
+        "import etl.tag.encoder_loaded\n"
+        "print(loading < default, sys.getswitchinterval() == default)\n"
+    )
+    assert printed_by_python(probe) == "True True"
 
 
 def test_pool_workers_start_with_the_gazetteer_built():
@@ -498,6 +570,20 @@ def test_pool_workers_tag_their_first_batch_without_importing_anything():
         "    print(pool.submit(eval, first_batch, {'code': code, 'scope': scope}).result())\n"
     )
     assert printed_by_python(probe) == "[]"
+
+
+def test_pool_workers_start_without_pandas_and_import_it_where_it_is_used():
+    # pyarrow imported pandas (~0.25 s of the server's start) to ask whether a list is a
+    # pandas object; a worker that asks pyarrow for pandas still gets it (refs #20)
+    probe = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from etl.pool_server import start\n"
+        'check = \'"pandas" in __import__("sys").modules\'\n'
+        'used = \'type(__import__("pyarrow").table({"a": [1]}).to_pandas()).__name__\'\n'
+        "with ProcessPoolExecutor(1, mp_context=start(False)) as pool:\n"
+        "    print(pool.submit(eval, check).result(), pool.submit(eval, used).result())\n"
+    )
+    assert printed_by_python(probe) == "False DataFrame"
 
 
 def test_the_command_line_skips_the_last_garbage_collection_at_exit():
