@@ -4,10 +4,9 @@
 -- dashboard asks only for the buckets whose counts (pair_bucket_counts) meet every other
 -- rule of the spike detector (monitor/spikes.py, refs #17): a few cells, where counting
 -- sources and stories for every bucket joined every article of the pairs with articles.
--- The sources come from pair_daily and the articles and stories from the pair's story days
--- (both sorted by day, so that the cells' days are a short read: at 1M articles 28 -> 21
--- ms of CPU for the overview's 74 cells, lang=en 34 -> 28); with an origin chosen from
--- pair_articles, since a story day keeps one origin of its articles.
+-- Read from the story days and pair_daily (sorted by day) instead, the 74 cells of the
+-- overview in stories at 1M took 21 ms of CPU against 23 here, but its 442 cells in
+-- articles 40 against 29: the cells' days are then most of the period.
 -- params: $pairs, $buckets, $lang, $source, $origin, $window, $bucket
 with
 
@@ -47,10 +46,9 @@ cell_days as (
     from cells
 ),
 
--- with an origin chosen: the cells' rows of pair_articles by rowid, so that the scan and
--- the join read the keys only and the story and source strings are fetched for those few
--- rows (at 1M articles, reading them with the keys for every row of the top 25 pairs cost
--- a fifth of the query)
+-- the cells' rows of pair_articles by rowid: the scan and the join read the keys only, and
+-- the story and source strings are fetched for those few rows (at 1M articles, reading
+-- them with the keys for every row of the top 25 pairs cost a fifth of the query)
 cell_rows as (
     select
         -- ids
@@ -66,8 +64,7 @@ cell_rows as (
             and pair_articles.country_b = cell_days.country_b
             and pair_articles.day = cell_days.day
     where
-        $origin is not null
-        and in_filters(
+        in_filters(
             pair_articles.lang,
             pair_articles.source,
             pair_articles.origin,
@@ -93,71 +90,8 @@ matching as (  -- noqa: ST03
     inner join cell_rows on pair_articles.rowid = cell_rows.row_id
 ),
 
--- without one: the rows of pair_daily (for the sources) and of the story days (for the
--- articles and stories) of the cells' pairs and days
-day_rows as (
-    select
-        -- ids
-        country_a,
-        country_b,
-        null as story_id,
-        -- dimensions
-        source,
-        -- timestamps
-        day,
-        -- measures
-        0 as articles
-    from pair_daily
-    where
-        $origin is null
-        and in_filters(lang, source, origin, $lang, $source, $origin)
-        and by_window($window, sentence_articles, articles) > 0
-    union all
-    select
-        -- ids
-        country_a,
-        country_b,
-        story_id,
-        -- dimensions
-        null as source,
-        -- timestamps
-        day,
-        -- measures
-        by_window($window, window_articles, articles) as articles
-    from chosen_pair_story_days($lang, $source)
-    where
-        $origin is null
-        and by_window($window, window_articles, articles) > 0
-),
-
-voiced as (
-    select
-        -- ids
-        cell_days.country_a,
-        cell_days.country_b,
-        -- timestamps
-        cell_days.bucket as day,
-        -- measures
-        sum(day_rows.articles)::bigint as articles,
-        count(distinct day_rows.source)::bigint as sources,
-        count(distinct day_rows.story_id)::bigint as stories
-    from day_rows
-    inner join cell_days
-        on
-            day_rows.country_a = cell_days.country_a
-            and day_rows.country_b = cell_days.country_b
-            and day_rows.day = cell_days.day
-    -- both tables are sorted by day: the test against the cells' days becomes a filter of
-    -- their scans, which then read only those days' sources and stories
-    where day_rows.day in (select wanted.day from cell_days as wanted)
-    group by all
-),
-
 final as (
-    select * from voiced
-    union all
     select * from pair_voices('matching')
-    where $origin is not null
 )
 
 select * from final
