@@ -4,9 +4,11 @@
 -- dashboard asks only for the buckets whose counts (pair_bucket_counts) meet every other
 -- rule of the spike detector (monitor/spikes.py, refs #17): a few cells, where counting
 -- sources and stories for every bucket joined every article of the pairs with articles.
--- Read from the story days and pair_daily (sorted by day) instead, the 74 cells of the
--- overview in stories at 1M took 21 ms of CPU against 23 here, but its 442 cells in
--- articles 40 against 29: the cells' days are then most of the period.
+-- Tried (refs #18, 1M articles, CPU): the cells' keys joined first and their story and
+-- source fetched by rowid, 28 -> 23 ms, but under a search pair_articles is a view of the
+-- matches (search_scope.sql), which has no rowid; the story days and pair_daily (sorted by
+-- day) read by the cells' days, 21 ms for the overview's 74 cells in stories but 40 for
+-- its 442 in articles, whose days are most of the period.
 -- params: $pairs, $buckets, $lang, $source, $origin, $window, $bucket
 with
 
@@ -46,17 +48,21 @@ cell_days as (
     from cells
 ),
 
--- the cells' rows of pair_articles by rowid: the scan and the join read the keys only, and
--- the story and source strings are fetched for those few rows (at 1M articles, reading
--- them with the keys for every row of the top 25 pairs cost a fifth of the query)
-cell_rows as (
+pair_articles as (
+    select * from pair_articles
+),
+
+-- read by name by pair_voices (query_table), which sqlfluff cannot see
+matching as (  -- noqa: ST03
     select
         -- ids
-        pair_articles.rowid as row_id,
         cell_days.country_a,
         cell_days.country_b,
+        pair_articles.story_id,
+        -- dimensions
+        pair_articles.source,
         -- timestamps
-        cell_days.bucket
+        cell_days.bucket as day
     from pair_articles
     inner join cell_days
         on
@@ -73,21 +79,6 @@ cell_rows as (
             $origin
         )
         and ($window = 'article' or pair_articles.sentence_count > 0)
-),
-
--- read by name by pair_voices (query_table), which sqlfluff cannot see
-matching as (  -- noqa: ST03
-    select
-        -- ids
-        cell_rows.country_a,
-        cell_rows.country_b,
-        pair_articles.story_id,
-        -- dimensions
-        pair_articles.source,
-        -- timestamps
-        cell_rows.bucket as day
-    from pair_articles
-    inner join cell_rows on pair_articles.rowid = cell_rows.row_id
 ),
 
 final as (
