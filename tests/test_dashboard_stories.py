@@ -133,6 +133,19 @@ def distinct_stories(con: duckdb.DuckDBPyConnection, chosen: state.Filters) -> d
     return {"pairs": {(a, b): n for a, b, n in pairs}, "total": total}
 
 
+@pytest.mark.parametrize("minimum", [1, 2])
+@pytest.mark.parametrize("changed", STORY_CUTS)
+def test_the_totals_count_the_pairs_with_the_minimum_of_stories(story_con, changed, minimum):
+    # at a minimum of 1 the totals count the pairs with articles (the rollups), above it the
+    # pairs' stories: both what the ranking, which counts every pair's stories, lists
+    chosen = filters(**changed, min_articles=minimum)
+    expected = distinct_stories(story_con, chosen)["pairs"]
+    ranked = run(story_con, requests.overview_top_pairs(chosen, row_limit=None))
+    totals = run(story_con, requests.overview_totals(chosen)).iloc[0]
+    assert totals["pairs"] == len(ranked)
+    assert totals["pairs"] == sum(stories >= minimum for stories in expected.values())
+
+
 @pytest.mark.parametrize("changed", STORY_CUTS)
 def test_story_counts_equal_distinct_stories_of_the_articles(story_con, changed):
     chosen = filters(**changed)

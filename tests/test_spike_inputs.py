@@ -190,3 +190,34 @@ def test_a_watchlist_on_one_source_alerts_on_that_outlets_burst(spike_con):
     [hit] = find_hits(spike_con, [one_outlet], *days)
     assert (hit.pair, hit.day, hit.articles) == (("PRK", "RUS"), ONE_OUTLET, 10)
     assert "from 1 source vs" in hit.why
+
+
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"window": "sentence"},
+        {"source": "wire-b"},
+        {"lang": "en", "window": "sentence"},
+        # an origin chosen reads pair_articles, the others the story days and pair_daily
+        {"origin": "text"},
+        {"origin": "text", "window": "sentence", "source": "wire-a"},
+    ],
+)
+def test_every_cells_voices_are_what_the_article_level_input_counts(spike_con, bucket, changes):
+    # the whole weeks and months of the data, so that no bucket is cut by the period
+    filters = filters_for(start=FIRST, end=date(2024, 3, 31), **changes)
+    _, params = requests.pair_bucket_counts(filters, PAIRS, bucket)
+    del params["pairs"], params["unit"]
+    params["start"] = filters.start
+    activity = queries.run(
+        "pair_activity", spike_con, **params, pairs=PAIRS, countries=[], keywords=[]
+    )
+    cells = spikes.keyed(activity)
+    name, params = requests.pair_bucket_voices(filters, cells, bucket)
+    voices = queries.run(name, spike_con, **params)
+    columns = ["country_a", "country_b", "day", "articles", "sources", "stories"]
+    expected = activity[columns].sort_values(columns[:3]).reset_index(drop=True)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(voices[columns], expected, check_dtype=False)
