@@ -262,6 +262,17 @@ create or replace temp macro pair_story_sources(
         and first_in_period(story_days, period_start, period_end, origin_filter, window_kind)
     group by story_days.country_a, story_days.country_b;
 
+-- the pairs' article rows in the filters (null = all), in the window's unit (sentence:
+-- naming both in one sentence), which pair_story_sums counts: under a search the scope
+-- stands the matches' rows in for them (search_scope.sql)
+create or replace temp macro pair_story_rows(
+    lang_filter, source_filter, origin_filter, window_kind
+) as table
+    select * from pair_articles
+    where
+        in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
+        and (window_kind = 'article' or sentence_count > 0);
+
 -- one row: the distinct stories of the pair (pair_a < pair_b) in a period and filters (null
 -- = all), in the window's unit, and the distinct sources of each, summed (story_sources);
 -- one pair's rows of pair_articles are a short read (sorted by pair)
@@ -272,13 +283,11 @@ create or replace temp macro pair_story_sums(
     select
         count(distinct story_id) as stories,
         count(distinct struct_pack(story_id, source)) as story_sources
-    from pair_articles
+    from pair_story_rows(lang_filter, source_filter, origin_filter, window_kind)
     where
         country_a = pair_a
         and country_b = pair_b
-        and day between period_start and period_end
-        and in_filters(lang, source, origin, lang_filter, source_filter, origin_filter)
-        and (window_kind = 'article' or sentence_count > 0);
+        and day between period_start and period_end;
 
 -- one row per period of the relation `periods_of` (period_start, period_end) and bucket
 -- (day | week | month, by its first day) with stories: the distinct stories of every

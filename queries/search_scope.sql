@@ -138,8 +138,9 @@ create or replace temp macro period_bucket_stories(
     group by all;
 
 -- the matches' pair rows in the filters (null = all), in the window's unit (sentence:
--- naming both in one sentence), for the pairs' story counts below
-create or replace temp macro search_pair_stories(
+-- naming both in one sentence), standing in for dashboard_macros.sql's rows of pair_articles:
+-- its pair_story_sums counts them as it is, and the pairs' story counts below read them
+create or replace temp macro pair_story_rows(
     lang_filter, source_filter, origin_filter, window_kind
 ) as table
     select * from search_pair_rows
@@ -154,7 +155,7 @@ create or replace temp macro pair_stories(
         country_a,
         country_b,
         count(distinct story_id)::bigint as stories
-    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind)
+    from pair_story_rows(lang_filter, source_filter, origin_filter, window_kind)
     where day between period_start and period_end
     group by country_a, country_b;
 
@@ -165,26 +166,13 @@ create or replace temp macro pair_bucket_stories(
         series.series_no,
         bucket_start(matches.day, bucket_kind) as bucket,
         count(distinct matches.story_id) as stories
-    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind) as matches
+    from pair_story_rows(lang_filter, source_filter, origin_filter, window_kind) as matches
     inner join query_table(series_of) as series
         on
             matches.country_a = series.country_a
             and matches.country_b = series.country_b
             and matches.day between series.period_start and series.period_end
     group by all;
-
-create or replace temp macro pair_story_sums(
-    pair_a, pair_b, period_start, period_end, lang_filter, source_filter, origin_filter,
-    window_kind
-) as table
-    select
-        count(distinct story_id) as stories,
-        count(distinct struct_pack(story_id, source)) as story_sources
-    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind)
-    where
-        country_a = pair_a
-        and country_b = pair_b
-        and day between period_start and period_end;
 
 create or replace temp macro pair_story_sources(
     pairs_of, period_start, period_end, lang_filter, source_filter, origin_filter, window_kind
@@ -193,7 +181,7 @@ create or replace temp macro pair_story_sources(
         matches.country_a,
         matches.country_b,
         count(distinct struct_pack(matches.story_id, matches.source)) as story_sources
-    from search_pair_stories(lang_filter, source_filter, origin_filter, window_kind) as matches
+    from pair_story_rows(lang_filter, source_filter, origin_filter, window_kind) as matches
     inner join query_table(pairs_of) as pairs
         on
             matches.country_a = pairs.country_a
