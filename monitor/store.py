@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, replace
@@ -296,7 +297,7 @@ def _immediate(con: sqlite3.Connection) -> Iterator[None]:
 
 def _make(con: sqlite3.Connection) -> None:
     """The store's tables, made if missing (and the sharing columns of an older store)."""
-    con.execute(statement("journal_mode"))
+    _use_wal(con)
     # the tables in one write transaction: in the rollback journal a new file starts in,
     # two connections each reading then writing the schema can deadlock, which SQLite
     # answers with "database is locked" at once instead of waiting; BEGIN IMMEDIATE takes
@@ -305,6 +306,25 @@ def _make(con: sqlite3.Connection) -> None:
     columns = {row["name"] for row in con.execute(statement("watchlists_columns"))}
     if "is_shared" not in columns:
         _add_sharing(con)
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch a new store to WAL, waiting up to `BUSY_SECONDS` for other connections.
+
+    Two connections switching a new file at once each hold the read lock the other's switch
+    must wait out; SQLite breaks that deadlock by answering one "database is locked" at once,
+    without the busy timeout (12 % of four sessions opening a new store together did), so the
+    loser tries again once the winner's switch is done.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            con.execute(statement("journal_mode"))
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _add_sharing(con: sqlite3.Connection) -> None:
