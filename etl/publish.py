@@ -46,6 +46,11 @@ LOCK_POLL_SECONDS = 0.5
 to poll for hours behind a long load."""
 
 
+HOLDER_WAIT_SECONDS = 0.5
+"""How long a run that finds the lock taken waits for the holder's pid to appear in it."""
+HOLDER_POLL_SECONDS = 0.005
+
+
 def lock_path(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.lock")
 
@@ -267,9 +272,19 @@ def _try_lock(handle) -> bool:
 
 
 def _holder(handle) -> str:
-    handle.seek(0)
-    pid = handle.read().strip()
-    return f" (pid {pid})" if pid.isdigit() else ""
+    """' (pid N)' naming the run that holds the lock, '' when the file names none.
+
+    The holder writes its pid just after it takes the lock, so a run that finds the lock
+    taken can read the file in between (two runs started at once do, now and then): it reads
+    again for up to HOLDER_WAIT_SECONDS before saying no pid.
+    """
+    deadline = time.monotonic() + HOLDER_WAIT_SECONDS
+    while True:
+        handle.seek(0)
+        pid = handle.read().strip()
+        if pid.isdigit() or time.monotonic() >= deadline:
+            return f" (pid {pid})" if pid.isdigit() else ""
+        time.sleep(HOLDER_POLL_SECONDS)
 
 
 def _fsync(path: Path) -> None:

@@ -295,6 +295,30 @@ def test_a_second_run_fails_fast_with_no_wait(tmp_path):
         load_inputs([FIXTURES / "articles.jsonl"], settings(db, wait_for_lock=False))
 
 
+def test_a_run_that_finds_the_lock_just_taken_still_names_its_holder(tmp_path):
+    # the holder writes its pid just after taking the lock; two loads started at once can
+    # meet in between, and the one refused must still say which run holds it
+    import fcntl
+    import threading
+
+    db = tmp_path / "t.duckdb"
+    path = publish.lock_path(db)
+    path.touch()
+    with open(path, "a+") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+        def write_pid() -> None:
+            holder.write("4242")
+            holder.flush()
+
+        writer = threading.Timer(0.1, write_pid)
+        writer.start()
+        with pytest.raises(LockedError) as refused, publish.exclusive_lock(db, wait=False):
+            pass
+        writer.join()
+    assert str(refused.value).startswith("another ETL run (pid 4242) is writing")
+
+
 def test_a_second_run_waits_for_the_first(tmp_path):
     db = tmp_path / "t.duckdb"
     messages = []
