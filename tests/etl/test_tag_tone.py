@@ -221,3 +221,29 @@ def test_embeddings_are_the_same_whatever_was_embedded_before():
     for encoder in (warm, tiny):
         assert np.abs(encoder.encode(REFERENCE_SENTENCES) - fresh).max() < 1e-6
     assert tiny.cache.size <= 121
+
+
+def test_the_shipped_second_layer_graph_is_what_its_script_writes():
+    # the encoder's second layer runs in onnxruntime from a graph file that holds no weights
+    # (refs #20); the file must be the one bench/build_encoder_graph.py writes, so a change to
+    # the script cannot leave the tagger computing something else
+    pytest.importorskip("onnx")
+    from bench.build_encoder_graph import GRAPH_PATH, graph_bytes
+    from etl.tag import encoder
+
+    assert encoder.GRAPH_PATH == GRAPH_PATH
+    assert GRAPH_PATH.read_bytes() == graph_bytes()
+
+
+def test_the_second_layer_is_relu_of_the_product_plus_the_first_layer():
+    import numpy as np
+
+    from etl.tag.encoder import ORDERS, SecondLayer
+
+    layer = SecondLayer(tone._encoder().w)
+    rng = np.random.default_rng(7)
+    for branch, (n, _) in enumerate(ORDERS):
+        windows = rng.standard_normal((37, n * 256), dtype=np.float32)
+        h = rng.standard_normal((37, 256), dtype=np.float32)
+        expected = np.maximum(windows @ layer.w2[branch] + layer.b2[branch], 0) + h
+        assert np.abs(layer(branch, windows, h) - expected).max() < 1e-3
