@@ -7,7 +7,10 @@ English and Indonesian 4 KB articles (windows over the eval-data texts, see
 bench/country_speed.py) it reports, in one run:
 - raw scan: the country automaton's `iter` over the folded text, no rules (the floor);
 - fast path: `tag_batch` without tone, language declared (countries, sentences, pairs,
-  conflict, evidence) — goal (issue #20) >= 5,000 articles/s/core, >= 0.2x the raw scan;
+  conflict, evidence, and since issue #16 the story keys: MinHash shingles, title, URL and
+  number keys) — goal (issue #20) >= 5,000 articles/s/core, >= 0.2x the raw scan;
+- fast path, no story keys: the same without #16's keys (`with_stories=False`), the fast
+  path as issue #20 names it, so a run shows what the keys cost;
 - fast path + language ID: the same with no declared language — goal >= 3,000/s in
   Indonesian;
 - with tone: `tag_batch` with the sentence encoder, the --tone-articles in one batch —
@@ -68,6 +71,7 @@ def measure(lang: str, docs: list[str], tone_docs: int, repeat: int) -> dict[str
     undeclared = as_articles(docs, None)
     toned = as_articles(docs[:tone_docs], lang)
     fast = TagOptions(with_tone=False)
+    no_keys = TagOptions(with_tone=False, with_stories=False)
 
     def raw_scan() -> None:
         for text in padded:
@@ -77,6 +81,7 @@ def measure(lang: str, docs: list[str], tone_docs: int, repeat: int) -> dict[str
     return {
         "raw scan": best_seconds(raw_scan, repeat) / len(docs),
         "fast path": best_seconds(lambda: tag_batch(declared, fast), repeat) / len(docs),
+        "  no story keys": best_seconds(lambda: tag_batch(declared, no_keys), repeat) / len(docs),
         "fast + language ID": best_seconds(lambda: tag_batch(undeclared, fast), repeat) / len(docs),
         "with tone": best_seconds(lambda: tag_batch(toned, TagOptions()), repeat) / len(toned),
     }
