@@ -27,5 +27,5 @@ SWITCH_SECONDS = sys.getswitchinterval()
 """The interpreter's own, restored before the server forks (`etl.tag.encoder_loaded`)."""
 
 sys.setswitchinterval(PRELOAD_SWITCH_SECONDS)
-LOADING = threading.Thread(target=tone.embed, args=(["warm-up"],), name="encoder-preload")
+LOADING = threading.Thread(target=tone.loaded_encoder, name="encoder-preload")
 LOADING.start()

