@@ -16,7 +16,10 @@ from pathlib import Path
 
 from onnx import TensorProto, helper
 
-GRAPH_PATH = Path(__file__).resolve().parent.parent / "etl" / "tag" / "data" / "second_layer.onnx"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from etl.tag.encoder import GRAPH_PATH  # noqa: E402  (the file the tagger reads)
+
 OPSET = 17
 IR_VERSION = 8
 """Old enough for every onnxruntime the requirements allow, new enough for opset 17."""
