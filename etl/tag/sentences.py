@@ -1,27 +1,29 @@
 """Sentence boundaries for English, Indonesian and French news (issue #3 item 3).
 
-Regex-based and fast: a blank line always ends a sentence; otherwise a sentence ends at
+A blank line always ends a sentence; otherwise a sentence ends at
 `.`, `!`, `?` or an ellipsis (with any closing quotes or brackets after it) followed by
 whitespace and a character that can open a sentence (not a lower-case letter). A full stop
 after an abbreviation does not end a sentence ("Dr.", "Jl.", "No.", "M. Macron", "J. Biden"),
 except the abbreviations that often close one ("U.S.", "a.m.", "dll.", "Tbk."), which end it
 only when the next word is one that typically starts a sentence. A single line break is not
 a boundary: wire copy wraps lines inside sentences. CJK full stops need no space after them.
+
+Paragraph breaks and full stops are found and judged in one compiled pass
+(etl/tag/full_stops.py, refs #20); the rules are `_is_boundary`'s, which judges what that pass
+leaves undecided and the rarer stops ("!", "?", "…", CJK), found by regex.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+import numpy as np
+
+from etl.tag import full_stops
+from etl.tag.full_stops import scan_stops, sentence_spans
+
 _CLOSERS = "\"'”’»)\\]」』）"
-_FULL_STOP = re.compile(
-    rf"\.(?=[\s{_CLOSERS}])(?P<close>(?:[{_CLOSERS}]|[ \u00a0\u202f]»)*)(?P<space>\s*)"
-)
-"""A full stop that may end a sentence (whitespace or a closing quote follows: "3.5" and
-"U.S.-led" are out), with the closing quotes and brackets that belong to its sentence and the
-whitespace after them. A pattern that starts with a literal is scanned for at C speed, and
-one match per stop saves a second regex call per stop (issue #20)."""
 _OTHER_STOPS = {
     char: re.compile(re.escape(char) + (rf"(?=[\s{_CLOSERS}])" if char in "!?…" else ""))
     for char in "!?…。！？"
@@ -101,38 +103,6 @@ def _is_boundary(text: str, position: int, next_start: int) -> bool:
     return True
 
 
-def _cuts(text: str) -> list[tuple[int, int]]:
-    """(end of a sentence, start of the next) for every boundary, in order."""
-    cuts = [(match.start(), match.end()) for match in _PARAGRAPH_BREAK.finditer(text)]
-    for match in _FULL_STOP.finditer(text):
-        stop_end, next_start = match.end("close"), match.end()
-        if next_start > stop_end and _is_boundary(text, match.start(), next_start):
-            cuts.append((stop_end, next_start))
-    for char, pattern in _OTHER_STOPS.items():
-        if char not in text:
-            continue
-        for match in pattern.finditer(text):
-            after = _AFTER_STOP.match(text, match.end())
-            stop_end, next_start = after.end("close"), after.end()
-            if char in _CJK_STOPS:
-                cuts.append((stop_end, stop_end))  # CJK text puts no space after a full stop
-            elif next_start > stop_end and _is_boundary(text, match.start(), next_start):
-                cuts.append((stop_end, next_start))
-    cuts.sort()
-    return cuts
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    if start < end and not text[start].isspace() and not text[end - 1].isspace():
-        return start, end  # cuts fall next to the stop and past the whitespace: the usual case
-    segment = text[start:end]
-    stripped = segment.strip()
-    if not stripped:
-        return None
-    start += len(segment) - len(segment.lstrip())
-    return start, start + len(stripped)
-
-
 def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of `text`, whitespace trimmed, in order.
 
@@ -143,13 +113,43 @@ def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['Dr. Sutopo tiba di Jl. Sudirman No. 5.', 'Ia disambut.']
     """
-    spans = []
-    start = 0
-    for end, next_start in [*_cuts(text), (len(text), len(text))]:
-        if end < start:
-            continue  # a stop right before a paragraph break: one cut is enough
-        trimmed = _trimmed(text, start, end)
-        if trimmed:
-            spans.append(trimmed)
-        start = next_start
-    return spans
+    # one code point per element; "surrogatepass" keeps a lone surrogate as one too
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    tables = _tables()
+    spans, cuts, undecided = scan_stops(codes, *tables)
+    more = [
+        (stop_end, next_start)
+        for position, stop_end, next_start in undecided.tolist()
+        if _is_boundary(text, position, next_start)
+    ]
+    more += _other_cuts(text)
+    if more:
+        every = sorted([*map(tuple, cuts.tolist()), *more])
+        spans = sentence_spans(codes, tables[0], np.array(every, dtype=np.int64))
+    return list(zip(spans[:, 0].tolist(), spans[:, 1].tolist(), strict=True))
+
+
+def _other_cuts(text: str) -> list[tuple[int, int]]:
+    """(end of a sentence, start of the next) at the stops other than the full stop."""
+    cuts = []
+    for char, pattern in _OTHER_STOPS.items():
+        if char not in text:
+            continue
+        for match in pattern.finditer(text):
+            after = _AFTER_STOP.match(text, match.end())
+            stop_end, next_start = after.end("close"), after.end()
+            if char in _CJK_STOPS:
+                cuts.append((stop_end, stop_end))  # CJK text puts no space after a full stop
+            elif next_start > stop_end and _is_boundary(text, match.start(), next_start):
+                cuts.append((stop_end, next_start))
+    return cuts
+
+
+@functools.cache
+def _tables() -> tuple[np.ndarray, ...]:
+    """What scan_stops reads of the rules: the characters' classes and the abbreviations."""
+    words = (NEVER_FINAL, BEFORE_NUMBERS, MAYBE_FINAL, USUALLY_FINAL)
+    return (
+        full_stops.flags(_CLOSERS, _OPENING_PUNCTUATION),
+        *(full_stops.packed(word_list) for word_list in words),
+    )

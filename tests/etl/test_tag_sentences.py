@@ -1,6 +1,12 @@
-import pytest
+import re
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from etl.tag import full_stops, sentences
 from etl.tag.sentences import split_sentences
+from tests.etl.fuzzing import deterministic
 
 CASES = [
     # English abbreviations
@@ -76,3 +82,86 @@ def test_spans_are_ordered_and_trimmed():
     spans = split_sentences(text, "en")
     assert spans == sorted(spans)
     assert all(not text[s].isspace() and not text[e - 1].isspace() for s, e in spans)
+
+
+# --- the compiled pass against the rules it compiles (refs #20) ---------------------------
+# The splitter before issue #20 found paragraph breaks and full stops with these regexes and
+# judged every stop with `_is_boundary`; the compiled pass in etl/tag/full_stops.py must
+# split every text exactly as it did.
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_FULL_STOP = re.compile(
+    rf"\.(?=[\s{sentences._CLOSERS}])"
+    rf"(?P<close>(?:[{sentences._CLOSERS}]|[ \u00a0\u202f]»)*)(?P<space>\s*)"
+)
+
+
+def _reference_split(text: str) -> list[tuple[int, int]]:
+    cuts = [match.span() for match in _PARAGRAPH_BREAK.finditer(text)]
+    for match in _FULL_STOP.finditer(text):
+        stop_end, next_start = match.span("space")
+        if next_start > stop_end and sentences._is_boundary(text, match.start(), next_start):
+            cuts.append((stop_end, next_start))
+    cuts = sorted(cuts + sentences._other_cuts(text))
+    spans, start = [], 0
+    for end, next_start in [*cuts, (len(text), len(text))]:
+        if end >= start:
+            segment = text[start:end]
+            if segment.strip():
+                first = start + len(segment) - len(segment.lstrip())
+                spans.append((first, first + len(segment.strip())))
+            start = next_start
+    return spans
+
+
+_WORDS = [
+    *("Dr", "dr", "MR", "Jl", "No", "no", "fig", "U.S", "u.s", "U.K", "a.m", "p.m", "e.g"),
+    *("etc", "dll", "Tbk", "Inc", "Ph.D", "s.h", "J", "M", "x", "É", "é", "İ", "\u212aec"),
+    *("Ms", "mt", "St", "Jend", "approx", "letjen", "brigjen", "Sudirman", "government"),
+    *("The", "the", "Ia", "they", "Officials", "5", "2024", "3.5", "٣", "\u00b2", "Ünal"),
+    *("Москва", "kpk.go.id", "_", "x1", "\ud800", "\U0001d41a", "\U0001f600", "中国", ""),
+    *("Ü.S", "ab.É", "(", "“", "”", "..", "ﾟ"),
+]
+"""Words whose full stop the rules judge differently: abbreviations of every list in either
+case, initials, dotted tokens, digits beyond ASCII, letters that lower-case to ASCII."""
+
+_segment = st.tuples(
+    st.sampled_from(["", "", "(", '"', "“", "«", "‘", "'", "x("]),
+    st.sampled_from(_WORDS),
+    st.sampled_from([".", ".", ".", "", "...", "!", "?", "…", "。", "？"]),
+    st.sampled_from(["", "", "”", '"', ")", "’", " »", "\u202f»", "\u00a0»", "」"]),
+    st.sampled_from([" ", " ", "  ", "\n", "\n\n", "\n \n", "\u00a0", "\u3000", "\x1c", ""]),
+).map("".join)
+
+
+@given(st.lists(_segment, max_size=40).map("".join))
+@deterministic(3000)
+def test_the_compiled_pass_splits_as_the_rules_do(text):
+    assert split_sentences(text) == _reference_split(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kata É. The end.",
+        "Kata É . The end.",
+        "Di \u212aec. Budi pergi.",
+        "No. \uff15 is it.",
+        "Yes.\u202f» Then.",
+    ],
+)
+def test_the_compiled_pass_leaves_what_it_cannot_read_to_the_rules(text):
+    assert split_sentences(text) == _reference_split(text)
+
+
+@pytest.mark.parametrize("text", [text for text, _ in CASES])
+def test_the_compiled_pass_splits_the_cases_as_the_rules_do(text):
+    assert split_sentences(text) == _reference_split(text)
+
+
+def test_the_compiled_pass_reads_whitespace_as_the_regexes_do():
+    table = sentences._tables()[0]
+    spaces = {point for point in range(len(table)) if table[point] & full_stops.SPACE}
+    assert spaces == {point for point in range(len(table)) if re.match(r"\s", chr(point))}
+    closers = {chr(point) for point in range(len(table)) if table[point] & full_stops.CLOSER}
+    assert closers == set("\"'”’»)]」』）")
