@@ -50,6 +50,29 @@ _WORD_BYTES = np.array(
 """Per byte, whether it is part of a word."""
 _GENERAL_PUNCTUATION = re.compile(rb"\xe2\x80[\x80-\xbf]")
 """UTF-8 of U+2000..U+203F (General Punctuation: dashes, quotes, ellipsis): separators."""
+_ASCII_BYTES = bytes(range(0x80))
+
+
+def _as_written(char: str) -> bool:
+    """Whether `char` beside ASCII and other such characters comes out of NFKC and case folding
+    as it went in, starts no number and is none of `,-./` (etl/tag/figures.py)."""
+    return (
+        unicodedata.normalize("NFKC", char) == char
+        and unicodedata.combining(char) == 0
+        and char.casefold() == char
+        and not char.isdecimal()
+    )
+
+
+_AS_WRITTEN = frozenset(
+    char
+    for block in (range(0x80, 0x250), range(0x2000, 0x2070), range(0x20A0, 0x20C1))
+    for char in map(chr, block)
+    if _as_written(char)
+)
+"""Latin-1, Latin Extended, General Punctuation and currency characters that `_as_written`
+holds for: a text beyond ASCII only by these needs neither NFKC nor case folding.
+tests/etl/test_story_keys.py checks each beside every ASCII character and every other."""
 _FIRST_CONTINUER, _FIRST_DIGIT, _LAST_CONTINUER = ord(","), ord("0"), ord("9")
 """`,` `-` `.` `/` and the digits are the consecutive bytes 44-57: what a number is made of
 (etl/tag/figures.py), the digits from 48."""
@@ -101,6 +124,12 @@ def _folded(text: str) -> tuple[bytes, bool]:
     if text.isascii():
         # NFKC leaves ASCII as it is, and case folding lowers it
         return text.encode().lower(), True
+    raw = text.encode()
+    if set(raw.translate(None, _ASCII_BYTES).decode()) <= _AS_WRITTEN:
+        # beyond ASCII only by characters that NFKC and case folding leave as they are
+        # ("£", "é", curly quotes, dashes: most news), whose numbers are ASCII's: lowering
+        # the ASCII is all the folding there is, 3-4x cheaper than NFKC (refs #20)
+        return _blank_punctuation(raw).lower(), True
     normal = unicodedata.normalize("NFKC", text)
     raw = _blank_punctuation(normal.encode())
     if raw.isascii():

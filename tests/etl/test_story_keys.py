@@ -17,7 +17,7 @@ import pytest
 from rensa import RMinHash
 
 from etl.records import Article
-from etl.tag import figures
+from etl.tag import figures, shingles
 from etl.tag.figures import number_sums
 from etl.tag.shingles import batch_hashes, shingle_hashes
 from etl.tag.story_keys import MINHASH_SEED, NUM_PERM, story_keys
@@ -122,6 +122,23 @@ PINNED = [
     (
         "superscripts ²³ and ½ are not decimal but ٥ is",
         ("9449ace0285b929e", "000006cfb87b0b09", "75eb7fb672522299"),
+    ),
+    # beyond ASCII only by characters NFKC and case folding leave as they are: folded by
+    # lowering the ASCII (refs #20), with the keys the full fold gave
+    (
+        "Sterling rose to \u00a312.5 mln \u2014 caf\u00e9 cr\u00e8me, na\u00efve, up 3\u20134 pct, "
+        "\u00bfqu\u00e9? \u00ab non \u00bb",
+        ("ed3b658959b1aef9", "000016537ccdb17c", "449feb3ed7c02356"),
+    ),
+    (
+        "Harga \u201cberas\u201d naik \u00b1 5,5 persen \u2013 kata Menteri, \u00a9 2024 \u00ae \u00b0C",
+        ("7191466eb63e741a", "00001b7e11a267b6", "6e3d3ca92c5f8101"),
+    ),
+    # ... and one capital beyond ASCII among them: the full fold
+    (
+        "Sterling rose to \u00a312.5 mln \u2014 caf\u00e9 cr\u00e8me, na\u00efve \u00d8rsted, up "
+        "3\u20134 pct, \u00bfqu\u00e9? \u00ab non \u00bb",
+        ("0761f35698d0ee37", "000016537ccdb17c", "449feb3ed7c02356"),
     ),
     (
         "Korea Utara dan Korea Selatan sepakat: 2.000 tentara ditarik dari perbatasan pada 1 Juni.",
@@ -248,3 +265,17 @@ def test_a_gdelt_row_in_a_batch_has_only_its_url_key():
     keys = story_keys([article("Some text 1"), row, article("More text 2")], [None] * 3)
     assert (keys[1].minhash, keys[1].numbers_key, keys[1].url_key) == (None, None, "example.com/a")
     assert keys[0].minhash is not None and keys[2].minhash is not None
+
+
+def test_what_is_folded_by_lowering_the_ascii_needs_neither_nfkc_nor_case_folding():
+    # each such character beside every ASCII character and every other one: NFKC composes
+    # and reorders only neighbours, so pairs are what could differ
+    kept = sorted(shingles._AS_WRITTEN)
+    assert {"\u00a3", "\u00e9", "\u2019", "\u2014"} <= set(kept)
+    assert not {"\u2026", "\u00a0", "\u00c9", "\u00df", "\u00b2", "\u00bd"} & set(kept)
+    for char in kept:
+        for other in [*map(chr, range(0x80)), *kept]:
+            for pair in (char + other, other + char):
+                # the fast fold lowers the ASCII bytes alone
+                ascii_lowered = pair.encode().lower().decode()
+                assert unicodedata.normalize("NFKC", pair).casefold() == ascii_lowered, pair
