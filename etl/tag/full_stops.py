@@ -224,7 +224,8 @@ def scan_stops(codes, table, never_final, before_numbers, maybe_final, usually_f
     stops = np.empty((n // 2 + 1, 2), dtype=np.int64)
     undecided = np.empty((n // 2 + 1, 3), dtype=np.int64)
     found_breaks, found_stops, left = 0, 0, 0
-    # _PARAGRAPH_BREAK: "\n", blanks but no newline, "\n", then any whitespace
+    # a blank line: "\n", blanks but no newline, "\n", then any whitespace (the test's
+    # _PARAGRAPH_BREAK)
     i = 0
     while i < n:
         if codes[i] != 10:
@@ -242,7 +243,8 @@ def scan_stops(codes, table, never_final, before_numbers, maybe_final, usually_f
             i = j
         else:
             i += 1
-    # _FULL_STOP: "." before whitespace or a closer, then closers (or " »"), then whitespace
+    # "." before whitespace or a closer, then closers (or " »"), then whitespace (the test's
+    # _FULL_STOP)
     i = 0
     while i < n:
         if codes[i] != 46 or i + 1 >= n or not _has(table, codes[i + 1], SPACE | CLOSER):
