@@ -15,7 +15,6 @@ thousands of generated texts.
 
 from __future__ import annotations
 
-import functools
 import re
 
 import numpy as np
@@ -35,7 +34,6 @@ _MAX_KEY = 7
 seven letters), the top byte for its length."""
 
 
-@functools.cache
 def flags(closers: str, openers: str) -> np.ndarray:
     """Per code point below U+10000, its flag bits; the closers and openers as the regexes'
     character classes read them (a backslash in `closers` escapes, it is not a closer)."""
@@ -109,7 +107,7 @@ def _verdict(codes, table, position, next_start, never_final, before_numbers, ma
     # lower-cased, packed; a character beyond ASCII keeps the token off every list (they are
     # ASCII), unless it lower-cases to ASCII (KELVIN SIGN, I WITH DOT ABOVE)
     key = np.uint64(0)
-    wide, dots, letters = False, False, 0
+    wide, dots, letters = False, 0, 0
     for k in range(length):
         point = codes[start + k]
         if point == 0x212A or point == 0x130:
@@ -117,7 +115,7 @@ def _verdict(codes, table, position, next_start, never_final, before_numbers, ma
         if point >= 0x80:
             wide = True
         elif point == 46:
-            dots = True
+            dots += 1
         elif 65 <= point <= 90 or 97 <= point <= 122:
             letters += 1
         if k < _MAX_KEY and point < 0x80:
@@ -125,7 +123,7 @@ def _verdict(codes, table, position, next_start, never_final, before_numbers, ma
             key |= np.uint64(lower) << np.uint64(8 * k)
     if wide:
         # not on a list; a one-letter or dotted token waits for str.isalpha
-        return UNDECIDED if dots or length == 1 else BOUNDARY
+        return UNDECIDED if dots > 0 or length == 1 else BOUNDARY
     listed = length <= _MAX_KEY
     key |= np.uint64(length) << np.uint64(56)
     if listed and _is_in(never_final, key):
@@ -137,20 +135,12 @@ def _verdict(codes, table, position, next_start, never_final, before_numbers, ma
             return UNDECIDED  # str.isdigit beyond ASCII is not in the table
         if 48 <= next_char <= 57:
             return NOT_A_BOUNDARY  # "No. 5"
-    dotted_word = dots and letters + _count(codes, start, end, 46) == length and letters > 0
+    dotted_word = dots > 0 and letters > 0 and letters + dots == length
     if (listed and _is_in(maybe, key)) or dotted_word:
         if listed and _is_in(usually, key):
             return BOUNDARY
         return UNDECIDED  # "U.S. The": the next word decides, in Python
     return BOUNDARY
-
-
-@njit(cache=True, nogil=True)
-def _count(codes, start, end, point):
-    total = 0
-    for k in range(start, end):
-        total += codes[k] == point
-    return total
 
 
 _INT64S = types.int64[:, :]
