@@ -24,6 +24,7 @@ from numba import njit, types
 
 from etl.tag.figures import number_sums, sum_distinct
 from etl.tag.span_hashes import BASE, READONLY_BYTES, mix
+from etl.tag.textfold import non_ascii
 
 SHINGLE_WORDS = 5
 """Words per shingle: the issue's definition of near-duplicate text (refs #16)."""
@@ -50,7 +51,6 @@ _WORD_BYTES = np.array(
 """Per byte, whether it is part of a word."""
 _GENERAL_PUNCTUATION = re.compile(rb"\xe2\x80[\x80-\xbf]")
 """UTF-8 of U+2000..U+203F (General Punctuation: dashes, quotes, ellipsis): separators."""
-_ASCII_BYTES = bytes(range(0x80))
 
 
 def _as_written(char: str) -> bool:
@@ -125,7 +125,7 @@ def _folded(text: str) -> tuple[bytes, bool]:
         # NFKC leaves ASCII as it is, and case folding lowers it
         return text.encode().lower(), True
     raw = text.encode()
-    if set(raw.translate(None, _ASCII_BYTES).decode()) <= _AS_WRITTEN:
+    if non_ascii(raw) <= _AS_WRITTEN:
         # beyond ASCII only by characters that NFKC and case folding leave as they are
         # ("£", "é", curly quotes, dashes: most news), whose numbers are ASCII's: lowering
         # the ASCII is all the folding there is, 3-4x cheaper than NFKC (refs #20)

@@ -73,7 +73,7 @@ def fold_with_chars(text: str) -> tuple[str, set[str]]:
     folded = data.translate(_ASCII_FOLD).decode("utf-8")
     if text.isascii():
         return folded, set()
-    wide = set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
+    wide = non_ascii(data)
     for char in wide:
         if char in _WIDE_SET:
             folded = folded.replace(char, " ")
@@ -81,6 +81,12 @@ def fold_with_chars(text: str) -> tuple[str, set[str]]:
             # U+0130 (Turkish dotted I) is the only character that lower-cases to two
             folded = folded.replace(char, char.lower()[0])
     return folded, wide
+
+
+def non_ascii(data: bytes) -> set[str]:
+    """The distinct non-ASCII characters of UTF-8 `data`: ASCII bytes never occur inside a
+    multi-byte character, so deleting them leaves whole characters."""
+    return set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
 
 
 def blank_punctuation(text: str) -> str:
