@@ -71,9 +71,6 @@ SENTENCE_OPENERS = _words(
 """Words that usually open a sentence, in English, Indonesian and French."""
 
 
-_LONGEST_ABBREVIATION = max(map(len, NEVER_FINAL | BEFORE_NUMBERS | MAYBE_FINAL))
-
-
 def _is_boundary(text: str, position: int, next_start: int) -> bool:
     """Whether the stop at `position` ends a sentence, the next one starting at `next_start`."""
     next_char = text[next_start : next_start + 1]
@@ -83,11 +80,7 @@ def _is_boundary(text: str, position: int, next_start: int) -> bool:
         return True  # "!", "?", "…", or an ellipsis "..." before a capital
     if text[position - 1 : position].isdigit():
         return True  # "in 2024.": no abbreviation ends with a digit
-    window = max(0, position - 40)
-    before = text[position - _LONGEST_ABBREVIATION - 1 : position] if position > 40 else ""
-    if before.isalpha() and text.find(".", window, position) < 0:
-        return True  # a word longer than any abbreviation, without a dot: the usual case
-    words = text[window:position].rsplit(None, 1)
+    words = text[max(0, position - 40) : position].rsplit(None, 1)
     if not words:
         return True
     token = words[-1].lstrip(_OPENING_PUNCTUATION).lower()
