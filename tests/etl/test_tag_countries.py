@@ -258,6 +258,10 @@ def test_a_later_mention_after_the_dateline_still_counts():
         # a headline line in capitals throughout is no dateline either
         ("U.S. DIVIDEND MEETINGS - MARCH 3\nMickelberry Corp", 0),
         ("KUWAIT – Kuwait raised its output", 9),  # capitals, then the story's sentence
+        # the longest lead that is still a dateline, and one character more
+        ("JAKARTA, " + "x" * 40 + ", " + "y" * 37 + "– Rapat", 90),
+        ("JAKARTA, " + "x" * 40 + ", " + "y" * 38 + "– Rapat", 0),
+        ("JAKARTA, " + "x" * 40 + ", " + "y" * 38 + ": Rapat", 0),
     ],
 )
 def test_dateline_end(text, expected_end):
