@@ -140,6 +140,18 @@ PINNED = [
         "3\u20134 pct, \u00bfqu\u00e9? \u00ab non \u00bb",
         ("0761f35698d0ee37", "000016537ccdb17c", "449feb3ed7c02356"),
     ),
+    # ... and by no-break spaces, ellipses, a thin space, leaders and "‼", which NFKC
+    # makes ASCII: replaced by it (refs #20), with the keys the full fold gave (605930d)
+    (
+        "Harga naik\u00a0Rp\u00a012.500 \u2026 kata Menteri\u2026 \u201cnaik\u201d 3\u20134 "
+        "persen, caf\u00e9 \u00a35",
+        ("0fbaf6708776dbec", "00001d4e0419c68c", "7091255e124a28f1"),
+    ),
+    (
+        "Oil rose 3\u2026 to $4.5\u2009bln \u2014 na\u00efve\u00a0traders, \u2024x \u2025 y "
+        "\u203c WHO\u00a0SAID",
+        ("9fb9cdfd7dfa8b60", "00001adc526ba8ff", "3065c891d236bb2d"),
+    ),
     (
         "Korea Utara dan Korea Selatan sepakat: 2.000 tentara ditarik dari perbatasan pada 1 Juni.",
         ("7f0fd4f249f1ae93", "000010291731c86f", "4fea6d3874485a2e"),
@@ -279,3 +291,16 @@ def test_what_is_folded_by_lowering_the_ascii_needs_neither_nfkc_nor_case_foldin
                 # the fast fold lowers the ASCII bytes alone
                 ascii_lowered = pair.encode().lower().decode()
                 assert unicodedata.normalize("NFKC", pair).casefold() == ascii_lowered, pair
+
+
+def test_what_nfkc_makes_ascii_is_folded_by_replacing_it_beside_the_rest():
+    replaced = sorted(shingles._TO_ASCII)
+    assert {"\u00a0", "\u2026", "\u2009", "\u202f", "\u00b2"} <= set(replaced)
+    assert not {"\u00e9", "\u00c9", "\u00bd", "\u2019"} & set(replaced)
+    neighbours = [*map(chr, range(0x80)), *sorted(shingles._AS_WRITTEN), *replaced]
+    for char in replaced:
+        for other in neighbours:
+            for pair in (char + other, other + char):
+                fast = "".join(shingles._TO_ASCII.get(c, c) for c in pair)
+                fast = fast.encode().lower().decode()
+                assert unicodedata.normalize("NFKC", pair).casefold() == fast, pair
