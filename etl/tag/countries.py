@@ -60,7 +60,10 @@ def _case_fits(entry: Entry, text: str, start: int, end: int) -> bool:
             return False
         return not (text.startswith(",", end) and _US_PLACE.match(text, end))
     if entry.case == "exact":
-        return blank_punctuation(text[start:end]) == entry.exact
+        surface = text[start:end]
+        # a word without punctuation ("US", "AS", "UK") has none to blank: the regex's
+        # substitution cost ~0.7 us of each (refs #20)
+        return (surface if surface.isalnum() else blank_punctuation(surface)) == entry.exact
     return True
 
 

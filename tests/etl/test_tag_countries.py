@@ -9,6 +9,7 @@ from etl.tag import context_rules
 from etl.tag.countries import country_table, find_mentions, to_iso3
 from etl.tag.dateline import dateline_end
 from etl.tag.gazetteer import GAZETTEER_PATH, read_rows
+from etl.tag.textfold import blank_punctuation
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -354,3 +355,15 @@ def test_committed_gazetteer_is_what_the_build_script_writes(tmp_path):
     rebuilt = json.loads(output.read_text(encoding="utf-8"))
     committed = json.loads(GAZETTEER_PATH.read_text(encoding="utf-8"))
     assert rebuilt == committed, "run: python -m etl.tag.build_gazetteer"
+
+
+def test_an_exact_case_name_without_punctuation_is_compared_as_written():
+    # _case_fits skips blank_punctuation for a surface that isalnum: it must have nothing
+    # to blank, in any script
+    letters_and_digits = "".join(c for c in map(chr, range(0x110000)) if c.isalnum())
+    assert blank_punctuation(letters_and_digits) == letters_and_digits
+    assert {m.country for m in find_mentions("Menlu AS dan U.S. serta UK", "id")} == {
+        "USA",
+        "GBR",
+    }
+    assert find_mentions("Menlu As dan Us", "id") == []
