@@ -187,12 +187,17 @@ def _spans(codes, table, cuts):
     return spans[:count]
 
 
-@njit(types.int64[:, :](_CODES, _TABLE, types.int64[:, ::1]), cache=True, nogil=True)
-def sentence_spans(codes, table, cuts):
-    """(start, end) of each sentence, whitespace trimmed, between the sorted `cuts` (end of a
-    sentence, start of the next); a cut that falls before the last one's next start is the
-    same boundary seen twice (a stop right before a paragraph break)."""
-    return _spans(codes, table, cuts)
+@njit(
+    types.int64[:, :](_CODES, _TABLE, types.int64[:, ::1], types.int64[:, ::1]),
+    cache=True,
+    nogil=True,
+)
+def sentence_spans(codes, table, cuts, more):
+    """(start, end) of each sentence, whitespace trimmed, between the cuts (end of a sentence,
+    start of the next) of both sorted lists, `scan_stops`' and `more`; a cut that falls before
+    the last one's next start is the same boundary seen twice (a stop right before a
+    paragraph break)."""
+    return _spans(codes, table, _merged(cuts, more))
 
 
 @njit(

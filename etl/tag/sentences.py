@@ -117,8 +117,10 @@ def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]
     ]
     more += _other_cuts(text)
     if more:
-        every = sorted([*map(tuple, cuts.tolist()), *more])
-        spans = sentence_spans(codes, tables[0], np.array(every, dtype=np.int64))
+        # merged in the compiled call: a third of Indonesian texts have a "?" or an undecided
+        # stop, and sorting all their cuts in Python cost ~14 us of each (refs #20)
+        more.sort()
+        spans = sentence_spans(codes, tables[0], cuts, np.array(more, dtype=np.int64))
     return list(zip(spans[:, 0].tolist(), spans[:, 1].tolist(), strict=True))
 
 
