@@ -155,14 +155,18 @@ class _Prepared:
         article_tone: float | None,
         article_conflict: float | None,
     ) -> list[PairTag]:
+        countries = sorted(self.country_counts)
+        if not self.has_text_pairs:
+            return [PairTag(a, b, None, article_tone) for a, b in combinations(countries, 2)]
+        # each country's sentences as a set once, not once for each of its pairs; most pairs
+        # share no sentence and take the article's figures (refs #20)
+        sentences = {country: set(self.country_sentences.get(country, ())) for country in countries}
         pairs = []
-        for a, b in combinations(sorted(self.country_counts), 2):
-            if not self.has_text_pairs:
-                pairs.append(PairTag(a, b, None, article_tone, None))
+        for a, b in combinations(countries, 2):
+            shared = sorted(sentences[a] & sentences[b])
+            if not shared:
+                pairs.append(PairTag(a, b, 0, article_tone, article_conflict))
                 continue
-            shared = sorted(
-                set(self.country_sentences.get(a, ())) & set(self.country_sentences.get(b, ()))
-            )
             tone = self._mean_tone(shared)
             pairs.append(
                 PairTag(
@@ -170,7 +174,7 @@ class _Prepared:
                     country_b=b,
                     sentence_count=len(shared),
                     tone=tone if tone is not None else article_tone,
-                    conflict=_share(flags, shared) if shared else article_conflict,
+                    conflict=_share(flags, shared),
                     evidence=[
                         self._evidence(i, (a, b)) for i in shared[: options.evidence_per_pair]
                     ],
