@@ -100,6 +100,8 @@ def _candidates(text: str, folded: str, scripts: set[str], lang: str | None) -> 
 
 
 def _longest_leftmost(candidates: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
+    if len(candidates) < 2:
+        return candidates
     chosen = []
     reached = 0
     for start, end, entry in sorted(candidates, key=lambda hit: (hit[0], -hit[1])):
@@ -113,17 +115,24 @@ def _apply_rules(
     hits: list[tuple[int, int, Entry]], ctx: context_rules.RuleContext
 ) -> list[tuple[int, int, str]]:
     """Country per hit after immediate rules, then deferred ones; blockers and rejects go."""
+    immediate, deferred = context_rules.IMMEDIATE, context_rules.DEFERRED
     decided: list[str | None] = []
+    waiting = False
     for start, end, entry in hits:
-        rule = context_rules.IMMEDIATE.get(entry.rule) if entry.rule else None
-        if not entry.iso3 or entry.rule in context_rules.DEFERRED:
+        if not entry.rule:
+            decided.append(entry.iso3 or None)
+        elif entry.rule in deferred:
             decided.append(None)
+            waiting = waiting or bool(entry.iso3)
+        elif entry.iso3 and entry.rule in immediate:
+            decided.append(immediate[entry.rule](ctx, start, end, entry.iso3))
         else:
-            decided.append(rule(ctx, start, end, entry.iso3) if rule else entry.iso3)
-    ctx.found = {iso3 for iso3 in decided if iso3}
-    for index, (start, end, entry) in enumerate(hits):
-        if entry.iso3 and entry.rule in context_rules.DEFERRED:
-            decided[index] = context_rules.DEFERRED[entry.rule](ctx, start, end, entry.iso3)
+            decided.append(entry.iso3 or None)
+    ctx.found = set(filter(None, decided))
+    if waiting:
+        for index, (start, end, entry) in enumerate(hits):
+            if entry.iso3 and entry.rule in deferred:
+                decided[index] = deferred[entry.rule](ctx, start, end, entry.iso3)
     return [(start, end, iso3) for (start, end, _), iso3 in zip(hits, decided, strict=True) if iso3]
 
 
@@ -158,19 +167,23 @@ def scan(text: str, lang: str | None = None, *, dateline: bool = True, offset: i
     folded, wide_chars = fold_with_chars(text)
     scripts = text_scripts(wide_chars)
     found = _candidates(text, folded, scripts, lang)
+    conflict = found.conflict
+    if offset and conflict:
+        conflict = [(end + offset, surfaces) for end, surfaces in conflict]
     hits = _longest_leftmost(found.candidates)
     if dateline and hits:
         cut = dateline_end(text)
-        hits = [hit for hit in hits if hit[0] >= cut]
+        if cut:
+            hits = [hit for hit in hits if hit[0] >= cut]
+    if not hits:
+        # most titles: no rule to run, no context to build (refs #20)
+        return TextScan([], conflict)
     ctx = context_rules.RuleContext(text=text, folded=folded, lang=lang, cue_hits=found.cue_hits)
     mentions = []
     for start, end, iso3 in _apply_rules(hits, ctx):
         if text.startswith(".", end) and "." in text[start:end]:
             end += 1  # "U.S." keeps its final full stop, which folding dropped from the key
         mentions.append(Mention(iso3, text[start:end], start + offset, end + offset))
-    conflict = found.conflict
-    if offset:
-        conflict = [(end + offset, surfaces) for end, surfaces in conflict]
     return TextScan(mentions, conflict)
 
 
