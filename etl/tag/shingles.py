@@ -128,6 +128,17 @@ def shingle_hashes(text: str) -> np.ndarray:
     return _hash_texts(data, np.zeros(1, np.int64), np.array([len(data)], np.int64))[0]
 
 
+def casefolded(text: str) -> str:
+    """NFKC and case folding of `text`: for most news, the same made cheaply (`_folded`)."""
+    if text.isascii():
+        return text.lower()
+    raw = text.encode()
+    quick = _quickly_folded(raw, non_ascii(raw))
+    if quick is not None:
+        return quick.decode()
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def _folded(text: str) -> tuple[bytes, bool]:
     """The text after NFKC and case folding as UTF-8, General Punctuation made spaces (as
     many bytes), and whether its numbers are those of the text as written."""
@@ -136,18 +147,11 @@ def _folded(text: str) -> tuple[bytes, bool]:
         return text.encode().lower(), True
     raw = text.encode()
     wide = non_ascii(raw)
-    if wide <= _AS_WRITTEN:
-        # beyond ASCII only by characters that NFKC and case folding leave as they are
-        # ("£", "é", curly quotes, dashes: most news), whose numbers are ASCII's: lowering
-        # the ASCII is all the folding there is, 3-4x cheaper than NFKC (refs #20)
-        return _blank_punctuation(raw).lower(), True
-    if wide <= _AS_WRITTEN_OR_TO_ASCII:
-        # ... and by a no-break space or an ellipsis (one news text in ten): NFKC makes
-        # them ASCII, which changes a number beside one ("3..."), so the numbers are read as
-        # written; NFKC itself cost ~50 us of such a text (refs #20)
-        for char in wide - _AS_WRITTEN:
-            raw = raw.replace(char.encode(), _TO_ASCII[char].encode())
-        return _blank_punctuation(raw).lower(), False
+    quick = _quickly_folded(raw, wide)
+    if quick is not None:
+        # NFKC makes a no-break space or an ellipsis ASCII, which changes a number beside
+        # one ("3..."): then the numbers are read as written
+        return _blank_punctuation(quick), wide <= _AS_WRITTEN
     normal = unicodedata.normalize("NFKC", text)
     raw = _blank_punctuation(normal.encode())
     if raw.isascii():
@@ -156,6 +160,20 @@ def _folded(text: str) -> tuple[bytes, bool]:
         # would cost three times the rest of its keys (refs #16)
         return raw.lower(), normal == text
     return _blank_punctuation(normal.casefold().encode()), False
+
+
+def _quickly_folded(raw: bytes, wide: set[str]) -> bytes | None:
+    """NFKC and case folding of the UTF-8 text `raw`, whose non-ASCII characters are `wide`,
+    when it needs neither: None when it does."""
+    if not wide <= _AS_WRITTEN_OR_TO_ASCII:
+        return None
+    # beyond ASCII only by characters that NFKC and case folding leave as they are ("£",
+    # "é", curly quotes, dashes: most news) and ones NFKC makes ASCII (no-break space,
+    # ellipsis: one text in ten): lowering the ASCII after replacing those is all the
+    # folding there is, 3-10x cheaper than NFKC (refs #20)
+    for char in wide - _AS_WRITTEN:
+        raw = raw.replace(char.encode(), _TO_ASCII[char].encode())
+    return raw.lower()
 
 
 def _blank_punctuation(raw: bytes) -> bytes:

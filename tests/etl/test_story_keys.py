@@ -304,3 +304,8 @@ def test_what_nfkc_makes_ascii_is_folded_by_replacing_it_beside_the_rest():
                 fast = "".join(shingles._TO_ASCII.get(c, c) for c in pair)
                 fast = fast.encode().lower().decode()
                 assert unicodedata.normalize("NFKC", pair).casefold() == fast, pair
+
+
+def test_casefolded_is_nfkc_and_case_folding():
+    for text in [*NUMBER_TEXTS, *mixed_texts(20, seed=3), "\u00a0\u2026 \u00c9T\u00c9 \u2009x"]:
+        assert shingles.casefolded(text) == unicodedata.normalize("NFKC", text).casefold(), text
