@@ -182,20 +182,35 @@ def _blank_punctuation(raw: bytes) -> bytes:
 
 
 @njit(cache=True, nogil=True)
-def _text_shingles(data, start, end, words, out, written):
-    """Hash the words of data[start:end] (into `words`, scratch) and their shingles into
-    out[written:]; returns (the new end of out, the text's shingles)."""
+def _powers(count):
+    """BASE**k for k < count, modulo 2**64."""
+    powers = np.empty(count, dtype=np.uint64)
+    power = np.uint64(1)
+    for k in range(count):
+        powers[k] = power
+        power *= BASE
+    return powers
+
+
+@njit(cache=True, nogil=True)
+def _text_shingles(data, start, end, words, powers, out, written):
+    """Hash the words of data[start:end] (into `words`, scratch; `powers` from `_powers`,
+    one more than the text's bytes) and their shingles into out[written:]; returns (the new
+    end of out, the text's shingles)."""
     # branch-free: a word ends at every other byte of prose, and a mispredicted branch at
-    # each cost more than the hashing (refs #16)
+    # each cost more than the hashing (refs #16); the byte's power is looked up by its place
+    # in the word, not multiplied from the last one's, which made each byte wait for the
+    # one before (5.6 -> 4.2 us a 4 KB text, refs #20)
     count = 0
-    word, power, in_word = np.uint64(0), np.uint64(1), np.uint64(0)
+    word, place, in_word = np.uint64(0), np.uint64(0), np.uint64(0)
     for j in range(start, end):
         byte = np.uint64(data[j])
         is_word = np.uint64(_WORD_BYTES[byte])
+        keep = np.uint64(0) - is_word  # every bit set in a word, none outside
         words[count] = word
         count += in_word & (is_word ^ np.uint64(1))
-        word = (word + byte * power) * is_word
-        power = (power * BASE - np.uint64(1)) * is_word + np.uint64(1)
+        word = (word + byte * powers[place]) & keep
+        place = (place + np.uint64(1)) & keep
         in_word = is_word
     words[count] = word
     count += in_word
@@ -256,9 +271,13 @@ def _hash_texts(data, starts, ends):
     counts = np.zeros(len(starts), dtype=np.int64)
     owners = np.empty(len(data) // 2 + 1, dtype=np.int64)
     numbers = np.empty(len(data) // 2 + 1, dtype=np.uint64)
-    words = np.empty(np.max(ends - starts) // 2 + 2 if len(starts) else 0, dtype=np.uint64)
+    longest = np.max(ends - starts) if len(starts) else 0
+    words = np.empty(longest // 2 + 2, dtype=np.uint64)
+    powers = _powers(longest + 1)
     written, found = 0, 0
     for t in range(len(starts)):
-        written, counts[t] = _text_shingles(data, starts[t], ends[t], words, shingles, written)
+        written, counts[t] = _text_shingles(
+            data, starts[t], ends[t], words, powers, shingles, written
+        )
         found = _text_numbers(data, starts[t], ends[t], t, owners, numbers, found)
     return shingles[:written], counts, owners[:found], numbers[:found]

@@ -190,7 +190,9 @@ def test_story_keys_are_the_ones_the_per_article_code_stored():
 
 
 def test_a_batch_hashes_the_shingles_of_each_text_as_defined():
+    # ... and a text that is one word throughout: its last byte has the highest power
     texts = TEXTS + TYPOGRAPHIC + mixed_texts(12) + ["a b", "one two three four five six"]
+    texts += ["Wordy" * 700]
     hashed = batch_hashes(texts)
     assert hashed.offsets[-1] == len(hashed.shingles)
     for i, text in enumerate(texts):
