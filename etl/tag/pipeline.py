@@ -70,6 +70,7 @@ class _Prepared:
     lang_detected: bool
     document: str
     sentences: list[tuple[int, int]]
+    sentence_starts: list[int]
     mentions: list[Mention]
     country_sentences: dict[str, list[int]]
     country_counts: dict[str, int]
@@ -112,7 +113,7 @@ class _Prepared:
     def _conflict_flags(self) -> list[bool]:
         """Which sentences use the conflict vocabulary: one scan of the whole document."""
         flags = [False] * len(self.sentences)
-        starts = [start for start, _ in self.sentences]
+        starts = self.sentence_starts
         if self.conflict_keys is None:
             terms = conflict_terms(self.document, self.lang)
         else:
@@ -204,12 +205,12 @@ def _prepare(article: Article, options: TagOptions) -> _Prepared | Reject:
     document = f"{article.title}{TITLE_SEPARATOR}{article.text}" if article.title else article.text
     lang, detected = _language(article, document)
     sentences = split_sentences(document, lang) if document.strip() else []
+    starts = [start for start, _ in sentences]
     # what every prepared article has, whether its countries are tagged here or given
-    split = partial(_Prepared, article, lang, detected, document, sentences)
+    split = partial(_Prepared, article, lang, detected, document, sentences, starts)
     if article.is_pretagged and not options.retag:
         return _prepare_pretagged(split, article, len(sentences))
     mentions, conflict_keys = _scan_document(article, lang)
-    starts = [start for start, _ in sentences]
     country_sentences: dict[str, list[int]] = {}
     counts: dict[str, int] = {}
     first: dict[str, int | None] = {}

@@ -1,11 +1,12 @@
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from etl.tag import context_rules
+from etl.tag import context_rules, countries
 from etl.tag.countries import country_table, find_mentions, to_iso3
 from etl.tag.dateline import dateline_end
 from etl.tag.gazetteer import GAZETTEER_PATH, read_rows
@@ -367,3 +368,20 @@ def test_an_exact_case_name_without_punctuation_is_compared_as_written():
         "GBR",
     }
     assert find_mentions("Menlu As dan Us", "id") == []
+
+
+def test_every_us_place_the_rule_knows_starts_with_a_capital():
+    # _us_place_follows tries the pattern only where a capital A-Z follows the comma
+    pattern = countries._US_PLACE.pattern
+    assert pattern.startswith(r",\s*(?:")
+    pieces = re.split(r"\(\?:|\||\)|\\b", pattern.removeprefix(r",\s*(?:"))
+    places = [piece for piece in pieces if piece not in ("", r"\.")]
+    assert len(places) > 100 and "Idaho" in places and r"N\.[HJMYCD]" in places
+    assert all("A" <= place[0] <= "Z" for place in places), places
+    paris = "Paris, Texas, and Paris,\u00a0Tex. and Paris, France"
+    # the US towns are dropped; the capital and the country stay
+    assert [m.start for m in find_mentions(paris, "en")] == [paris.rindex("Paris"), len(paris) - 6]
+    assert [m.country for m in find_mentions("Jakarta, kata dia, dan Jakarta,", "id")] == [
+        "IDN",
+        "IDN",
+    ]
