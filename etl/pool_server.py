@@ -21,6 +21,8 @@ PRELOAD_TONE = ["etl.tag.preload_encoder", *PRELOAD]
 """With tone, the encoder too: loaded once rather than once per worker, in a thread beside
 the other imports, which `ENCODER_LOADED`, imported last, waits for."""
 ENCODER_LOADED = "etl.tag.encoder_loaded"
+FREEZE = "etl.pool_freeze"
+"""Imported last: freezes what the server imported, out of the workers' collections' way."""
 
 
 def worker_count(settings: Settings, input_bytes: int) -> int:
@@ -38,9 +40,9 @@ def start(with_tone: bool) -> multiprocessing.context.BaseContext:
     """
     context = multiprocessing.get_context("forkserver")
     if with_tone:
-        context.set_forkserver_preload([*PRELOAD_TONE, *_main_module(), ENCODER_LOADED])
+        context.set_forkserver_preload([*PRELOAD_TONE, *_main_module(), ENCODER_LOADED, FREEZE])
     else:
-        context.set_forkserver_preload([*PRELOAD, *_main_module()])
+        context.set_forkserver_preload([*PRELOAD, *_main_module(), FREEZE])
     multiprocessing.forkserver.ensure_running()
     return context
 

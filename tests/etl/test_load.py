@@ -568,6 +568,20 @@ def test_pool_workers_start_with_the_gazetteer_built():
     assert printed_by_python(probe) == "1"
 
 
+def test_pool_workers_start_with_what_the_server_imported_frozen():
+    # out of the reach of the workers' full collections, which walked it every few batches
+    # (etl/pool_freeze.py, refs #20)
+    probe = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from etl.pool_server import start\n"
+        'counts = \'(__import__("gc").get_freeze_count(), len(__import__("gc").get_objects()))\'\n'
+        "with ProcessPoolExecutor(1, mp_context=start(False)) as pool:\n"
+        "    frozen, tracked = pool.submit(eval, counts).result()\n"
+        "print(frozen > 50_000, frozen > 10 * tracked)\n"
+    )
+    assert printed_by_python(probe) == "True True"
+
+
 FIRST_BATCH = """
 import sys
 from etl.tables import tag_as_tables
