@@ -15,13 +15,16 @@ import re
 MAX_DATELINE_CHARS = 90
 """Longer leads are sentences, not datelines."""
 _DASHES = ("-", "—", "–", ":")
-"""What ends a dateline (the pattern's `--|-|—|–|:`)."""
+"""What ends a dateline ("--" too, which starts with one); `dateline_end` looks for them
+before it tries the pattern."""
 
 _DATELINE = re.compile(
     r"""\s*
     (?P<place>[^\W\d_][\w.'’&]*(?:[ ][^\W\d_][\w.'’&]*){0,3})
     (?P<rest>(?:\s*,\s*[^\n,()—–-]{1,40}?){0,2}(?:\s*\([^()\n]{1,40}\))?)
-    \s*(?:--|-|—|–|:)(?P<space>\s?)""",
+    \s*(?:--|"""
+    + "|".join(_DASHES)
+    + r""")(?P<space>\s?)""",
     re.VERBOSE,
 )
 
