@@ -281,18 +281,23 @@ def test_a_gdelt_row_in_a_batch_has_only_its_url_key():
     assert keys[0].minhash is not None and keys[2].minhash is not None
 
 
+def assert_folded_quickly_beside(chars: list[str], neighbours: list[str]) -> None:
+    """Each of `chars` beside each neighbour, either side: the quick fold (replace what NFKC
+    makes ASCII, lower the ASCII) is NFKC and case folding. NFKC composes and reorders only
+    neighbours, so pairs are what could differ."""
+    for char in chars:
+        for other in neighbours:
+            for pair in (char + other, other + char):
+                quick = "".join(shingles._TO_ASCII.get(c, c) for c in pair)
+                quick = quick.encode().lower().decode()
+                assert unicodedata.normalize("NFKC", pair).casefold() == quick, pair
+
+
 def test_what_is_folded_by_lowering_the_ascii_needs_neither_nfkc_nor_case_folding():
-    # each such character beside every ASCII character and every other one: NFKC composes
-    # and reorders only neighbours, so pairs are what could differ
     kept = sorted(shingles._AS_WRITTEN)
     assert {"\u00a3", "\u00e9", "\u2019", "\u2014"} <= set(kept)
     assert not {"\u2026", "\u00a0", "\u00c9", "\u00df", "\u00b2", "\u00bd"} & set(kept)
-    for char in kept:
-        for other in [*map(chr, range(0x80)), *kept]:
-            for pair in (char + other, other + char):
-                # the fast fold lowers the ASCII bytes alone
-                ascii_lowered = pair.encode().lower().decode()
-                assert unicodedata.normalize("NFKC", pair).casefold() == ascii_lowered, pair
+    assert_folded_quickly_beside(kept, [*map(chr, range(0x80)), *kept])
 
 
 def test_what_nfkc_makes_ascii_is_folded_by_replacing_it_beside_the_rest():
@@ -300,12 +305,7 @@ def test_what_nfkc_makes_ascii_is_folded_by_replacing_it_beside_the_rest():
     assert {"\u00a0", "\u2026", "\u2009", "\u202f", "\u00b2"} <= set(replaced)
     assert not {"\u00e9", "\u00c9", "\u00bd", "\u2019"} & set(replaced)
     neighbours = [*map(chr, range(0x80)), *sorted(shingles._AS_WRITTEN), *replaced]
-    for char in replaced:
-        for other in neighbours:
-            for pair in (char + other, other + char):
-                fast = "".join(shingles._TO_ASCII.get(c, c) for c in pair)
-                fast = fast.encode().lower().decode()
-                assert unicodedata.normalize("NFKC", pair).casefold() == fast, pair
+    assert_folded_quickly_beside(replaced, neighbours)
 
 
 def test_casefolded_is_nfkc_and_case_folding():
