@@ -13,7 +13,8 @@ does, each widget changed a rerun of the page (no reload) and a page of its own
 (bench/sidebar_filters.py); or `link`, by opening a shared link with the round's filters (a page
 load). Then the round moves through the other views with the page's view control (a rerun of
 the view alone). A page is ready when the script has finished and the view's chart or table is
-there; a page fails when it shows an exception or an error, or is not ready within --timeout.
+there; a page fails when it shows an exception or an error, or is not ready within --timeout
+(the report says how many of the failed pages were sessions' first pages).
 
 When the walk starts (`--start`, one run per value): `each` (the default, and the only way until
 2026-12-07), each session as soon as its own first page is ready, while the others may still be
@@ -200,7 +201,9 @@ async def _session(
                     began = time.monotonic() - phase.started
                     seconds = await open_page()
                     if isinstance(seconds, str):
-                        phase.failures.append(f"{where}: {seconds}")
+                        what = kind if shown else "first page"
+                        phase.failures.append(f"{what} {where}: {seconds}")
+                        phase.first_failures += not shown
                     elif not shown:
                         phase.first_pages.append(seconds)
                         phase.first_ready.append(began + seconds)

@@ -44,6 +44,10 @@ class Phase:
     started: float = 0.0
     """time.monotonic() when the sessions started."""
     failures: list[str] = field(default_factory=list)
+    """Why each failed page failed, after its kind ("first page" for a session's first)."""
+    first_failures: int = 0
+    """How many of the failures are sessions' first pages: a fresh browser context fetching
+    and compiling Streamlit's scripts while the other sessions' do the same."""
     rss_peak_mb: float = 0.0
     cpu_seconds: float = 0.0
     browser_kinds: dict[str, float] = field(default_factory=dict)
@@ -103,7 +107,7 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
         base = baselines.setdefault((phase.mode, phase.start, phase.think), p95)
         first = phase.first_pages
         lines.append(
-            f"{phase.label} {phase.pages} | {len(phase.failures)} "
+            f"{phase.label} {phase.pages} | {_failed(phase)} "
             f"| {_percentile(phase.ready, 0.5):.2f} | {p95:.2f} | {p95 / base:.2f}x "
             f"| {_percentile(first, 0.5):.2f} / {_percentile(first, 0.95):.2f} "
             f"| {phase.rss_peak_mb:.0f} | {(phase.rss_peak_mb - warm_mb) / phase.sessions:.1f} "
@@ -120,6 +124,14 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
     if failed:
         lines += ["", "Failed pages (first 10):", *(f"- {f}" for f in failed[:10])]
     return "\n".join(lines)
+
+
+def _failed(phase: Phase) -> str:
+    """The failed pages, and how many of them were first pages if any were."""
+    if not phase.first_failures:
+        return str(len(phase.failures))
+    first = phase.first_failures
+    return f"{len(phase.failures)} ({first} first page{'s' if first > 1 else ''})"
 
 
 def _kind_lines(phases: list[Phase]) -> list[str]:

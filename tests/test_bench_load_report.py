@@ -34,3 +34,16 @@ def test_the_report_gives_both_sides_of_the_last_first_page_and_how_the_walk_sta
     rows = [line for line in text.splitlines() if line.startswith("| sidebar | each | 0 | 2 | 9.0")]
     assert rows == ["| sidebar | each | 0 | 2 | 9.0 | 2: 3.00 / 3.90 | 2: 0.60 / 0.69 |"]
     assert "| sidebar | all | 0 | 2 | 6 | 0 |" in text
+
+
+def test_the_report_says_how_many_failed_pages_were_first_pages():
+    args = argparse.Namespace(db="syn1m.duckdb", rounds=2)
+    cold = phase()
+    cold.failures = ["first page http://a/?view=map: TimeoutError", "switch http://a/: Timeout"]
+    cold.first_failures = 1
+    warm = phase("all")
+    warm.failures = ["switch http://a/?view=pair: the page shows an error: boom"]
+    text = report([cold, warm], 400.0, args)
+    assert "| sidebar | each | 0 | 2 | 8 | 2 (1 first page) |" in text
+    assert "| sidebar | all | 0 | 2 | 7 | 1 |" in text
+    assert "- first page http://a/?view=map: TimeoutError" in text
