@@ -120,10 +120,19 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
     lines += _cold_start_lines(phases)
     lines += _per_view_lines(phases)
     lines += _browser_lines(phases)
-    failed = [f for p in phases for f in p.failures]
+    # a failure of a page after the first says more than another cold start's
+    failed = sorted((f for p in phases for f in p.failures), key=_is_first)
     if failed:
-        lines += ["", "Failed pages (first 10):", *(f"- {f}" for f in failed[:10])]
+        lines += [
+            "",
+            "Failed pages (first 10, first pages last):",
+            *(f"- {f}" for f in failed[:10]),
+        ]
     return "\n".join(lines)
+
+
+def _is_first(failure: str) -> bool:
+    return failure.startswith("first page ")
 
 
 def _failed(phase: Phase) -> str:

@@ -46,4 +46,9 @@ def test_the_report_says_how_many_failed_pages_were_first_pages():
     text = report([cold, warm], 400.0, args)
     assert "| sidebar | each | 0 | 2 | 8 | 2 (1 first page) |" in text
     assert "| sidebar | all | 0 | 2 | 7 | 1 |" in text
-    assert "- first page http://a/?view=map: TimeoutError" in text
+    listed = [line for line in text.splitlines() if line.startswith("- ")]
+    assert listed == [
+        "- switch http://a/: Timeout",
+        "- switch http://a/?view=pair: the page shows an error: boom",
+        "- first page http://a/?view=map: TimeoutError",
+    ]
