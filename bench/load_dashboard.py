@@ -203,7 +203,6 @@ async def _session(
                     if isinstance(seconds, str):
                         what = kind if shown else "first page"
                         phase.failures.append(f"{what} {where}: {seconds}")
-                        phase.first_failures += not shown
                     elif not shown:
                         phase.first_pages.append(seconds)
                         phase.first_ready.append(began + seconds)

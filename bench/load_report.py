@@ -44,10 +44,9 @@ class Phase:
     started: float = 0.0
     """time.monotonic() when the sessions started."""
     failures: list[str] = field(default_factory=list)
-    """Why each failed page failed, after its kind ("first page" for a session's first)."""
-    first_failures: int = 0
-    """How many of the failures are sessions' first pages: a fresh browser context fetching
-    and compiling Streamlit's scripts while the other sessions' do the same."""
+    """Why each failed page failed, after its kind: "first page" for a session's first (a fresh
+    browser context fetching and compiling Streamlit's scripts while the others do the same),
+    or the kind of a later page."""
     rss_peak_mb: float = 0.0
     cpu_seconds: float = 0.0
     browser_kinds: dict[str, float] = field(default_factory=dict)
@@ -137,9 +136,9 @@ def _is_first(failure: str) -> bool:
 
 def _failed(phase: Phase) -> str:
     """The failed pages, and how many of them were first pages if any were."""
-    if not phase.first_failures:
+    first = sum(map(_is_first, phase.failures))
+    if not first:
         return str(len(phase.failures))
-    first = phase.first_failures
     return f"{len(phase.failures)} ({first} first page{'s' if first > 1 else ''})"
 
 

@@ -40,7 +40,6 @@ def test_the_report_says_how_many_failed_pages_were_first_pages():
     args = argparse.Namespace(db="syn1m.duckdb", rounds=2)
     cold = phase()
     cold.failures = ["first page http://a/?view=map: TimeoutError", "switch http://a/: Timeout"]
-    cold.first_failures = 1
     warm = phase("all")
     warm.failures = ["switch http://a/?view=pair: the page shows an error: boom"]
     text = report([cold, warm], 400.0, args)
