@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import queries  # noqa: E402
 from bench import sidebar_filters  # noqa: E402
-from bench.load_report import VIEWS, Phase, report  # noqa: E402
+from bench.load_report import FIRST_PAGE, VIEWS, Phase, report  # noqa: E402
 from bench.load_speed import cpu_seconds, descendants  # noqa: E402
 from board.controls import VIEW_LABELS  # noqa: E402
 from etl.database import reading_published, schema_version  # noqa: E402
@@ -201,7 +201,7 @@ async def _session(
                     began = time.monotonic() - phase.started
                     seconds = await open_page()
                     if isinstance(seconds, str):
-                        what = kind if shown else "first page"
+                        what = kind if shown else FIRST_PAGE
                         phase.failures.append(f"{what} {where}: {seconds}")
                     elif not shown:
                         phase.first_pages.append(seconds)

@@ -12,6 +12,8 @@ VIEWS = ("overview", "pair", "matrix", "network", "map", "articles")
 KINDS = ("link", "filter", "switch")
 """A page after a session's first: a shared link opened, one filter changed in the sidebar,
 a view switched with the view control."""
+FIRST_PAGE = "first page"
+"""What a session's first page is called in the list of failures (the others by their kind)."""
 BROWSER_TYPES = ("renderer", "gpu-process", "browser")
 """Chromium's processes reported on their own; the rest (utility, zygote, Playwright's driver)
 are summed as "other"."""
@@ -131,7 +133,7 @@ def report(phases: list[Phase], warm_mb: float, args: argparse.Namespace) -> str
 
 
 def _is_first(failure: str) -> bool:
-    return failure.startswith("first page ")
+    return failure.startswith(f"{FIRST_PAGE} ")
 
 
 def _failed(phase: Phase) -> str:
